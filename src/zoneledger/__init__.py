@@ -1,0 +1,1 @@
+"""zoneledger: the project-lifecycle ledger of China's development zones."""

@@ -1,0 +1,33 @@
+import sys
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from zoneledger.accounts.choices import Role
+from zoneledger.accounts.services import org_by_reference, user_create
+from zoneledger.core.errors import format_errors
+
+
+class Command(BaseCommand):
+    help = "Create a user: zoneledger adduser NAME --org ORG --role ROLE (the password is read from stdin)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--org", required=True, help="province, a city's division code, or a zone's name")
+        parser.add_argument("--role", required=True, choices=Role.values)
+        parser.add_argument("--display-name", default="")
+
+    def handle(self, *args, username, org, role, display_name, **options):
+        password = sys.stdin.readline().rstrip("\n")
+        try:
+            user = user_create(
+                actor=None,
+                username=username,
+                org=org_by_reference(org),
+                role=role,
+                password=password,
+                display_name=display_name,
+            )
+        except ValidationError as error:
+            raise CommandError(format_errors(error)) from None
+        self.stdout.write(f"Created {user.username}: {user.get_role_display()} of {user.org}.")

@@ -1,0 +1,93 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import BUSINESS_RANK, OrgKind, Role
+
+
+class OrgUnit(models.Model):
+    """An organisation that holds a scope: the province, a city's commerce bureau, or a zone's administration."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=OrgKind.choices)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    division = models.ForeignKey(
+        "zones.Division", verbose_name=_("division"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    zone = models.OneToOneField(
+        "zones.Zone",
+        verbose_name=_("zone"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="org",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=OrgKind.PROVINCE, zone__isnull=True, division__isnull=False)
+                    | Q(kind=OrgKind.CITY, zone__isnull=True, division__isnull=False)
+                    | Q(kind=OrgKind.ZONE, zone__isnull=False)
+                ),
+                name="orgunit_kind_matches_anchor",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A person with one role in one org unit. There are no shared accounts."""
+
+    org = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
+    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    @property
+    def business_rank(self):
+        return BUSINESS_RANK.get(self.role, 0)
+
+    @property
+    def reads_business_data(self):
+        """Business roles and the auditor read the ledger of their scope; the two administrators do not."""
+        return self.is_active and self.org_id is not None and (self.business_rank > 0 or self.role == Role.AUDITOR)
+
+    @property
+    def can_edit(self):
+        return self.is_active and self.business_rank >= BUSINESS_RANK[Role.EDITOR]
+
+    @property
+    def can_review(self):
+        return self.is_active and self.business_rank >= BUSINESS_RANK[Role.REVIEWER]
+
+    @property
+    def can_administer(self):
+        return self.is_active and self.business_rank >= BUSINESS_RANK[Role.ADMIN]

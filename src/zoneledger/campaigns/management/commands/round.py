@@ -1,0 +1,46 @@
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from zoneledger.campaigns.models import Round
+from zoneledger.campaigns.services import round_create
+from zoneledger.core.errors import format_errors
+
+
+def iso_date(text, *, field):
+    """A date from YYYY-MM-DD, or a CommandError naming the option."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"{field}: “{text}” is not a date of the form YYYY-MM-DD.") from None
+
+
+class Command(BaseCommand):
+    help = "The province's rounds: `round add YYYY-N --held-on YYYY-MM-DD [--title T]` and `round list`."
+
+    def add_arguments(self, parser):
+        verbs = parser.add_subparsers(dest="verb", required=True)
+        add = verbs.add_parser("add", help="define a round")
+        add.add_argument("label", help="year and sequence, e.g. 2024-1")
+        add.add_argument("--held-on", required=True)
+        add.add_argument("--title", default="")
+        add.add_argument("--venues", default="")
+        verbs.add_parser("list", help="list the rounds")
+
+    def handle(self, *args, verb, **options):
+        if verb == "list":
+            for round_ in Round.objects.all():
+                self.stdout.write(f"{round_.label:<8} {round_.held_on}  {round_.title}")
+            return
+        try:
+            round_ = round_create(
+                actor=None,
+                label=options["label"],
+                held_on=iso_date(options["held_on"], field="held-on"),
+                title=options["title"],
+                venues=options["venues"],
+            )
+        except ValidationError as error:
+            raise CommandError(format_errors(error)) from None
+        self.stdout.write(f"Added round {round_.label}, held on {round_.held_on}.")

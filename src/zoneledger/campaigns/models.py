@@ -1,0 +1,52 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+ROUND_LABEL_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+class RoundQuerySet(models.QuerySet):
+    def get_by_label(self, label):
+        """The round called e.g. '2023-4'; Round.DoesNotExist if there is none, ValidationError if malformed."""
+        year, sequence = parse_round_label(label)
+        return self.get(year=year, sequence=sequence)
+
+
+def parse_round_label(label):
+    """(2023, 4) from '2023-4'."""
+    match = ROUND_LABEL_RE.match(str(label).strip())
+    if not match:
+        raise ValidationError(
+            _("“%(value)s” is not a round such as 2023-4."), code="invalid_round", params={"value": label}
+        )
+    return int(match[1]), int(match[2])
+
+
+class Round(models.Model):
+    """One province-wide "三个一批" event: a batch signed, a batch started and a batch commissioned."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveSmallIntegerField(_("sequence"))
+    held_on = models.DateField(_("held on"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    venues = models.CharField(_("venues"), max_length=300, blank=True)
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["year", "sequence"]
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="round_unique_year_sequence"),
+            models.CheckConstraint(condition=models.Q(sequence__gte=1), name="round_sequence_positive"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        return f"{self.year}-{self.sequence}"

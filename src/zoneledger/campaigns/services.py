@@ -1,0 +1,61 @@
+"""Writes to the province's rounds: only a province-level business admin may define them."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zoneledger.accounts.choices import OrgKind
+from zoneledger.audit import services as audit
+
+from .models import Round, parse_round_label
+
+
+def _require_province_admin(actor):
+    """A province business admin, or None: the operator at the server's command line."""
+    if actor is None:
+        return
+    if not (actor.can_administer and actor.org and actor.org.kind == OrgKind.PROVINCE):
+        raise PermissionDenied(_("Only a province administrator may define rounds."))
+
+
+def round_snapshot(round_):
+    return {"label": round_.label, "held_on": round_.held_on, "title": round_.title, "venues": round_.venues}
+
+
+@transaction.atomic
+def round_create(*, actor, label, held_on, title="", venues=""):
+    """Define a round such as '2024-1', held on `held_on`."""
+    _require_province_admin(actor)
+    year, sequence = parse_round_label(label)
+    if Round.objects.filter(year=year, sequence=sequence).exists():
+        raise ValidationError({"label": _("Round %(label)s already exists.") % {"label": f"{year}-{sequence}"}})
+    round_ = Round(year=year, sequence=sequence, held_on=held_on, title=title, venues=venues)
+    round_.full_clean()
+    round_.save()
+    audit.record(
+        actor=actor,
+        actor_name="command line",
+        action="round.create",
+        obj=round_,
+        after=round_snapshot(round_),
+    )
+    return round_
+
+
+@transaction.atomic
+def round_update(*, actor, round_, held_on, title, venues):
+    """Correct a round's date, title or venues (its label is its identity and does not change)."""
+    _require_province_admin(actor)
+    before = round_snapshot(round_)
+    round_.held_on, round_.title, round_.venues = held_on, title, venues
+    round_.full_clean()
+    round_.save()
+    audit.record(
+        actor=actor,
+        actor_name="command line",
+        action="round.update",
+        obj=round_,
+        before=before,
+        after=round_snapshot(round_),
+    )
+    return round_

@@ -1,0 +1,1 @@
+"""The demo ledger: the zones and projects the seed documents name, plus generated illustrative ones."""

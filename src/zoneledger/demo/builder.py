@@ -1,0 +1,443 @@
+"""Build the demo ledger, deterministically (a fixed seed), in a few bulk inserts.
+
+The named zones and projects come from `seeds`; the rest are generated and marked illustrative.
+Generated stage events follow the lifecycle rules (tests replay every project through them).
+"""
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from stdnum.cn import uscc as stdnum_uscc
+
+from zoneledger.accounts.choices import OrgKind, Role
+from zoneledger.accounts.models import OrgUnit, User
+from zoneledger.audit import services as audit
+from zoneledger.campaigns.models import Round
+from zoneledger.chains.models import Chain, ChainLink
+from zoneledger.projects.choices import ProgressStatus, Stage
+from zoneledger.projects.models import Enterprise, Milestone, MonthlyProgress, Project, StageEvent
+from zoneledger.projects.workflow import current_stage
+from zoneledger.zones.choices import DivisionLevel
+from zoneledger.zones.models import Division, Zone
+
+from . import seeds
+
+SEED = 20231201
+DEMO_PASSWORD = "Demo-2024-zl"
+# The generated ledger stops here, so "today" in the demo is after every event it holds.
+LEDGER_END = date(2025, 6, 30)
+# Counties that get an illustrative zone, two or three per city, so every city has zones.
+ILLUSTRATIVE_ZONE_COUNTIES = [
+    "140121",
+    "140181",  # 清徐, 古交
+    "140213",
+    "140215",
+    "140221",  # 平城, 云州, 阳高
+    "140311",
+    "140321",  # 郊区, 平定
+    "140404",
+    "140406",
+    "140425",  # 上党, 潞城, 平顺
+    "140521",
+    "140581",  # 沁水, 高平
+    "140602",
+    "140681",  # 朔城, 怀仁
+    "140702",
+    "140728",
+    "140781",  # 榆次, 平遥, 介休
+    "140802",
+    "140881",
+    "140823",  # 盐湖, 永济, 闻喜
+    "140902",
+    "140981",  # 忻府, 原平
+    "141081",
+    "141024",  # 侯马, 洪洞
+    "141124",  # 临县
+]
+PRODUCTS = {
+    "氢能": ["氢燃料电池", "加氢站", "氢能重卡", "焦炉煤气制氢"],
+    "碳基新材料": ["针状焦", "碳纤维", "煤焦油深加工", "石墨电极"],
+    "金属新材料": ["高强钢", "合金材料", "精密铸件"],
+    "新能源": ["光伏组件", "风电装备", "储能电站", "分布式光伏"],
+    "先进装备制造": ["智能装备", "液压件", "矿山机械", "轨道交通配件"],
+    "铝镁新材料": ["铝合金型材", "镁合金", "高纯铝"],
+    "白酒": ["清香型白酒", "原酒酿造"],
+    "固废综合利用": ["煤矸石综合利用", "粉煤灰制品", "冶金固废利用"],
+    "特钢": ["特种钢材", "不锈钢精深加工"],
+    "数字经济": ["数据中心", "工业互联网平台", "智能制造服务"],
+}
+INDUSTRY_BY_CHAIN = {
+    "氢能": "C38",
+    "碳基新材料": "C26",
+    "金属新材料": "C31",
+    "新能源": "D44",
+    "先进装备制造": "C35",
+    "铝镁新材料": "C32",
+    "白酒": "C15",
+    "固废综合利用": "C42",
+    "特钢": "C31",
+    "数字经济": "I65",
+}
+NAME_PATTERNS = ["年产{n}万吨{p}项目", "{p}产业园项目", "{p}建设项目", "{p}技术改造项目", "{n}万套{p}项目"]
+
+
+@dataclass
+class PlannedProject:
+    zone: Zone
+    name: str
+    investment: int
+    chain: str = ""
+    industry: str = ""
+    illustrative: bool = True
+    generated: bool = False
+    events: list = field(default_factory=list)  # (stage, date, round label or None)
+    months: dict = field(default_factory=dict)  # {date(first of month): (amount, status)}
+    leader: str = ""
+    task_force: str = ""
+    content: str = ""
+
+    def last_date(self):
+        return max((day for _, day, _ in self.events), default=None)
+
+    def has(self, stage):
+        return any(event_stage == stage for event_stage, _, _ in self.events)
+
+    def date_of(self, stage):
+        return next(day for event_stage, day, _ in self.events if event_stage == stage)
+
+
+def _month(text):
+    year, month = map(int, text.split("-"))
+    return date(year, month, 1)
+
+
+class DemoBuilder:
+    def __init__(self, *, actor=None):
+        self.random = random.Random(SEED)
+        self.actor = actor
+        self.planned: list[PlannedProject] = []
+        self.generated_by_zone = defaultdict(list)
+        self.names_by_zone = defaultdict(set)
+        self.enterprise_serial = 0
+
+    # -- reference data --------------------------------------------------------------------------
+    def build_reference(self):
+        self.rounds = {}
+        for label, held_on, title, venues in seeds.ROUNDS:
+            year, sequence = map(int, label.split("-"))
+            self.rounds[label] = Round.objects.create(
+                year=year, sequence=sequence, held_on=held_on, title=title, venues=venues
+            )
+        self.zones = {}
+        for name, short, kind, level, code, industries, stats_code in seeds.NAMED_ZONES:
+            self.zones[name] = self._zone(name, short, kind, level, code, industries, stats_code, False)
+        for code in ILLUSTRATIVE_ZONE_COUNTIES:
+            county = Division.objects.get(code=code)
+            stem = county.name[:-1] if len(county.name) > 2 else county.name
+            name = f"{stem}经济开发区"
+            self.zones[name] = self._zone(name, f"{stem}经开区", "edz", "provincial", code, "", "", True)
+        self.chains = {}
+        for name, links, leader, masters in seeds.CHAINS:
+            chain = Chain.objects.create(name=name, leader=leader)
+            for position, link in enumerate(links, start=1):
+                ChainLink.objects.create(chain=chain, position=position, name=link)
+            chain.masters.set([self._enterprise(master) for master in masters])
+            self.chains[name] = chain
+
+    def _zone(self, name, short, kind, level, code, industries, stats_code, illustrative):
+        zone = Zone(
+            name=name,
+            short_name=short,
+            kind=kind,
+            level=level,
+            division_id=code,
+            leading_industries=industries,
+            stats_code=stats_code,
+            is_illustrative=illustrative,
+        )
+        zone.division = Division.objects.get(code=code)
+        zone.save()
+        return zone
+
+    def _enterprise(self, name):
+        self.enterprise_serial += 1
+        body = f"91{'140000'}{self.enterprise_serial:09d}"
+        code = body + stdnum_uscc.calc_check_digit(body)
+        return Enterprise.objects.create(name=name, uscc=code, division_id="140000")
+
+    # -- the named projects ----------------------------------------------------------------------
+    def plan_named(self):
+        wenshui = self.zones["文水经济开发区"]
+        for name, investment, chain, industry, events, months, illustrative in seeds.WENSHUI_PROJECTS:
+            project = self._plan(wenshui, name, investment, chain, industry, events, illustrative)
+            for month, amount in months.items():
+                project.months[_month(month)] = (amount, ProgressStatus.APPROVED)
+        by_name = {project.name: project for project in self.planned}
+        for name, month, amount in seeds.WENSHUI_SUBMITTED:
+            by_name[name].months[_month(month)] = (amount, ProgressStatus.SUBMITTED)
+        for zone_name, name, investment, chain, industry, events in seeds.NAMED_PROJECTS:
+            self._plan(self.zones[zone_name], name, investment, chain, industry, events, False)
+        geo = seeds.QIXIAN_GEOTHERMAL
+        self.geothermal = self._plan(
+            self.zones[geo["zone"]], geo["name"], geo["investment"], "", geo["industry"], geo["events"], False
+        )
+        self.geothermal.leader, self.geothermal.task_force = geo["leader"], geo["task_force"]
+        self.geothermal.content = geo["content"]
+
+    def _plan(self, zone, name, investment, chain, industry, events, illustrative):
+        resolved = []
+        for stage, kind, value in events:
+            if kind == seeds.R:
+                resolved.append((stage, self.rounds[value].held_on, value))
+            else:
+                resolved.append((stage, value, None))
+        project = PlannedProject(zone, name, investment, chain, industry, illustrative, False, resolved)
+        self.planned.append(project)
+        self.names_by_zone[zone.pk].add(name)
+        return project
+
+    # -- generated projects ----------------------------------------------------------------------
+    def _new_name(self, zone, chain):
+        while True:
+            pattern = self.random.choice(NAME_PATTERNS)
+            name = pattern.format(n=self.random.choice([1, 2, 3, 5, 10, 20, 30]), p=self.random.choice(PRODUCTS[chain]))
+            if name not in self.names_by_zone[zone.pk]:
+                self.names_by_zone[zone.pk].add(name)
+                return name
+
+    def _new_project(self, zone, events):
+        chain = self.random.choice(list(PRODUCTS))
+        investment = self.random.choice([1500, 3000, 5000, 8000, 12000, 20000, 30000, 50000, 80000, 120000])
+        project = PlannedProject(
+            zone, self._new_name(zone, chain), investment, chain, INDUSTRY_BY_CHAIN[chain], True, True, events
+        )
+        self.planned.append(project)
+        self.generated_by_zone[zone.pk].append(project)
+        return project
+
+    def _split(self, total, zones):
+        """Share `total` among zones with random weights, exactly."""
+        weights = [self.random.randint(1, 6) for _ in zones]
+        shares = [total * weight // sum(weights) for weight in weights]
+        for index in self.random.sample(range(len(zones)), total - sum(shares)):
+            shares[index] += 1
+        return dict(zip(zones, shares, strict=True))
+
+    def plan_generated(self):
+        """Fill each round's batches across the zones (文水 is hand-made and left out)."""
+        zones = [zone for name, zone in self.zones.items() if name != "文水经济开发区"]
+        named_in_round = defaultdict(int)
+        for project in self.planned:
+            for stage, _, label in project.events:
+                if label:
+                    named_in_round[(label, stage)] += 1
+        for label, held_on, _, _ in seeds.ROUNDS:
+            if label == "2023-4":
+                totals = dict(seeds.ROUND_2023_4_TOTALS)
+            else:
+                totals = {
+                    "signed": self.random.randint(150, 260),
+                    "started": self.random.randint(130, 240),
+                    "commissioned": self.random.randint(90, 200),
+                }
+            for stage, total in totals.items():
+                for zone, count in self._split(total - named_in_round[(label, stage)], zones).items():
+                    for _ in range(count):
+                        self._fill(zone, stage, held_on, label)
+            self._between_rounds(held_on)
+
+    def _candidates(self, zone, stage, held_on):
+        previous = {Stage.STARTED: Stage.SIGNED, Stage.COMMISSIONED: Stage.STARTED}[stage]
+        return [
+            project
+            for project in self.generated_by_zone[zone.pk]
+            if project.has(previous)
+            and not project.has(stage)
+            and not project.has(Stage.TERMINATED)
+            and project.last_date() < held_on
+        ]
+
+    def _fill(self, zone, stage, held_on, label):
+        if stage == Stage.SIGNED:
+            self._new_project(zone, [(Stage.SIGNED, held_on, label)])
+            return
+        pool = self._candidates(zone, stage, held_on)
+        if pool and self.random.random() < 0.7:
+            self.random.choice(pool).events.append((stage, held_on, label))
+            return
+        # A project that entered the ledger outside the rounds: signed (or started) a while before.
+        lead = timedelta(days=self.random.randint(60, 400))
+        if stage == Stage.STARTED:
+            events = [(Stage.SIGNED, held_on - lead, None)] if self.random.random() < 0.8 else []
+        else:
+            events = [(Stage.STARTED, held_on - lead, None)]
+        self._new_project(zone, [*events, (stage, held_on, label)])
+
+    def _between_rounds(self, held_on):
+        """After a round, some projects move on outside the rounds; a few are terminated."""
+        for project in self.planned:
+            if not project.generated or project.has(Stage.TERMINATED):
+                continue
+            day = held_on + timedelta(days=self.random.randint(10, 80))
+            if day > LEDGER_END or day <= project.last_date():
+                continue
+            roll = self.random.random()
+            if project.has(Stage.COMMISSIONED) and not project.has(Stage.AT_CAPACITY) and roll < 0.25:
+                project.events.append((Stage.AT_CAPACITY, day, None))
+            elif project.has(Stage.SIGNED) and not project.has(Stage.STARTED) and roll < 0.08:
+                project.events.append((Stage.STARTED, day, None))
+            elif project.has(Stage.SIGNED) and not project.has(Stage.STARTED) and roll > 0.995:
+                project.events.append((Stage.TERMINATED, day, None))
+
+    def plan_progress(self):
+        """Approved monthly completed investment for generated projects under construction."""
+        for project in self.planned:
+            if not project.generated or not project.has(Stage.STARTED):
+                continue
+            start = project.date_of(Stage.STARTED)
+            end = project.date_of(Stage.COMMISSIONED) if project.has(Stage.COMMISSIONED) else LEDGER_END
+            month = date(start.year, start.month, 1)
+            spent = 0
+            while month <= end and spent < project.investment * 0.9:
+                amount = round(project.investment * self.random.uniform(0.01, 0.06))
+                status = ProgressStatus.SUBMITTED if month == date(2025, 6, 1) else ProgressStatus.APPROVED
+                project.months[month] = (amount, status)
+                spent += amount
+                month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+    # -- writing -----------------------------------------------------------------------------------
+    def write(self):
+        enterprises = {}
+        projects = []
+        for index, plan in enumerate(self.planned):
+            enterprise_name = f"山西{plan.name[:6]}有限公司" if plan.generated else ""
+            if enterprise_name and enterprise_name not in enterprises:
+                enterprises[enterprise_name] = self._enterprise(enterprise_name)
+            chain = self.chains.get(plan.chain)
+            projects.append(
+                Project(
+                    name=plan.name,
+                    zone=plan.zone,
+                    enterprise=enterprises.get(enterprise_name),
+                    industry_code=plan.industry,
+                    chain=chain,
+                    total_investment=Decimal(plan.investment),
+                    land_mu=Decimal(max(10, plan.investment // 300)),
+                    expected_output=Decimal(plan.investment * 12 // 10),
+                    expected_tax=Decimal(plan.investment // 20),
+                    construction_content=plan.content,
+                    leader_in_charge=plan.leader,
+                    task_force=plan.task_force,
+                    key_level="province" if plan.investment >= 100000 else "city" if index % 3 == 0 else "",
+                    stage=current_stage(stage for stage, _, _ in plan.events),
+                    is_illustrative=plan.illustrative,
+                )
+            )
+        Project.objects.bulk_create(projects, batch_size=500)
+        events, months = [], []
+        for plan, project in zip(self.planned, projects, strict=True):
+            for stage, day, label in plan.events:
+                events.append(
+                    StageEvent(
+                        project=project,
+                        stage=stage,
+                        happened_on=day,
+                        round=self.rounds[label] if label else None,
+                        recorded_by=self.actor,
+                    )
+                )
+            for month, (amount, status) in plan.months.items():
+                months.append(
+                    MonthlyProgress(
+                        project=project,
+                        month=month,
+                        completed_investment=Decimal(amount),
+                        status=status,
+                        submitted_by=self.actor,
+                        reviewed_by=self.actor if status == ProgressStatus.APPROVED else None,
+                    )
+                )
+        StageEvent.objects.bulk_create(events, batch_size=1000)
+        MonthlyProgress.objects.bulk_create(months, batch_size=1000)
+        geothermal = next(p for plan, p in zip(self.planned, projects, strict=True) if plan is self.geothermal)
+        for title, due_on in seeds.QIXIAN_GEOTHERMAL["milestones"]:
+            Milestone.objects.create(project=geothermal, title=title, due_on=due_on)
+        return len(projects), len(events), len(months)
+
+
+def build_orgs():
+    """The province, each city's commerce bureau and each zone's administration."""
+    province = OrgUnit.objects.get_or_create(
+        name="山西省商务厅", defaults={"kind": OrgKind.PROVINCE, "division_id": "140000"}
+    )[0]
+    for city in Division.objects.filter(level=DivisionLevel.CITY):
+        OrgUnit.objects.get_or_create(
+            name=f"{city.name}商务局", defaults={"kind": OrgKind.CITY, "division": city, "parent": province}
+        )
+    for zone in Zone.objects.all():
+        city_org = OrgUnit.objects.get(kind=OrgKind.CITY, division_id=zone.city_id)
+        OrgUnit.objects.get_or_create(
+            name=f"{zone.name}管委会", defaults={"kind": OrgKind.ZONE, "zone": zone, "parent": city_org}
+        )
+
+
+# user name, org name, role, display name
+DEMO_USERS = [
+    ("province-viewer", "山西省商务厅", Role.VIEWER, "省厅查看员"),
+    ("province-editor", "山西省商务厅", Role.EDITOR, "省厅填报员"),
+    ("province-reviewer", "山西省商务厅", Role.REVIEWER, "省厅审核员"),
+    ("province-admin", "山西省商务厅", Role.ADMIN, "省厅业务管理员"),
+    ("auditor", "山西省商务厅", Role.AUDITOR, "安全审计员"),
+    ("sysadmin", "山西省商务厅", Role.SYSADMIN, "系统管理员"),
+    ("secadmin", "山西省商务厅", Role.SECADMIN, "安全管理员"),
+    ("lvliang-viewer", "吕梁市商务局", Role.VIEWER, "吕梁市查看员"),
+    ("lvliang-editor", "吕梁市商务局", Role.EDITOR, "吕梁市填报员"),
+    ("lvliang-reviewer", "吕梁市商务局", Role.REVIEWER, "吕梁市审核员"),
+    ("lvliang-admin", "吕梁市商务局", Role.ADMIN, "吕梁市业务管理员"),
+    ("wenshui-viewer", "文水经济开发区管委会", Role.VIEWER, "文水查看员"),
+    ("wenshui-editor", "文水经济开发区管委会", Role.EDITOR, "文水填报员"),
+    ("wenshui-reviewer", "文水经济开发区管委会", Role.REVIEWER, "文水审核员"),
+    ("wenshui-admin", "文水经济开发区管委会", Role.ADMIN, "文水业务管理员"),
+    ("xiaoyi-editor", "孝义经济开发区管委会", Role.EDITOR, "孝义填报员"),
+]
+
+
+def ensure_demo_users():
+    """Create (or reset to the demo password) one user per role and scope; returns their rows."""
+    for username, org_name, role, display in DEMO_USERS:
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={"org": OrgUnit.objects.get(name=org_name), "role": role, "display_name": display},
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return DEMO_USERS
+
+
+def demo_is_loaded():
+    return Zone.objects.filter(name="文水经济开发区").exists()
+
+
+@transaction.atomic
+def load_demo():
+    """Load the whole demo ledger once; returns (projects, events, monthly rows) created, or None if present."""
+    if demo_is_loaded():
+        return None
+    builder = DemoBuilder()
+    builder.build_reference()
+    builder.plan_named()
+    builder.plan_generated()
+    builder.plan_progress()
+    counts = builder.write()
+    build_orgs()
+    audit.record(
+        actor=None,
+        actor_name="zoneledger demo",
+        action="demo.load",
+        message=f"demo ledger: {counts[0]} projects, {counts[1]} events, {counts[2]} monthly rows",
+    )
+    return counts

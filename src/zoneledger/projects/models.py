@@ -1,0 +1,280 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zoneledger.accounts.scope import zone_filter
+from zoneledger.core.codes import validate_industry_code, validate_project_code, validate_uscc
+from zoneledger.core.money import WanField
+
+from .choices import KeyLevel, ProgressStatus, Stage
+
+NOT_NEGATIVE = [MinValueValidator(0)]
+
+
+class Enterprise(models.Model):
+    """A company that builds projects (建设单位), identified by its USCC when known.
+
+    Enterprises are public registry facts and not zone data: every business user may see them.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    uscc = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_uscc],
+    )
+    division = models.ForeignKey(
+        "zones.Division", verbose_name=_("division"), null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+
+    def __str__(self):
+        return self.name
+
+
+class ProjectQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Projects in the zones the user's org covers; none for anyone else."""
+        return self.filter(zone_filter(user, prefix="zone__"))
+
+
+class Project(models.Model):
+    """One investment project in a zone's ledger (台账). Its stage comes from its events.
+
+    `stage` caches the stage of the latest live event, kept by the services that record and
+    void events, so the ledger filters on a column; figures never read it.
+    """
+
+    code = models.CharField(
+        _("project code"),
+        max_length=24,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_project_code],
+    )
+    name = models.CharField(_("project name"), max_length=200)
+    zone = models.ForeignKey("zones.Zone", verbose_name=_("zone"), on_delete=models.PROTECT, related_name="projects")
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    industry_code = models.CharField(_("industry code"), max_length=5, blank=True, validators=[validate_industry_code])
+    chain = models.ForeignKey(
+        "chains.Chain", verbose_name=_("industry chain"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    chain_link = models.ForeignKey(
+        "chains.ChainLink", verbose_name=_("chain link"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    total_investment = WanField(_("total investment (万元)"), validators=NOT_NEGATIVE)
+    land_mu = models.DecimalField(
+        _("land (亩)"), max_digits=12, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
+    expected_output = WanField(_("expected annual output (万元)"), null=True, blank=True, validators=NOT_NEGATIVE)
+    expected_tax = WanField(_("expected annual tax (万元)"), null=True, blank=True, validators=NOT_NEGATIVE)
+    actual_output = WanField(_("actual annual output (万元)"), null=True, blank=True, validators=NOT_NEGATIVE)
+    construction_content = models.TextField(_("construction content"), blank=True)
+    leader_in_charge = models.CharField(_("leader in charge (包联领导)"), max_length=50, blank=True)
+    task_force = models.CharField(_("task force (专班)"), max_length=200, blank=True)
+    key_level = models.CharField(_("key-project level"), max_length=10, choices=KeyLevel.choices, blank=True)
+    stage = models.CharField(_("current stage"), max_length=15, choices=Stage.choices, blank=True, editable=False)
+    is_illustrative = models.BooleanField(
+        _("illustrative"), default=False, help_text=_("Invented demo data, not a real project.")
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["zone", "name"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "name"], name="project_unique_name_in_zone"),
+            models.CheckConstraint(condition=Q(total_investment__gte=0), name="project_investment_not_negative"),
+            models.CheckConstraint(
+                condition=Q(land_mu__isnull=True) | Q(land_mu__gte=0), name="project_land_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(expected_output__isnull=True) | Q(expected_output__gte=0),
+                name="project_expected_output_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(expected_tax__isnull=True) | Q(expected_tax__gte=0),
+                name="project_expected_tax_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_output__isnull=True) | Q(actual_output__gte=0),
+                name="project_actual_output_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(chain_link__isnull=True) | Q(chain__isnull=False), name="project_link_needs_chain"
+            ),
+        ]
+        indexes = [models.Index(fields=["zone", "stage"])]
+
+    def __str__(self):
+        return self.name
+
+
+class StageEventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(zone_filter(user, prefix="project__zone__"))
+
+    def live(self):
+        return self.filter(voided=False)
+
+    def known_at(self, moment):
+        """The events as the ledger stood at `moment`: recorded by then, and not yet voided then."""
+        return self.filter(recorded_at__lte=moment).filter(Q(voided=False) | Q(voided_at__gt=moment))
+
+
+class StageEvent(models.Model):
+    """A project reached a stage on a date. Never edited or deleted: a wrong event is voided with a reason."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="events")
+    stage = models.CharField(_("stage"), max_length=15, choices=Stage.choices)
+    happened_on = models.DateField(_("date"))
+    round = models.ForeignKey(
+        "campaigns.Round",
+        verbose_name=_("round"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    voided = models.BooleanField(_("voided"), default=False)
+    void_reason = models.CharField(_("void reason"), max_length=500, blank=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("voided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = StageEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["happened_on", "id"]
+        verbose_name = _("stage event")
+        verbose_name_plural = _("stage events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "stage"], condition=Q(voided=False), name="stageevent_one_live_per_stage"
+            ),
+            models.CheckConstraint(
+                condition=Q(voided=False) | (~Q(void_reason="") & Q(voided_at__isnull=False)),
+                name="stageevent_void_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["round", "stage"]),
+            models.Index(fields=["project", "stage", "happened_on"]),
+        ]
+
+    def __str__(self):
+        return f"{self.project} · {self.get_stage_display()} · {self.happened_on}"
+
+
+class MonthlyProgressQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(zone_filter(user, prefix="project__zone__"))
+
+
+class MonthlyProgress(models.Model):
+    """A project's completed investment in one month (月报), reviewed by the city or province."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="progress")
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    completed_investment = WanField(_("completed investment (万元)"), validators=NOT_NEGATIVE)
+    progress_note = models.TextField(_("physical progress"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProgressStatus.choices, default=ProgressStatus.SUBMITTED
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    review_note = models.CharField(_("review note"), max_length=500, blank=True)
+
+    objects = MonthlyProgressQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "month"]
+        verbose_name = _("monthly progress")
+        verbose_name_plural = _("monthly progress")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "month"], name="progress_unique_month"),
+            models.CheckConstraint(condition=Q(completed_investment__gte=0), name="progress_amount_not_negative"),
+        ]
+        indexes = [models.Index(fields=["status", "month"])]
+
+    def __str__(self):
+        return f"{self.project} · {self.month:%Y-%m}"
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(zone_filter(user, prefix="project__zone__"))
+
+
+class Milestone(models.Model):
+    """A task node (任务节点) of a project, scheduled backwards from a deadline (倒排工期)."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="milestones")
+    title = models.CharField(_("title"), max_length=200)
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "due_on"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self):
+        return self.title

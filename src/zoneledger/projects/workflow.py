@@ -1,0 +1,66 @@
+"""The lifecycle rules (DOMAIN.md §4) as pure functions over a project's live events.
+
+- stages may be skipped, but dates never go backwards along the order;
+- a stage has at most one live event;
+- `terminated` is final: nothing may be recorded after it;
+- events are not dated in the future.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .choices import STAGE_ORDER, Stage
+
+
+@dataclass(frozen=True)
+class LiveEvent:
+    stage: str
+    happened_on: date
+
+
+def check_stage_order(live_events, stage, happened_on, *, today):
+    """Raise ValidationError (naming the field) if `stage` on `happened_on` breaks a lifecycle rule."""
+    if happened_on > today:
+        raise ValidationError({"happened_on": _("The date is in the future.")}, code="future")
+    for event in live_events:
+        label = Stage(event.stage).label
+        when = date_format(event.happened_on, "Y-m-d")
+        if event.stage == Stage.TERMINATED:
+            raise ValidationError(
+                {"stage": _("The project was terminated on %(date)s; nothing can follow.") % {"date": when}},
+                code="terminated",
+            )
+        if event.stage == stage:
+            raise ValidationError(
+                {
+                    "stage": _("The project already has a “%(stage)s” event (%(date)s); void it first.")
+                    % {"stage": label, "date": when}
+                },
+                code="duplicate_stage",
+            )
+        earlier = STAGE_ORDER[event.stage] < STAGE_ORDER[stage]
+        if earlier and event.happened_on > happened_on:
+            raise ValidationError(
+                {
+                    "happened_on": _("The date is before the “%(stage)s” date %(date)s.")
+                    % {"stage": label, "date": when}
+                },
+                code="out_of_order",
+            )
+        if not earlier and event.happened_on < happened_on:
+            raise ValidationError(
+                {
+                    "happened_on": _("The date is after the later “%(stage)s” date %(date)s.")
+                    % {"stage": label, "date": when}
+                },
+                code="out_of_order",
+            )
+
+
+def current_stage(live_stages):
+    """The stage of the latest live event ('' for none): dates are ordered with stages, so the furthest stage."""
+    return max(live_stages, key=STAGE_ORDER.__getitem__, default="")

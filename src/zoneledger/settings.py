@@ -1,0 +1,147 @@
+"""One settings module, driven by environment variables.
+
+ZONELEDGER_ENV         "development" (default) or "production"
+DATABASE_URL           default: SQLite file at $ZONELEDGER_DATA_DIR/zoneledger.sqlite3
+ZONELEDGER_DATA_DIR    default: ./var (created on first use)
+SECRET_KEY             required in production
+ALLOWED_HOSTS          comma-separated, production only
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+ENVIRONMENT = os.environ.get("ZONELEDGER_ENV", "development")
+PRODUCTION = ENVIRONMENT == "production"
+DATA_DIR = Path(os.environ.get("ZONELEDGER_DATA_DIR", "var")).resolve()
+
+DEVELOPMENT_SECRET_KEY = "zoneledger-development-key-not-for-production"
+SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+DEBUG = os.environ.get("DEBUG", "0" if PRODUCTION else "1") == "1"
+ALLOWED_HOSTS = (
+    os.environ.get("ALLOWED_HOSTS", "").split(",") if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_filters",
+    "zoneledger.core",
+    "zoneledger.audit",
+    "zoneledger.zones",
+    "zoneledger.accounts",
+    "zoneledger.chains",
+    "zoneledger.campaigns",
+    "zoneledger.projects",
+    "zoneledger.reports",
+    "zoneledger.ingest",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zoneledger.audit.middleware.RequestContextMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "zoneledger.urls"
+WSGI_APPLICATION = "zoneledger.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+
+def _database_settings():
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{DATA_DIR / 'zoneledger.sqlite3'}"
+    config = dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 60)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets readers work while one writer commits; IMMEDIATE avoids lock upgrades mid-transaction.
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+            "transaction_mode": "IMMEDIATE",
+        }
+    return config
+
+
+DATABASES = {"default": _database_settings()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "zoneledger.accounts.passwords.CharacterClassesValidator"},
+]
+# 等保 practice asks for three character classes; ASVS forbids composition rules (set 0 to follow ASVS).
+ZONELEDGER_PASSWORD_MIN_CLASSES = int(os.environ.get("ZONELEDGER_PASSWORD_MIN_CLASSES", "3"))
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# 签约未开工 warning thresholds, in days since signing (DOMAIN.md §5).
+ZONELEDGER_WARNING_YELLOW_DAYS = int(os.environ.get("ZONELEDGER_WARNING_YELLOW_DAYS", "90"))
+ZONELEDGER_WARNING_RED_DAYS = int(os.environ.get("ZONELEDGER_WARNING_RED_DAYS", "180"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
+
+ADMIN_TITLE = _("zoneledger administration")

@@ -1,0 +1,96 @@
+"""The scope rule: a zone user sees one zone, a city user that city's zones, the province all."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from tests.factories import ProjectFactory, ZoneFactory
+from zoneledger.accounts.choices import Role
+from zoneledger.accounts.models import User
+from zoneledger.projects.choices import Stage
+from zoneledger.projects.models import Milestone, MonthlyProgress, Project, StageEvent
+from zoneledger.projects.services import progress_submit, project_update, record_stage, void_event
+from zoneledger.zones.models import Division, Zone
+
+pytestmark = pytest.mark.django_db
+SCOPED_MODELS = [Project, StageEvent, MonthlyProgress, Milestone]
+
+
+def zone_ids(queryset, path):
+    return set(queryset.values_list(path, flat=True).distinct())
+
+
+@pytest.mark.parametrize("model", SCOPED_MODELS)
+def test_a_zone_user_sees_only_their_zone(model, wenshui_editor):
+    path = "zone_id" if model is Project else "project__zone_id"
+    seen = zone_ids(model.objects.visible_to(wenshui_editor), path)
+    assert seen <= {wenshui_editor.org.zone_id}
+    if model is not Milestone:
+        assert seen == {wenshui_editor.org.zone_id}
+
+
+def test_a_city_user_sees_exactly_the_city_zones(lvliang_reviewer):
+    lvliang_zones = set(Zone.objects.filter(city_id="141100").values_list("pk", flat=True))
+    assert set(Zone.objects.visible_to(lvliang_reviewer).values_list("pk", flat=True)) == lvliang_zones
+    assert zone_ids(Project.objects.visible_to(lvliang_reviewer), "zone_id") == lvliang_zones
+    assert {"文水经济开发区", "孝义经济开发区", "吕梁经济技术开发区"} <= set(
+        Zone.objects.visible_to(lvliang_reviewer).values_list("name", flat=True)
+    )
+
+
+def test_the_province_sees_every_zone(province_admin):
+    assert Zone.objects.visible_to(province_admin).count() == Zone.objects.count()
+
+
+@pytest.mark.parametrize("role", [Role.SYSADMIN, Role.SECADMIN])
+def test_system_and_security_administrators_see_no_business_data(role, make_user):
+    admin = make_user("province", role)
+    assert not Project.objects.visible_to(admin).exists()
+    assert not Zone.objects.visible_to(admin).exists()
+
+
+def test_anonymous_and_inactive_users_see_nothing(province_admin):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not Project.objects.visible_to(AnonymousUser()).exists()
+    province_admin.is_active = False
+    assert not Project.objects.visible_to(province_admin).exists()
+
+
+def test_two_zone_users_cannot_change_each_others_ledger(wenshui_editor, xiaoyi_editor):
+    xiaoyi_project = Project.objects.filter(zone__name="孝义经济开发区").first()
+    wenshui_project = Project.objects.filter(zone__name="文水经济开发区").first()
+    assert not Project.objects.visible_to(wenshui_editor).filter(pk=xiaoyi_project.pk).exists()
+    assert not Project.objects.visible_to(xiaoyi_editor).filter(pk=wenshui_project.pk).exists()
+    before = (StageEvent.objects.count(), MonthlyProgress.objects.count(), xiaoyi_project.version)
+    event = xiaoyi_project.events.live().first()
+    attempts = [
+        lambda: record_stage(
+            actor=wenshui_editor, project=xiaoyi_project, stage=Stage.TERMINATED, happened_on=date(2025, 6, 30)
+        ),
+        lambda: void_event(actor=wenshui_editor, event=event, reason="越权"),
+        lambda: progress_submit(
+            actor=wenshui_editor, project=xiaoyi_project, month=date(2025, 1, 1), completed_investment=Decimal(1)
+        ),
+        lambda: project_update(
+            actor=wenshui_editor, project=xiaoyi_project, expected_version=xiaoyi_project.version, name="改名"
+        ),
+    ]
+    for attempt in attempts:
+        with pytest.raises(PermissionDenied):
+            attempt()
+    xiaoyi_project.refresh_from_db()
+    event.refresh_from_db()
+    assert (StageEvent.objects.count(), MonthlyProgress.objects.count(), xiaoyi_project.version) == before
+    assert not event.voided
+
+
+def test_a_new_zone_is_visible_to_its_city_but_not_to_another_city(make_user):
+    zone = ZoneFactory(division=Division.objects.get(code="140727"))  # 祁县, 晋中市
+    ProjectFactory(zone=zone)
+    jinzhong_user = make_user(Division.objects.get(code="140700"), Role.VIEWER)
+    lvliang_user = User.objects.get(username="lvliang-viewer")
+    assert Project.objects.visible_to(jinzhong_user).filter(zone=zone).exists()
+    assert not Project.objects.visible_to(lvliang_user).filter(zone=zone).exists()

@@ -1,0 +1,55 @@
+"""Test set-up: every test database holds Shanxi's divisions (a data migration) and the demo ledger."""
+
+import pytest
+
+from tests.factories import make_org_user
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Hashing passwords at full strength would cost most of the suite's time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from zoneledger.demo.builder import build_orgs, ensure_demo_users, load_demo
+
+    with django_db_blocker.unblock():
+        load_demo()
+        build_orgs()
+        ensure_demo_users()
+
+
+@pytest.fixture
+def wenshui_editor(db):
+    from zoneledger.accounts.models import User
+
+    return User.objects.get(username="wenshui-editor")
+
+
+@pytest.fixture
+def xiaoyi_editor(db):
+    from zoneledger.accounts.models import User
+
+    return User.objects.get(username="xiaoyi-editor")
+
+
+@pytest.fixture
+def lvliang_reviewer(db):
+    from zoneledger.accounts.models import User
+
+    return User.objects.get(username="lvliang-reviewer")
+
+
+@pytest.fixture
+def province_admin(db):
+    from zoneledger.accounts.models import User
+
+    return User.objects.get(username="province-admin")
+
+
+@pytest.fixture
+def make_user(db):
+    return make_org_user
