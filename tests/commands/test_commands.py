@@ -28,7 +28,8 @@ def run(*args, stdin=""):
 def test_adduser_creates_a_zone_editor_reading_the_password_from_stdin():
     output = run("adduser", "zhang.san", "--org", "文水经济开发区", "--role", "editor", stdin="Strong-pass-9\n")
     user = User.objects.get(username="zhang.san")
-    assert user.org.zone.name == "文水经济开发区" and user.role == "editor"
+    assert user.org.zone.name == "文水经济开发区"
+    assert user.role == "editor"
     assert user.check_password("Strong-pass-9")
     assert "zhang.san" in output
 
@@ -102,7 +103,8 @@ def test_demo_no_serve_twice_on_a_fresh_sqlite_file(tmp_path):
     env.pop("DATABASE_URL", None)
     first = zoneledger("demo", "--no-serve", env=env)
     assert first.returncode == 0, first.stderr
-    assert "wenshui-editor" in first.stdout and "Loaded the demo ledger" in first.stdout
+    assert "wenshui-editor" in first.stdout
+    assert "Loaded the demo ledger" in first.stdout
     second = zoneledger("demo", "--no-serve", env=env)
     assert second.returncode == 0, second.stderr
     assert "already loaded" in second.stdout

@@ -109,7 +109,9 @@ def test_recording_stages_moves_the_current_stage_and_voiding_moves_it_back(proj
     project.refresh_from_db()
     assert project.stage == Stage.SIGNED
     started.refresh_from_db()
-    assert started.voided and started.void_reason == "录入错误" and started.voided_by == editor
+    assert started.voided
+    assert started.void_reason == "录入错误"
+    assert started.voided_by == editor
     assert StageEvent.objects.filter(pk=started.pk).exists()  # nothing deleted
 
 
@@ -182,11 +184,13 @@ def test_an_editor_cannot_move_a_project_out_of_scope(project, editor):
 
 def test_progress_is_submitted_then_approved_by_a_reviewer(project, editor, make_user):
     entry = progress_submit(actor=editor, project=project, month=date(2024, 5, 17), completed_investment=Decimal("300"))
-    assert entry.month == date(2024, 5, 1) and entry.status == ProgressStatus.SUBMITTED
+    assert entry.month == date(2024, 5, 1)
+    assert entry.status == ProgressStatus.SUBMITTED
     reviewer = make_user(project.zone.city, Role.REVIEWER)
     progress_review(actor=reviewer, entry=entry, approve=True)
     entry.refresh_from_db()
-    assert entry.status == ProgressStatus.APPROVED and entry.reviewed_by == reviewer
+    assert entry.status == ProgressStatus.APPROVED
+    assert entry.reviewed_by == reviewer
     with pytest.raises(ValidationError):
         progress_submit(actor=editor, project=project, month=date(2024, 5, 1), completed_investment=Decimal("1"))
 
