@@ -1,0 +1,4 @@
+from django.urls import path  # noqa: F401  (filled in by the app's views)
+
+app_name = "accounts"
+urlpatterns = []
