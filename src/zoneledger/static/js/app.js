@@ -1,0 +1,1 @@
+/* zoneledger page behaviour. No inline scripts: the Content Security Policy forbids them. */
