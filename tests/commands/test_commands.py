@@ -67,7 +67,7 @@ def test_round_add_and_list():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["2023-4", "--held-on", "2023-12-01"], "already exists"),
+        (["2023-4", "--held-on", "2023-12-01"], "批次 2023-4 已存在"),
         (["2025", "--held-on", "2025-03-20"], "2023-4"),
         (["2025-2", "--held-on", "2025-13-01"], "YYYY-MM-DD"),
     ],

@@ -2,6 +2,7 @@ import sys
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zoneledger.accounts.choices import Role
 from zoneledger.accounts.services import org_by_reference, user_create
@@ -30,4 +31,7 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             raise CommandError(format_errors(error)) from None
-        self.stdout.write(f"Created {user.username}: {user.get_role_display()} of {user.org}.")
+        self.stdout.write(
+            _("Created %(user)s: %(role)s of %(org)s.")
+            % {"user": user.username, "role": user.get_role_display(), "org": user.org}
+        )

@@ -2,6 +2,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zoneledger.campaigns.models import Round
 from zoneledger.campaigns.services import round_create
@@ -13,7 +14,9 @@ def iso_date(text, *, field):
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"{field}: “{text}” is not a date of the form YYYY-MM-DD.") from None
+        raise CommandError(
+            _("%(field)s: “%(value)s” is not a date of the form YYYY-MM-DD.") % {"field": field, "value": text}
+        ) from None
 
 
 class Command(BaseCommand):
@@ -43,4 +46,6 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             raise CommandError(format_errors(error)) from None
-        self.stdout.write(f"Added round {round_.label}, held on {round_.held_on}.")
+        self.stdout.write(
+            _("Added round %(label)s, held on %(date)s.") % {"label": round_.label, "date": round_.held_on}
+        )
