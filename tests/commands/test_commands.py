@@ -117,3 +117,43 @@ def test_demo_no_serve_twice_on_a_fresh_sqlite_file(tmp_path):
         env=env,
     )
     assert int(count.stdout) == int(first.stdout.split("demo ledger: ")[1].split(" ")[0])
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_runs_gunicorn_and_answers_http(tmp_path):
+    import time
+    import urllib.request
+
+    env = {**os.environ, "ZONELEDGER_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    assert zoneledger("migrate", "-v", "0", env=env).returncode == 0
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "zoneledger.cli", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=5) as response:
+                    assert response.status == 200
+                    assert response.headers["Server"].startswith("gunicorn")
+                    break
+            except OSError:
+                assert server.poll() is None, server.stdout.read()
+                assert time.monotonic() < deadline, "the server did not answer within 60 s"
+                time.sleep(0.5)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
