@@ -1,0 +1,571 @@
+"""The figures the province publishes (DOMAIN.md §5), for any scope and period, as of any date.
+
+The contract the web app, the API and the commands rely on:
+
+- ``resolve_scope(reference, *, user) -> Scope`` — ``"province"``, a city's division code (``"141100"``) or a
+  zone's name. A scope the user cannot see raises ``ScopeNotFound`` (an ``Http404``), exactly like a missing one.
+- ``Period.for_year(2024)`` / ``Period.for_round("2023-4")`` — a year is all the rounds held in it.
+- ``batch_figures(*, user, scope, period, as_of=None, known_at=None) -> BatchFigures`` — the signed, started and
+  commissioned batches (counts, investment, rates) and 当年开工率 for a year; one query.
+- ``breakdown(*, user, scope, period, by, as_of=None, known_at=None) -> list[BreakdownRow]`` — the same figures
+  per ``"city"``, ``"zone"`` or ``"chain"``; one query per breakdown, rows only for groups with batch events.
+- ``figures_json(figures, rows=None) -> dict`` — the JSON contract of ``zoneledger figures``.
+- ``summary_sentences(figures) -> list[str]`` — the year summary in the register of the seeds.
+- ``signed_not_started(*, user, scope, as_of=None, known_at=None) -> list[SignedNotStarted]`` — 签约未开工 with days
+  since signing and a level (``""``, ``"yellow"``, ``"red"``) from settings; one query.
+- ``completed_by_month(*, user, scope, year, as_of=None, known_at=None) -> list[MonthAmount]`` — approved completed
+  investment per month of a year and its running total, for the dashboard's line chart; one query.
+
+As-of semantics: events dated after ``as_of`` (default today) never count, voided events never count, completed
+investment is the approved monthly amounts up to the as-of month. ``known_at`` (an aware datetime) gives the
+ledger as it stood then: events recorded by then count, voids made later are ignored, and only monthly amounts
+approved by then count; ``as_of`` then defaults to the date of ``known_at``.
+
+A batch is the set of stage events tagged with the period's rounds. Every figure is computed in the database,
+from ``visible_to(user)``; rates are exact ratios rounded half-up once, by ``zoneledger.core.money.rate``.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zoneledger.accounts.choices import OrgKind
+from zoneledger.campaigns.models import parse_round_label
+from zoneledger.core.money import WanField, format_wan, format_yi, rate
+from zoneledger.projects.choices import ProgressStatus, Stage
+from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
+from zoneledger.zones.choices import DivisionLevel
+from zoneledger.zones.models import Division, Zone
+
+BATCH_STAGES = (Stage.SIGNED, Stage.STARTED, Stage.COMMISSIONED)
+ZERO = Decimal("0.00")
+
+
+class ScopeNotFound(Http404):
+    """No scope of that name in the user's view (pages answer 404; commands print the message)."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """One zone, one city (all its zones) or the province."""
+
+    kind: str  # "zone", "city" or "province"
+    name: str
+    code: str  # the division code: the zone's county, the city, or the province
+    zone_id: int | None = None
+
+    def q(self, prefix):
+        """A Q selecting rows of this scope, reaching the zone by `prefix` (e.g. "project__zone__")."""
+        if self.kind == OrgKind.ZONE:
+            return Q(**{f"{prefix}pk": self.zone_id})
+        if self.kind == OrgKind.CITY:
+            return Q(**{f"{prefix}city_id": self.code})
+        return Q()
+
+    def as_json(self):
+        return {"kind": str(self.kind), "name": self.name, "code": self.code}
+
+
+def resolve_scope(reference, *, user):
+    """The scope named by `reference` if the user may see all of it; ScopeNotFound otherwise."""
+    reference = (reference or "").strip()
+    org = user.org if getattr(user, "reads_business_data", False) else None
+    if org is not None:
+        if reference == "province" and org.kind == OrgKind.PROVINCE:
+            province = Division.objects.get(level=DivisionLevel.PROVINCE)
+            return Scope(OrgKind.PROVINCE, province.name, province.code)
+        if reference.isdigit() and (org.kind == OrgKind.PROVINCE or org.division_id == reference):
+            city = Division.objects.filter(code=reference, level=DivisionLevel.CITY).first()
+            if city is not None:
+                return Scope(OrgKind.CITY, city.name, city.code)
+        zone = Zone.objects.visible_to(user).filter(name=reference).first()
+        if zone is not None:
+            return Scope(OrgKind.ZONE, zone.name, zone.division_id, zone.pk)
+    raise ScopeNotFound(
+        _("No scope “%(value)s”: give province, a city's division code or a zone's name.") % {"value": reference}
+    )
+
+
+@dataclass(frozen=True)
+class Period:
+    """A year (all its rounds) or one round such as 2023-4."""
+
+    year: int
+    sequence: int | None = None
+
+    @classmethod
+    def for_year(cls, year):
+        """The period of a year given as a number or digits; ValidationError otherwise."""
+        text = str(year).strip()
+        if not (text.isdigit() and 1900 <= int(text) <= 2999):
+            raise ValidationError(_("“%(value)s” is not a year."), code="invalid_year", params={"value": year})
+        return cls(int(text))
+
+    @classmethod
+    def for_round(cls, label):
+        """The period of round `label` ('2023-4'); ValidationError when malformed (the round need not exist)."""
+        return cls(*parse_round_label(label))
+
+    @property
+    def is_year(self):
+        return self.sequence is None
+
+    @property
+    def label(self):
+        return str(self.year) if self.is_year else f"{self.year}-{self.sequence}"
+
+    def __str__(self):
+        if self.is_year:
+            return _("%(year)s") % {"year": self.year}
+        return _("%(year)s round %(sequence)s") % {"year": self.year, "sequence": self.sequence}
+
+    def round_q(self):
+        """A Q selecting stage events tagged with this period's rounds."""
+        if self.is_year:
+            return Q(round__year=self.year)
+        return Q(round__year=self.year, round__sequence=self.sequence)
+
+    def as_json(self):
+        return {"year": self.year} if self.is_year else {"round": self.label}
+
+
+@dataclass(frozen=True)
+class SignedFigures:
+    """签约一批: how many projects, their total investment, how many had started by the as-of date."""
+
+    count: int
+    investment: Decimal
+    started: int
+
+    @property
+    def start_rate(self):
+        return rate(self.started, self.count)
+
+
+@dataclass(frozen=True)
+class StartedFigures:
+    """开工一批: how many, their total and completed investment, how many had been commissioned."""
+
+    count: int
+    investment: Decimal
+    completed: Decimal
+    commissioned: int
+
+    @property
+    def completion_rate(self):
+        return rate(self.completed, self.investment)
+
+    @property
+    def commission_rate(self):
+        return rate(self.commissioned, self.count)
+
+
+@dataclass(frozen=True)
+class CommissionedFigures:
+    """投产一批: how many, their total investment, how many at capacity, and outputs where both are known."""
+
+    count: int
+    investment: Decimal
+    at_capacity: int
+    actual_output: Decimal
+    expected_output: Decimal
+
+    @property
+    def capacity_rate(self):
+        return rate(self.at_capacity, self.count)
+
+    @property
+    def output_rate(self):
+        """达效率: actual ÷ expected annual output of the projects whose outputs are both known."""
+        return rate(self.actual_output, self.expected_output)
+
+
+@dataclass(frozen=True)
+class SameYearFigures:
+    """当年开工: projects signed in the year, and how many of them also started in that year."""
+
+    signed: int
+    started: int
+
+    @property
+    def rate(self):
+        return rate(self.started, self.signed)
+
+
+@dataclass(frozen=True)
+class BatchFigures:
+    """The three batches of a period in a scope, as of a date (and as known at a moment, if given)."""
+
+    scope: Scope
+    period: Period
+    as_of: date
+    known_at: datetime | None
+    signed: SignedFigures
+    started: StartedFigures
+    commissioned: CommissionedFigures
+    same_year: SameYearFigures | None
+
+    @property
+    def same_year_start_rate(self):
+        return self.same_year.rate if self.same_year else None
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    """The batches of one city, zone or chain (`key` is the city code, zone id or chain id; None: no chain)."""
+
+    key: object
+    name: str
+    city_code: str | None
+    signed: SignedFigures
+    started: StartedFigures
+    commissioned: CommissionedFigures
+    same_year: SameYearFigures | None
+
+
+def _defaults(as_of, known_at):
+    if known_at is not None and timezone.is_naive(known_at):
+        raise ValueError("known_at must be an aware datetime")
+    if as_of is None:
+        as_of = timezone.localtime(known_at).date() if known_at else timezone.localdate()
+    return as_of, known_at
+
+
+def _as_known(events, known_at):
+    """The live events, or the events as the ledger stood at `known_at`."""
+    return events.known_at(known_at) if known_at else events.live()
+
+
+def _approved(known_at):
+    """A Q selecting approved monthly amounts (approved by `known_at`, if given)."""
+    approved = Q(status=ProgressStatus.APPROVED)
+    if known_at:
+        # Entries loaded in bulk carry no review time; they count from when they were submitted.
+        approved &= Q(reviewed_at__lte=known_at) | Q(reviewed_at__isnull=True, submitted_at__lte=known_at)
+    return approved
+
+
+def _reached(stage, *, known_at, until, since=None):
+    """Whether the row's project has an event of `stage` dated in [since, until]."""
+    events = _as_known(StageEvent.objects, known_at).filter(
+        project=OuterRef("project"), stage=stage, happened_on__lte=until
+    )
+    if since is not None:
+        events = events.filter(happened_on__gte=since)
+    return Exists(events)
+
+
+def _completed(*, known_at, as_of):
+    """The row's project's approved completed investment up to the as-of month."""
+    progress = MonthlyProgress.objects.filter(_approved(known_at), project=OuterRef("project"), month__lte=as_of)
+    total = progress.order_by().values("project").annotate(total=Sum("completed_investment")).values("total")
+    return Subquery(total, output_field=WanField())
+
+
+def _aggregates(period, *, as_of, known_at):
+    """The conditional aggregates over stage events that make every figure of a period."""
+    signed, started, commissioned = (Q(stage=stage) & period.round_q() for stage in BATCH_STAGES)
+    outputs_known = Q(project__actual_output__isnull=False, project__expected_output__isnull=False)
+    investment = "project__total_investment"
+    aggregates = {
+        "signed_count": Count("pk", filter=signed),
+        "signed_investment": Sum(investment, filter=signed),
+        "signed_started": Count("pk", filter=signed & _reached(Stage.STARTED, known_at=known_at, until=as_of)),
+        "started_count": Count("pk", filter=started),
+        "started_investment": Sum(investment, filter=started),
+        "started_completed": Sum(_completed(known_at=known_at, as_of=as_of), filter=started),
+        "started_commissioned": Count(
+            "pk", filter=started & _reached(Stage.COMMISSIONED, known_at=known_at, until=as_of)
+        ),
+        "commissioned_count": Count("pk", filter=commissioned),
+        "commissioned_investment": Sum(investment, filter=commissioned),
+        "commissioned_at_capacity": Count(
+            "pk", filter=commissioned & _reached(Stage.AT_CAPACITY, known_at=known_at, until=as_of)
+        ),
+        "commissioned_actual_output": Sum("project__actual_output", filter=commissioned & outputs_known),
+        "commissioned_expected_output": Sum("project__expected_output", filter=commissioned & outputs_known),
+    }
+    if period.is_year:
+        in_year = Q(stage=Stage.SIGNED, happened_on__year=period.year)
+        started_in_year = _reached(
+            Stage.STARTED, known_at=known_at, until=min(as_of, date(period.year, 12, 31)), since=date(period.year, 1, 1)
+        )
+        aggregates["same_year_signed"] = Count("pk", filter=in_year)
+        aggregates["same_year_started"] = Count("pk", filter=in_year & started_in_year)
+    return aggregates
+
+
+def _events(*, user, scope, period, as_of, known_at):
+    """The stage events any figure of the period reads: the batches, and for a year every signing in it."""
+    wanted = Q(stage__in=BATCH_STAGES) & period.round_q()
+    if period.is_year:
+        wanted |= Q(stage=Stage.SIGNED, happened_on__year=period.year)
+    return (
+        _as_known(StageEvent.objects.visible_to(user), known_at)
+        .filter(scope.q("project__zone__"), wanted, happened_on__lte=as_of)
+        .order_by()
+    )
+
+
+def _families(values, period):
+    """(signed, started, commissioned, same_year) from one row of `_aggregates`."""
+
+    def money(key):
+        return values[key] if values[key] is not None else ZERO
+
+    return (
+        SignedFigures(values["signed_count"], money("signed_investment"), values["signed_started"]),
+        StartedFigures(
+            values["started_count"],
+            money("started_investment"),
+            money("started_completed"),
+            values["started_commissioned"],
+        ),
+        CommissionedFigures(
+            values["commissioned_count"],
+            money("commissioned_investment"),
+            values["commissioned_at_capacity"],
+            money("commissioned_actual_output"),
+            money("commissioned_expected_output"),
+        ),
+        SameYearFigures(values["same_year_signed"], values["same_year_started"]) if period.is_year else None,
+    )
+
+
+def batch_figures(*, user, scope, period, as_of=None, known_at=None):
+    """The signed, started and commissioned batches of `period` in `scope`, as of a date; one query."""
+    as_of, known_at = _defaults(as_of, known_at)
+    events = _events(user=user, scope=scope, period=period, as_of=as_of, known_at=known_at)
+    values = events.aggregate(**_aggregates(period, as_of=as_of, known_at=known_at))
+    return BatchFigures(scope, period, as_of, known_at, *_families(values, period))
+
+
+BREAKDOWN_KEYS = {
+    "city": ("project__zone__city_id", "project__zone__city__name", "project__zone__city_id"),
+    "zone": ("project__zone_id", "project__zone__name", "project__zone__city_id"),
+    "chain": ("project__chain_id", "project__chain__name", None),
+}
+
+
+def breakdown(*, user, scope, period, by, as_of=None, known_at=None):
+    """The batch figures per city, zone or chain (`by`), ordered by city code then name; one query."""
+    if by not in BREAKDOWN_KEYS:
+        raise ValueError(f"breakdown by {by!r}: use one of {', '.join(BREAKDOWN_KEYS)}")
+    as_of, known_at = _defaults(as_of, known_at)
+    key, name, city = BREAKDOWN_KEYS[by]
+    groups = {key, name} | ({city} if city else set())
+    rows = (
+        _events(user=user, scope=scope, period=period, as_of=as_of, known_at=known_at)
+        .values(*groups)
+        .annotate(**_aggregates(period, as_of=as_of, known_at=known_at))
+        .order_by(*([city] if city else []), name)
+    )
+    return [
+        BreakdownRow(row[key], row[name] or _("No chain"), row[city] if city else None, *_families(row, period))
+        for row in rows
+    ]
+
+
+def _rate_text(value):
+    return None if value is None else f"{value:.2f}"
+
+
+def _families_json(signed, started, commissioned):
+    return {
+        "signed": {
+            "count": signed.count,
+            "investment_wan": format_wan(signed.investment),
+            "started": signed.started,
+            "start_rate": _rate_text(signed.start_rate),
+        },
+        "started": {
+            "count": started.count,
+            "investment_wan": format_wan(started.investment),
+            "completed_wan": format_wan(started.completed),
+            "completion_rate": _rate_text(started.completion_rate),
+            "commissioned": started.commissioned,
+            "commission_rate": _rate_text(started.commission_rate),
+        },
+        "commissioned": {
+            "count": commissioned.count,
+            "investment_wan": format_wan(commissioned.investment),
+            "at_capacity": commissioned.at_capacity,
+            "capacity_rate": _rate_text(commissioned.capacity_rate),
+            "output_rate": _rate_text(commissioned.output_rate),
+        },
+    }
+
+
+def figures_json(figures, rows=None, *, by=None):
+    """The JSON contract of `zoneledger figures` (money: 万元 strings; rates: percent strings; null for 0 ÷ 0).
+
+    With breakdown `rows` (grouped `by` "city", "zone" or "chain"), adds a "breakdown" list of the same shape.
+    """
+    document = {
+        "scope": figures.scope.as_json(),
+        "period": figures.period.as_json(),
+        "as_of": figures.as_of.isoformat(),
+        "known_at": figures.known_at.isoformat() if figures.known_at else None,
+        **_families_json(figures.signed, figures.started, figures.commissioned),
+        "same_year_start_rate": _rate_text(figures.same_year_start_rate),
+    }
+    if rows is not None:
+        document["breakdown"] = {
+            "by": by,
+            "rows": [
+                {
+                    "key": row.key,
+                    "name": row.name,
+                    **({"city_code": row.city_code} if by == "zone" else {}),
+                    **_families_json(row.signed, row.started, row.commissioned),
+                    "same_year_start_rate": _rate_text(row.same_year.rate if row.same_year else None),
+                }
+                for row in rows
+            ],
+        }
+    return document
+
+
+def _whole_percent(numerator, denominator):
+    """Prose shows whole percent, rounded once from the exact ratio (so 1 of 8 reads 13%)."""
+    return f"{rate(numerator, denominator, places=0):.0f}"
+
+
+def summary_sentences(figures):
+    """One sentence per batch, in the register of the seeds: '2024年"签约一批"项目共7个，总投资10.55亿元，…'."""
+    period = str(figures.period)
+    signed, started, commissioned = figures.signed, figures.started, figures.commissioned
+    sentences = []
+    if signed.count:
+        sentences.append(
+            _(
+                '%(period)s "signed" batch: %(count)s projects, total investment %(investment)s 亿元, '
+                "%(started)s started, start rate %(rate)s%%."
+            )
+            % {
+                "period": period,
+                "count": signed.count,
+                "investment": format_yi(signed.investment),
+                "started": signed.started,
+                "rate": _whole_percent(signed.started, signed.count),
+            }
+        )
+    else:
+        sentences.append(_('%(period)s "signed" batch: no projects.') % {"period": period})
+    if started.count:
+        sentences.append(
+            _(
+                '%(period)s "started" batch: %(count)s projects, total investment %(investment)s 亿元, '
+                "completed investment %(completed)s 亿元."
+            )
+            % {
+                "period": period,
+                "count": started.count,
+                "investment": format_yi(started.investment),
+                "completed": format_yi(started.completed),
+            }
+        )
+    else:
+        sentences.append(_('%(period)s "started" batch: no projects.') % {"period": period})
+    if commissioned.count:
+        sentences.append(
+            _(
+                '%(period)s "commissioned" batch: %(count)s projects, total investment %(investment)s 亿元, '
+                "capacity rate %(rate)s%%."
+            )
+            % {
+                "period": period,
+                "count": commissioned.count,
+                "investment": format_yi(commissioned.investment),
+                "rate": _whole_percent(commissioned.at_capacity, commissioned.count),
+            }
+        )
+    else:
+        sentences.append(_('%(period)s "commissioned" batch: no projects.') % {"period": period})
+    return sentences
+
+
+@dataclass(frozen=True)
+class SignedNotStarted:
+    """A project signed but not started (签约未开工), with days since signing and its warning level."""
+
+    project_id: int
+    name: str
+    zone: str
+    city: str
+    investment: Decimal
+    signed_on: date
+    days: int
+    level: str  # "", "yellow" or "red"
+
+
+def warning_level(days):
+    """'red', 'yellow' or '' for a project signed `days` ago (thresholds from settings)."""
+    if days >= settings.ZONELEDGER_WARNING_RED_DAYS:
+        return "red"
+    if days >= settings.ZONELEDGER_WARNING_YELLOW_DAYS:
+        return "yellow"
+    return ""
+
+
+def signed_not_started(*, user, scope, as_of=None, known_at=None):
+    """Projects whose latest stage as of `as_of` is `signed`, longest waiting first; one query.
+
+    Projects signed outside any round are here too: the warning list is about the ledger, not the batches.
+    """
+    as_of, known_at = _defaults(as_of, known_at)
+    events = _as_known(StageEvent.objects, known_at).filter(project=OuterRef("pk"), happened_on__lte=as_of)
+    signing = events.filter(stage=Stage.SIGNED).order_by("-happened_on").values("happened_on")[:1]
+    moved_on = events.exclude(stage__in=[Stage.PIPELINE, Stage.SIGNED])
+    rows = (
+        Project.objects.visible_to(user)
+        .filter(scope.q("zone__"))
+        .annotate(signed_on=Subquery(signing))
+        .filter(signed_on__isnull=False)
+        .exclude(Exists(moved_on))
+        .order_by("signed_on", "zone__city_id", "zone__name", "name")
+        .values_list("pk", "name", "zone__name", "zone__city__name", "total_investment", "signed_on")
+    )
+    warnings = []
+    for pk, name, zone, city, investment, signed_on in rows:
+        days = (as_of - signed_on).days
+        warnings.append(SignedNotStarted(pk, name, zone, city, investment, signed_on, days, warning_level(days)))
+    return warnings
+
+
+@dataclass(frozen=True)
+class MonthAmount:
+    """Approved completed investment of one month, and the year's running total to the end of it."""
+
+    month: date
+    amount: Decimal
+    cumulative: Decimal
+
+
+def completed_by_month(*, user, scope, year, as_of=None, known_at=None):
+    """The approved completed investment of every project in `scope`, per month of `year` up to the as-of month."""
+    as_of, known_at = _defaults(as_of, known_at)
+    totals = dict(
+        MonthlyProgress.objects.visible_to(user)
+        .filter(_approved(known_at), scope.q("project__zone__"), month__year=year, month__lte=as_of)
+        .order_by()
+        .values("month")
+        .annotate(total=Sum("completed_investment"))
+        .values_list("month", "total")
+    )
+    series, cumulative = [], ZERO
+    for number in range(1, 13):
+        month = date(year, number, 1)
+        if month > as_of:
+            break
+        amount = totals.get(month, ZERO)
+        cumulative += amount
+        series.append(MonthAmount(month, amount, cumulative))
+    return series

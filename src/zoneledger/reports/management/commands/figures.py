@@ -1,0 +1,115 @@
+"""`zoneledger figures`: the figures of a scope and period as JSON, the year summary as text, or the bulletin.
+
+The operator at the console is trusted and reads as a province-wide viewer; `--as USER` computes as that user
+instead, with their scope (a scope they cannot see is reported as missing).
+"""
+
+import json
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zoneledger.accounts.choices import OrgKind, Role
+from zoneledger.accounts.models import OrgUnit, User
+from zoneledger.campaigns.management.commands.round import iso_date
+from zoneledger.campaigns.models import Round
+from zoneledger.reports.bulletin import write_bulletin_xlsx
+from zoneledger.reports.figures import (
+    BREAKDOWN_KEYS,
+    Period,
+    ScopeNotFound,
+    batch_figures,
+    breakdown,
+    figures_json,
+    resolve_scope,
+    summary_sentences,
+)
+
+
+def console_reader():
+    """The console operator: an unsaved province-wide viewer, so figures still pass through `visible_to`."""
+    return User(username="console", org=OrgUnit.objects.get(kind=OrgKind.PROVINCE), role=Role.VIEWER)
+
+
+def known_at_moment(text):
+    """An aware datetime from ISO text (local time when no offset is given), or a CommandError."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            _("%(field)s: “%(value)s” is not a moment of the form YYYY-MM-DDTHH:MM[:SS][+08:00].")
+            % {"field": "--known-at", "value": text}
+        ) from None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+class Command(BaseCommand):
+    help = (
+        "Figures of a scope and period: zoneledger figures --scope SCOPE (--year YYYY | --round YYYY-N) "
+        "[--as-of YYYY-MM-DD] [--known-at ISO-DATETIME] [--format json|text|xlsx] [--output FILE]."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scope", required=True, help="province, a city's division code, or a zone's name")
+        period = parser.add_mutually_exclusive_group(required=True)
+        period.add_argument("--year", help="a year: all its rounds")
+        period.add_argument("--round", help="one round, e.g. 2023-4")
+        parser.add_argument("--as-of", help="count events dated up to this day (default: today)")
+        parser.add_argument("--known-at", help="the ledger as it stood at this moment (reproduces a bulletin)")
+        parser.add_argument("--format", choices=["json", "text", "xlsx"], default="json")
+        parser.add_argument("--by", choices=list(BREAKDOWN_KEYS), help="add a breakdown to the JSON")
+        parser.add_argument("--output", help="write to this file (required for xlsx)")
+        parser.add_argument("--as", dest="username", help="compute as this user, within their scope")
+
+    def handle(self, *args, **options):
+        user = self.reader(options["username"])
+        try:
+            scope = resolve_scope(options["scope"], user=user)
+        except ScopeNotFound as error:
+            raise CommandError(f"--scope: {error}") from None
+        period = self.period(options["year"], options["round"])
+        as_of = iso_date(options["as_of"], field="--as-of") if options["as_of"] else None
+        known_at = known_at_moment(options["known_at"]) if options["known_at"] else None
+        output, kind = options["output"], options["format"]
+        if kind == "xlsx":
+            if not output:
+                raise CommandError(_("--output: give the file to write the workbook to."))
+            write_bulletin_xlsx(user=user, scope=scope, period=period, as_of=as_of, known_at=known_at, file=output)
+            self.stdout.write(_("Wrote the bulletin to %(file)s.") % {"file": output})
+            return
+        figures = batch_figures(user=user, scope=scope, period=period, as_of=as_of, known_at=known_at)
+        if kind == "text":
+            text = "\n".join(summary_sentences(figures))
+        else:
+            by, rows = options["by"], None
+            if by:
+                rows = breakdown(user=user, scope=scope, period=period, by=by, as_of=as_of, known_at=known_at)
+            text = json.dumps(figures_json(figures, rows, by=by), ensure_ascii=False, indent=2)
+        if output:
+            with open(output, "w", encoding="utf-8") as file:
+                file.write(text + "\n")
+        else:
+            self.stdout.write(text)
+
+    def reader(self, username):
+        if username is None:
+            return console_reader()
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(_("--as: there is no user “%(value)s”.") % {"value": username})
+        return user
+
+    def period(self, year, label):
+        try:
+            if year is not None:
+                return Period.for_year(year)
+            period = Period.for_round(label)
+        except ValidationError as error:
+            field = "--year" if year is not None else "--round"
+            raise CommandError(f"{field}: {' '.join(error.messages)}") from None
+        if not Round.objects.filter(year=period.year, sequence=period.sequence).exists():
+            raise CommandError(_("--round: there is no round %(label)s.") % {"label": period.label})
+        return period
