@@ -1,1 +1,25 @@
-/* zoneledger page behaviour. No inline scripts: the Content Security Policy forbids them. */
+/* zoneledger page behaviour. No inline scripts or handlers: the Content Security Policy forbids them. */
+(function () {
+  "use strict";
+
+  // With scripts on, the language switch needs no button (see .js .language-go in app.css).
+  document.documentElement.classList.add("js");
+
+  // Selects marked data-autosubmit (the language switch) send their form on change; the button stays for no-JS.
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest("select[data-autosubmit]");
+    if (select && select.form) {
+      select.form.requestSubmit();
+    }
+  });
+
+  // While htmx fetches, the part being replaced says so to screen readers (and Pico shows its spinner).
+  function busy(event, state) {
+    var target = event.detail.target;
+    if (target && target.id) {
+      target.setAttribute("aria-busy", state);
+    }
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) { busy(event, "true"); });
+  document.addEventListener("htmx:afterRequest", function (event) { busy(event, "false"); });
+})();

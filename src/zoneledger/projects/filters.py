@@ -1,0 +1,88 @@
+"""The ledger's one filter set: the page, its htmx updates and the Excel export all read rows through it."""
+
+import django_filters
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from zoneledger.campaigns.models import Round
+from zoneledger.chains.models import Chain
+from zoneledger.zones.models import Division, Zone
+
+from .choices import STAGE_ORDER, KeyLevel, Stage
+from .models import Project, StageEvent
+
+
+def _visible_zones(request):
+    return Zone.objects.visible_to(request.user) if request else Zone.objects.none()
+
+
+def _visible_cities(request):
+    return Division.objects.filter(city_zones__in=_visible_zones(request)).distinct().order_by("code")
+
+
+class ProjectFilter(django_filters.FilterSet):
+    """Filters of the ledger over the projects the user may see (the caller passes the scoped queryset)."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    zone = django_filters.ModelChoiceFilter(label=_("Zone"), queryset=_visible_zones, empty_label=_("All zones"))
+    city = django_filters.ModelChoiceFilter(
+        label=_("City"), field_name="zone__city", queryset=_visible_cities, empty_label=_("All cities")
+    )
+    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices, empty_label=_("All stages"))
+    round = django_filters.ModelChoiceFilter(
+        label=_("Round"),
+        queryset=Round.objects.order_by("-year", "-sequence"),
+        method="filter_round",
+        empty_label=_("All rounds"),
+    )
+    chain = django_filters.ModelChoiceFilter(
+        label=_("Industry chain"), queryset=Chain.objects.all(), empty_label=_("All chains")
+    )
+    industry = django_filters.CharFilter(label=_("Industry code"), field_name="industry_code", lookup_expr="startswith")
+    key_level = django_filters.ChoiceFilter(
+        label=_("Key-project level"),
+        choices=[(value, label) for value, label in KeyLevel.choices if value],
+        empty_label=_("All levels"),
+    )
+    leader = django_filters.CharFilter(
+        label=_("Leader in charge"), field_name="leader_in_charge", lookup_expr="icontains"
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("code", "code"),
+            ("name", "name"),
+            ("zone__name", "zone"),
+            ("enterprise__name", "enterprise"),
+            ("stage_rank", "stage"),
+            ("total_investment", "investment"),
+            ("leader_in_charge", "leader"),
+        ),
+    )
+
+    class Meta:
+        model = Project
+        fields = []
+
+    def filter_text(self, queryset, name, value):
+        """Name, project code or enterprise name containing the text."""
+        return queryset.filter(
+            Q(name__icontains=value) | Q(code__icontains=value) | Q(enterprise__name__icontains=value)
+        )
+
+    def filter_round(self, queryset, name, value):
+        """Projects presented at the round: a live event of any stage in it."""
+        in_round = StageEvent.objects.live().filter(project=OuterRef("pk"), round=value)
+        return queryset.filter(Exists(in_round))
+
+    def filter_queryset(self, queryset):
+        # A unique tie-breaker keeps pages stable: equal sort keys must not shuffle rows between pages.
+        # Stages sort in lifecycle order, not alphabetically; a project without events comes first.
+        stage_rank = Case(
+            *(When(stage=stage, then=Value(rank)) for stage, rank in STAGE_ORDER.items()),
+            default=Value(-1),
+            output_field=IntegerField(),
+        )
+        queryset = super().filter_queryset(queryset.annotate(stage_rank=stage_rank))
+        ordering = queryset.query.order_by or Project._meta.ordering
+        return queryset.order_by(*ordering, "pk")

@@ -1,0 +1,86 @@
+"""Forms of the project pages. They only check and convert input; the services do every write."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zoneledger.accounts.scope import writable_zone_filter
+from zoneledger.campaigns.models import Round
+from zoneledger.chains.models import ChainLink
+from zoneledger.core.codes import validate_uscc
+from zoneledger.zones.models import Zone
+
+from .choices import Stage
+from .models import Project
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProjectForm(forms.ModelForm):
+    """A project's facts. The enterprise is typed by name and USCC, as in the zones' spreadsheets."""
+
+    enterprise_name = forms.CharField(label=_("Enterprise (建设单位)"), max_length=200, required=False)
+    enterprise_uscc = forms.CharField(
+        label=_("Unified social credit code"), max_length=18, required=False, validators=[validate_uscc]
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Project
+        fields = [
+            "name",
+            "code",
+            "zone",
+            "industry_code",
+            "chain",
+            "chain_link",
+            "total_investment",
+            "land_mu",
+            "expected_output",
+            "expected_tax",
+            "actual_output",
+            "construction_content",
+            "leader_in_charge",
+            "task_force",
+            "key_level",
+        ]
+        widgets = {"construction_content": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].queryset = Zone.objects.filter(writable_zone_filter(user, prefix=""))
+        self.fields["chain_link"].queryset = ChainLink.objects.select_related("chain")
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            if self.instance.enterprise_id:
+                self.fields["enterprise_name"].initial = self.instance.enterprise.name
+                self.fields["enterprise_uscc"].initial = self.instance.enterprise.uscc
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("enterprise_uscc") and not cleaned.get("enterprise_name"):
+            self.add_error("enterprise_name", _("Give the enterprise's name with its code."))
+        return cleaned
+
+    def facts(self):
+        """The cleaned project facts, keyed as the services take them (enterprise resolved separately)."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class StageForm(forms.Form):
+    """Record that the project reached a stage."""
+
+    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
+    happened_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    round = forms.ModelChoiceField(
+        label=_("Round"),
+        queryset=Round.objects.order_by("-year", "-sequence"),
+        required=False,
+        empty_label=_("No round"),
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class VoidForm(forms.Form):
+    """Void a wrong stage event; the reason is kept with it."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=500)

@@ -1,0 +1,316 @@
+"""The ledger and the project pages: thin views that read through `visible_to` and write through the services.
+
+Every page renders in full, or only its htmx target when htmx asks for it (see `_partial`). A write
+answers a redirect to the project page when it succeeds; htmx follows it and picks the part it shows.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from zoneledger.accounts.scope import zone_is_writable
+from zoneledger.audit.models import AuditRecord
+
+from . import services
+from .choices import Stage
+from .filters import ProjectFilter
+from .forms import ProjectForm, StageForm, VoidForm
+from .models import Project
+
+PAGE_SIZE = 50
+HISTORY_SIZE = 50
+
+
+def _partial(request, template, fragment):
+    """`template#fragment` for an htmx request, the whole page otherwise (also when htmx restores history)."""
+    if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
+        return f"{template}#{fragment}"
+    return template
+
+
+def _ledger(request):
+    projects = Project.objects.visible_to(request.user).select_related("zone", "enterprise", "chain")
+    return ProjectFilter(request.GET, queryset=projects, request=request)
+
+
+@login_required
+@require_GET
+def project_list(request):
+    """The ledger: filtered, sorted and paged; the filter lives in the URL so it can be bookmarked."""
+    ledger = _ledger(request)
+    page = Paginator(ledger.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": ledger,
+        "page": page,
+        "columns": _sort_columns(request.GET.get("sort", "")),
+        "can_create": request.user.can_edit,
+    }
+    return render(request, _partial(request, "projects/project_list.html", "ledger"), context)
+
+
+SORT_COLUMNS = [
+    ("code", _lazy("Code"), False),
+    ("name", _lazy("Project"), False),
+    ("zone", _lazy("Zone"), False),
+    ("enterprise", _lazy("Enterprise"), False),
+    ("stage", _lazy("Stage"), False),
+    ("investment", _lazy("Total investment (万元)"), True),
+    ("leader", _lazy("Leader in charge"), False),
+]
+
+
+def _sort_columns(current):
+    """The sortable headers: a click sorts by the column, a second click reverses it."""
+    return [
+        {
+            "label": label,
+            "numeric": numeric,
+            "next": f"-{key}" if current == key else key,
+            "aria_sort": {key: "ascending", f"-{key}": "descending"}.get(current, ""),
+        }
+        for key, label, numeric in SORT_COLUMNS
+    ]
+
+
+def _project_for(request, pk):
+    """The project if the user may see it; 404 otherwise, the same as a project that does not exist."""
+    projects = Project.objects.visible_to(request.user).select_related(
+        "zone__city", "enterprise", "chain", "chain_link"
+    )
+    return get_object_or_404(projects, pk=pk)
+
+
+def _require_writable(request, project):
+    if not zone_is_writable(request.user, project.zone):
+        raise PermissionDenied(_("You may not change projects of %(zone)s.") % {"zone": project.zone})
+
+
+def _add_service_errors(form, error):
+    """Put a service's ValidationError on the form's fields, or above the form for fields it does not have."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else NON_FIELD_ERRORS, errors)
+
+
+@login_required
+@require_GET
+def project_detail(request, pk):
+    """A project's facts, stage timeline, monthly progress and change history."""
+    return _render_detail(request, _project_for(request, pk))
+
+
+def _render_detail(request, project, *, stage_form=None, void_form=None, void_event_pk=None):
+    writable = zone_is_writable(request.user, project.zone)
+    context = {
+        "project": project,
+        "events": project.events.select_related("round", "recorded_by", "voided_by"),
+        "progress": project.progress.order_by("-month"),
+        "history": _history(project),
+        "writable": writable,
+        "stage_form": stage_form or (StageForm() if writable else None),
+        "void_form": void_form,
+        "void_event_pk": void_event_pk,
+    }
+    return render(request, "projects/project_detail.html", context)
+
+
+@login_required
+@require_POST
+def stage_record(request, pk):
+    """Record a stage of the project (date, round, note)."""
+    project = _project_for(request, pk)
+    _require_writable(request, project)
+    form = StageForm(request.POST)
+    if form.is_valid():
+        try:
+            event = services.record_stage(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Recorded “%(stage)s” on %(date)s.")
+                % {"stage": event.get_stage_display(), "date": f"{event.happened_on:%Y-%m-%d}"},
+            )
+            return redirect("projects:project_detail", pk=project.pk)
+    return _render_detail(request, project, stage_form=form)
+
+
+@login_required
+@require_POST
+def event_void(request, pk, event_pk):
+    """Void a stage event of the project, with the reason."""
+    project = _project_for(request, pk)
+    event = get_object_or_404(project.events, pk=event_pk)
+    _require_writable(request, project)
+    form = VoidForm(request.POST)
+    if form.is_valid():
+        try:
+            services.void_event(actor=request.user, event=event, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Voided “%(stage)s”.") % {"stage": event.get_stage_display()})
+            return redirect("projects:project_detail", pk=project.pk)
+    return _render_detail(request, project, void_form=form, void_event_pk=event.pk)
+
+
+def _enterprise(user, form):
+    name = form.cleaned_data["enterprise_name"]
+    if not name:
+        return None
+    return services.enterprise_resolve(actor=user, name=name, uscc=form.cleaned_data["enterprise_uscc"] or None)
+
+
+@login_required
+def project_create(request):
+    """Add a project to a zone the user may write."""
+    if not request.user.can_edit:
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                project = services.project_create(
+                    actor=request.user, enterprise=_enterprise(request.user, form), **form.facts()
+                )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Project “%(name)s” added.") % {"name": project.name})
+            return redirect("projects:project_detail", pk=project.pk)
+    return render(request, "projects/project_form.html", {"form": form})
+
+
+@login_required
+def project_edit(request, pk):
+    """Change a project's facts. An edit that lost a race keeps the input and shows where it differs."""
+    project = _project_for(request, pk)
+    _require_writable(request, project)
+    form = ProjectForm(request.POST or None, instance=project, user=request.user)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.project_update(
+                    actor=request.user,
+                    project=project,
+                    expected_version=form.cleaned_data["version"],
+                    enterprise=_enterprise(request.user, form),
+                    **form.facts(),
+                )
+        except services.StaleEdit as stale:
+            conflict = _differences(form, stale.current)
+            # Saving again is now a deliberate choice over the current version, with the user's input kept.
+            form.data = form.data.copy()
+            form.data["version"] = stale.current.version
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Project “%(name)s” saved.") % {"name": form.cleaned_data["name"]})
+            return redirect("projects:project_detail", pk=project.pk)
+    return render(request, "projects/project_form.html", {"form": form, "project": project, "conflict": conflict})
+
+
+def _shown(project, name):
+    field = Project._meta.get_field(name)
+    if field.choices:
+        return getattr(project, f"get_{name}_display")()
+    value = getattr(project, name)
+    return "" if value is None else str(value)
+
+
+def _differences(form, current):
+    """(label, saved now, your input) for each fact where the saved project differs from the user's input."""
+    rows = [
+        (form.fields[name].label, _shown(current, name), _shown(form.instance, name))
+        for name in form.facts()
+        if _shown(current, name) != _shown(form.instance, name)
+    ]
+    saved_enterprise = current.enterprise.name if current.enterprise_id else ""
+    if saved_enterprise != form.cleaned_data["enterprise_name"]:
+        rows.append((form.fields["enterprise_name"].label, saved_enterprise, form.cleaned_data["enterprise_name"]))
+    return rows
+
+
+ACTION_LABELS = {
+    "project.create": _lazy("Project added"),
+    "project.update": _lazy("Facts changed"),
+    "stage.record": _lazy("Stage recorded"),
+    "stage.void": _lazy("Event voided"),
+}
+FOREIGN_KEYS = {field.name: field for field in Project._meta.concrete_fields if field.many_to_one}
+
+
+@dataclass
+class HistoryEntry:
+    """One audit record of the project as the page shows it."""
+
+    record: AuditRecord
+    action: str
+    stage: str = ""
+    happened_on: str = ""
+    changes: list = field(default_factory=list)
+
+
+def _history(project):
+    """The project's change history, newest first, with foreign keys shown by name."""
+    records = list(
+        AuditRecord.objects.filter(object_type=Project._meta.label_lower, object_id=str(project.pk)).order_by("-id")[
+            :HISTORY_SIZE
+        ]
+    )
+    names = _related_names(records)
+    entries = []
+    for record in records:
+        before, after = record.before or {}, record.after or {}
+        entry = HistoryEntry(record=record, action=ACTION_LABELS.get(record.action, record.action))
+        if record.action.startswith("stage."):
+            event = after or before
+            entry.stage = Stage(event["stage"]).label if event.get("stage") in Stage.values else ""
+            entry.happened_on = event.get("happened_on", "")
+        else:
+            entry.changes = [
+                (
+                    _field_label(name),
+                    names.get((name, before.get(name)), before.get(name, "")),
+                    names.get((name, after.get(name)), after.get(name, "")),
+                )
+                for name in sorted({*before, *after})
+            ]
+        entries.append(entry)
+    return entries
+
+
+def _related_names(records):
+    """{(field, pk): name} for the foreign keys the records mention, one query per related model."""
+    wanted = defaultdict(set)
+    for record in records:
+        for snapshot in (record.before or {}, record.after or {}):
+            for name, value in snapshot.items():
+                if name in FOREIGN_KEYS and value is not None:
+                    wanted[name].add(value)
+    names = {}
+    for name, pks in wanted.items():
+        # select_related() follows the non-null keys __str__ may use (a chain link's chain).
+        for pk, obj in FOREIGN_KEYS[name].related_model.objects.select_related().in_bulk(pks).items():
+            names[(name, pk)] = str(obj)
+    return names
+
+
+def _field_label(name):
+    try:
+        return Project._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:
+        return name
