@@ -8,6 +8,7 @@ with its zones beneath, a total row and a footnote on rounding. The figures come
 import xlsxwriter
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zoneledger.core.money import WAN_PER_YI, rate, round_half_up
 
@@ -74,26 +75,26 @@ def _write_figures(sheet, row, label, figures, formats, style):
 
 def _write_headers(sheet, formats):
     head = formats["head"]
-    sheet.merge_range(2, 0, 3, 0, _("City / zone"), head)
+    sheet.merge_range(2, 0, 3, 0, pgettext("bulletin", "City / zone"), head)
     groups = [
-        (1, 3, _('"Signed" batch')),
-        (4, 7, _('"Started" batch')),
-        (8, 10, _('"Commissioned" batch')),
+        (1, 3, pgettext("bulletin", '"Signed" batch')),
+        (4, 7, pgettext("bulletin", '"Started" batch')),
+        (8, 10, pgettext("bulletin", '"Commissioned" batch')),
     ]
     for first, last, title in groups:
         sheet.merge_range(2, first, 2, last, title, head)
-    projects, investment = _("Projects"), _("Total investment")
+    projects, investment = pgettext("bulletin", "Number of projects"), pgettext("bulletin", "Total investment")
     subheads = [
         projects,
         investment,
-        _("Start rate (%)"),
+        pgettext("bulletin", "Start rate (%)"),
         projects,
         investment,
-        _("Completed investment"),
-        _("Commissioning rate (%)"),
+        pgettext("bulletin", "Completed investment"),
+        pgettext("bulletin", "Commissioning rate (%)"),
         projects,
         investment,
-        _("Capacity rate (%)"),
+        pgettext("bulletin", "Capacity rate (%)"),
     ]
     for column, text in enumerate(subheads, start=1):
         sheet.write_string(3, column, text, head)
@@ -127,7 +128,7 @@ def write_bulletin_xlsx(*, user, scope, period, file, as_of=None, known_at=None)
         for zone in (zone for zone in zones if zone.city_code == city.key):
             _write_figures(sheet, row, zone.name, zone, formats, "zone")
             row += 1
-    _write_figures(sheet, row, _("Total"), total, formats, "total")
+    _write_figures(sheet, row, pgettext("bulletin", "Total"), total, formats, "total")
     note = _(
         "Note: amounts in 亿元 and rates in percent are rounded half up (四舍五入) to the places shown. Totals are "
         "computed from exact amounts and rounded once, so they may differ slightly from the sum of the rounded rows. "

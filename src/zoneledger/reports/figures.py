@@ -35,6 +35,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zoneledger.accounts.choices import OrgKind
 from zoneledger.campaigns.models import parse_round_label
@@ -123,8 +124,8 @@ class Period:
 
     def __str__(self):
         if self.is_year:
-            return _("%(year)s") % {"year": self.year}
-        return _("%(year)s round %(sequence)s") % {"year": self.year, "sequence": self.sequence}
+            return pgettext("period", "%(year)s") % {"year": self.year}
+        return pgettext("period", "%(year)s round %(sequence)s") % {"year": self.year, "sequence": self.sequence}
 
     def round_q(self):
         """A Q selecting stage events tagged with this period's rounds."""
