@@ -25,3 +25,6 @@ class Role(models.TextChoices):
 
 
 BUSINESS_RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.REVIEWER: 3, Role.ADMIN: 4}
+
+ADMINISTRATOR_ROLES = frozenset({Role.AUDITOR, Role.SYSADMIN, Role.SECADMIN})
+"""The three administrator roles (三员): none touches business data, and each must use a second factor."""

@@ -1,9 +1,10 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import BUSINESS_RANK, OrgKind, Role
+from .choices import ADMINISTRATOR_ROLES, BUSINESS_RANK, OrgKind, Role
 
 
 class OrgUnit(models.Model):
@@ -63,6 +64,9 @@ class User(AbstractUser):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    password_changed_at = models.DateTimeField(_("password changed at"), default=timezone.now)
+    # Set when someone else chose the password (a new account, a reset): only its owner should know it.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -70,6 +74,15 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or self.username
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    @property
+    def is_administrator(self):
+        """One of the three administrator roles (三员): they keep the system, never business data."""
+        return self.role in ADMINISTRATOR_ROLES
 
     @property
     def business_rank(self):
@@ -91,3 +104,36 @@ class User(AbstractUser):
     @property
     def can_administer(self):
         return self.is_active and self.business_rank >= BUSINESS_RANK[Role.ADMIN]
+
+
+class PasswordHistory(models.Model):
+    """A hash of a password the user has had, so that a new password can't be an old one."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-set_at", "-id"]
+        verbose_name = _("previous password")
+        verbose_name_plural = _("previous passwords")
+
+    def __str__(self):
+        return f"{self.user} {self.set_at:%Y-%m-%d}"
+
+
+class LoginSession(models.Model):
+    """One signed-in session of a user, so the security administrator can see and end it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    source_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self):
+        return f"{self.user} {self.started_at:%Y-%m-%d %H:%M}"

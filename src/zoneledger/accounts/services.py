@@ -1,9 +1,12 @@
-"""Accounts: creating users in an org unit with a role."""
+"""Accounts: creating users in an org unit with a role, passwords, second factors."""
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_otp import match_token
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zoneledger.audit import services as audit
 
@@ -54,3 +57,48 @@ def user_create(*, actor, username, org, role, password, display_name=""):
         after={"username": username, "org": str(org), "role": role},
     )
     return user
+
+
+@transaction.atomic
+def password_change(*, user, password):
+    """Give the user a new password they chose themselves; it must pass the policy (history included)."""
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"new_password1": error.messages}) from None
+    user.set_password(password)
+    user.must_change_password = False
+    user.save()
+    audit.record(actor=user, action="password.change", obj=user)
+    return user
+
+
+RECOVERY_CODE_COUNT = 10
+
+
+@transaction.atomic
+def second_factor_enrol(*, user, key, token):
+    """Confirm a TOTP authenticator by one code from it; returns fresh single-use recovery codes.
+
+    `key` is the secret shown to the user as a QR code; nothing is stored until a code from it is right.
+    """
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(user=user, name="authenticator", key=key, confirmed=False)
+    if not device.verify_token(token):
+        transaction.set_rollback(True)
+        raise ValidationError({"token": _("That code is not right. Check the clock of your phone and try again.")})
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    StaticDevice.objects.filter(user=user).delete()
+    recovery = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
+    audit.record(actor=user, action="second_factor.enrol", obj=user)
+    return codes
+
+
+def second_factor_verify(*, user, token):
+    """The device (authenticator or recovery code) that accepts `token`, or None; both outcomes are audited."""
+    device = match_token(user, (token or "").strip().lower())
+    audit.record(actor=user, action="login.second_factor", obj=user, success=device is not None)
+    return device

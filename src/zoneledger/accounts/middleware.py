@@ -1,0 +1,92 @@
+"""Session rules on every request: idle and absolute timeouts, a due second factor, an expired password; upload size."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from . import session
+from .passwords import password_expired
+
+# Pages a user may reach while a second factor or a new password is still due.
+OPEN_WHILE_DUE = frozenset(
+    {
+        "accounts:login",
+        "accounts:logout",
+        "accounts:second_factor",
+        "accounts:second_factor_enrol",
+        "accounts:password_change",
+        "set_language",
+    }
+)
+
+
+def redirect(request, url):
+    """A redirect that htmx follows with a full page load instead of swapping the target into a fragment."""
+    if request.headers.get("HX-Request"):
+        response = HttpResponse()
+        response["HX-Redirect"] = url
+        return response
+    return HttpResponseRedirect(url)
+
+
+class SessionPolicyMiddleware:
+    """End sessions idle for 30 minutes or older than the absolute lifetime; hold back users with a step still due."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            reason = session.expiry_reason(request.session)
+            if reason is not None:
+                return self.end(request, reason)
+            session.touch(request.session)
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.user.is_authenticated or request.resolver_match.view_name in OPEN_WHILE_DUE:
+            return None
+        if session.second_factor_due(request.session):
+            return redirect(request, reverse("accounts:second_factor"))
+        if password_expired(request.user):
+            return redirect(request, reverse("accounts:password_change"))
+        return None
+
+    @staticmethod
+    def end(request, reason):
+        request.logout_reason = reason
+        logout(request)
+        if reason == "idle":
+            text = _("You were logged out after %(minutes)d minutes without activity. Please log in again.") % {
+                "minutes": settings.ZONELEDGER_SESSION_IDLE_MINUTES
+            }
+        else:
+            text = _("Your session reached its time limit of %(hours)d hours. Please log in again.") % {
+                "hours": settings.ZONELEDGER_SESSION_MAX_HOURS
+            }
+        messages.info(request, text)
+        return redirect(request, f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
+
+
+class UploadLimitMiddleware:
+    """Refuse request bodies above ZONELEDGER_UPLOAD_MAX_BYTES before anything reads them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.ZONELEDGER_UPLOAD_MAX_BYTES:
+            text = _("The upload is too large: the limit is %(size)d MB.") % {
+                "size": settings.ZONELEDGER_UPLOAD_MAX_BYTES // (1024 * 1024)
+            }
+            return HttpResponse(text, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -1,0 +1,123 @@
+"""Log in and out, the second factor, changing one's password."""
+
+import base64
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
+from django_otp.qr import write_qrcode_image
+
+from . import services, session
+from .forms import ChangePasswordForm, EnrolForm, LoginForm, TokenForm
+from .passwords import password_expired
+
+ENROL_KEY = "zl_totp_key"
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        lockout_minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        return super().get_context_data(lockout_minutes=lockout_minutes, **kwargs)
+
+    def get_success_url(self):
+        if session.second_factor_due(self.request.session):
+            return f"{reverse('accounts:second_factor')}?{urlencode({'next': self.get_redirect_url()})}"
+        return super().get_success_url()
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("You have logged out."))
+        return response
+
+
+def safe_next(request):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def second_factor(request):
+    """Ask for the code of the user's authenticator (or a recovery code) after the password."""
+    if session.second_factor_due(request.session) == "enrol":
+        return redirect("accounts:second_factor_enrol")
+    if not session.second_factor_due(request.session):
+        return redirect(safe_next(request))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = services.second_factor_verify(user=request.user, token=form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            session.second_factor_done(request.session)
+            return redirect(safe_next(request))
+        form.add_error("token", _("That code is not right, or it was used already."))
+    return render(request, "accounts/second_factor.html", {"form": form, "next": safe_next(request)})
+
+
+def qr_code_data_uri(device):
+    out = io.BytesIO()
+    write_qrcode_image(device.config_url, out)
+    return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def second_factor_enrol(request):
+    """Set up an authenticator app: show its secret as a QR code, confirm with one code, hand out recovery codes."""
+    key = request.session.get(ENROL_KEY)
+    if key is None:
+        key = request.session[ENROL_KEY] = default_key()
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.second_factor_enrol(user=request.user, key=key, token=form.cleaned_data["token"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            del request.session[ENROL_KEY]
+            session.second_factor_done(request.session)
+            return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": safe_next(request)})
+    device = TOTPDevice(user=request.user, key=key)
+    context = {
+        "form": form,
+        "qr_code": qr_code_data_uri(device),
+        "secret": base64.b32encode(device.bin_key).decode(),
+        "required": request.user.is_administrator,
+    }
+    return render(request, "accounts/second_factor_enrol.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    """Change one's own password (also where an expired or assigned password sends the user)."""
+    form = ChangePasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(user=request.user, password=form.cleaned_data["new_password1"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password was changed."))
+            return redirect(safe_next(request))
+    return render(request, "accounts/password_change.html", {"form": form, "expired": password_expired(request.user)})
