@@ -99,3 +99,13 @@ def verify_chain():
     if head is not None and head.last_hash != expected_previous:
         return ChainReport(checked=checked, broken_at=-1)
     return ChainReport(checked=checked, broken_at=None)
+
+
+def record_export(*, actor, what, count, filters=None):
+    """Audit a download of data: `what` names it ("ledger", "bulletin 2024-2", …), `count` the rows in the file."""
+    return record(actor=actor, action="export", after={"what": what, "rows": count, "filters": filters or {}})
+
+
+def record_import(*, actor, what, count, success=True, message=""):
+    """Audit an import (applied or refused): `what` names the file, `count` the rows written (0 when refused)."""
+    return record(actor=actor, action="import", after={"what": what, "rows": count}, success=success, message=message)
