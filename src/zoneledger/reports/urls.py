@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401  (filled in by the app's views)
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
-urlpatterns = []
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("summary/", views.YearSummaryView.as_view(), name="year_summary"),
+    path("warnings/", views.WarningsView.as_view(), name="warnings"),
+    path("warnings/export.xlsx", views.WarningsExportView.as_view(), name="warnings_export"),
+]

@@ -1,0 +1,476 @@
+"""The read-side pages: the dashboard, the year summary and the 签约未开工 warnings.
+
+Every figure on these pages comes from `zoneledger.reports.figures`, the functions the `figures`
+command prints, so a page and the command can never disagree. Views only pick the scope, the
+period and the as-of date, and shape the results for tables and charts.
+"""
+
+import datetime
+import io
+from collections import Counter
+
+import xlsxwriter
+from django import forms
+from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from zoneledger.accounts.choices import OrgKind
+from zoneledger.campaigns.models import Round
+from zoneledger.core.money import format_percent, format_yi
+from zoneledger.zones.models import Zone
+
+from . import figures
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def attachment(filename):
+    """A Content-Disposition value that downloads `filename` (Chinese names survive, RFC 6266)."""
+    return content_disposition_header(as_attachment=True, filename=filename)
+
+
+def xlsx_response(buffer, filename):
+    """A download of the workbook written into `buffer`."""
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = attachment(filename)
+    return response
+
+
+def today():
+    return timezone.localdate()
+
+
+def user_scope(user):
+    """The scope of the user's own org unit: the province, their city or their zone (404 without one)."""
+    org = user.org
+    if org is None:
+        raise Http404
+    if org.kind == OrgKind.PROVINCE:
+        reference = "province"
+    elif org.kind == OrgKind.CITY:
+        reference = org.division_id
+    else:
+        reference = org.zone.name
+    return figures.resolve_scope(reference, user=user)
+
+
+def default_year(as_of):
+    """The year of the latest round held by `as_of` (the campaign's current year), else the calendar year."""
+    latest = Round.objects.filter(held_on__lte=as_of).order_by("-held_on").values_list("year", flat=True).first()
+    return latest or as_of.year
+
+
+class AsOfForm(forms.Form):
+    """The as-of date every figures page takes: events dated after it do not count."""
+
+    as_of = forms.DateField(label=gettext_lazy("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AsOfMixin:
+    """Reads the page's filter form from the query string.
+
+    A bad value is shown as an error on its field, and the page falls back to that field's default,
+    so a hand-edited URL never ends in a 500.
+    """
+
+    form_class = AsOfForm
+
+    def get_filter_form(self):
+        if not hasattr(self, "_filter_form"):
+            self._filter_form = self.form_class(self.request.GET or None, **self.get_filter_form_kwargs())
+            self._filter_form.is_valid()
+        return self._filter_form
+
+    def get_filter_form_kwargs(self):
+        return {}
+
+    def get_cleaned(self, name, default):
+        form = self.get_filter_form()
+        value = form.cleaned_data.get(name) if form.is_bound and name not in form.errors else None
+        return default if value in (None, "") else value
+
+    def get_as_of(self, default=None):
+        return self.get_cleaned("as_of", default or today())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"filter_form": self.get_filter_form()}
+
+
+def batch_cells(batch):
+    """Batch figures as the formatted cells tables and cards show: counts, 亿元, rates with one decimal."""
+    signed, started, commissioned = batch.signed, batch.started, batch.commissioned
+    return {
+        "signed_count": signed.count,
+        "signed_yi": format_yi(signed.investment),
+        "signed_started": signed.started,
+        "start_rate": format_percent(signed.start_rate, 1),
+        "started_count": started.count,
+        "started_yi": format_yi(started.investment),
+        "completed_yi": format_yi(started.completed),
+        "completion_rate": format_percent(started.completion_rate, 1),
+        "started_commissioned": started.commissioned,
+        "commission_rate": format_percent(started.commission_rate, 1),
+        "commissioned_count": commissioned.count,
+        "commissioned_yi": format_yi(commissioned.investment),
+        "at_capacity": commissioned.at_capacity,
+        "capacity_rate": format_percent(commissioned.capacity_rate, 1),
+    }
+
+
+def batch_row(kind, name, batch):
+    """One row of a batch table: its kind (city, zone, chain, total) for styling, its name and its cells."""
+    return {"kind": kind, "name": name, "cells": batch_cells(batch)}
+
+
+def bulletin_rows(*, user, scope, period, as_of):
+    """The bulletin table in two breakdown queries: each city (in a province scope) with its zones beneath.
+
+    Returns the table's rows and the top level's (name, figures) pairs, which the bulletin's chart draws.
+    """
+    zones = figures.breakdown(user=user, scope=scope, period=period, by="zone", as_of=as_of)
+    if scope.kind != OrgKind.PROVINCE:
+        return [batch_row("zone", row.name, row) for row in zones], [(row.name, row) for row in zones]
+    zones_by_city = {}
+    for row in zones:
+        zones_by_city.setdefault(row.city_code, []).append(batch_row("zone", row.name, row))
+    cities = figures.breakdown(user=user, scope=scope, period=period, by="city", as_of=as_of)
+    rows = []
+    for city in cities:
+        rows.append(batch_row("city", city.name, city))
+        rows.extend(zones_by_city.get(city.key, []))
+    return rows, [(city.name, city) for city in cities]
+
+
+def batch_chart(named_batches, *, title):
+    """A grouped bar chart of batch counts (signed / started / commissioned), one group per (name, figures)."""
+    return {
+        "type": "bar",
+        "title": title,
+        "categories": [name for name, _batch in named_batches],
+        "series": [
+            {"name": _("Signed"), "data": [batch.signed.count for _name, batch in named_batches]},
+            {"name": _("Started"), "data": [batch.started.count for _name, batch in named_batches]},
+            {"name": _("Commissioned"), "data": [batch.commissioned.count for _name, batch in named_batches]},
+        ],
+    }
+
+
+def funnel_chart(batch, *, year):
+    """The lifecycle funnel of the year's batches: signed → started → commissioned → at capacity."""
+    return {
+        "type": "funnel",
+        "title": _("%(year)s lifecycle funnel") % {"year": year},
+        "data": [
+            {"name": _("Signed"), "value": batch.signed.count},
+            {"name": _("Started"), "value": batch.started.count},
+            {"name": _("Commissioned"), "value": batch.commissioned.count},
+            {"name": _("At capacity"), "value": batch.commissioned.at_capacity},
+        ],
+    }
+
+
+def months_chart(months, *, year):
+    """Completed investment per month (亿元, as exact strings) from the figures' monthly series."""
+    return {
+        "type": "line",
+        "title": _("%(year)s completed investment by month (100 million yuan)") % {"year": year},
+        "categories": [f"{month.month:%Y-%m}" for month in months],
+        "series": [{"name": _("Completed investment"), "data": [format_yi(month.amount) for month in months]}],
+    }
+
+
+def warning_counts(warnings):
+    """How many 签约未开工 projects are at each level."""
+    levels = Counter(warning.level for warning in warnings)
+    return {"yellow": levels["yellow"], "red": levels["red"]}
+
+
+class YearForm(AsOfForm):
+    year = forms.IntegerField(label=gettext_lazy("Year"), required=False, min_value=1900, max_value=2999)
+
+
+class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
+    """Home: KPI cards for the year and the latest round, the funnel, a breakdown, the monthly line, warnings.
+
+    The bars are by city for the province, by zone for a city, and by round for a zone.
+    """
+
+    template_name = "reports/dashboard.html"
+    form_class = YearForm
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.reads_business_data:
+            # The system and security administrators keep accounts, not the ledger (三员分立).
+            return render(request, "reports/dashboard_no_ledger.html")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        scope = user_scope(user)
+        as_of = self.get_as_of()
+        year = self.get_cleaned("year", default_year(as_of))
+        period = figures.Period.for_year(year)
+        year_figures = figures.batch_figures(user=user, scope=scope, period=period, as_of=as_of)
+        latest_round = Round.objects.filter(held_on__lte=as_of).order_by("-held_on").first()
+        round_figures = latest_round and figures.batch_figures(
+            user=user, scope=scope, period=figures.Period.for_round(latest_round.label), as_of=as_of
+        )
+        warnings = figures.signed_not_started(user=user, scope=scope, as_of=as_of)
+        months = figures.completed_by_month(user=user, scope=scope, year=year, as_of=as_of)
+        return super().get_context_data(**kwargs) | {
+            "scope": scope,
+            "as_of": as_of,
+            "year": year,
+            "year_cells": batch_cells(year_figures),
+            "latest_round": latest_round,
+            "round_cells": round_figures and batch_cells(round_figures),
+            "warning_counts": warning_counts(warnings),
+            "yellow_days": settings.ZONELEDGER_WARNING_YELLOW_DAYS,
+            "red_days": settings.ZONELEDGER_WARNING_RED_DAYS,
+            "charts": {
+                "funnel": funnel_chart(year_figures, year=year),
+                "bars": self.breakdown_chart(scope=scope, period=period, year=year, as_of=as_of),
+                "months": months_chart(months, year=year),
+            },
+        }
+
+    def breakdown_chart(self, *, scope, period, year, as_of):
+        user = self.request.user
+        if scope.kind == OrgKind.ZONE:
+            # A zone has no parts to compare: its batches round by round show its year instead.
+            rounds = [
+                (
+                    round_.label,
+                    figures.batch_figures(
+                        user=user, scope=scope, period=figures.Period.for_round(round_.label), as_of=as_of
+                    ),
+                )
+                for round_ in Round.objects.filter(year=year)
+            ]
+            return batch_chart(rounds, title=_("%(year)s batches by round") % {"year": year})
+        by = "city" if scope.kind == OrgKind.PROVINCE else "zone"
+        rows = figures.breakdown(user=user, scope=scope, period=period, by=by, as_of=as_of)
+        title = _("%(year)s batches by city") if by == "city" else _("%(year)s batches by zone")
+        return batch_chart([(row.name, row) for row in rows], title=title % {"year": year})
+
+
+def scope_choices(user):
+    """The scopes a user may summarise, for a select: the province, their cities, their zones; one query."""
+    zones = list(Zone.objects.visible_to(user).select_related("city").order_by("city_id", "name"))
+    choices = []
+    if user.org.kind == OrgKind.PROVINCE:
+        choices.append(("province", _("The whole province")))
+    if user.org.kind != OrgKind.ZONE:
+        cities = {zone.city_id: zone.city.name for zone in zones}
+        choices.append((_("Cities"), list(cities.items())))
+    choices.append((_("Zones"), [(zone.name, zone.name) for zone in zones]))
+    return choices
+
+
+class YearSummaryForm(YearForm):
+    scope = forms.ChoiceField(label=gettext_lazy("Scope"), required=False)
+
+    field_order = ["scope", "year", "as_of"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = scope_choices(user)
+
+
+BREAKDOWN_LABELS = {"city": gettext_lazy("City"), "zone": gettext_lazy("Zone"), "chain": gettext_lazy("Industry chain")}
+BREAKDOWN_OF = {OrgKind.PROVINCE: "city", OrgKind.CITY: "zone", OrgKind.ZONE: "chain"}
+
+
+class YearSummaryView(LoginRequiredMixin, AsOfMixin, TemplateView):
+    """A zone's, a city's or the province's year: its figures and the sentences of the seeds, as of a date.
+
+    The breakdown beneath is by city for the province, by zone for a city and by chain for a zone.
+    """
+
+    template_name = "reports/year_summary.html"
+    form_class = YearSummaryForm
+
+    def get_filter_form_kwargs(self):
+        return {"user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        if user.org is None or not user.reads_business_data:
+            raise Http404
+        reference = self.get_cleaned("scope", None)
+        scope = figures.resolve_scope(reference, user=user) if reference else user_scope(user)
+        year = self.get_cleaned("year", default_year(today()))
+        as_of = self.get_as_of(default=min(today(), datetime.date(year, 12, 31)))
+        period = figures.Period.for_year(year)
+        batch = figures.batch_figures(user=user, scope=scope, period=period, as_of=as_of)
+        by = BREAKDOWN_OF[scope.kind]
+        rows = figures.breakdown(user=user, scope=scope, period=period, by=by, as_of=as_of)
+        return super().get_context_data(**kwargs) | {
+            "scope": scope,
+            "year": year,
+            "as_of": as_of,
+            "sentences": figures.summary_sentences(batch),
+            "same_year_start_rate": format_percent(batch.same_year_start_rate, 1),
+            "rows": [batch_row(by, row.name, row) for row in rows],
+            "total": batch_row("total", _("Total"), batch),
+            "row_heading": BREAKDOWN_LABELS[by],
+        }
+
+
+# Sort keys of the warnings table; "-key" sorts descending. Ties keep the figures' order (longest waiting first).
+WARNING_SORTS = {
+    "days": lambda warning: warning.days,
+    "name": lambda warning: warning.name,
+    "zone": lambda warning: (warning.city, warning.zone),
+    "investment": lambda warning: warning.investment,
+}
+
+
+WARNING_HEADINGS = [
+    ("name", gettext_lazy("Project")),
+    ("zone", gettext_lazy("Zone")),
+    ("investment", gettext_lazy("Total investment (10,000 yuan)")),
+    ("days", gettext_lazy("Days since signing")),
+]
+
+
+class WarningsForm(AsOfForm):
+    level = forms.ChoiceField(
+        label=gettext_lazy("Level"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("All signed, not started")),
+            ("red", gettext_lazy("Alarm")),
+            ("yellow", gettext_lazy("Warning")),
+        ],
+    )
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[(key, key) for name in WARNING_SORTS for key in (name, f"-{name}")],
+        widget=forms.HiddenInput,
+    )
+
+    field_order = ["level", "as_of", "sort"]
+
+
+class WarningsMixin(LoginRequiredMixin, AsOfMixin):
+    """The 签约未开工 list of the user's scope, filtered by level and sorted as the query string asks."""
+
+    form_class = WarningsForm
+
+    def get_warnings(self):
+        user = self.request.user
+        if not user.reads_business_data:
+            raise Http404
+        warnings = figures.signed_not_started(user=user, scope=user_scope(user), as_of=self.get_as_of())
+        level = self.get_cleaned("level", "")
+        if level:
+            warnings = [warning for warning in warnings if warning.level == level]
+        sort = self.get_sort()
+        return sorted(warnings, key=WARNING_SORTS[sort.lstrip("-")], reverse=sort.startswith("-"))
+
+    def get_sort(self):
+        return self.get_cleaned("sort", "-days")
+
+
+class WarningsView(WarningsMixin, TemplateView):
+    """签约未开工: days since signing, a coloured and worded level, sortable, paged, exportable.
+
+    Sorting and filtering answer an htmx request with the table alone.
+    """
+
+    template_name = "reports/warnings.html"
+    paginate_by = 50
+
+    def query_without(self, *names):
+        query = self.request.GET.copy()
+        for name in names:
+            query.pop(name, None)
+        return query.urlencode()
+
+    def sort_headings(self):
+        """The sortable headings: the query string each one links to, and its aria-sort state."""
+        current = self.get_sort()
+        base = self.query_without("page", "sort")
+        headings = []
+        for key, label in WARNING_HEADINGS:
+            ascending, descending = current == key, current == f"-{key}"
+            target = f"-{key}" if ascending or (key == "days" and not descending) else key
+            headings.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "query": f"{base}&sort={target}" if base else f"sort={target}",
+                    "aria_sort": "ascending" if ascending else "descending" if descending else "none",
+                }
+            )
+        return headings
+
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request"):
+            return [f"{self.template_name}#table"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        page = Paginator(self.get_warnings(), self.paginate_by).get_page(self.request.GET.get("page"))
+        return super().get_context_data(**kwargs) | {
+            "page": page,
+            "headings": self.sort_headings(),
+            "page_query": self.query_without("page"),
+            "export_query": self.request.GET.urlencode(),
+            "yellow_days": settings.ZONELEDGER_WARNING_YELLOW_DAYS,
+            "red_days": settings.ZONELEDGER_WARNING_RED_DAYS,
+        }
+
+
+LEVEL_TEXT = {"red": gettext_lazy("Alarm"), "yellow": gettext_lazy("Warning"), "": gettext_lazy("Watch")}
+
+
+class WarningsExportView(WarningsMixin, TemplateView):
+    """The warnings table as it is filtered and sorted on the page, as .xlsx."""
+
+    def get(self, request, *args, **kwargs):
+        buffer = io.BytesIO()
+        write_warnings_xlsx(self.get_warnings(), buffer)
+        filename = _("signed-not-started-%(date)s.xlsx") % {"date": self.get_as_of().isoformat()}
+        return xlsx_response(buffer, filename)
+
+
+def write_warnings_xlsx(warnings, file):
+    """One sheet, one row per warning: amounts as numbers with two decimals, dates as dates, the level in words."""
+    workbook = xlsxwriter.Workbook(file, {"in_memory": True, "strings_to_formulas": False})
+    sheet = workbook.add_worksheet(_("Signed, not started")[:31])
+    header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+    money = workbook.add_format({"num_format": "#,##0.00"})
+    day = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    columns = [
+        (_("Project"), 40),
+        (_("Zone"), 28),
+        (_("City"), 12),
+        (_("Total investment (10,000 yuan)"), 16),
+        (_("Signed on"), 12),
+        (_("Days since signing"), 10),
+        (_("Level"), 10),
+    ]
+    for column, (title, width) in enumerate(columns):
+        sheet.write_string(0, column, title, header)
+        sheet.set_column(column, column, width)
+    for row, warning in enumerate(warnings, start=1):
+        sheet.write_string(row, 0, warning.name)
+        sheet.write_string(row, 1, warning.zone)
+        sheet.write_string(row, 2, warning.city)
+        sheet.write_number(row, 3, warning.investment, money)
+        sheet.write_datetime(row, 4, datetime.datetime.combine(warning.signed_on, datetime.time()), day)
+        sheet.write_number(row, 5, warning.days)
+        sheet.write_string(row, 6, str(LEVEL_TEXT[warning.level]))
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(len(warnings), 1), len(columns) - 1)
+    workbook.close()
