@@ -4,6 +4,7 @@ Every page renders in full, or only its htmx target when htmx asks for it (see `
 answers a redirect to the project page when it succeeds; htmx follows it and picks the part it shows.
 """
 
+import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -12,13 +13,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from zoneledger.accounts.scope import zone_is_writable
 from zoneledger.audit.models import AuditRecord
+from zoneledger.ingest.writer import write_ledger_xlsx
 
 from . import services
 from .choices import Stage
@@ -26,6 +30,7 @@ from .filters import ProjectFilter
 from .forms import ProjectForm, StageForm, VoidForm
 from .models import Project
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 HISTORY_SIZE = 50
 
@@ -79,6 +84,17 @@ def _sort_columns(current):
         }
         for key, label, numeric in SORT_COLUMNS
     ]
+
+
+@login_required
+@require_GET
+def project_export(request):
+    """Exactly the ledger's filtered rows (all pages, in its order), as the import template's workbook."""
+    buffer = io.BytesIO()
+    write_ledger_xlsx(projects_queryset=_ledger(request).qs, file=buffer)
+    buffer.seek(0)
+    filename = f"{_('ledger')}-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(buffer, as_attachment=True, filename=filename, content_type=XLSX)
 
 
 def _project_for(request, pk):
@@ -251,6 +267,7 @@ ACTION_LABELS = {
     "stage.void": _lazy("Event voided"),
 }
 FOREIGN_KEYS = {field.name: field for field in Project._meta.concrete_fields if field.many_to_one}
+NAMED_WITH = {"chain_link": ("chain",)}  # what a related object's str() reads
 
 
 @dataclass
@@ -266,12 +283,15 @@ class HistoryEntry:
 
 def _history(project):
     """The project's change history, newest first, with foreign keys shown by name."""
-    records = list(
-        AuditRecord.objects.filter(object_type=Project._meta.label_lower, object_id=str(project.pk)).order_by("-id")[
-            :HISTORY_SIZE
-        ]
-    )
+    records = AuditRecord.objects.filter(object_type=Project._meta.label_lower, object_id=str(project.pk))
+    records = list(records.order_by("-id")[:HISTORY_SIZE])
     names = _related_names(records)
+
+    def shown(name, value):
+        if value is None:
+            return ""
+        return names.get((name, value), value) if name in FOREIGN_KEYS else value
+
     entries = []
     for record in records:
         before, after = record.before or {}, record.after or {}
@@ -282,11 +302,7 @@ def _history(project):
             entry.happened_on = event.get("happened_on", "")
         else:
             entry.changes = [
-                (
-                    _field_label(name),
-                    names.get((name, before.get(name)), before.get(name, "")),
-                    names.get((name, after.get(name)), after.get(name, "")),
-                )
+                (_field_label(name), shown(name, before.get(name)), shown(name, after.get(name)))
                 for name in sorted({*before, *after})
             ]
         entries.append(entry)
@@ -303,8 +319,10 @@ def _related_names(records):
                     wanted[name].add(value)
     names = {}
     for name, pks in wanted.items():
-        # select_related() follows the non-null keys __str__ may use (a chain link's chain).
-        for pk, obj in FOREIGN_KEYS[name].related_model.objects.select_related().in_bulk(pks).items():
+        related = FOREIGN_KEYS[name].related_model.objects.all()
+        if name in NAMED_WITH:
+            related = related.select_related(*NAMED_WITH[name])
+        for pk, obj in related.in_bulk(pks).items():
             names[(name, pk)] = str(obj)
     return names
 
