@@ -265,8 +265,11 @@ def _reached(stage, *, known_at, until, since=None):
 
 def _completed(*, known_at, as_of):
     """The row's project's approved completed investment up to the as-of month."""
-    progress = MonthlyProgress.objects.filter(_approved(known_at), project=OuterRef("project"), month__lte=as_of)
-    total = progress.order_by().values("project").annotate(total=Sum("completed_investment")).values("total")
+    # Only the project in WHERE, the rest in the sum's FILTER: so every database reads the project's own rows
+    # through the (project, month) index instead of scanning all approved months.
+    counted = _approved(known_at) & Q(month__lte=as_of)
+    progress = MonthlyProgress.objects.filter(project=OuterRef("project")).order_by().values("project")
+    total = progress.annotate(total=Sum("completed_investment", filter=counted)).values("total")
     return Subquery(total, output_field=WanField())
 
 
