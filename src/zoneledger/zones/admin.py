@@ -1,0 +1,76 @@
+"""The Django admin for reference data (staff only). Changes made here are audited like every other write."""
+
+from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from zoneledger.audit import services as audit
+
+from .models import Division, Zone
+
+
+def _jsonable(value):
+    if isinstance(value, Model):
+        return value.pk
+    if isinstance(value, QuerySet):
+        return sorted(value.values_list("pk", flat=True))
+    return value
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose additions, changes and deletions each leave an audit record (in the admin's transaction)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = form.changed_data
+        audit.record(
+            actor=request.user,
+            action="admin.change" if change else "admin.add",
+            obj=obj,
+            before={name: _jsonable(form.initial.get(name)) for name in changed} if change else None,
+            after={name: _jsonable(form.cleaned_data.get(name)) for name in changed},
+        )
+
+    def delete_model(self, request, obj):
+        audit.record(actor=request.user, action="admin.delete", obj=obj, before={"object": str(obj)})
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Reference data that changes elsewhere (a migration, a service): the admin shows it only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Division)
+class DivisionAdmin(ReadOnlyAdmin):
+    """GB/T 2260 divisions ship with the package (a data migration)."""
+
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Zone)
+class ZoneAdmin(AuditedAdmin):
+    list_display = ["name", "short_name", "kind", "level", "city", "is_illustrative"]
+    list_filter = ["city", "kind", "level", "is_illustrative"]
+    search_fields = ["name", "short_name"]
+    list_select_related = ["city"]
+    readonly_fields = ["city"]
+    autocomplete_fields = ["division"]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "kind", "level", "division", "city"]}),
+        (_("More"), {"fields": ["leading_industries", "stats_code", "is_illustrative"]}),
+    ]
