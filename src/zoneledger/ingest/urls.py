@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401  (filled in by the app's views)
+from django.urls import path
+
+from . import views
 
 app_name = "ingest"
-urlpatterns = []
+urlpatterns = [
+    path("", views.UploadView.as_view(), name="upload"),
+    path("template.xlsx", views.TemplateDownloadView.as_view(), name="template"),
+    path("<str:token>/", views.JobView.as_view(), name="job"),
+    path("<str:token>/confirm/", views.ConfirmView.as_view(), name="confirm"),
+]

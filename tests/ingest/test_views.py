@@ -1,0 +1,226 @@
+"""The import page: upload → check with every error by row and column → fix and re-upload → confirm."""
+
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tests.ingest.conftest import ledger_fingerprint, project_row, write_workbook
+from zoneledger.accounts.models import User
+from zoneledger.ingest.views import ImportJob
+from zoneledger.projects.models import Project
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def jobs_in_tmp(settings, tmp_path):
+    """Jobs live in the test's own folder and run inline: a thread would not see the test's transaction."""
+    settings.ZONELEDGER_IMPORT_DIR = tmp_path / "imports"
+    settings.ZONELEDGER_IMPORT_BACKGROUND = False
+
+
+@pytest.fixture
+def nothing_written(db):
+    """The ledger is as it was: projects, events, monthly rows, enterprises (log-ins still leave audit records)."""
+    counts, projects, progress = ledger_fingerprint()
+    yield
+    after_counts, after_projects, after_progress = ledger_fingerprint()
+    assert after_counts[:4] == counts[:4]
+    assert (after_projects, after_progress) == (projects, progress)
+
+
+def upload(client, path, name=None):
+    with open(path, "rb") as handle:
+        data = handle.read()
+    file = SimpleUploadedFile(name or path.name, data, content_type=XLSX)
+    return client.post(reverse("ingest:upload"), {"file": file})
+
+
+def logged_in(client, username):
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def job_of(response):
+    """The job a successful upload redirected to."""
+    assert response.status_code == 302
+    return response.url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def test_upload_page_offers_the_form_and_the_template(client):
+    logged_in(client, "wenshui-editor")
+
+    response = client.get(reverse("ingest:upload"))
+
+    assert response.status_code == 200
+    assert b'type="file"' in response.content
+    assert reverse("ingest:template").encode() in response.content
+
+
+def test_template_download_is_the_empty_template(client):
+    logged_in(client, "wenshui-editor")
+
+    response = client.get(reverse("ingest:template"))
+
+    assert response["Content-Type"] == XLSX
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert "项目台账" in book.sheetnames
+
+
+@pytest.mark.parametrize("username", ["wenshui-viewer", "lvliang-viewer", "province-viewer"])
+def test_a_reader_may_not_import(client, username, tmp_path):
+    logged_in(client, username)
+    path = write_workbook(tmp_path / "ledger.xlsx", [project_row("读者不能导入的项目")])
+
+    assert client.get(reverse("ingest:upload")).status_code == 403
+    assert upload(client, path).status_code == 403
+    assert not Project.objects.filter(name="读者不能导入的项目").exists()
+
+
+def test_anonymous_is_sent_to_log_in(client):
+    response = client.get(reverse("ingest:upload"))
+
+    assert response.status_code == 302
+    assert "login" in response.url
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_by_name(client, nothing_written):
+    logged_in(client, "wenshui-editor")
+
+    response = client.post(reverse("ingest:upload"), {"file": SimpleUploadedFile("notes.txt", b"hello")})
+
+    assert response.status_code == 200
+    assert "notes.txt" in response.context["form"].errors["file"][0]
+
+
+def test_an_upload_without_a_file_names_the_field(client):
+    logged_in(client, "wenshui-editor")
+
+    response = client.post(reverse("ingest:upload"), {})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+
+
+def test_a_file_over_the_limit_is_refused(client, settings, nothing_written):
+    settings.ZONELEDGER_IMPORT_MAX_BYTES = 1024 * 1024
+    logged_in(client, "wenshui-editor")
+
+    response = client.post(
+        reverse("ingest:upload"), {"file": SimpleUploadedFile("big.xlsx", b"PK\x03\x04" + b"0" * 1024 * 1024)}
+    )
+
+    assert "1 MB" in response.context["form"].errors["file"][0]
+
+
+def test_a_damaged_workbook_is_reported_on_the_job_page(client, nothing_written):
+    logged_in(client, "wenshui-editor")
+
+    token = job_of(client.post(reverse("ingest:upload"), {"file": SimpleUploadedFile("broken.xlsx", b"PK\x03\x04x")}))
+    response = client.get(reverse("ingest:job", args=[token]))
+
+    assert response.context["result"]["ok"] is False
+    assert len(response.context["errors"]) == 1
+
+
+def test_a_bad_row_is_shown_with_its_row_and_column_and_nothing_is_written(client, tmp_path, nothing_written):
+    logged_in(client, "wenshui-editor")
+    rows = [project_row("网页导入好项目甲"), project_row("网页导入坏项目乙", **{"总投资（万元）": "很多"})]
+    path = write_workbook(tmp_path / "ledger.xlsx", rows)
+
+    token = job_of(upload(client, path))
+    response = client.get(reverse("ingest:job", args=[token]))
+
+    errors = list(response.context["errors"])
+    assert [(sheet, row, column) for sheet, row, column, _message in errors] == [("项目台账", 3, "总投资（万元）")]
+    assert 'data-row="3"' in response.content.decode()
+    assert b"confirm-import" not in response.content
+
+
+def test_fix_reupload_and_confirm_imports_the_workbook(client, tmp_path):
+    logged_in(client, "wenshui-editor")
+    bad = write_workbook(tmp_path / "bad.xlsx", [project_row("网页导入项目丙", **{"总投资（万元）": -1})])
+    good = write_workbook(tmp_path / "good.xlsx", [project_row("网页导入项目丙")])
+    assert client.get(reverse("ingest:job", args=[job_of(upload(client, bad))])).context["result"]["ok"] is False
+
+    token = job_of(upload(client, good))
+    checked = client.get(reverse("ingest:job", args=[token]))
+    assert checked.context["result"]["ok"] is True
+    assert not Project.objects.filter(name="网页导入项目丙").exists()  # the check writes nothing
+
+    confirmed = client.post(reverse("ingest:confirm", args=[token]))
+    applied = client.get(confirmed.url)
+
+    assert applied.context["result"]["applied"] is True
+    assert applied.context["result"]["sheets"][0] == {"sheet": "项目台账", "created": 1, "updated": 0, "unchanged": 0}
+    assert Project.objects.filter(name="网页导入项目丙", zone__name="文水经济开发区").count() == 1
+
+
+def test_confirming_twice_imports_once(client, tmp_path):
+    logged_in(client, "wenshui-editor")
+    token = job_of(upload(client, write_workbook(tmp_path / "once.xlsx", [project_row("只导入一次的项目")])))
+
+    client.post(reverse("ingest:confirm", args=[token]))
+    client.post(reverse("ingest:confirm", args=[token]))
+
+    assert Project.objects.filter(name="只导入一次的项目").count() == 1
+
+
+def test_a_job_that_failed_its_check_cannot_be_confirmed(client, tmp_path, nothing_written):
+    logged_in(client, "wenshui-editor")
+    rows = [project_row("他区项目", **{"开发区": "孝义经济开发区"})]
+    token = job_of(upload(client, write_workbook(tmp_path / "other-zone.xlsx", rows)))
+
+    client.post(reverse("ingest:confirm", args=[token]))
+
+    assert client.get(reverse("ingest:job", args=[token])).context["status"]["mode"] == "check"
+
+
+def test_another_users_job_is_not_found(client, tmp_path):
+    logged_in(client, "wenshui-editor")
+    token = job_of(upload(client, write_workbook(tmp_path / "mine.xlsx", [project_row("别人看不到的导入")])))
+
+    logged_in(client, "xiaoyi-editor")
+
+    assert client.get(reverse("ingest:job", args=[token])).status_code == 404
+    assert client.post(reverse("ingest:confirm", args=[token])).status_code == 404
+    assert not Project.objects.filter(name="别人看不到的导入").exists()
+
+
+@pytest.mark.parametrize("token", ["short", "x" * 100, "dots.are.not.in.tokens.ever"])
+def test_a_malformed_job_token_is_not_found(client, token):
+    logged_in(client, "wenshui-editor")
+
+    assert client.get(reverse("ingest:job", args=[token])).status_code == 404
+
+
+def test_a_running_job_polls_for_its_progress(client, tmp_path):
+    user = logged_in(client, "wenshui-editor") and User.objects.get(username="wenshui-editor")
+    path = write_workbook(tmp_path / "slow.xlsx", [project_row("进行中的导入")])
+    with open(path, "rb") as handle:
+        job = ImportJob.create(user=user, upload=SimpleUploadedFile("slow.xlsx", handle.read()))
+    job.update(done=2000, total=8000)
+
+    response = client.get(reverse("ingest:job", args=[job.token]), headers={"HX-Request": "true"})
+
+    body = response.content.decode()
+    assert 'hx-trigger="every 1s"' in body
+    assert response.context["percent"] == 25
+    assert "<html" not in body  # the partial alone
+
+
+def test_an_htmx_upload_answers_with_a_redirect_header(client, tmp_path):
+    logged_in(client, "wenshui-editor")
+    path = write_workbook(tmp_path / "htmx.xlsx", [project_row("用htmx上传的项目")])
+    with open(path, "rb") as handle:
+        file = SimpleUploadedFile("htmx.xlsx", handle.read(), content_type=XLSX)
+
+    response = client.post(reverse("ingest:upload"), {"file": file}, headers={"HX-Request": "true"})
+
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith("/import/")
