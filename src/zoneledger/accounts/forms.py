@@ -4,6 +4,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from .choices import ADMINISTRATOR_ROLES, Role
+from .models import OrgUnit, User
+
 
 class LoginForm(AuthenticationForm):
     """Django's log-in form; its one error message never says whether the user name exists."""
@@ -34,3 +37,58 @@ class EnrolForm(forms.Form):
 
 class ChangePasswordForm(PasswordChangeForm):
     """Django's form (old password, new twice); saving goes through `accounts.services.password_change`."""
+
+
+def business_role_choices():
+    return [(value, label) for value, label in Role.choices if value not in ADMINISTRATOR_ROLES]
+
+
+class UserForm(forms.ModelForm):
+    """A business account's name, org unit and role, as the system administrator sets them."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=business_role_choices)
+
+    class Meta:
+        model = User
+        fields = ["display_name", "org", "role", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].required = True
+        self.fields["org"].queryset = OrgUnit.objects.order_by("kind", "name")
+
+
+class NewPasswordForm(forms.Form):
+    """A password typed twice; the policy is checked by the service with the user known."""
+
+    password1 = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean_password2(self):
+        if self.cleaned_data.get("password1") != self.cleaned_data.get("password2"):
+            raise forms.ValidationError(_("The two passwords differ."), code="password_mismatch")
+        return self.cleaned_data["password2"]
+
+
+class NewUserForm(UserForm, NewPasswordForm):
+    username = forms.CharField(label=_("User name"), max_length=150)
+
+    class Meta(UserForm.Meta):
+        fields = ["username", "display_name", "org", "role"]
+
+    field_order = ["username", "display_name", "org", "role", "password1", "password2"]
+
+
+class UnlockForm(forms.Form):
+    username = forms.CharField(label=_("Account"), max_length=150, required=False)
+    ip_address = forms.GenericIPAddressField(label=_("Address"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("username") and not data.get("ip_address"):
+            raise forms.ValidationError(_("Name the account or the address to unlock."))
+        return data

@@ -81,8 +81,8 @@ class User(AbstractUser):
 
     @property
     def is_administrator(self):
-        """One of the three administrator roles (三员): they keep the system, never business data."""
-        return self.role in ADMINISTRATOR_ROLES
+        """One of the three administrator roles (三员), or a superuser: they keep the system, never business data."""
+        return self.role in ADMINISTRATOR_ROLES or self.is_superuser
 
     @property
     def business_rank(self):

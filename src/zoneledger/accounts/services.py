@@ -1,7 +1,9 @@
 """Accounts: creating users in an org unit with a role, passwords, second factors."""
 
+from axes import utils as lockout
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp import match_token
@@ -10,8 +12,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zoneledger.audit import services as audit
 
-from .choices import OrgKind, Role
-from .models import OrgUnit, User
+from .choices import ADMINISTRATOR_ROLES, OrgKind, Role
+from .models import LoginSession, OrgUnit, User
 
 
 def org_by_reference(reference):
@@ -34,9 +36,29 @@ def org_by_reference(reference):
     return org
 
 
+def check_user_manager(actor, *, user=None, role=None):
+    """Only the system administrator manages accounts, and only business accounts of others (三员分立).
+
+    The three administrator roles are given by the operator on the command line (`adduser`), so no
+    administrator can create, promote, demote or lock out another one — or themself — through the pages.
+    """
+    if actor.role != Role.SYSADMIN or not actor.is_active:
+        raise PermissionDenied(_("Only the system administrator manages accounts."))
+    if user is not None and (user.pk == actor.pk or user.is_administrator):
+        raise PermissionDenied(_("Administrator accounts are managed on the command line only."))
+    if role in ADMINISTRATOR_ROLES:
+        raise ValidationError({"role": _("Administrator roles are given on the command line only.")})
+
+
 @transaction.atomic
 def user_create(*, actor, username, org, role, password, display_name=""):
-    """Create a personal account with one role in one org unit; the password must pass the policy."""
+    """Create a personal account with one role in one org unit; the password must pass the policy.
+
+    `actor` is None on the command line (the operator); an account made in the pages must change
+    its password at first log-in, since the system administrator chose it.
+    """
+    if actor is not None:
+        check_user_manager(actor, role=role)
     if role not in Role.values:
         raise ValidationError({"role": _("“%(value)s” is not a role.") % {"value": role}})
     if User.objects.filter(username=username).exists():
@@ -48,6 +70,7 @@ def user_create(*, actor, username, org, role, password, display_name=""):
     except ValidationError as error:
         raise ValidationError({"password": error.messages}) from None
     user.set_password(password)
+    user.must_change_password = actor is not None
     user.save()
     audit.record(
         actor=actor,
@@ -102,3 +125,91 @@ def second_factor_verify(*, user, token):
     device = match_token(user, (token or "").strip().lower())
     audit.record(actor=user, action="login.second_factor", obj=user, success=device is not None)
     return device
+
+
+def permissions_of(user):
+    return {"org": str(user.org) if user.org_id else "", "role": user.role, "active": user.is_active}
+
+
+@transaction.atomic
+def user_update(*, actor, user, org, role, is_active, display_name):
+    """Change a business account's org unit, role, name or whether it may log in (a permission change, audited)."""
+    check_user_manager(actor, user=user, role=role)
+    before = permissions_of(user)
+    user.org, user.role, user.is_active, user.display_name = org, role, is_active, display_name
+    user.full_clean(exclude=["password"])
+    user.save()
+    if not is_active:
+        end_all_sessions(user)
+    audit.record(actor=actor, action="user.update", obj=user, before=before, after=permissions_of(user))
+    return user
+
+
+@transaction.atomic
+def password_reset(*, actor, user, password):
+    """Give a business account a new password chosen by the system administrator; its owner must change it."""
+    check_user_manager(actor, user=user)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from None
+    user.set_password(password)
+    user.must_change_password = True
+    user.save()
+    end_all_sessions(user)
+    audit.record(actor=actor, action="password.reset", obj=user)
+    return user
+
+
+def check_security_admin(actor, *, user=None):
+    if actor.role != Role.SECADMIN or not actor.is_active:
+        raise PermissionDenied(_("Only the security administrator does this."))
+    if user is not None and user.pk == actor.pk:
+        raise PermissionDenied(_("Nobody may lower the protection of their own account."))
+
+
+def end_all_sessions(user):
+    keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    LoginSession.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def session_end(*, actor, login_session):
+    """End one signed-in session of a user at once (the security administrator's)."""
+    check_security_admin(actor)
+    Session.objects.filter(session_key=login_session.session_key).delete()
+    login_session.delete()
+    audit.record(
+        actor=actor,
+        action="session.end",
+        obj=login_session.user,
+        before={"started_at": login_session.started_at, "source_address": login_session.source_address},
+    )
+
+
+@transaction.atomic
+def lockout_release(*, actor, username="", ip_address=""):
+    """Lift a lockout of an account name or of an address before its 30 minutes are over."""
+    check_security_admin(actor)
+    if not username and not ip_address:
+        raise ValidationError(_("Name the account or the address to unlock."))
+    released = 0
+    if username:
+        released += lockout.reset(username=username)
+    if ip_address:
+        released += lockout.reset(ip=ip_address)
+    audit.record(
+        actor=actor, action="lockout.release", after={"username": username, "ip_address": ip_address, "rows": released}
+    )
+    return released
+
+
+@transaction.atomic
+def second_factor_reset(*, actor, user):
+    """Remove a user's authenticator and recovery codes (a lost phone); the next log-in sets up a new one."""
+    check_security_admin(actor, user=user)
+    removed = TOTPDevice.objects.filter(user=user).delete()[0] + StaticDevice.objects.filter(user=user).delete()[0]
+    end_all_sessions(user)
+    audit.record(actor=actor, action="second_factor.reset", obj=user, after={"removed": removed})
+    return removed

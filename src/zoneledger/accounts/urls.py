@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import console_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -9,4 +9,12 @@ urlpatterns = [
     path("two-factor/", views.second_factor, name="second_factor"),
     path("two-factor/set-up/", views.second_factor_enrol, name="second_factor_enrol"),
     path("password/", views.password_change, name="password_change"),
+    path("users/", console_views.user_list, name="user_list"),
+    path("users/new/", console_views.user_create, name="user_create"),
+    path("users/<int:pk>/", console_views.user_edit, name="user_edit"),
+    path("users/<int:pk>/password/", console_views.user_password, name="user_password"),
+    path("security/", console_views.security, name="security"),
+    path("security/unlock/", console_views.lockout_release, name="lockout_release"),
+    path("security/sessions/<int:pk>/end/", console_views.session_end, name="session_end"),
+    path("security/two-factor/<int:pk>/reset/", console_views.second_factor_reset, name="second_factor_reset"),
 ]

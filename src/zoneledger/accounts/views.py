@@ -19,10 +19,23 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 from django_otp.qr import write_qrcode_image
 
 from . import services, session
+from .choices import Role
 from .forms import ChangePasswordForm, EnrolForm, LoginForm, TokenForm
 from .passwords import password_expired
 
 ENROL_KEY = "zl_totp_key"
+
+
+ADMINISTRATOR_HOMES = {
+    Role.SYSADMIN: "accounts:user_list",
+    Role.SECADMIN: "accounts:security",
+    Role.AUDITOR: "audit:record_list",
+}
+
+
+def home_of(user):
+    """Where a user lands after logging in: the administrators on their own page, everyone else on the dashboard."""
+    return resolve_url(ADMINISTRATOR_HOMES.get(user.role, settings.LOGIN_REDIRECT_URL))
 
 
 class LoginView(auth_views.LoginView):
@@ -35,9 +48,10 @@ class LoginView(auth_views.LoginView):
         return super().get_context_data(lockout_minutes=lockout_minutes, **kwargs)
 
     def get_success_url(self):
+        target = self.get_redirect_url() or home_of(self.request.user)
         if session.second_factor_due(self.request.session):
-            return f"{reverse('accounts:second_factor')}?{urlencode({'next': self.get_redirect_url()})}"
-        return super().get_success_url()
+            return f"{reverse('accounts:second_factor')}?{urlencode({'next': target})}"
+        return target
 
 
 class LogoutView(auth_views.LogoutView):
@@ -51,7 +65,7 @@ def safe_next(request):
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return home_of(request.user)
 
 
 @login_required

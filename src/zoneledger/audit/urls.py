@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401  (filled in by the app's views)
+from django.urls import path
+
+from . import views
 
 app_name = "audit"
-urlpatterns = []
+urlpatterns = [
+    path("", views.record_list, name="record_list"),
+    path("export/", views.record_export, name="record_export"),
+    path("verify/", views.chain_verify, name="chain_verify"),
+    path("<int:pk>/", views.record_detail, name="record_detail"),
+]

@@ -1,0 +1,33 @@
+"""The Django admin for org units (reference data). Accounts are managed on the system administrator's pages."""
+
+from django.contrib import admin
+
+from .models import OrgUnit, User
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "division", "zone", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    autocomplete_fields = ["parent"]
+    raw_id_fields = ["division", "zone"]
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    """Read-only here: permission changes go through `accounts.services`, which enforce 三员分立 and audit them."""
+
+    list_display = ["username", "display_name", "org", "role", "is_active"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["username", "display_name"]
+    fields = ["username", "display_name", "org", "role", "is_active", "last_login", "password_changed_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

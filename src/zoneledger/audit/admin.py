@@ -1,0 +1,30 @@
+"""The audit trail in the Django admin: readable by the auditor only, never added to, changed or deleted."""
+
+from django.contrib import admin
+
+from zoneledger.accounts.choices import Role
+
+from .models import AuditRecord
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor_name", "org_name", "source_address", "action", "object_repr", "success"]
+    list_filter = ["success", "action"]
+    search_fields = ["actor_name", "object_repr", "message", "request_id"]
+    date_hierarchy = "at"
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.role == Role.AUDITOR
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
