@@ -25,6 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import islice
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
@@ -101,7 +102,7 @@ class RowRejected(Exception):
 def import_workbook(*, file, user, dry_run=False, language=None, progress=None, filename=""):
     """Import a ledger workbook as `user`; see the module docstring."""
     result = ImportResult(dry_run=dry_run)
-    with translation.override(language or translation.get_language()):
+    with translation.override(language or settings.LANGUAGE_CODE):
         try:
             data = read_bytes(file)
             book = open_workbook(data)
@@ -124,6 +125,8 @@ def import_workbook(*, file, user, dry_run=False, language=None, progress=None, 
                 run.audit(filename=filename or getattr(file, "name", "") or str(file)[:200], data=data)
             if not result.applied:
                 transaction.set_rollback(True)
+    sheets = [LEDGER_SHEET, MONTHLY_SHEET]
+    result.errors.sort(key=lambda error: (sheets.index(error.sheet) if error.sheet in sheets else -1, error.row or 0))
     return result
 
 

@@ -1,0 +1,204 @@
+"""Importing ledger workbooks: what is created, updated and left alone, and that the rules are the services' rules."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from tests.factories import valid_uscc
+from tests.ingest.conftest import project_row, write_workbook
+from zoneledger.accounts.models import User
+from zoneledger.audit.models import AuditRecord
+from zoneledger.campaigns.models import Round
+from zoneledger.ingest.columns import LEDGER_SHEET, MONTHLY_SHEET
+from zoneledger.ingest.importer import import_workbook
+from zoneledger.projects.models import Enterprise, MonthlyProgress, Project
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(result, outcome, sheet=LEDGER_SHEET):
+    return getattr(result, outcome).get(sheet, [])
+
+
+def test_a_new_row_creates_the_project_its_enterprise_and_its_stage_events(tmp_path, wenshui_editor):
+    path = write_workbook(
+        tmp_path / "new.xlsx",
+        [
+            project_row(
+                "年产5万吨测试材料项目",
+                项目代码="2024-141121-30-03-000001",
+                建设单位="山西测试材料有限公司",
+                统一社会信用代码=valid_uscc(123456789),
+                行业代码="C30",
+                产业链="碳基新材料",
+                **{"用地面积（亩）": 120.5, "预计年产值（万元）": "12,000.00"},
+                签约日期=date(2024, 3, 28),
+                签约批次="2024年第一次",
+                开工日期="2024/6/27",
+                开工批次="2024-2",
+            )
+        ],
+    )
+    result = import_workbook(file=path, user=wenshui_editor)
+    assert result.errors == []
+    assert rows(result, "created") == [2]
+    project = Project.objects.get(name="年产5万吨测试材料项目")
+    assert project.zone.name == "文水经济开发区"
+    assert project.code == "2024-141121-30-03-000001"
+    assert project.enterprise.uscc == valid_uscc(123456789)
+    assert project.chain.name == "碳基新材料"
+    assert project.land_mu == Decimal("120.50")
+    assert project.expected_output == Decimal("12000.00")
+    assert project.stage == "started"
+    events = list(project.events.values_list("stage", "happened_on", "round__year", "round__sequence"))
+    assert events == [("signed", date(2024, 3, 28), 2024, 1), ("started", date(2024, 6, 27), 2024, 2)]
+
+
+def test_importing_the_same_file_twice_changes_nothing_the_second_time(tmp_path, wenshui_editor):
+    path = write_workbook(
+        tmp_path / "twice.xlsx",
+        [project_row("重复导入测试项目", 建设单位="山西重复有限公司", 签约日期=date(2024, 3, 28), 签约批次="2024-1")],
+        [{"项目名称": "重复导入测试项目", "开发区": "文水经济开发区", "月份": "2024-04", "完成投资（万元）": 300}],
+    )
+    first = import_workbook(file=path, user=wenshui_editor)
+    assert first.errors == []
+    project = Project.objects.get(name="重复导入测试项目")
+    counts = (Enterprise.objects.count(), project.events.count(), MonthlyProgress.objects.count(), project.version)
+    second = import_workbook(file=path, user=wenshui_editor)
+    assert rows(second, "unchanged") == [2]
+    assert rows(second, "unchanged", MONTHLY_SHEET) == [2]
+    assert rows(second, "created") == rows(second, "updated") == []
+    project.refresh_from_db()
+    assert (Enterprise.objects.count(), project.events.count(), MonthlyProgress.objects.count(), project.version) == (
+        counts
+    )
+
+
+def test_a_known_project_is_matched_by_zone_and_name_and_gets_its_new_facts_and_stages(tmp_path, wenshui_editor):
+    project = Project.objects.filter(zone__name="文水经济开发区", stage="signed").first()
+    version, events = project.version, project.events.count()
+    signed = project.events.get(stage="signed")
+    path = write_workbook(
+        tmp_path / "update.xlsx",
+        [
+            project_row(
+                project.name,
+                包联领导="王副县长",
+                **{"总投资（万元）": project.total_investment},
+                签约日期=signed.happened_on,
+                开工日期=date(2025, 8, 1),
+            )
+        ],
+    )
+    result = import_workbook(file=path, user=wenshui_editor)
+    assert result.errors == []
+    assert rows(result, "updated") == [2]
+    project.refresh_from_db()
+    assert project.leader_in_charge == "王副县长"
+    assert project.version == version + 1
+    assert project.stage == "started"
+    assert project.events.count() == events + 1
+
+
+def test_a_row_is_matched_by_project_code_before_its_name(tmp_path, wenshui_editor):
+    project = Project.objects.filter(zone__name="文水经济开发区").first()
+    Project.objects.filter(pk=project.pk).update(code="2024-141121-30-03-000777")
+    path = write_workbook(tmp_path / "rename.xlsx", [project_row("改名后的项目", 项目代码="2024-141121-30-03-000777")])
+    result = import_workbook(file=path, user=wenshui_editor)
+    assert result.errors == []
+    assert rows(result, "updated") == [2]
+    project.refresh_from_db()
+    assert project.name == "改名后的项目"
+    assert project.total_investment == Decimal("5000.00")
+
+
+def test_monthly_amounts_are_approved_for_a_reviewer_and_submitted_for_an_editor(tmp_path, wenshui_editor):
+    reviewer = User.objects.get(username="wenshui-reviewer")
+    path = write_workbook(
+        tmp_path / "months.xlsx",
+        [project_row("月报测试项目", 开工日期=date(2024, 1, 10))],
+        [
+            {"项目名称": "月报测试项目", "开发区": "文水经济开发区", "月份": date(2024, 2, 1), "完成投资（万元）": 100},
+            {"项目名称": "月报测试项目", "开发区": "文水经开区", "月份": "2024年3月", "完成投资（万元）": "1,200.5"},
+        ],
+    )
+    assert import_workbook(file=path, user=wenshui_editor).errors == []
+    statuses = set(MonthlyProgress.objects.filter(project__name="月报测试项目").values_list("status", flat=True))
+    assert statuses == {"submitted"}
+    months = write_workbook(
+        tmp_path / "months2.xlsx",
+        [project_row("月报测试项目", 开工日期=date(2024, 1, 10))],
+        [{"项目名称": "月报测试项目", "开发区": "文水经济开发区", "月份": "2024-03", "完成投资（万元）": 1300}],
+    )
+    result = import_workbook(file=months, user=reviewer)
+    assert rows(result, "updated", MONTHLY_SHEET) == [2]
+    entry = MonthlyProgress.objects.get(project__name="月报测试项目", month=date(2024, 3, 1))
+    assert (entry.completed_investment, entry.status, entry.reviewed_by) == (Decimal("1300.00"), "approved", reviewer)
+
+
+def test_an_editor_cannot_change_an_approved_month(tmp_path, wenshui_editor, unchanged_ledger):
+    entry = MonthlyProgress.objects.filter(project__zone__name="文水经济开发区", status="approved").first()
+    path = write_workbook(
+        tmp_path / "approved.xlsx",
+        [],
+        [
+            {
+                "项目名称": entry.project.name,
+                "开发区": "文水经济开发区",
+                "月份": entry.month,
+                "完成投资（万元）": entry.completed_investment + 1,
+            }
+        ],
+        ledger_headers=["项目名称", "开发区", "总投资（万元）"],
+    )
+    result = import_workbook(file=path, user=wenshui_editor)
+    assert [(e.sheet, e.row, e.column) for e in result.errors] == [(MONTHLY_SHEET, 2, "完成投资（万元）")]
+    assert "already approved" in import_workbook(file=path, user=wenshui_editor, language="en").errors[0].message
+
+
+def test_headers_in_any_order_with_spaces_full_width_brackets_and_required_marks(tmp_path, wenshui_editor):
+    path = write_workbook(
+        tmp_path / "headers.xlsx",
+        [{"总投资（万元）": 800, "开发区": "文水经济开发区", "项目名称": "表头测试项目"}],
+        ledger_headers=[" 总投资 (万元) *", "开发区*", "\u3000项目名称\u3000", "备注"],
+    )
+    result = import_workbook(file=path, user=wenshui_editor)
+    assert result.errors == []
+    assert Project.objects.get(name="表头测试项目").total_investment == Decimal("800.00")
+
+
+def test_a_dry_run_reports_what_would_happen_and_writes_nothing(tmp_path, wenshui_editor, unchanged_ledger):
+    path = write_workbook(tmp_path / "dry.xlsx", [project_row("试运行项目")])
+    result = import_workbook(file=path, user=wenshui_editor, dry_run=True)
+    assert result.ok
+    assert not result.applied
+    assert rows(result, "created") == [2]
+
+
+def test_an_import_leaves_one_audit_record_naming_the_file_and_the_projects(tmp_path, wenshui_editor):
+    path = write_workbook(tmp_path / "audited.xlsx", [project_row("审计测试项目")])
+    import_workbook(file=path, user=wenshui_editor)
+    record = AuditRecord.objects.filter(action="ingest.import").latest("id")
+    assert record.actor == wenshui_editor
+    assert record.after["file"].endswith("audited.xlsx")
+    assert record.after["projects_created"] == [Project.objects.get(name="审计测试项目").pk]
+    assert len(record.after["sha256"]) == 64
+
+
+def test_progress_is_reported_as_rows_are_done(tmp_path, wenshui_editor):
+    path = write_workbook(tmp_path / "progress.xlsx", [project_row(f"进度测试项目{n}") for n in range(5)])
+    calls = []
+    import_workbook(file=path, user=wenshui_editor, progress=lambda done, total: calls.append((done, total)))
+    assert calls[-1] == (5, 5)
+
+
+def test_a_round_must_exist(tmp_path, wenshui_editor, unchanged_ledger):
+    assert not Round.objects.filter(year=2031).exists()
+    path = write_workbook(
+        tmp_path / "round.xlsx", [project_row("批次测试项目", 签约日期=date(2024, 3, 28), 签约批次="2031年第一次")]
+    )
+    result = import_workbook(file=path, user=wenshui_editor, language="en")
+    assert [(e.row, e.column, e.message) for e in result.errors] == [
+        (2, "签约批次", "Round 2031-1 is not defined in zoneledger.")
+    ]
