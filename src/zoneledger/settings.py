@@ -190,6 +190,11 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
+# Import safety (ingest/reader.py): the workbook's size, and what its ZIP may hold before anything is unpacked.
+ZONELEDGER_IMPORT_MAX_BYTES = int(os.environ.get("ZONELEDGER_IMPORT_MAX_MB", "20")) * 1024 * 1024
+ZONELEDGER_IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("ZONELEDGER_IMPORT_MAX_UNPACKED_MB", "400")) * 1024 * 1024
+ZONELEDGER_IMPORT_MAX_ENTRIES = int(os.environ.get("ZONELEDGER_IMPORT_MAX_ENTRIES", "1000"))
+
 # 签约未开工 warning thresholds, in days since signing (DOMAIN.md §5).
 ZONELEDGER_WARNING_YELLOW_DAYS = int(os.environ.get("ZONELEDGER_WARNING_YELLOW_DAYS", "90"))
 ZONELEDGER_WARNING_RED_DAYS = int(os.environ.get("ZONELEDGER_WARNING_RED_DAYS", "180"))
