@@ -14,8 +14,12 @@ def main(catalogue_path, *json_paths):
             translations.update(json.load(handle))
     filled = 0
     for entry in catalogue:
-        if entry.msgid in translations and (not entry.msgstr or "fuzzy" in entry.flags):
-            entry.msgstr = translations[entry.msgid]
+        if entry.msgid in translations and (not entry.translated() or "fuzzy" in entry.flags):
+            if entry.msgid_plural:
+                # zh-Hans has one plural form: the JSON's text serves every count.
+                entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural or [0], translations[entry.msgid])
+            else:
+                entry.msgstr = translations[entry.msgid]
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
             filled += 1

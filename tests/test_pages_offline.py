@@ -1,0 +1,173 @@
+"""Offline: every page the site renders references only its own host (no CDN, no external URL).
+
+The pages are found by walking the URL map, so a new page is checked without anyone remembering to add
+it; a page whose URL takes arguments needs an entry in PAGE_ARGUMENTS (or a reason in NOT_PAGES).
+"""
+
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+
+from zoneledger.accounts import session
+from zoneledger.accounts.models import User
+from zoneledger.audit.models import AuditRecord
+from zoneledger.campaigns.models import Round
+from zoneledger.projects.models import Project
+
+pytestmark = pytest.mark.django_db
+
+STATIC_DIR = Path(__file__).resolve().parents[1] / "src" / "zoneledger" / "static"
+
+# Views that are not pages: they take a POST, answer with a file or a redirect, or need a token from a POST;
+# and the second-factor step, which shows only in the middle of a log-in.
+NOT_PAGES = {
+    "accounts:second_factor",
+    "audit:chain_verify",
+    "accounts:logout",
+    "accounts:lockout_release",
+    "accounts:session_end",
+    "accounts:second_factor_reset",
+    "accounts:user_password",
+    "audit:record_export",
+    "campaigns:round_bulletin",
+    "ingest:template",
+    "ingest:job",
+    "ingest:confirm",
+    "projects:project_export",
+    "projects:stage_record",
+    "projects:event_void",
+    "reports:warnings_export",
+    "set_language",
+}
+
+
+def _wenshui_project():
+    return {"pk": Project.objects.filter(zone__name="文水经济开发区").order_by("pk").first().pk}
+
+
+def _latest_round():
+    latest = Round.objects.order_by("-year", "-sequence").first()
+    return {"year": latest.year, "sequence": latest.sequence}
+
+
+PAGE_ARGUMENTS = {
+    "projects:project_detail": _wenshui_project,
+    "projects:project_edit": _wenshui_project,
+    "campaigns:round_detail": _latest_round,
+    "campaigns:round_update": _latest_round,
+    "accounts:user_edit": lambda: {"pk": User.objects.get(username="wenshui-viewer").pk},
+    "audit:record_detail": lambda: {"pk": AuditRecord.objects.order_by("pk").first().pk},
+}
+
+# Whoever may open the page: business users first, then the auditor, the two administrators, and anyone.
+USERS = ["wenshui-editor", "province-admin", "auditor", "sysadmin", "secadmin"]
+
+
+def _named_routes(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _named_routes(pattern.url_patterns, pattern.namespace or namespace)
+        elif pattern.name:
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield name, bool(pattern.pattern.converters)
+
+
+def page_names():
+    return sorted(
+        {
+            name
+            for name, _takes_arguments in _named_routes(get_resolver().url_patterns)
+            if not name.startswith("admin:") and name not in NOT_PAGES
+        }
+    )
+
+
+class References(HTMLParser):
+    """Every URL a page makes the browser fetch or go to: links, scripts, styles, images, forms."""
+
+    URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "data", "srcset", "hx-get", "hx-post"}
+
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in self.URL_ATTRIBUTES and value:
+                self.urls.extend(part.split()[0] for part in value.split(",") if part.strip())
+            if name == "content" and value and "url=" in value.lower():
+                self.urls.append(value.lower().split("url=", 1)[1])
+            if name == "style" and value and "url(" in value:
+                self.urls.append(value)
+
+
+def foreign(urls):
+    """The URLs that leave the site: an absolute URL to another host, or any scheme but our own pages'."""
+    bad = []
+    for url in urls:
+        parts = urlsplit(url.strip())
+        if parts.scheme in ("", "http", "https") and parts.netloc in ("", "testserver"):
+            continue
+        if parts.scheme in ("mailto", "tel", "data"):
+            continue
+        bad.append(url)
+    return bad
+
+
+def logged_in(username):
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    # The second factor is the log-in's business; here each role only has to reach its pages.
+    client_session = client.session
+    session.second_factor_done(client_session)
+    client_session.save()
+    return client
+
+
+@pytest.fixture
+def clients():
+    return [logged_in(username) for username in USERS] + [Client()]
+
+
+def test_every_page_with_arguments_has_them_or_a_reason():
+    needing = {name for name, takes in _named_routes(get_resolver().url_patterns) if takes}
+    unaccounted = {name for name in needing if not name.startswith("admin:")} - NOT_PAGES - set(PAGE_ARGUMENTS)
+
+    assert not unaccounted, f"add these pages to PAGE_ARGUMENTS or NOT_PAGES: {sorted(unaccounted)}"
+
+
+@pytest.mark.parametrize("name", page_names())
+def test_the_page_references_only_its_own_host(name, clients):
+    arguments = PAGE_ARGUMENTS.get(name, dict)()
+    url = reverse(name, kwargs=arguments)
+    pages = [client.get(url) for client in clients]
+    html_pages = [page for page in pages if page.status_code == 200 and page["Content-Type"].startswith("text/html")]
+
+    assert html_pages, f"no user could open {url}: {[page.status_code for page in pages]}"
+    for page in html_pages:
+        parser = References()
+        parser.feed(page.content.decode())
+        assert parser.urls, f"{url} references nothing, so the check proves nothing"
+        assert not foreign(parser.urls), f"{url} references other hosts: {foreign(parser.urls)}"
+
+
+@pytest.mark.parametrize("stylesheet", sorted(STATIC_DIR.rglob("*.css")), ids=lambda path: path.name)
+def test_stylesheets_fetch_nothing_from_elsewhere(stylesheet):
+    text = stylesheet.read_text(encoding="utf-8")
+
+    assert "@import url(http" not in text
+    assert "url(http" not in text
+    assert "url(//" not in text
+
+
+def test_foreign_catches_what_it_must():
+    assert foreign(["https://cdn.example.com/x.js", "//cdn.example.com/x.css", "javascript:alert(1)"]) == [
+        "https://cdn.example.com/x.js",
+        "//cdn.example.com/x.css",
+        "javascript:alert(1)",
+    ]
+    assert foreign(["/static/app.css", "?page=2", "#main", "http://testserver/projects/", "data:,"]) == []
