@@ -48,7 +48,7 @@ def user_create(request):
                 username=data["username"],
                 org=data["org"],
                 role=data["role"],
-                password=data["password1"],
+                password=data["password"],
                 display_name=data["display_name"],
             )
         except ValidationError as error:
@@ -110,9 +110,9 @@ def user_password(request, pk):
     password_form = NewPasswordForm(request.POST)
     if password_form.is_valid():
         try:
-            services.password_reset(actor=request.user, user=user, password=password_form.cleaned_data["password1"])
+            services.password_reset(actor=request.user, user=user, password=password_form.cleaned_data["password"])
         except ValidationError as error:
-            password_form.add_error("password1", error.message_dict["password"])
+            password_form.add_error(None, error)
         else:
             messages.success(request, _("New password set for %(name)s.") % {"name": user.username})
             return redirect("accounts:user_list")

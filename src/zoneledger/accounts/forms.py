@@ -61,17 +61,17 @@ class UserForm(forms.ModelForm):
 class NewPasswordForm(forms.Form):
     """A password typed twice; the policy is checked by the service with the user known."""
 
-    password1 = forms.CharField(
+    password = forms.CharField(
         label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
-    password2 = forms.CharField(
+    password_again = forms.CharField(
         label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
-    def clean_password2(self):
-        if self.cleaned_data.get("password1") != self.cleaned_data.get("password2"):
+    def clean_password_again(self):
+        if self.cleaned_data.get("password") != self.cleaned_data.get("password_again"):
             raise forms.ValidationError(_("The two passwords differ."), code="password_mismatch")
-        return self.cleaned_data["password2"]
+        return self.cleaned_data["password_again"]
 
 
 class NewUserForm(UserForm, NewPasswordForm):
@@ -80,7 +80,7 @@ class NewUserForm(UserForm, NewPasswordForm):
     class Meta(UserForm.Meta):
         fields = ["username", "display_name", "org", "role"]
 
-    field_order = ["username", "display_name", "org", "role", "password1", "password2"]
+    field_order = ["username", "display_name", "org", "role", "password", "password_again"]
 
 
 class UnlockForm(forms.Form):

@@ -1,0 +1,129 @@
+"""The auditor's pages: only the auditor reads the trail; search, export (audited) and the chain check."""
+
+import csv
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.urls import reverse
+
+from tests.security.sessions import log_in
+from zoneledger.accounts.models import User
+from zoneledger.audit import services as audit
+from zoneledger.audit.models import AuditRecord
+
+pytestmark = pytest.mark.django_db
+LOG = reverse("audit:record_list")
+EXPORT = reverse("audit:record_export")
+
+
+@pytest.fixture
+def auditor(client):
+    user = User.objects.get(username="auditor")
+    log_in(client, user)
+    return user
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["sysadmin", "secadmin", "province-admin", "province-viewer", "lvliang-reviewer", "wenshui-editor"],
+)
+def test_nobody_but_the_auditor_reads_the_audit_log(client, username):
+    log_in(client, User.objects.get(username=username))
+    record = AuditRecord.objects.first()
+    for url in (LOG, EXPORT, reverse("audit:record_detail", args=[record.pk])):
+        assert client.get(url).status_code == 403
+    assert client.post(reverse("audit:chain_verify")).status_code == 403
+
+
+def test_anonymous_users_are_sent_to_log_in(client):
+    response = client.get(LOG)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_auditor_searches_by_user_action_and_outcome(client, auditor):
+    audit.record(actor=None, actor_name="mallory", action="login.failed", success=False)
+    audit.record(actor=None, actor_name="mallory", action="login.failed", success=False)
+    audit.record(actor=None, actor_name="alice", action="login.failed", success=False)
+    response = client.get(LOG, {"actor": "mallory", "action": "login", "success": "false"})
+    assert response.status_code == 200
+    rows = list(response.context["page"])
+    assert len(rows) == 2
+    assert {row.actor_name for row in rows} == {"mallory"}
+
+
+def test_the_filter_answers_htmx_with_the_table_only(client, auditor):
+    response = client.get(LOG, {"action": "demo"}, headers={"HX-Request": "true"})
+    page = response.content.decode()
+    assert page.lstrip().startswith('<section id="audit-records"')
+    assert "<html" not in page
+
+
+def test_a_bad_date_is_named(client, auditor):
+    response = client.get(LOG, {"since": "2024-13-45"})
+    assert response.context["filter"].form.has_error("since")
+
+
+def test_one_record_shows_before_and_after(client, auditor):
+    entry = audit.record(actor=None, actor_name="x", action="test.detail", before={"name": "旧"}, after={"name": "新"})
+    page = client.get(reverse("audit:record_detail", args=[entry.pk])).content.decode()
+    assert "旧" in page
+    assert "新" in page
+    assert entry.record_hash in page
+
+
+def test_the_export_holds_exactly_the_filtered_records_and_is_audited(client, auditor):
+    audit.record(actor=None, actor_name="=HYPERLINK(1)", action="login.failed", success=False, message="@cmd")
+    response = client.get(EXPORT, {"action": "login.failed"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content)))
+    expected = AuditRecord.objects.filter(action__startswith="login.failed").count()
+    assert len(rows) == expected + 1
+    assert rows[0][:3] == ["ID", "time", "user"]
+    hostile = next(row for row in rows if "HYPERLINK" in row[2])
+    assert hostile[2] == "'=HYPERLINK(1)"
+    assert hostile[11] == "'@cmd"
+    export = AuditRecord.objects.filter(action="export").first()
+    assert (export.actor, export.after["what"], export.after["rows"]) == (auditor, "audit log", expected)
+
+
+def test_the_chain_check_page_says_intact(client, auditor):
+    response = client.post(reverse("audit:chain_verify"))
+    assert response.context["report"].intact
+    assert AuditRecord.objects.filter(action="audit.verify", actor=auditor, success=True).count() == 1
+
+
+def test_the_chain_check_page_finds_a_tampered_record(client, auditor):
+    entry = audit.record(actor=None, actor_name="x", action="test.tamper")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditrecord SET actor_name = %s WHERE id = %s", ["y", entry.pk])
+    response = client.post(reverse("audit:chain_verify"))
+    assert response.context["report"].broken_at == entry.pk
+
+
+def test_the_verify_command_reports_an_intact_chain():
+    out = io.StringIO()
+    call_command("audit_verify", stdout=out)
+    assert str(AuditRecord.objects.count()) in out.getvalue()
+
+
+def test_the_verify_command_fails_on_a_tampered_record():
+    entry = audit.record(actor=None, actor_name="x", action="test.tamper", after={"amount": "1.00"})
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditrecord SET after = %s WHERE id = %s", ['{"amount": "9.00"}', entry.pk])
+    with pytest.raises(CommandError, match=str(entry.pk)):
+        call_command("audit_verify")
+
+
+def test_the_verify_command_notices_removed_newest_records():
+    audit.record(actor=None, actor_name="x", action="test.first")
+    newest = audit.record(actor=None, actor_name="x", action="test.last")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditrecord WHERE id = %s", [newest.pk])
+    with pytest.raises(CommandError):
+        call_command("audit_verify")
