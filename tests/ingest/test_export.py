@@ -1,0 +1,122 @@
+"""The export and the template: formatted for people, never formulas, and read back by the importer."""
+
+import io
+from datetime import date, datetime
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+
+from zoneledger.campaigns.models import Round
+from zoneledger.ingest.columns import GUIDE_SHEET, LEDGER_COLUMNS, LEDGER_SHEET, MONTHLY_SHEET
+from zoneledger.ingest.writer import write_ledger_xlsx, write_template_xlsx
+from zoneledger.projects.models import Project
+from zoneledger.zones.models import Zone
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = [column.header for column in LEDGER_COLUMNS]
+
+
+def exported(projects):
+    buffer = io.BytesIO()
+    write_ledger_xlsx(projects_queryset=projects, file=buffer)
+    buffer.seek(0)
+    return openpyxl.load_workbook(buffer)
+
+
+def test_the_export_is_formatted_for_people():
+    projects = Project.objects.filter(zone__name="文水经济开发区")
+    book = exported(projects)
+    sheet = book[LEDGER_SHEET]
+    assert [cell.value for cell in sheet[1]] == HEADERS
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.bold for cell in sheet[1])
+    assert sheet.column_dimensions["B"].width > 30
+    assert sheet.max_row == projects.count() + 1
+    signed = next(row for row in sheet.iter_rows(min_row=2) if row[HEADERS.index("签约日期")].value)
+    signed_on = signed[HEADERS.index("签约日期")]
+    assert isinstance(signed_on.value, datetime)
+    assert signed_on.number_format == "yyyy-mm-dd"
+    investment = signed[HEADERS.index("总投资（万元）")]
+    assert isinstance(investment.value, int | float)
+    assert investment.number_format == "#,##0.00"
+    months = book[MONTHLY_SHEET]
+    assert [cell.value for cell in months[1]] == ["项目代码", "项目名称", "开发区", "月份", "完成投资（万元）"]
+    assert months.max_row > 1
+    assert months["D2"].number_format == "yyyy-mm"
+
+
+def test_exactly_the_given_projects_are_exported_with_their_stages():
+    project = Project.objects.filter(zone__name="文水经济开发区", events__round__isnull=False).first()
+    event = project.events.live().exclude(round=None).first()
+    sheet = exported(Project.objects.filter(pk=project.pk))[LEDGER_SHEET]
+    assert sheet.max_row == 2
+    row = {header: cell.value for header, cell in zip(HEADERS, sheet[2], strict=True)}
+    stage_date = {"signed": "签约", "started": "开工", "commissioned": "投产"}[event.stage]
+    assert row["项目名称"] == project.name
+    assert row[f"{stage_date}日期"].date() == event.happened_on
+    assert row[f"{stage_date}批次"] == event.round.label
+    assert Decimal(str(row["总投资（万元）"])) == project.total_investment
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://evil.example","x")', "+86 351 1234567", "-1+2", "@SUM(A1)"])
+def test_text_that_looks_like_a_formula_is_written_as_text(text):
+    project = Project.objects.filter(zone__name="文水经济开发区").first()
+    Project.objects.filter(pk=project.pk).update(construction_content=text, leader_in_charge=text)
+    cells = exported(Project.objects.filter(pk=project.pk))[LEDGER_SHEET][2]
+    for header in ("建设内容", "包联领导"):
+        cell = cells[HEADERS.index(header)]
+        assert cell.data_type == "s"
+        assert cell.value == text
+
+
+def test_the_template_explains_every_column_and_offers_zones_and_rounds_as_drop_downs():
+    buffer = io.BytesIO()
+    write_template_xlsx(file=buffer)
+    buffer.seek(0)
+    book = openpyxl.load_workbook(buffer)
+    assert book.sheetnames == [LEDGER_SHEET, MONTHLY_SHEET, GUIDE_SHEET]
+    assert [cell.value for cell in book[LEDGER_SHEET][1]] == HEADERS
+    assert book[LEDGER_SHEET].max_row == 1
+    guide = book[GUIDE_SHEET]
+    explained = [row[0].value for row in guide.iter_rows(min_row=2) if row[0].value]
+    assert set(HEADERS) <= set(explained)
+    required = {row[0].value for row in guide.iter_rows(min_row=2, max_row=len(LEDGER_COLUMNS) + 1) if row[2].value}
+    assert required == {"项目名称", "开发区", "总投资（万元）"}
+    zones = [row[6].value for row in guide.iter_rows(min_row=2) if row[6].value]
+    assert sorted(zones) == sorted(Zone.objects.values_list("name", flat=True))
+    rounds = [row[7].value for row in guide.iter_rows(min_row=2) if row[7].value]
+    assert rounds == [r.label for r in Round.objects.order_by("year", "sequence")]
+    validations = {str(v.sqref): v.formula1 for v in book[LEDGER_SHEET].data_validations.dataValidation}
+    column = {header: openpyxl.utils.get_column_letter(i + 1) for i, header in enumerate(HEADERS)}
+    assert validations[f"{column['开发区']}2:{column['开发区']}5001"] == f"'{GUIDE_SHEET}'!$G$2:$G${len(zones) + 1}"
+    for header in ("签约批次", "开工批次", "投产批次"):
+        assert validations[f"{column[header]}2:{column[header]}5001"] == f"'{GUIDE_SHEET}'!$H$2:$H${len(rounds) + 1}"
+
+
+def test_the_template_in_english(tmp_path):
+    call_command("template", str(tmp_path / "t.xlsx"), "--lang", "en", stdout=io.StringIO())
+    guide = openpyxl.load_workbook(tmp_path / "t.xlsx")[GUIDE_SHEET]
+    assert guide["A1"].value == "Column"
+    assert guide["E3"].value == "Unique within the zone."
+
+
+def test_a_filled_in_template_imports(tmp_path, wenshui_editor):
+    from zoneledger.ingest.importer import import_workbook
+
+    write_template_xlsx(file=tmp_path / "t.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    sheet = book[LEDGER_SHEET]
+    values = {"项目名称": "模板填报项目", "开发区": "文水经开区", "总投资（万元）": 1234.5}
+    values["签约日期"] = date(2024, 3, 28)
+    for header, value in values.items():
+        sheet.cell(row=2, column=HEADERS.index(header) + 1, value=value)
+    sheet.cell(row=2, column=HEADERS.index("签约批次") + 1, value="2024-1")
+    book.save(tmp_path / "filled.xlsx")
+    result = import_workbook(file=tmp_path / "filled.xlsx", user=wenshui_editor)
+    assert result.errors == []
+    project = Project.objects.get(name="模板填报项目")
+    assert project.total_investment == Decimal("1234.50")
+    assert project.events.get().round.label == "2024-1"
