@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 
 from zoneledger.accounts.choices import OrgKind
+from zoneledger.audit import services as audit
 from zoneledger.reports import figures
 from zoneledger.reports.bulletin import write_bulletin_xlsx
 from zoneledger.reports.views import AsOfMixin, batch_chart, batch_row, bulletin_rows, user_scope, xlsx_response
@@ -76,13 +77,16 @@ class BulletinDownloadView(LoginRequiredMixin, RoundMixin, AsOfMixin, TemplateVi
     def get(self, request, *args, **kwargs):
         round_ = self.get_round()
         as_of = self.get_as_of()
+        scope = user_scope(request.user)
         buffer = io.BytesIO()
         write_bulletin_xlsx(
-            user=request.user,
-            scope=user_scope(request.user),
-            period=figures.Period.for_round(round_.label),
-            as_of=as_of,
-            file=buffer,
+            user=request.user, scope=scope, period=figures.Period.for_round(round_.label), as_of=as_of, file=buffer
+        )
+        audit.record_export(
+            actor=request.user,
+            what=f"bulletin {round_.label}",
+            count=1,
+            filters={"scope": scope.name, "as_of": as_of.isoformat()},
         )
         return xlsx_response(buffer, _("bulletin-%(round)s.xlsx") % {"round": round_.label})
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from zoneledger.accounts.choices import OrgKind
+from zoneledger.audit import services as audit
 from zoneledger.campaigns.models import Round
 from zoneledger.core.money import format_percent, format_yi
 from zoneledger.zones.models import Zone
@@ -62,10 +63,14 @@ def user_scope(user):
     return figures.resolve_scope(reference, user=user)
 
 
-def default_year(as_of):
-    """The year of the latest round held by `as_of` (the campaign's current year), else the calendar year."""
-    latest = Round.objects.filter(held_on__lte=as_of).order_by("-held_on").values_list("year", flat=True).first()
-    return latest or as_of.year
+def latest_round(as_of):
+    """The last round held by `as_of`, or None; its year is the campaign's current year."""
+    return Round.objects.filter(held_on__lte=as_of).order_by("-held_on").first()
+
+
+def campaign_year(round_, as_of):
+    """The year figures pages show by default: the latest round's, else the calendar year."""
+    return round_.year if round_ else as_of.year
 
 
 class AsOfForm(forms.Form):
@@ -216,12 +221,12 @@ class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
         user = self.request.user
         scope = user_scope(user)
         as_of = self.get_as_of()
-        year = self.get_cleaned("year", default_year(as_of))
+        round_ = latest_round(as_of)
+        year = self.get_cleaned("year", campaign_year(round_, as_of))
         period = figures.Period.for_year(year)
         year_figures = figures.batch_figures(user=user, scope=scope, period=period, as_of=as_of)
-        latest_round = Round.objects.filter(held_on__lte=as_of).order_by("-held_on").first()
-        round_figures = latest_round and figures.batch_figures(
-            user=user, scope=scope, period=figures.Period.for_round(latest_round.label), as_of=as_of
+        round_figures = round_ and figures.batch_figures(
+            user=user, scope=scope, period=figures.Period.for_round(round_.label), as_of=as_of
         )
         warnings = figures.signed_not_started(user=user, scope=scope, as_of=as_of)
         months = figures.completed_by_month(user=user, scope=scope, year=year, as_of=as_of)
@@ -230,7 +235,7 @@ class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
             "as_of": as_of,
             "year": year,
             "year_cells": batch_cells(year_figures),
-            "latest_round": latest_round,
+            "latest_round": round_,
             "round_cells": round_figures and batch_cells(round_figures),
             "warning_counts": warning_counts(warnings),
             "yellow_days": settings.ZONELEDGER_WARNING_YELLOW_DAYS,
@@ -276,13 +281,14 @@ def scope_choices(user):
 
 
 class YearSummaryForm(YearForm):
-    scope = forms.ChoiceField(label=gettext_lazy("Scope"), required=False)
+    # Free text behind a select: a scope outside the user's view must answer 404, not a form error.
+    scope = forms.CharField(label=gettext_lazy("Scope"), required=False, widget=forms.Select)
 
     field_order = ["scope", "year", "as_of"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scope"].choices = scope_choices(user)
+        self.fields["scope"].widget.choices = scope_choices(user)
 
 
 BREAKDOWN_LABELS = {"city": gettext_lazy("City"), "zone": gettext_lazy("Zone"), "chain": gettext_lazy("Industry chain")}
@@ -307,7 +313,7 @@ class YearSummaryView(LoginRequiredMixin, AsOfMixin, TemplateView):
             raise Http404
         reference = self.get_cleaned("scope", None)
         scope = figures.resolve_scope(reference, user=user) if reference else user_scope(user)
-        year = self.get_cleaned("year", default_year(today()))
+        year = self.get_cleaned("year", campaign_year(latest_round(today()), today()))
         as_of = self.get_as_of(default=min(today(), datetime.date(year, 12, 31)))
         period = figures.Period.for_year(year)
         batch = figures.batch_figures(user=user, scope=scope, period=period, as_of=as_of)
@@ -438,8 +444,12 @@ class WarningsExportView(WarningsMixin, TemplateView):
     """The warnings table as it is filtered and sorted on the page, as .xlsx."""
 
     def get(self, request, *args, **kwargs):
+        warnings = self.get_warnings()
         buffer = io.BytesIO()
-        write_warnings_xlsx(self.get_warnings(), buffer)
+        write_warnings_xlsx(warnings, buffer)
+        audit.record_export(
+            actor=request.user, what="signed-not-started", count=len(warnings), filters=request.GET.dict()
+        )
         filename = _("signed-not-started-%(date)s.xlsx") % {"date": self.get_as_of().isoformat()}
         return xlsx_response(buffer, filename)
 
