@@ -1,0 +1,80 @@
+"""Browser tests: Playwright's sync API driving Debian's Chromium against pytest-django's live server.
+
+The live server needs committed data, so these tests run on the transactional database, which Django
+empties after each test. The demo ledger is loaded before a test when it is missing and loaded again
+after the flush, so the tests that follow still find it.
+"""
+
+import os
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from zoneledger.demo.builder import DEMO_PASSWORD, build_orgs, demo_is_loaded, ensure_demo_users, load_demo
+from zoneledger.zones.services import load_divisions
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 360, "height": 780}
+
+
+def ensure_demo():
+    """The demo ledger with its divisions, org units and users, whatever a flush left."""
+    if not demo_is_loaded():
+        load_divisions()
+        load_demo()
+    build_orgs()
+    ensure_demo_users()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Playwright's sync API keeps an event loop in this thread; Django would then refuse the test's own queries.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def demo_restored(django_db_blocker):
+    """Set up before the live server's database, so that its teardown runs after the flush and reloads the demo."""
+    yield
+    with django_db_blocker.unblock():
+        ensure_demo()
+
+
+@pytest.fixture
+def site(demo_restored, live_server):
+    """The live server's base URL, over the demo ledger."""
+    ensure_demo()
+    return live_server.url
+
+
+@pytest.fixture
+def page(browser, site):
+    """A fresh Chinese-language browser tab at desktop size; downloads allowed."""
+    context = browser.new_context(locale="zh-CN", viewport=DESKTOP, accept_downloads=True, base_url=site)
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def log_in(page, username, password=DEMO_PASSWORD):
+    """Log in through the log-in page and wait for the page it leads to."""
+    page.goto("/accounts/login/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(password)
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("logout")).to_be_visible()
