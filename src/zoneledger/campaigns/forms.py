@@ -25,4 +25,6 @@ class RoundForm(forms.Form):
 
     def clean_label(self):
         year, sequence = parse_round_label(self.cleaned_data["label"])
+        if sequence < 1:
+            raise forms.ValidationError(_("A round's sequence starts at 1."))
         return f"{year}-{sequence}"
