@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from zoneledger.core.backup import BackupError, restore
+
+
+class Command(BaseCommand):
+    help = "Replace the whole database with the backup in FILE. Stop the server first."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--noinput", "--no-input", action="store_false", dest="interactive")
+
+    def handle(self, *args, file, interactive, **options):
+        if interactive:
+            answer = input(
+                _("This replaces every record in the database with %(file)s. Type yes to go on: ") % {"file": file}
+            )
+            if answer.strip().lower() != "yes":
+                raise CommandError(_("Restore cancelled."))
+        try:
+            restore(file)
+        except BackupError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(_("Restored from %(file)s.") % {"file": file})
