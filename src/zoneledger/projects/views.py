@@ -63,7 +63,7 @@ def project_list(request):
 
 
 SORT_COLUMNS = [
-    ("code", _lazy("Code"), False),
+    ("code", _lazy("Project code"), False),
     ("name", _lazy("Project"), False),
     ("zone", _lazy("Zone"), False),
     ("enterprise", _lazy("Enterprise"), False),
@@ -134,11 +134,22 @@ def _render_detail(request, project, *, stage_form=None, void_form=None, void_ev
         "progress": project.progress.order_by("-month"),
         "history": _history(project),
         "writable": writable,
-        "stage_form": stage_form or (StageForm() if writable else None),
+        "stage_form": stage_form or (StageForm(initial={"stage": _next_stage(project.stage)}) if writable else None),
         "void_form": void_form,
         "void_event_pk": void_event_pk,
     }
     return render(request, "projects/project_detail.html", context)
+
+
+LIFECYCLE = [Stage.PIPELINE, Stage.SIGNED, Stage.STARTED, Stage.COMMISSIONED, Stage.AT_CAPACITY]
+
+
+def _next_stage(current):
+    """The stage a project usually reaches next, offered first in the form (signing, for a project without any)."""
+    if current == Stage.TERMINATED:
+        return None
+    position = LIFECYCLE.index(current) + 1 if current in LIFECYCLE else 1
+    return LIFECYCLE[position] if position < len(LIFECYCLE) else None
 
 
 @login_required
