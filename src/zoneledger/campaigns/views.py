@@ -55,6 +55,7 @@ class RoundDetailView(LoginRequiredMixin, RoundMixin, AsOfMixin, TemplateView):
         scope = user_scope(user)
         period = figures.Period.for_round(round_.label)
         as_of = self.get_as_of()
+        self.show_in_form(as_of=as_of)
         rows, groups = bulletin_rows(user=user, scope=scope, period=period, as_of=as_of)
         by_city = scope.kind == OrgKind.PROVINCE
         title = _("Round %(round)s by city") if by_city else _("Round %(round)s by zone")

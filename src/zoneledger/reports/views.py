@@ -49,18 +49,21 @@ def today():
     return timezone.localdate()
 
 
-def user_scope(user):
-    """The scope of the user's own org unit: the province, their city or their zone (404 without one)."""
+def user_scope_reference(user):
+    """How `figures.resolve_scope` names the user's own org unit: province, the city's code or the zone's name."""
     org = user.org
     if org is None:
         raise Http404
     if org.kind == OrgKind.PROVINCE:
-        reference = "province"
-    elif org.kind == OrgKind.CITY:
-        reference = org.division_id
-    else:
-        reference = org.zone.name
-    return figures.resolve_scope(reference, user=user)
+        return "province"
+    if org.kind == OrgKind.CITY:
+        return org.division_id
+    return org.zone.name
+
+
+def user_scope(user):
+    """The scope of the user's own org unit: the province, their city or their zone (404 without one)."""
+    return figures.resolve_scope(user_scope_reference(user), user=user)
 
 
 def latest_round(as_of):
@@ -104,6 +107,12 @@ class AsOfMixin:
 
     def get_as_of(self, default=None):
         return self.get_cleaned("as_of", default or today())
+
+    def show_in_form(self, **values):
+        """Fill an unbound filter form with the values the page shows, so the user sees what is in front of them."""
+        form = self.get_filter_form()
+        if not form.is_bound:
+            form.initial.update(values)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"filter_form": self.get_filter_form()}
@@ -230,6 +239,7 @@ class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
         )
         warnings = figures.signed_not_started(user=user, scope=scope, as_of=as_of)
         months = figures.completed_by_month(user=user, scope=scope, year=year, as_of=as_of)
+        self.show_in_form(as_of=as_of, year=year)
         return super().get_context_data(**kwargs) | {
             "scope": scope,
             "as_of": as_of,
@@ -319,6 +329,7 @@ class YearSummaryView(LoginRequiredMixin, AsOfMixin, TemplateView):
         batch = figures.batch_figures(user=user, scope=scope, period=period, as_of=as_of)
         by = BREAKDOWN_OF[scope.kind]
         rows = figures.breakdown(user=user, scope=scope, period=period, by=by, as_of=as_of)
+        self.show_in_form(scope=reference or user_scope_reference(user), year=year, as_of=as_of)
         return super().get_context_data(**kwargs) | {
             "scope": scope,
             "year": year,
@@ -376,7 +387,9 @@ class WarningsMixin(LoginRequiredMixin, AsOfMixin):
         user = self.request.user
         if not user.reads_business_data:
             raise Http404
-        warnings = figures.signed_not_started(user=user, scope=user_scope(user), as_of=self.get_as_of())
+        as_of = self.get_as_of()
+        self.show_in_form(as_of=as_of)
+        warnings = figures.signed_not_started(user=user, scope=user_scope(user), as_of=as_of)
         level = self.get_cleaned("level", "")
         if level:
             warnings = [warning for warning in warnings if warning.level == level]

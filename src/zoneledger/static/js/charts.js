@@ -10,14 +10,20 @@
   var PALETTE = ["#1f6feb", "#d97706", "#15803d", "#7c3aed", "#b91c1c"];
   var HEIGHT = "320px";
 
-  function axisChart(spec) {
+  // Category names turn when they would not fit side by side: more as the chart gets narrower.
+  function labelAngle(spec, width) {
+    var room = width / Math.max(spec.categories.length, 1);
+    return room > 90 ? 0 : room > 45 ? 40 : 70;
+  }
+
+  function axisChart(spec, width) {
     return {
       color: PALETTE,
       title: { text: spec.title, left: "center", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis" },
       legend: { bottom: 0 },
       grid: { left: 48, right: 16, top: 40, bottom: 64, containLabel: true },
-      xAxis: { type: "category", data: spec.categories, axisLabel: { interval: 0, rotate: spec.categories.length > 6 ? 40 : 0 } },
+      xAxis: { type: "category", data: spec.categories, axisLabel: { interval: 0, rotate: labelAngle(spec, width) } },
       yAxis: { type: "value" },
       series: spec.series.map(function (series) {
         return { name: series.name, type: spec.type, data: series.data, smooth: spec.type === "line" };
@@ -44,8 +50,8 @@
     };
   }
 
-  function option(spec) {
-    return spec.type === "funnel" ? funnelChart(spec) : axisChart(spec);
+  function option(spec, width) {
+    return spec.type === "funnel" ? funnelChart(spec) : axisChart(spec, width);
   }
 
   function draw(element) {
@@ -61,7 +67,7 @@
       window.echarts.getInstanceByDom(element) ||
       // Canvas, not SVG: the SVG renderer writes style attributes, which the CSP refuses. Twice the pixels print sharply.
       window.echarts.init(element, null, { renderer: "canvas", devicePixelRatio: Math.max(window.devicePixelRatio || 1, 2) });
-    chart.setOption(option(JSON.parse(source.textContent)), true);
+    chart.setOption(option(JSON.parse(source.textContent), element.clientWidth), true);
     element.dataset.drawn = "true";
   }
 
