@@ -210,6 +210,18 @@ def test_the_export_holds_exactly_the_filtered_rows_in_the_ledgers_order(editor_
     assert ledger_names(response) == [project.name for project in expected]
 
 
+def test_the_export_is_audited_with_its_filter_and_row_count(editor_client, wenshui, wenshui_editor):
+    editor_client.get(reverse("projects:project_export"), {"stage": Stage.SIGNED, "page": 3})
+
+    record = AuditRecord.objects.filter(action="export").latest("id")
+    assert record.actor == wenshui_editor
+    assert record.after == {
+        "what": "ledger",
+        "rows": Project.objects.filter(zone=wenshui, stage=Stage.SIGNED).count(),
+        "filters": {"stage": Stage.SIGNED},
+    }
+
+
 def test_the_export_never_leaves_the_users_scope(editor_client, wenshui):
     response = editor_client.get(reverse("projects:project_export"))
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from zoneledger.accounts.scope import zone_is_writable
+from zoneledger.audit import services as audit
 from zoneledger.audit.models import AuditRecord
 from zoneledger.ingest.writer import write_ledger_xlsx
 
@@ -91,7 +92,9 @@ def _sort_columns(current):
 def project_export(request):
     """Exactly the ledger's filtered rows (all pages, in its order), as the import template's workbook."""
     buffer = io.BytesIO()
-    write_ledger_xlsx(projects_queryset=_ledger(request).qs, file=buffer)
+    rows, _months = write_ledger_xlsx(projects_queryset=_ledger(request).qs, file=buffer)
+    filters = {key: value for key, value in request.GET.items() if key != "page"}
+    audit.record_export(actor=request.user, what="ledger", count=rows, filters=filters)
     buffer.seek(0)
     filename = f"{_('ledger')}-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(buffer, as_attachment=True, filename=filename, content_type=XLSX)
