@@ -79,7 +79,9 @@ def campaign_year(round_, as_of):
 class AsOfForm(forms.Form):
     """The as-of date every figures page takes: events dated after it do not count."""
 
-    as_of = forms.DateField(label=gettext_lazy("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(
+        label=gettext_lazy("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class AsOfMixin:
