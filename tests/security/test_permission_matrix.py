@@ -1,0 +1,329 @@
+"""The permission matrix, generated from the URL configuration.
+
+Every URL the site serves × {anonymous, each role at zone, city and province level, the three
+administrators} × {an object in the user's zone, in another zone of the same city, in another
+city} gets the status the rules below say. Where a write is refused, the test also proves that
+nothing changed. A URL added to the site without a rule here fails the test, so nothing new
+escapes the matrix.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q, Sum
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security.sessions import log_in
+from zoneledger.accounts.choices import Role
+from zoneledger.accounts.models import LoginSession, OrgUnit, User
+from zoneledger.audit.models import AuditRecord
+from zoneledger.campaigns.models import Round
+from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
+
+pytestmark = pytest.mark.django_db
+
+# Who asks: None is anonymous.
+SUBJECTS = [
+    None,
+    "wenshui-viewer",
+    "wenshui-editor",
+    "wenshui-admin",
+    "lvliang-viewer",
+    "lvliang-editor",
+    "province-viewer",
+    "province-admin",
+    "auditor",
+    "sysadmin",
+    "secadmin",
+]
+# Which of the three projects each subject's org covers (independent of the code under test).
+VISIBLE = {
+    "wenshui": {"wenshui"},
+    "lvliang": {"wenshui", "xiaoyi"},
+    "province": {"wenshui", "xiaoyi", "elsewhere"},
+    "auditor": {"wenshui", "xiaoyi", "elsewhere"},
+    "sysadmin": set(),
+    "secadmin": set(),
+}
+TARGETS = ["wenshui", "xiaoyi", "elsewhere"]
+EDITING_ROLES = {Role.EDITOR, Role.REVIEWER, Role.ADMIN}
+
+# Rules: what each kind of page allows.
+PUBLIC = "public"  # the log-in page
+ANY_USER = "any user"  # one's own password and second factor; logging out
+BUSINESS_READ = "business read"  # pages of figures and lists, shown within the user's scope
+OBJECT_READ = "object read"  # one project: 404 outside the scope
+OBJECT_WRITE = "object write"  # changes to one project: 404 outside the scope, 403 for non-editors
+CREATE = "create"  # new projects, imports: editors and above of a business org
+OWN_JOB = "own import job"  # an import job: only the user who uploaded it
+ROUND_ADMIN = "round admin"  # defining rounds: the province's business administrator
+SYSADMIN = "system administrator"
+SECADMIN = "security administrator"
+AUDITOR = "auditor"
+DJANGO_ADMIN = "django admin"  # staff only; the demo users are not staff
+
+# Each URL name: its rule and the methods to try (with the form a POST sends).
+STAGE_FORM = {"stage": "terminated", "happened_on": "2025-06-30", "note": "matrix"}
+URL_RULES = {
+    "accounts:login": (PUBLIC, {"GET": None}),
+    "accounts:logout": (ANY_USER, {"POST": {}}),
+    "accounts:second_factor": (ANY_USER, {"GET": None}),
+    "accounts:second_factor_enrol": (ANY_USER, {"GET": None}),
+    "accounts:password_change": (ANY_USER, {"GET": None, "POST": {"old_password": "x"}}),
+    "accounts:user_list": (SYSADMIN, {"GET": None}),
+    "accounts:user_create": (SYSADMIN, {"GET": None, "POST": {"username": "matrix-person"}}),
+    "accounts:user_edit": (SYSADMIN, {"GET": None, "POST": {"role": Role.ADMIN}}),
+    "accounts:user_password": (SYSADMIN, {"POST": {"password": "Matrix-pass-1", "password_again": "Matrix-pass-1"}}),
+    "accounts:security": (SECADMIN, {"GET": None}),
+    "accounts:lockout_release": (SECADMIN, {"POST": {"username": "wenshui-viewer"}}),
+    "accounts:session_end": (SECADMIN, {"POST": {}}),
+    "accounts:second_factor_reset": (SECADMIN, {"POST": {}}),
+    "audit:record_list": (AUDITOR, {"GET": None}),
+    "audit:record_detail": (AUDITOR, {"GET": None}),
+    "audit:record_export": (AUDITOR, {"GET": None}),
+    "audit:chain_verify": (AUDITOR, {"POST": {}}),
+    "reports:dashboard": (BUSINESS_READ, {"GET": None}),
+    "reports:year_summary": (BUSINESS_READ, {"GET": None}),
+    "reports:warnings": (BUSINESS_READ, {"GET": None}),
+    "reports:warnings_export": (BUSINESS_READ, {"GET": None}),
+    "projects:project_list": (BUSINESS_READ, {"GET": None}),
+    "projects:project_export": (BUSINESS_READ, {"GET": None}),
+    "projects:project_detail": (OBJECT_READ, {"GET": None}),
+    "projects:project_create": (CREATE, {"GET": None, "POST": {"name": "越权项目"}}),
+    "projects:project_edit": (OBJECT_WRITE, {"GET": None, "POST": {"name": "越权改名"}}),
+    "projects:stage_record": (OBJECT_WRITE, {"POST": STAGE_FORM}),
+    "projects:event_void": (OBJECT_WRITE, {"POST": {"reason": "越权作废"}}),
+    "campaigns:round_list": (BUSINESS_READ, {"GET": None}),
+    "campaigns:round_detail": (BUSINESS_READ, {"GET": None}),
+    "campaigns:round_bulletin": (BUSINESS_READ, {"GET": None}),
+    "campaigns:round_create": (ROUND_ADMIN, {"GET": None, "POST": {"label": "2039-1", "held_on": "2039-01-01"}}),
+    "campaigns:round_update": (ROUND_ADMIN, {"GET": None, "POST": {"held_on": "2039-01-01"}}),
+    "ingest:upload": (CREATE, {"GET": None, "POST": {}}),
+    "ingest:template": (CREATE, {"GET": None}),
+    "ingest:job": (OWN_JOB, {"GET": None}),
+    "ingest:confirm": (OWN_JOB, {"POST": {}}),
+    "set_language": (PUBLIC, {"POST": {"language": "en", "next": "/"}}),
+    "admin:index": (DJANGO_ADMIN, {"GET": None}),
+}
+OBJECT_RULES = {OBJECT_READ, OBJECT_WRITE}
+# The Django admin's own pages share one rule; the matrix tries its index for them all.
+SKIPPED_NAMESPACES = {"admin"}
+
+
+def url_names(patterns=None, namespace=""):
+    """Every named URL of the site, as `namespace:name`."""
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def site_urls():
+    return sorted({name for name in url_names() if name.split(":")[0] not in SKIPPED_NAMESPACES} | {"admin:index"})
+
+
+def test_every_url_of_the_site_has_a_rule():
+    assert [name for name in site_urls() if name not in URL_RULES] == []
+
+
+def cases():
+    for name in site_urls():
+        if name not in URL_RULES:
+            continue
+        rule, methods = URL_RULES[name]
+        for method in methods:
+            for subject in SUBJECTS:
+                for target in TARGETS if rule in OBJECT_RULES else [None]:
+                    yield pytest.param(name, method, subject, target, id=f"{name}-{method}-{subject}-{target}")
+
+
+@dataclass
+class World:
+    """The objects URLs point at: three projects at three distances, and the administrators' objects."""
+
+    projects: dict
+    round: Round
+    business_user: User
+    login_session: LoginSession
+    audit_record: AuditRecord
+    job_token: str
+    job_owner: User
+
+
+@pytest.fixture
+def world(client, tmp_path, settings):
+    from zoneledger.ingest.views import ImportJob
+
+    projects = {
+        "wenshui": Project.objects.filter(zone__name="文水经济开发区", events__voided=False).first(),
+        "xiaoyi": Project.objects.filter(zone__name="孝义经济开发区", events__voided=False).first(),
+        "elsewhere": Project.objects.exclude(zone__city_id="141100").filter(events__voided=False).first(),
+    }
+    business_user = User.objects.get(username="wenshui-viewer")
+    other_client = type(client)()
+    log_in(other_client, business_user)
+    settings.ZONELEDGER_IMPORT_DIR = tmp_path
+    job_owner = User.objects.get(username="wenshui-editor")
+    job = ImportJob.create(user=job_owner, upload=SimpleUploadedFile("ledger.xlsx", b"PK"))
+    return World(
+        projects=projects,
+        round=Round.objects.order_by("-year", "-sequence").first(),
+        business_user=business_user,
+        login_session=LoginSession.objects.filter(user=business_user).first(),
+        audit_record=AuditRecord.objects.order_by("-id").first(),
+        job_token=job.token,
+        job_owner=job_owner,
+    )
+
+
+def url_of(name, world, target):
+    """The URL `name` with arguments pointing at the world's objects (the target project for project URLs)."""
+    project = world.projects.get(target)
+    arguments = {
+        "projects:project_detail": lambda: {"pk": project.pk},
+        "projects:project_edit": lambda: {"pk": project.pk},
+        "projects:stage_record": lambda: {"pk": project.pk},
+        "projects:event_void": lambda: {"pk": project.pk, "event_pk": project.events.filter(voided=False).first().pk},
+        "campaigns:round_detail": lambda: {"year": world.round.year, "sequence": world.round.sequence},
+        "campaigns:round_bulletin": lambda: {"year": world.round.year, "sequence": world.round.sequence},
+        "campaigns:round_update": lambda: {"year": world.round.year, "sequence": world.round.sequence},
+        "ingest:job": lambda: {"token": world.job_token},
+        "ingest:confirm": lambda: {"token": world.job_token},
+        "accounts:user_edit": lambda: {"pk": world.business_user.pk},
+        "accounts:user_password": lambda: {"pk": world.business_user.pk},
+        "accounts:session_end": lambda: {"pk": world.login_session.pk},
+        "accounts:second_factor_reset": lambda: {"pk": world.business_user.pk},
+        "audit:record_detail": lambda: {"pk": world.audit_record.pk},
+    }
+    return reverse(name, kwargs=arguments[name]() if name in arguments else None)
+
+
+def scope_of(user):
+    if user.role in (Role.AUDITOR, Role.SYSADMIN, Role.SECADMIN):
+        return user.role
+    return user.username.split("-")[0]
+
+
+LOGIN = "redirect to log in"
+OK = "allowed"
+NO_DATA = "shows no business data"
+
+
+def expected(rule, user, target, world):
+    """What the rules say `user` gets from a page of `rule` about `target`."""
+    if rule == PUBLIC:
+        return OK
+    if user is None or rule == DJANGO_ADMIN:
+        return LOGIN
+    visible = VISIBLE[scope_of(user)]
+    edits = user.role in EDITING_ROLES
+    role_rules = {SYSADMIN: Role.SYSADMIN, SECADMIN: Role.SECADMIN, AUDITOR: Role.AUDITOR}
+    if rule in role_rules:
+        return OK if user.role == role_rules[rule] else 403
+    if rule == ANY_USER:
+        return OK
+    if rule == BUSINESS_READ:
+        return OK if visible else NO_DATA
+    if rule == OBJECT_READ:
+        return OK if target in visible else 404
+    if rule == OBJECT_WRITE:
+        if target not in visible:
+            return 404
+        return OK if edits else 403
+    if rule == CREATE:
+        return OK if edits else 403
+    if rule == OWN_JOB:
+        if not edits:
+            return 403
+        return OK if user == world.job_owner else 404
+    if rule == ROUND_ADMIN:
+        return OK if user.username == "province-admin" else 403
+    raise AssertionError(f"no rule {rule}")
+
+
+# Audited events that change no data: logging in and out, downloads, checking the chain.
+READS = Q(action__startswith="login") | Q(action__in=["logout", "export", "audit.verify"])
+
+
+def fingerprint():
+    """Everything a refused request must leave as it was."""
+    projects = Project.objects.aggregate(versions=Sum("version"))
+    return {
+        "projects": Project.objects.count(),
+        "versions": projects["versions"],
+        "events": StageEvent.objects.count(),
+        "voided": StageEvent.objects.filter(voided=True).count(),
+        "progress": MonthlyProgress.objects.count(),
+        "rounds": sorted(Round.objects.values_list("year", "sequence", "held_on")),
+        "users": sorted(User.objects.values_list("username", "role", "org_id", "is_active", "password")),
+        "orgs": OrgUnit.objects.count(),
+        "sessions": Session.objects.count(),
+        "changes": AuditRecord.objects.filter(success=True).exclude(READS).count(),
+    }
+
+
+def request(client, method, url, form):
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, form)
+
+
+@pytest.mark.parametrize(("name", "method", "subject", "target"), list(cases()))
+def test_the_permission_matrix(client, world, name, method, subject, target):
+    rule, methods = URL_RULES[name]
+    user = User.objects.get(username=subject) if subject else None
+    if user is not None:
+        log_in(client, user)
+    url = url_of(name, world, target)
+    before = fingerprint()
+
+    response = request(client, method, url, methods[method])
+
+    want = expected(rule, user, target, world)
+    status = response.status_code
+    if want == LOGIN:
+        assert status == 302
+        assert response["Location"].startswith(("/accounts/login/", "/admin/login/"))
+    elif want == OK:
+        assert status < 500
+        assert status not in (401, 403, 404, 405)
+        assert not (status == 302 and response["Location"].startswith("/accounts/login/?next="))
+    elif want == NO_DATA:
+        assert status in (200, 403, 404)
+        if status == 200 and not name.endswith("export"):
+            page = response.content.decode()
+            assert all(project.name not in page for project in world.projects.values())
+    else:
+        assert status == want
+    if want != OK:
+        assert fingerprint() == before
+
+
+def test_the_matrix_walks_every_rule():
+    rules = {rule for rule, _methods in URL_RULES.values()}
+    assert rules == {
+        PUBLIC,
+        ANY_USER,
+        BUSINESS_READ,
+        OBJECT_READ,
+        OBJECT_WRITE,
+        CREATE,
+        OWN_JOB,
+        ROUND_ADMIN,
+        SYSADMIN,
+        SECADMIN,
+        AUDITOR,
+        DJANGO_ADMIN,
+    }
+
+
+def test_the_three_projects_lie_where_the_matrix_assumes(world):
+    zones = {key: project.zone for key, project in world.projects.items()}
+    assert zones["wenshui"].name == "文水经济开发区"
+    assert zones["xiaoyi"].city_id == zones["wenshui"].city_id
+    assert zones["elsewhere"].city_id != zones["wenshui"].city_id
