@@ -259,7 +259,7 @@ class _Import:
         names = {values["name"] for _, _, values in parsed}
         zone_ids = {zone.pk for _, zone, _ in parsed}
         existing = (
-            Project.objects.select_for_update()
+            Project.objects.select_for_update(of=("self",))
             .filter(Q(code__in=codes) | Q(zone_id__in=zone_ids, name__in=names))
             .select_related("zone", "enterprise", "chain", "chain_link")
         )
@@ -281,17 +281,17 @@ class _Import:
             try:
                 project, before = self._match(number, zone, values, by_code, by_name)
                 self._set_facts(number, project, zone, values, enterprises)
-                added = self._stage_events(number, project, values, events.get(project.pk, {}))
+                added = self._stage_events(number, values, events.get(project.pk, {}))
             except RowRejected:
                 self._reject_keys({"code": values.get("code"), "zone": zone.name, "name": values["name"]})
                 continue
             if before is None:
                 new_projects.append((number, project, added))
                 continue
-            live = set(events.get(project.pk, {})) | {event.stage for event in added}
+            live = set(events.get(project.pk, {})) | {stage for stage, _day, _round in added}
             if added:
                 stage_changes[project.pk] = current_stage(live)
-                new_events.extend(added)
+                new_events.extend((project, *event) for event in added)
             self._remember(project, zone)
             after = project_snapshot(project)
             if after != before:
@@ -413,8 +413,11 @@ class _Import:
                 raise RowRejected
         return chain, link
 
-    def _stage_events(self, number, project, values, existing):
-        """The row's stage events that are new, checked against the live ones; a contradiction is an error."""
+    def _stage_events(self, number, values, existing):
+        """The row's new stage events as (stage, date, round id), checked against the live ones.
+
+        A date (or round) that contradicts a live event is an error: the file never overwrites the ledger.
+        """
         live = [LiveEvent(stage, happened_on) for stage, (happened_on, _round) in existing.items()]
         added, failed = [], False
         for stage, date_column, round_column in STAGE_COLUMNS:
@@ -468,16 +471,7 @@ class _Import:
                 failed = True
                 continue
             live.append(LiveEvent(stage, happened_on))
-            added.append(
-                StageEvent(
-                    project=project,
-                    stage=stage,
-                    happened_on=happened_on,
-                    round=round_,
-                    recorded_by=self.user,
-                    recorded_at=self.now,
-                )
-            )
+            added.append((stage, happened_on, round_.pk if round_ else None))
         if failed:
             raise RowRejected
         return added
@@ -504,16 +498,23 @@ class _Import:
 
     def _create(self, new_projects, new_events):
         for _number, project, added in new_projects:
-            project.stage = current_stage(event.stage for event in added)
+            project.stage = current_stage(stage for stage, _day, _round in added)
         Project.objects.bulk_create([project for _number, project, _added in new_projects])
         for number, project, added in new_projects:
-            for event in added:
-                event.project = project
-            new_events.extend(added)
+            new_events.extend((project, *event) for event in added)
             self._remember(project, project.zone)
             self.result.created[LEDGER_SHEET].append(number)
             self.audit_rows["created"].append(project.pk)
-        StageEvent.objects.bulk_create(new_events)
+        bulk.insert_rows(
+            StageEvent,
+            ("project", "stage", "happened_on", "round"),
+            ((project.pk, *event) for project, *event in new_events),
+            note="",
+            recorded_at=self.now,
+            recorded_by=self.user.pk,
+            voided=False,
+            void_reason="",
+        )
         self.result.events_added += len(new_events)
 
     # -- the monthly sheet -------------------------------------------------------------------------
@@ -638,13 +639,17 @@ class _Import:
             )
             self.result.updated[MONTHLY_SHEET].append(number)
             self.audit_rows["monthly_updated"].append({"entry": pk, "before": recorded, "after": amount})
-        bulk.insert_progress(
+        bulk.insert_rows(
+            MonthlyProgress,
+            ("project", "month", "completed_investment"),
             new,
+            progress_note="",
             status=status,
-            submitted_by=self.user,
             submitted_at=self.now,
-            reviewed_by=reviewer,
+            submitted_by=self.user.pk,
             reviewed_at=reviewed_at,
+            reviewed_by=reviewer.pk if reviewer else None,
+            review_note="",
         )
 
     # -- the audit record --------------------------------------------------------------------------

@@ -1,0 +1,344 @@
+"""Import and export speed, against the ceiling of the same work done with no rules at all (not run in CI).
+
+    .venv/bin/python bench/ingest.py [--projects 50000] [--months-each 12] [--export-projects 100000]
+                                     [--databases sqlite postgres]
+
+For each database, in a fresh database holding only the reference data (zones, rounds, chains, users):
+  1. ceiling — python-calamine reads the workbook (both sheets) and the same rows go into the same tables with
+     executemany (SQLite) or COPY (PostgreSQL), no checks, then rolled back;
+  2. import  — `import_workbook` of the same workbook as a province reviewer: every rule, one transaction;
+  3. export  — `write_ledger_xlsx` of `--export-projects` projects with their monthly rows, against xlsxwriter
+     writing the very same values (read back from the export) with the same formats, directly.
+Each step runs in its own process, so its peak memory (max RSS) is its own. A smaller file is imported too,
+to show whether memory grows with the file. PostgreSQL: DATABASE_URL's server (default
+postgres://postgres@127.0.0.1:5432), database zl_bench_ingest, dropped and re-created.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
+PG_DATABASE = "zl_bench_ingest"
+
+
+# -- the parent: one child process per step ---------------------------------------------------------------------
+def child(step, database, folder, **options):
+    environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    environment |= {
+        "ZONELEDGER_DATA_DIR": str(folder / "data"),
+        "DJANGO_SETTINGS_MODULE": "zoneledger.settings",
+        "ZONELEDGER_IMPORT_MAX_MB": "2000",
+        "ZONELEDGER_IMPORT_MAX_UNPACKED_MB": "20000",
+        "DEBUG": "0",
+    }
+    if database == "postgres":
+        environment["DATABASE_URL"] = f"{PG_SERVER}/{PG_DATABASE}"
+    command = [sys.executable, __file__, "--step", step, "--folder", str(folder)]
+    for key, value in options.items():
+        command += [f"--{key.replace('_', '-')}", str(value)]
+    finished = subprocess.run(command, env=environment, cwd=REPO, capture_output=True, text=True, check=False)
+    if finished.returncode:
+        sys.exit(f"{step} on {database} failed:\n{finished.stderr[-4000:]}")
+    return json.loads(finished.stdout.strip().splitlines()[-1])
+
+
+def fresh_database(database, folder):
+    if database == "postgres":
+        import psycopg
+
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+            connection.execute(f"CREATE DATABASE {PG_DATABASE}")
+    else:
+        for path in (folder / "data").glob("zoneledger.sqlite3*"):
+            path.unlink()
+    child("setup", database, folder)
+
+
+def run(arguments):
+    folder = Path(tempfile.mkdtemp(prefix="zl-bench-ingest-"))
+    (folder / "data").mkdir()
+    report = {}
+    for database in arguments.databases:
+        fresh_database(database, folder)
+        big = folder / "ledger.xlsx"
+        small = folder / "ledger-small.xlsx"
+        if not big.exists():
+            child("build", database, folder, projects=arguments.projects, months_each=arguments.months_each, file=big)
+            child(
+                "build",
+                database,
+                folder,
+                projects=arguments.projects // 5,
+                months_each=arguments.months_each,
+                file=small,
+            )
+        ceiling = child("ceiling", database, folder, file=big)
+        imported = child("import", database, folder, file=big)
+        fresh_database(database, folder)
+        imported_small = child("import", database, folder, file=small)
+        fresh_database(database, folder)
+        child("import", database, folder, file=big)
+        exported = child("export", database, folder, export_projects=arguments.export_projects)
+        report[database] = {
+            "ceiling": ceiling,
+            "import": imported,
+            "import_small_file": imported_small,
+            "import_vs_ceiling": round(imported["rows_per_second"] / ceiling["rows_per_second"], 3),
+            "export": exported,
+        }
+        print(json.dumps({database: report[database]}, indent=2), flush=True)
+    return report
+
+
+# -- the children ------------------------------------------------------------------------------------------------
+def measured(rows, started, **extra):
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    return {
+        "rows": rows,
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(rows / seconds),
+        "peak_mb": peak_mb,
+    } | extra
+
+
+def step_setup(_arguments):
+    from django.core.management import call_command
+
+    from zoneledger.demo.builder import DemoBuilder, build_orgs, ensure_demo_users
+
+    call_command("migrate", verbosity=0)
+    DemoBuilder().build_reference()
+    build_orgs()
+    ensure_demo_users()
+    return {}
+
+
+def step_build(arguments):
+    """A ledger of `projects` rows spread over every zone, each with `months_each` monthly rows."""
+    import xlsxwriter
+    from stdnum.cn import uscc
+
+    from zoneledger.campaigns.models import Round
+    from zoneledger.ingest.columns import LEDGER_COLUMNS, LEDGER_SHEET, MONTHLY_COLUMNS, MONTHLY_SHEET
+    from zoneledger.zones.models import Zone
+
+    zones = list(Zone.objects.order_by("pk"))
+    rounds = list(Round.objects.filter(year=2023))
+    book = xlsxwriter.Workbook(arguments.file, {"constant_memory": True})
+    ledger, monthly = book.add_worksheet(LEDGER_SHEET), book.add_worksheet(MONTHLY_SHEET)
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    headers = [column.header for column in LEDGER_COLUMNS]
+    for position, header in enumerate(headers):
+        ledger.write_string(0, position, header)
+    for position, column in enumerate(MONTHLY_COLUMNS):
+        monthly.write_string(0, position, column.header)
+    at = {header: position for position, header in enumerate(headers)}
+    month_row = 0
+    for n in range(arguments.projects):
+        zone, round_ = zones[n % len(zones)], rounds[n % len(rounds)]
+        row = n + 1
+        code = f"2023-{zone.division_id}-30-03-{n:05d}{n % 10}"
+        ledger.write_string(row, at["项目代码"], code)
+        ledger.write_string(row, at["项目名称"], f"基准测试项目{n:06d}")
+        ledger.write_string(row, at["开发区"], zone.name)
+        if n % 2:
+            body = f"91140000{n:09d}"
+            ledger.write_string(row, at["建设单位"], f"山西基准{n:06d}有限公司")
+            ledger.write_string(row, at["统一社会信用代码"], body + uscc.calc_check_digit(body))
+        ledger.write_string(row, at["行业代码"], "C30")
+        ledger.write_number(row, at["总投资（万元）"], 1000 + n % 5000)
+        ledger.write_number(row, at["用地面积（亩）"], 10 + n % 300)
+        ledger.write_datetime(row, at["签约日期"], round_.held_on, day)
+        ledger.write_string(row, at["签约批次"], round_.label)
+        if n % 2 == 0:
+            ledger.write_string(row, at["开工日期"], "2024-03-01")
+        for month in range(1, arguments.months_each + 1):
+            month_row += 1
+            monthly.write_string(month_row, 0, code)
+            monthly.write_string(month_row, 3, f"2024-{month:02d}")
+            monthly.write_number(month_row, 4, (n % 97) + month / 4)
+    book.close()
+    return {"projects": arguments.projects, "months": month_row}
+
+
+def step_ceiling(arguments):
+    """calamine reads every row; executemany/COPY puts the same rows into the same tables as plain values."""
+    import python_calamine
+    from django.db import connection, transaction
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from zoneledger.ingest.bulk import copy_rows
+    from zoneledger.ingest.columns import LEDGER_SHEET, MONTHLY_SHEET
+    from zoneledger.projects.models import Project
+    from zoneledger.zones.models import Zone
+
+    zone_ids = dict(Zone.objects.values_list("name", "pk"))
+    first_id = (Project.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    started = time.perf_counter()
+    book = python_calamine.CalamineWorkbook.from_path(str(arguments.file))
+    ledger = book.get_sheet_by_name(LEDGER_SHEET).iter_rows()
+    next(ledger)
+    project_ids, projects = {}, []
+    for offset, row in enumerate(ledger):
+        project_ids[row[0]] = first_id + offset
+        cents = round(row[8] * 100)  # the ceiling does no checking: plain float → int
+        projects.append(
+            (first_id + offset, row[0], row[1], zone_ids[row[2]], row[5], cents, *PROJECT_DEFAULTS, now, now)
+        )
+    months = book.get_sheet_by_name(MONTHLY_SHEET).iter_rows()
+    next(months)
+    monthly = [(project_ids[row[0]], f"{row[3]}-01", round(row[4] * 100), "", "approved", now, "") for row in months]
+    with transaction.atomic():
+        copy_rows("projects_project", CEILING_PROJECT_COLUMNS, projects)
+        copy_rows("projects_monthlyprogress", CEILING_MONTHLY_COLUMNS, monthly)
+        transaction.set_rollback(True)
+    return measured(len(projects) + len(monthly), started)
+
+
+PROJECT_DEFAULTS = ("", "", "", "", "signed", False, 1)
+CEILING_PROJECT_COLUMNS = (
+    "id",
+    "code",
+    "name",
+    "zone_id",
+    "industry_code",
+    "total_investment",
+    "construction_content",
+    "leader_in_charge",
+    "task_force",
+    "key_level",
+    "stage",
+    "is_illustrative",
+    "version",
+    "created_at",
+    "updated_at",
+)
+CEILING_MONTHLY_COLUMNS = (
+    "project_id",
+    "month",
+    "completed_investment",
+    "progress_note",
+    "status",
+    "submitted_at",
+    "review_note",
+)
+
+
+def step_import(arguments):
+    from zoneledger.accounts.models import User
+    from zoneledger.ingest.importer import import_workbook
+
+    reviewer = User.objects.get(username="province-reviewer")
+    started = time.perf_counter()
+    result = import_workbook(file=arguments.file, user=reviewer)
+    if not result.applied:
+        raise SystemExit("\n".join(str(error) for error in result.errors[:20]))
+    rows = sum(len(rows) for rows in result.created.values())
+    return measured(rows, started, size_mb=round(Path(arguments.file).stat().st_size / 2**20, 1))
+
+
+def step_export(arguments):
+    """Export `export_projects` projects (the imported ones, doubled by SQL if needed) vs xlsxwriter direct."""
+    import python_calamine
+    import xlsxwriter
+    from django.db import connection
+
+    from zoneledger.ingest.columns import AMOUNT, DATE, LEDGER_COLUMNS, MONTH, MONTHLY_COLUMNS
+    from zoneledger.ingest.writer import write_ledger_xlsx
+    from zoneledger.projects.models import Project
+
+    missing = arguments.export_projects - Project.objects.count()
+    if missing > 0:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO projects_project (name, zone_id, industry_code, total_investment, land_mu,"
+                " construction_content, leader_in_charge, task_force, key_level, stage, is_illustrative, version,"
+                " created_at, updated_at) SELECT name || '（二期）', zone_id, industry_code, total_investment, land_mu,"
+                " '', '', '', '', stage, is_illustrative, 1, created_at, updated_at FROM projects_project"
+                " ORDER BY id LIMIT %s",
+                [missing],
+            )
+    target = Path(arguments.folder) / "export.xlsx"
+    started = time.perf_counter()
+    projects, months = write_ledger_xlsx(
+        projects_queryset=Project.objects.all()[: arguments.export_projects], file=target
+    )
+    ours = time.perf_counter() - started
+    book = python_calamine.CalamineWorkbook.from_path(str(target))
+    sheets = [(name, book.get_sheet_by_name(name).to_python()) for name in book.sheet_names]
+    started = time.perf_counter()
+    direct = xlsxwriter.Workbook(str(Path(arguments.folder) / "direct.xlsx"), {"constant_memory": True})
+    formats = {
+        AMOUNT: direct.add_format({"num_format": "#,##0.00"}),
+        DATE: direct.add_format({"num_format": "yyyy-mm-dd"}),
+    }
+    formats[MONTH] = direct.add_format({"num_format": "yyyy-mm"})
+    for (name, rows), columns in zip(sheets, (LEDGER_COLUMNS, MONTHLY_COLUMNS), strict=True):
+        sheet = direct.add_worksheet(name)
+        for number, row in enumerate(rows):
+            for position, value in enumerate(row):
+                if value == "":
+                    continue
+                kind = columns[position].kind
+                if number and kind in (DATE, MONTH):
+                    sheet.write_datetime(number, position, value, formats[kind])
+                elif number and kind == AMOUNT:
+                    sheet.write_number(number, position, value, formats[AMOUNT])
+                else:
+                    sheet.write_string(number, position, str(value))
+    direct.close()
+    baseline = time.perf_counter() - started
+    rows = projects + months
+    return {
+        "projects": projects,
+        "monthly_rows": months,
+        "seconds": round(ours, 2),
+        "rows_per_second": round(rows / ours),
+        "xlsxwriter_direct_seconds": round(baseline, 2),
+        "xlsxwriter_direct_rows_per_second": round(rows / baseline),
+        "export_vs_direct": round(baseline / ours, 3),
+    }
+
+
+STEPS = {
+    "setup": step_setup,
+    "build": step_build,
+    "ceiling": step_ceiling,
+    "import": step_import,
+    "export": step_export,
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--projects", type=int, default=50000)
+    parser.add_argument("--months-each", type=int, default=12)
+    parser.add_argument("--export-projects", type=int, default=100000)
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"], choices=["sqlite", "postgres"])
+    parser.add_argument("--step", choices=sorted(STEPS))
+    parser.add_argument("--folder")
+    parser.add_argument("--file")
+    arguments = parser.parse_args()
+    if arguments.step is None:
+        run(arguments)
+        return
+    import django
+
+    django.setup()
+    print(json.dumps(STEPS[arguments.step](arguments)))
+
+
+if __name__ == "__main__":
+    main()
