@@ -202,3 +202,19 @@ def test_a_round_must_exist(tmp_path, wenshui_editor, unchanged_ledger):
     assert [(e.row, e.column, e.message) for e in result.errors] == [
         (2, "签约批次", "Round 2031-1 is not defined in zoneledger.")
     ]
+
+
+def test_a_monthly_sheet_alone_finds_known_projects_by_zone_and_name(tmp_path):
+    reviewer = User.objects.get(username="province-reviewer")
+    projects = list(Project.objects.values_list("name", "zone__name")[:2100])
+    month = date(2025, 7, 1)
+    path = write_workbook(
+        tmp_path / "months-only.xlsx",
+        [],
+        [{"项目名称": name, "开发区": zone, "月份": "2025-07", "完成投资（万元）": 12.5} for name, zone in projects],
+        ledger_headers=["项目名称", "开发区", "总投资（万元）"],
+    )
+    result = import_workbook(file=path, user=reviewer)
+    assert result.errors == []
+    assert len(rows(result, "created", MONTHLY_SHEET)) == len(projects)
+    assert MonthlyProgress.objects.filter(month=month, status="approved").count() == len(projects)

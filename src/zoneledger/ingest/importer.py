@@ -586,13 +586,12 @@ class _Import:
 
     def _resolve_keys(self, keys):
         """Find the projects named only in the monthly sheet, among those the user may write."""
-        codes = [key[1] for key in keys if key[0] == "code"]
-        pairs = [key[1:] for key in keys if key[0] == "name"]
-        query = Q(code__in=codes)
-        for zone_id, name in pairs:
-            query |= Q(zone_id=zone_id, name=name)
         if not keys:
             return
+        codes = {key[1] for key in keys if key[0] == "code"}
+        names = {key[2] for key in keys if key[0] == "name"}
+        # Names are matched with their zone below: one IN per column keeps the SQL short for any chunk.
+        query = Q(code__in=codes) | Q(name__in=names)
         found = Project.objects.filter(query, zone_id__in=self.writable).values_list("pk", "code", "zone_id", "name")
         for pk, code, zone_id, name in found:
             if ("code", code) in keys:
