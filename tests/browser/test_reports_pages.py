@@ -6,12 +6,11 @@ from datetime import date
 
 import openpyxl
 import pytest
-import xlsxwriter
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, log_in
+from tests.browser.test_main_flow import upload, workbook
 from zoneledger.accounts.models import User
-from zoneledger.ingest.columns import LEDGER_SHEET
 from zoneledger.projects.models import Project
 from zoneledger.reports import figures
 
@@ -114,24 +113,14 @@ def test_the_warnings_sort_in_place_and_export(page):
     assert exported[: len(days)] == days
 
 
-def ledger_workbook(path, rows):
-    book = xlsxwriter.Workbook(str(path))
-    sheet = book.add_worksheet(LEDGER_SHEET)
-    for number, row in enumerate([("项目名称", "开发区", "总投资（万元）"), *rows]):
-        sheet.write_row(number, 0, row)
-    book.close()
-    return path
-
-
 def test_an_import_shows_the_bad_row_then_takes_the_fixed_file(page, tmp_path):
     log_in(page, "wenshui-editor")
     first = ("报表页导入项目甲", "文水经济开发区", 800)
-    bad = ledger_workbook(tmp_path / "bad.xlsx", [first, ("报表页导入项目乙", "文水经济开发区", "很多")])
-    good = ledger_workbook(tmp_path / "good.xlsx", [first, ("报表页导入项目乙", "文水经济开发区", 900)])
+    bad = workbook(tmp_path / "bad.xlsx", [first, ("报表页导入项目乙", "文水经济开发区", "很多")])
+    good = workbook(tmp_path / "good.xlsx", [first, ("报表页导入项目乙", "文水经济开发区", 900)])
     page.goto("/import/")
 
-    page.locator("#upload-form input[type=file]").set_input_files(bad)
-    page.locator("#upload-form button[type=submit]").click()
+    upload(page, bad)
 
     errors = page.get_by_test_id("import-errors")
     expect(errors.locator("tbody tr")).to_have_count(1)
@@ -139,8 +128,7 @@ def test_an_import_shows_the_bad_row_then_takes_the_fixed_file(page, tmp_path):
     expect(errors.locator("tbody tr td").nth(2)).to_have_text("总投资（万元）")
     assert not Project.objects.filter(name__startswith="报表页导入项目").exists()
 
-    page.locator("#upload-form input[type=file]").set_input_files(good)
-    page.locator("#upload-form button[type=submit]").click()
+    upload(page, good)
     page.get_by_test_id("confirm-import").click()
 
     expect(page.get_by_test_id("job-applied")).to_be_visible()

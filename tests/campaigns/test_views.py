@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from zoneledger.accounts import session
+from tests.security.sessions import log_in
 from zoneledger.accounts.models import User
 from zoneledger.audit.models import AuditRecord
 from zoneledger.campaigns.models import Round
@@ -19,12 +19,8 @@ ROUND_2023_4 = {"year": 2023, "sequence": 4}
 
 
 def as_user(client, username):
-    """Log in with the second factor done: administrators must have one, and that is not what is tested here."""
-    client.force_login(User.objects.get(username=username))
-    store = client.session
-    session.second_factor_done(store)
-    store.save()
-    return client
+    """Logged in with the second factor done: administrators must have one, and that is not what is tested here."""
+    return log_in(client, User.objects.get(username=username))
 
 
 def detail(client, **query):

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import ProjectFactory, RoundFactory, ZoneFactory
-from zoneledger.accounts import session
+from tests.security.sessions import log_in
 from zoneledger.accounts.choices import Role
 from zoneledger.accounts.models import User
 from zoneledger.audit.models import AuditRecord
@@ -29,15 +29,6 @@ def as_user(client, username):
     return log_in(client, User.objects.get(username=username))
 
 
-def log_in(client, user):
-    """Log in with the second factor done: administrators and auditors must have one, and that is not tested here."""
-    client.force_login(user)
-    store = client.session
-    session.second_factor_done(store)
-    store.save()
-    return client
-
-
 def chart(response, name):
     return response.context["charts"][name]
 
@@ -48,10 +39,12 @@ def chart(response, name):
 def test_the_dashboard_shows_the_seeds_figures_for_wenshui_2024(client):
     response = as_user(client, "wenshui-editor").get(reverse("reports:dashboard"), WENSHUI_2024)
 
-    cells = response.context["year_cells"]
-    assert (cells["signed_count"], cells["signed_yi"], cells["signed_started"]) == (7, "10.55", 3)
-    assert (cells["started_count"], cells["started_yi"], cells["completed_yi"]) == (4, "16.74", "3.31")
-    assert (cells["commissioned_count"], cells["commissioned_yi"], cells["at_capacity"]) == (3, "5.65", 3)
+    cards = {card["key"]: card for card in response.context["year_cards"]}
+    assert (cards["signed"]["value"], cards["signed"]["detail"]) == (7, "10.55 亿元")
+    assert (cards["started"]["value"], cards["started"]["detail"]) == (4, "16.74 亿元")
+    assert (cards["commissioned"]["value"], cards["commissioned"]["detail"]) == (3, "5.65 亿元")
+    assert (cards["start-rate"]["value"], cards["start-rate"]["detail"]) == ("42.9%", "签约 7 个中已开工 3 个")
+    assert cards["completed"]["value"] == "3.31"
 
 
 def test_the_dashboard_charts_come_from_the_figures_functions(client):
@@ -143,7 +136,7 @@ def test_a_user_without_ledger_data_gets_a_page_without_figures(client, make_use
     response = client.get(reverse("reports:dashboard"))
 
     assert response.status_code == 200
-    assert "year_cells" not in response.context
+    assert "year_cards" not in response.context
 
 
 def dashboard_queries(client):

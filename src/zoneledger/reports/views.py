@@ -141,6 +141,57 @@ def batch_cells(batch):
     }
 
 
+def percent_text(cell):
+    """A rate cell with its sign, or '—' alone when the rate is undefined."""
+    return cell if cell == "—" else f"{cell}%"
+
+
+def kpi_cards(cells):
+    """The dashboard's six cards for a period: the three batches, the two rates, completed investment."""
+    yi = _("%(amount)s hundred million yuan")
+    return [
+        {
+            "key": "signed",
+            "label": _("Signed"),
+            "value": cells["signed_count"],
+            "detail": yi % {"amount": cells["signed_yi"]},
+        },
+        {
+            "key": "started",
+            "label": _("Started"),
+            "value": cells["started_count"],
+            "detail": yi % {"amount": cells["started_yi"]},
+        },
+        {
+            "key": "commissioned",
+            "label": _("Commissioned"),
+            "value": cells["commissioned_count"],
+            "detail": yi % {"amount": cells["commissioned_yi"]},
+        },
+        {
+            "key": "start-rate",
+            "label": _("Start rate"),
+            "value": percent_text(cells["start_rate"]),
+            "detail": _("%(started)s of %(signed)s signed have started")
+            % {"started": cells["signed_started"], "signed": cells["signed_count"]},
+        },
+        {
+            "key": "commission-rate",
+            "label": _("Commissioning rate"),
+            "value": percent_text(cells["commission_rate"]),
+            "detail": _("%(commissioned)s of %(started)s started are in production")
+            % {"commissioned": cells["started_commissioned"], "started": cells["started_count"]},
+        },
+        {
+            "key": "completed",
+            "label": _("Completed investment"),
+            "value": cells["completed_yi"],
+            "detail": _("hundred million yuan · %(rate)s of the started batch")
+            % {"rate": percent_text(cells["completion_rate"])},
+        },
+    ]
+
+
 def batch_row(kind, name, batch):
     """One row of a batch table: its kind (city, zone, chain, total) for styling, its name and its cells."""
     return {"kind": kind, "name": name, "cells": batch_cells(batch)}
@@ -246,9 +297,9 @@ class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
             "scope": scope,
             "as_of": as_of,
             "year": year,
-            "year_cells": batch_cells(year_figures),
+            "year_cards": kpi_cards(batch_cells(year_figures)),
             "latest_round": round_,
-            "round_cells": round_figures and batch_cells(round_figures),
+            "round_cards": round_figures and kpi_cards(batch_cells(round_figures)),
             "warning_counts": warning_counts(warnings),
             "yellow_days": settings.ZONELEDGER_WARNING_YELLOW_DAYS,
             "red_days": settings.ZONELEDGER_WARNING_RED_DAYS,
