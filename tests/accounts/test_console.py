@@ -64,6 +64,7 @@ def test_the_system_administrator_creates_a_business_account(client, sysadmin, w
         ({"role": Role.AUDITOR}, "role"),
         ({"role": Role.SYSADMIN}, "role"),
         ({"org": ""}, "org"),
+        ({"display_name": ""}, "display_name"),
     ],
 )
 def test_bad_account_input_names_the_field_and_creates_nothing(client, sysadmin, wenshui_org, changes, field):

@@ -124,3 +124,13 @@ def test_the_qr_code_is_an_inline_image_not_an_external_url(client, make_user):
     log_in(client, user)
     page = client.get(ENROL).content.decode()
     assert 'src="data:image/svg+xml;base64,' in page
+
+
+def test_knowing_the_password_is_not_enough_to_replace_a_device(client, make_user):
+    admin = make_user("province", Role.SYSADMIN)
+    device = TOTPDevice.objects.create(user=admin, name="app", confirmed=True)
+    log_in(client, admin)
+    assert client.get(ENROL)["Location"] == CHECK
+    assert client.post(ENROL, {"token": "123456"})["Location"] == CHECK
+    assert client.get(reverse("accounts:password_change"))["Location"] == CHECK
+    assert list(TOTPDevice.objects.filter(user=admin)) == [device]

@@ -54,6 +54,8 @@ class UserForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Every account is one person, known by name: no shared or anonymous accounts.
+        self.fields["display_name"].required = True
         self.fields["org"].required = True
         self.fields["org"].queryset = OrgUnit.objects.order_by("kind", "name")
 

@@ -12,17 +12,12 @@ from django.utils.translation import gettext as _
 from . import session
 from .passwords import password_expired
 
-# Pages a user may reach while a second factor or a new password is still due.
-OPEN_WHILE_DUE = frozenset(
-    {
-        "accounts:login",
-        "accounts:logout",
-        "accounts:second_factor",
-        "accounts:second_factor_enrol",
-        "accounts:password_change",
-        "set_language",
-    }
+# Pages a user may reach while the second factor is still due (the enrolment view itself refuses a user
+# who already has a device), and while a new password is due.
+OPEN_WHILE_SECOND_FACTOR_DUE = frozenset(
+    {"accounts:login", "accounts:logout", "accounts:second_factor", "accounts:second_factor_enrol", "set_language"}
 )
+OPEN_WHILE_PASSWORD_DUE = frozenset({"accounts:login", "accounts:logout", "accounts:password_change", "set_language"})
 
 
 def redirect(request, url):
@@ -49,11 +44,14 @@ class SessionPolicyMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not request.user.is_authenticated or request.resolver_match.view_name in OPEN_WHILE_DUE:
+        if not request.user.is_authenticated:
             return None
+        view_name = request.resolver_match.view_name
         if session.second_factor_due(request.session):
+            if view_name in OPEN_WHILE_SECOND_FACTOR_DUE:
+                return None
             return redirect(request, reverse("accounts:second_factor"))
-        if password_expired(request.user):
+        if view_name not in OPEN_WHILE_PASSWORD_DUE and password_expired(request.user):
             return redirect(request, reverse("accounts:password_change"))
         return None
 

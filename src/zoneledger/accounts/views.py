@@ -97,6 +97,9 @@ def qr_code_data_uri(device):
 @require_http_methods(["GET", "POST"])
 def second_factor_enrol(request):
     """Set up an authenticator app: show its secret as a QR code, confirm with one code, hand out recovery codes."""
+    if session.second_factor_due(request.session) == "verify":
+        # Knowing the password is not enough to replace the device that is due to be checked.
+        return redirect("accounts:second_factor")
     key = request.session.get(ENROL_KEY)
     if key is None:
         key = request.session[ENROL_KEY] = default_key()
