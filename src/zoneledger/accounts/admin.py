@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from zoneledger.audit.admin import ReadOnlyAdmin
+
 from .models import OrgUnit, User
 
 
@@ -15,19 +17,10 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(ReadOnlyAdmin):
     """Read-only here: permission changes go through `accounts.services`, which enforce 三员分立 and audit them."""
 
     list_display = ["username", "display_name", "org", "role", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "display_name"]
     fields = ["username", "display_name", "org", "role", "is_active", "last_login", "password_changed_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -36,6 +36,16 @@ def org_by_reference(reference):
     return org
 
 
+def set_new_password(user, password, *, chosen_by_owner, field="password"):
+    """Set `password` if it passes the policy (else name `field`); a password chosen by someone else must be changed."""
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+    user.set_password(password)
+    user.must_change_password = not chosen_by_owner
+
+
 def check_user_manager(actor, *, user=None, role=None):
     """Only the system administrator manages accounts, and only business accounts of others (三员分立).
 
@@ -65,12 +75,7 @@ def user_create(*, actor, username, org, role, password, display_name=""):
         raise ValidationError({"username": _("The user name “%(value)s” is taken.") % {"value": username}})
     user = User(username=username, org=org, role=role, display_name=display_name)
     user.full_clean(exclude=["password"])
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise ValidationError({"password": error.messages}) from None
-    user.set_password(password)
-    user.must_change_password = actor is not None
+    set_new_password(user, password, chosen_by_owner=actor is None)
     user.save()
     audit.record(
         actor=actor,
@@ -85,12 +90,7 @@ def user_create(*, actor, username, org, role, password, display_name=""):
 @transaction.atomic
 def password_change(*, user, password):
     """Give the user a new password they chose themselves; it must pass the policy (history included)."""
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise ValidationError({"new_password1": error.messages}) from None
-    user.set_password(password)
-    user.must_change_password = False
+    set_new_password(user, password, chosen_by_owner=True, field="new_password1")
     user.save()
     audit.record(actor=user, action="password.change", obj=user)
     return user
@@ -149,12 +149,7 @@ def user_update(*, actor, user, org, role, is_active, display_name):
 def password_reset(*, actor, user, password):
     """Give a business account a new password chosen by the system administrator; its owner must change it."""
     check_user_manager(actor, user=user)
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise ValidationError({"password": error.messages}) from None
-    user.set_password(password)
-    user.must_change_password = True
+    set_new_password(user, password, chosen_by_owner=False)
     user.save()
     end_all_sessions(user)
     audit.record(actor=actor, action="password.reset", obj=user)

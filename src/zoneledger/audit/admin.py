@@ -7,8 +7,21 @@ from zoneledger.accounts.choices import Role
 from .models import AuditRecord
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin page that shows rows and changes nothing: their writes go through services."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin):
+class AuditRecordAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor_name", "org_name", "source_address", "action", "object_repr", "success"]
     list_filter = ["success", "action"]
     search_fields = ["actor_name", "object_repr", "message", "request_id"]
@@ -19,12 +32,3 @@ class AuditRecordAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
