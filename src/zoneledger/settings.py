@@ -100,6 +100,10 @@ def _database_settings():
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
             "transaction_mode": "IMMEDIATE",
         }
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # JIT spends ~1 s compiling the figures' queries (their correlated subqueries look costly to the planner)
+        # that then run in 0.2 s; short queries never gain from it (docs/PERFORMANCE.md, "Figures").
+        config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
     return config
 
 
