@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from zoneledger.projects.choices import Stage
+from zoneledger.projects.services import PROJECT_FACTS
 
 LEDGER_SHEET = "项目台账"
 MONTHLY_SHEET = "月度投资"
@@ -80,18 +81,10 @@ STAGE_COLUMNS = tuple(
     if column.key == stage
 )
 
-# The project facts the ledger sheet sets directly (zone, enterprise, chain and link are looked up).
-FACT_KEYS = (
-    "code",
-    "name",
-    "industry_code",
-    "total_investment",
-    "land_mu",
-    "expected_output",
-    "expected_tax",
-    "actual_output",
-    "construction_content",
-    "leader_in_charge",
+# The columns that are project facts set as they are; zone, enterprise, chain and link are looked up by name.
+LOOKED_UP = ("zone", "enterprise", "chain", "chain_link")
+FACT_KEYS = tuple(
+    column.key for column in LEDGER_COLUMNS if column.key in PROJECT_FACTS and column.key not in LOOKED_UP
 )
 
 _SPACES = re.compile(r"[\s\u3000*＊]+")

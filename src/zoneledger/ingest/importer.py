@@ -49,6 +49,7 @@ from .columns import (
     FACT_KEYS,
     LEDGER_COLUMNS,
     LEDGER_SHEET,
+    LOOKED_UP,
     MONTHLY_COLUMNS,
     MONTHLY_SHEET,
     STAGE_COLUMNS,
@@ -57,7 +58,6 @@ from .columns import (
 from .reader import SheetReader, Unreadable, open_workbook, read_bytes
 
 CHUNK_ROWS = 2000
-FK_FIELDS = ["zone", "enterprise", "chain", "chain_link"]
 
 
 @dataclass(frozen=True)
@@ -380,7 +380,7 @@ class _Import:
         project.enterprise = enterprises[_enterprise_key(values)] if values.get("enterprise") else None
         project.chain, project.chain_link = self._chain(number, values)
         try:
-            project.full_clean(exclude=FK_FIELDS, validate_unique=False, validate_constraints=False)
+            project.full_clean(exclude=LOOKED_UP, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 column = None if name == NON_FIELD_ERRORS else ledger_column(name)
