@@ -1,0 +1,398 @@
+"""Benchmark: the province's figures on a province-scale ledger, against one hand-written SQL query per figure.
+
+    .venv/bin/python -m bench.figures [--backend sqlite|postgres|both] [--projects 50000] [--months 1000000]
+
+Generates, deterministically and in bulk, a ledger of one zone per county of Shanxi (117 zones), `--projects`
+projects with their stage events over 2020–2025 (rounds 2023-1 … 2024-4) and `--months` monthly progress rows, in
+a database of its own: a temporary SQLite file, or the PostgreSQL database `zl_bench` (dropped and re-created;
+server from BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432). Then it times, best of `--repeat`:
+
+- the province's 2024 year figures (`batch_figures`) against one SQL query giving the same numbers;
+- the figures of the round bulletin 2024-4 (total, by city, by zone: three ORM queries) against three SQL queries;
+- writing the bulletin workbook (figures and xlsx), for scale.
+
+Both sides must give the same numbers, or the run fails. Each backend runs in a process of its own (Django's
+settings are per process); `--backend both` runs them one after the other and prints one table.
+"""
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+SEED = 20241231
+LEDGER_END = date(2025, 6, 30)
+ROUND_DAYS = {
+    (2023, 1): date(2023, 2, 22),
+    (2023, 2): date(2023, 5, 29),
+    (2023, 3): date(2023, 8, 31),
+    (2023, 4): date(2023, 12, 1),
+    (2024, 1): date(2024, 3, 1),
+    (2024, 2): date(2024, 6, 1),
+    (2024, 3): date(2024, 9, 1),
+    (2024, 4): date(2024, 12, 1),
+}
+YEAR, ROUND, AS_OF = 2024, (2024, 4), date(2024, 12, 31)
+LOADED_AT = datetime(2025, 7, 1, tzinfo=UTC)
+POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+
+
+def setup_django(backend, workdir):
+    """Point Django at the bench database (before settings are read), create it and migrate it."""
+    if backend == "postgres":
+        import psycopg
+
+        with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as server:
+            server.execute("DROP DATABASE IF EXISTS zl_bench")
+            server.execute("CREATE DATABASE zl_bench")
+        os.environ["DATABASE_URL"] = f"{POSTGRES_SERVER}/zl_bench"
+    else:
+        os.environ.pop("DATABASE_URL", None)
+        os.environ["ZONELEDGER_DATA_DIR"] = str(workdir)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "zoneledger.settings"
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, skip_checks=True)
+
+
+# -- the ledger ----------------------------------------------------------------------------------------------------
+
+
+def next_round(day, rounds):
+    """The first round held on or after `day` within 100 days, or None."""
+    for held_on, round_id in rounds:
+        if day <= held_on <= day + timedelta(days=100):
+            return held_on, round_id
+    return None
+
+
+def plan_events(rng, project_id, rounds):
+    """The stage events of one project: (project, stage, day, round id or None), in lifecycle order."""
+    events = []
+    day = date(2020, 1, 1) + timedelta(days=rng.randrange(5 * 365))
+    for stage, chance, gap in (
+        ("signed", 1.0, (0, 0)),
+        ("started", 0.8, (30, 400)),
+        ("commissioned", 0.55, (150, 600)),
+        ("at_capacity", 0.5, (60, 300)),
+    ):
+        if rng.random() >= chance:
+            break
+        day += timedelta(days=rng.randint(*gap))
+        round_id = None
+        tagged = next_round(day, rounds) if rng.random() < 0.8 else None
+        if tagged:
+            day, round_id = tagged
+        if day > LEDGER_END:
+            break
+        events.append((project_id, stage, day, round_id))
+    return events
+
+
+def first_of_next_month(day):
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def generate(projects, months):
+    """Zones, rounds, projects, events and monthly rows, in bulk; returns the row counts."""
+    from django.db import connection
+
+    from zoneledger.campaigns.models import Round
+    from zoneledger.chains.models import Chain
+    from zoneledger.projects.models import Project
+    from zoneledger.zones.models import Division, Zone
+
+    rng = random.Random(SEED)
+    counties = list(Division.objects.filter(level="county").order_by("code"))
+    zones = Zone.objects.bulk_create(
+        Zone(
+            name=f"{county.name}经济开发区（{county.code}）",
+            kind="edz",
+            level="provincial",
+            division=county,
+            city_id=county.parent_id,
+        )
+        for county in counties
+    )
+    chains = Chain.objects.bulk_create(Chain(name=f"产业链{number}") for number in range(10))
+    round_rows = Round.objects.bulk_create(
+        Round(year=year, sequence=sequence, held_on=held_on) for (year, sequence), held_on in ROUND_DAYS.items()
+    )
+    rounds = [(round_.held_on, round_.pk) for round_ in round_rows]
+    Project.objects.bulk_create(
+        (
+            Project(
+                name=f"项目{number:06d}",
+                zone=zones[number % len(zones)],
+                chain=chains[rng.randrange(len(chains))],
+                total_investment=rng.choice([1500, 3000, 5000, 8000, 12000, 20000, 50000, 120000]),
+                expected_output=rng.choice([None, 2000, 6000, 15000]),
+                actual_output=rng.choice([None, None, 1800, 5000, 16000]),
+            )
+            for number in range(projects)
+        ),
+        batch_size=5000,
+    )
+    project_ids = list(Project.objects.order_by("pk").values_list("pk", flat=True))
+    events = [event for project_id in project_ids for event in plan_events(rng, project_id, rounds)]
+    progress = []
+    started = [(project_id, day) for project_id, stage, day, _ in events if stage == "started"]
+    for project_id, day in started:
+        month = date(day.year, day.month, 1)
+        while month <= LEDGER_END and len(progress) < months:
+            status = "approved" if rng.random() < 0.95 else "submitted"
+            progress.append((project_id, month, rng.randint(100, 500000), status))
+            month = first_of_next_month(month)
+    if len(progress) < months:
+        raise SystemExit(f"only {len(progress)} monthly rows fit the ledger; give more projects")
+    insert(
+        connection,
+        "projects_stageevent",
+        ["project_id", "stage", "happened_on", "round_id", "note", "recorded_at", "voided", "void_reason"],
+        [(*event, "", LOADED_AT, False, "") for event in events],
+    )
+    insert(
+        connection,
+        "projects_monthlyprogress",
+        ["project_id", "month", "completed_investment", "status", "progress_note", "submitted_at", "review_note"],
+        [(*row, "", LOADED_AT, "") for row in progress],
+    )
+    return {"zones": len(zones), "projects": len(project_ids), "events": len(events), "monthly rows": len(progress)}
+
+
+def insert(connection, table, columns, rows):
+    """Bulk-insert plain rows: COPY on PostgreSQL, executemany on SQLite."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+# -- the same figures, by hand -------------------------------------------------------------------------------------
+
+HAND_SQL = """
+WITH reached AS (
+    SELECT project_id,
+           MAX(CASE WHEN stage = 'started' THEN 1 ELSE 0 END) AS started,
+           MAX(CASE WHEN stage = 'started' AND happened_on >= %(year_start)s AND happened_on <= %(year_end)s
+                    THEN 1 ELSE 0 END) AS started_in_year,
+           MAX(CASE WHEN stage = 'commissioned' THEN 1 ELSE 0 END) AS commissioned,
+           MAX(CASE WHEN stage = 'at_capacity' THEN 1 ELSE 0 END) AS at_capacity
+    FROM projects_stageevent
+    WHERE NOT voided AND happened_on <= %(as_of)s AND stage IN ('started', 'commissioned', 'at_capacity')
+    GROUP BY project_id
+),
+completed AS (
+    SELECT project_id, SUM(completed_investment) AS amount
+    FROM projects_monthlyprogress
+    WHERE status = 'approved' AND month <= %(as_of)s
+    GROUP BY project_id
+),
+events AS (
+    SELECT e.stage, e.happened_on, z.city_id, z.id AS zone_id, p.total_investment, p.actual_output,
+           p.expected_output, (r.year = %(year)s AND (%(sequence)s = 0 OR r.sequence = %(sequence)s)) AS in_batch,
+           COALESCE(x.started, 0) AS started, COALESCE(x.started_in_year, 0) AS started_in_year,
+           COALESCE(x.commissioned, 0) AS commissioned, COALESCE(x.at_capacity, 0) AS at_capacity,
+           COALESCE(c.amount, 0) AS completed
+    FROM projects_stageevent e
+    JOIN projects_project p ON p.id = e.project_id
+    JOIN zones_zone z ON z.id = p.zone_id
+    LEFT JOIN campaigns_round r ON r.id = e.round_id
+    LEFT JOIN reached x ON x.project_id = e.project_id
+    LEFT JOIN completed c ON c.project_id = e.project_id
+    WHERE NOT e.voided AND e.happened_on <= %(as_of)s AND e.stage IN ('signed', 'started', 'commissioned')
+)
+SELECT {group}
+    SUM(CASE WHEN in_batch AND stage = 'signed' THEN 1 ELSE 0 END),
+    SUM(CASE WHEN in_batch AND stage = 'signed' THEN total_investment ELSE 0 END),
+    SUM(CASE WHEN in_batch AND stage = 'signed' THEN started ELSE 0 END),
+    SUM(CASE WHEN in_batch AND stage = 'started' THEN 1 ELSE 0 END),
+    SUM(CASE WHEN in_batch AND stage = 'started' THEN total_investment ELSE 0 END),
+    SUM(CASE WHEN in_batch AND stage = 'started' THEN completed ELSE 0 END),
+    SUM(CASE WHEN in_batch AND stage = 'started' THEN commissioned ELSE 0 END),
+    SUM(CASE WHEN in_batch AND stage = 'commissioned' THEN 1 ELSE 0 END),
+    SUM(CASE WHEN in_batch AND stage = 'commissioned' THEN total_investment ELSE 0 END),
+    SUM(CASE WHEN in_batch AND stage = 'commissioned' THEN at_capacity ELSE 0 END),
+    SUM(CASE WHEN stage = 'signed' AND happened_on >= %(year_start)s AND happened_on <= %(year_end)s
+             THEN 1 ELSE 0 END),
+    SUM(CASE WHEN stage = 'signed' AND happened_on >= %(year_start)s AND happened_on <= %(year_end)s
+             THEN started_in_year ELSE 0 END)
+FROM events
+WHERE in_batch OR (%(sequence)s = 0 AND stage = 'signed' AND happened_on >= %(year_start)s
+                   AND happened_on <= %(year_end)s)
+{group_by}
+"""
+
+
+def hand_sql(group, *, sequence):
+    """Rows of plain numbers from one hand-written query: (group key, …12 figures), or the 12 figures."""
+    from django.db import connection
+
+    column = {"total": None, "city": "city_id", "zone": "zone_id"}[group]
+    sql = HAND_SQL.format(
+        group=f"{column}," if column else "", group_by=f"GROUP BY {column} ORDER BY {column}" if column else ""
+    )
+    year_end = min(AS_OF, date(YEAR, 12, 31))
+    params = {
+        "year": YEAR,
+        "sequence": sequence,
+        "as_of": AS_OF,
+        "year_start": date(YEAR, 1, 1),
+        "year_end": year_end,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(_plain(value) for value in row) for row in cursor.fetchall()]
+
+
+def _plain(value):
+    return value if isinstance(value, str) else int(value or 0)
+
+
+def orm_numbers(figures, key=None):
+    """The ORM's figures as the hand query's row: amounts in hundredths, the same order."""
+    hundredths = [figures.signed.investment, figures.started.investment, figures.started.completed]
+    signed_wan, started_wan, completed_wan = (int(amount * 100) for amount in hundredths)
+    same_year = figures.same_year
+    row = (
+        figures.signed.count,
+        signed_wan,
+        figures.signed.started,
+        figures.started.count,
+        started_wan,
+        completed_wan,
+        figures.started.commissioned,
+        figures.commissioned.count,
+        int(figures.commissioned.investment * 100),
+        figures.commissioned.at_capacity,
+    )
+    if same_year is not None:
+        row += (same_year.signed, same_year.started)
+    return row if key is None else (_plain(key), *row)
+
+
+def best_of(repeat, work):
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = work()
+        times.append(time.perf_counter() - started)
+    return min(times), result
+
+
+def run_backend(backend, projects, months, repeat):
+    """Generate the ledger on `backend`, time both sides, and return the results as a dict."""
+    with tempfile.TemporaryDirectory() as workdir:
+        setup_django(backend, Path(workdir))
+        from django.db import connection, transaction
+
+        from zoneledger.accounts.models import OrgUnit, User
+        from zoneledger.reports.bulletin import write_bulletin_xlsx
+        from zoneledger.reports.figures import Period, batch_figures, breakdown, resolve_scope
+
+        started = time.perf_counter()
+        with transaction.atomic():
+            sizes = generate(projects, months)
+        generated_in = time.perf_counter() - started
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as any production database would have statistics
+        province_org = OrgUnit.objects.create(kind="province", name="山西省商务厅", division_id="140000")
+        viewer = User(username="bench", org=province_org, role="viewer")
+        province = resolve_scope("province", user=viewer)
+        year, round_ = Period.for_year(YEAR), Period(*ROUND)
+
+        def year_orm():
+            return orm_numbers(batch_figures(user=viewer, scope=province, period=year, as_of=AS_OF))
+
+        def year_sql():
+            return hand_sql("total", sequence=0)[0]
+
+        def bulletin_orm():
+            total = batch_figures(user=viewer, scope=province, period=round_, as_of=AS_OF)
+            by = {
+                group: breakdown(user=viewer, scope=province, period=round_, by=group, as_of=AS_OF)
+                for group in ("city", "zone")
+            }
+            rows = {group: sorted(orm_numbers(row, row.key)[:11] for row in by[group]) for group in by}
+            return orm_numbers(total)[:10], rows
+
+        def bulletin_sql():
+            total = hand_sql("total", sequence=ROUND[1])[0][:10]
+            rows = {group: sorted(row[:11] for row in hand_sql(group, sequence=ROUND[1])) for group in ("city", "zone")}
+            return total, rows
+
+        results = {"backend": backend, "sizes": sizes, "generated_in": generated_in, "timings": []}
+        for name, orm, sql in (
+            ("province year figures 2024", year_orm, year_sql),
+            ("round bulletin 2024-4 figures (total, by city, by zone)", bulletin_orm, bulletin_sql),
+        ):
+            orm_time, orm_result = best_of(repeat, orm)
+            sql_time, sql_result = best_of(repeat, sql)
+            if orm_result != sql_result:
+                raise SystemExit(f"{backend}: {name}: the ORM and the hand-written SQL disagree")
+            results["timings"].append({"figure": name, "orm": orm_time, "sql": sql_time})
+        with tempfile.TemporaryDirectory() as out:
+            workbook_time, _ = best_of(
+                repeat,
+                lambda: write_bulletin_xlsx(
+                    user=viewer, scope=province, period=round_, as_of=AS_OF, file=Path(out) / "bulletin.xlsx"
+                ),
+            )
+        results["timings"].append({"figure": "round bulletin workbook (figures + xlsx)", "orm": workbook_time})
+        connection.close()
+        return results
+
+
+def table(all_results):
+    lines = [
+        "| backend | figure | ORM (s) | hand SQL (s) | ratio |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for results in all_results:
+        for timing in results["timings"]:
+            sql = timing.get("sql")
+            ratio = f"{timing['orm'] / sql:.2f}×" if sql else "—"
+            sql_text = f"{sql:.3f}" if sql else "—"
+            lines.append(f"| {results['backend']} | {timing['figure']} | {timing['orm']:.3f} | {sql_text} | {ratio} |")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--projects", type=int, default=50_000)
+    parser.add_argument("--months", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--json", action="store_true", help="print the results as JSON (used between processes)")
+    options = parser.parse_args()
+    if options.backend != "both":
+        results = run_backend(options.backend, options.projects, options.months, options.repeat)
+        print(json.dumps(results) if options.json else table([results]))
+        return
+    all_results = []
+    for backend in ("sqlite", "postgres"):
+        command = [sys.executable, "-m", "bench.figures", "--backend", backend, "--json"]
+        command += ["--projects", str(options.projects), "--months", str(options.months)]
+        command += ["--repeat", str(options.repeat)]
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        all_results.append(json.loads(output.strip().splitlines()[-1]))
+    for results in all_results:
+        sizes = ", ".join(f"{count:,} {name}" for name, count in results["sizes"].items())
+        print(f"{results['backend']}: {sizes}; generated in {results['generated_in']:.0f} s")
+    print(table(all_results))
+
+
+if __name__ == "__main__":
+    main()
