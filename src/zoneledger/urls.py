@@ -13,3 +13,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "zoneledger.accounts.views.permission_denied"  # audits the refusal, then Django's 403 page

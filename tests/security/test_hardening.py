@@ -11,6 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 import zoneledger
+from tests.security.sessions import log_in
+from zoneledger.accounts.models import User
 from zoneledger.audit.models import AuditRecord
 
 PACKAGE = Path(zoneledger.__file__).parent
@@ -111,3 +113,31 @@ def test_no_template_breaks_the_content_security_policy(rule):
         if TEMPLATE_RULES[rule].search(line)
     ]
     assert offenders == [], f"{rule} in {offenders}"
+
+
+@pytest.mark.django_db
+def test_pages_behind_the_login_are_not_cached(client):
+    log_in(client, User.objects.get(username="wenshui-viewer"))
+    response = client.get(reverse("accounts:password_change"))
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_a_refused_request_is_audited(client):
+    user = User.objects.get(username="wenshui-viewer")
+    log_in(client, user)
+    assert client.get(reverse("audit:record_list")).status_code == 403
+    entry = AuditRecord.objects.filter(action="access.denied").first()
+    assert (entry.actor, entry.success, entry.message) == (user, False, "GET /audit/")
+
+
+@pytest.mark.django_db
+def test_changing_the_password_ends_the_other_sessions(client):
+    user = User.objects.get(username="wenshui-viewer")
+    other = type(client)()
+    log_in(other, user)
+    log_in(client, user)
+    new = {"old_password": "Demo-2024-zl", "new_password1": "Fresh-start-5", "new_password2": "Fresh-start-5"}
+    assert client.post(reverse("accounts:password_change"), new).status_code == 302
+    assert client.get(reverse("accounts:password_change")).status_code == 200
+    assert other.get(reverse("accounts:password_change")).status_code == 302

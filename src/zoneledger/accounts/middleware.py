@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from . import session
@@ -36,12 +37,17 @@ class SessionPolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
-            reason = session.expiry_reason(request.session)
-            if reason is not None:
-                return self.end(request, reason)
-            session.touch(request.session)
-        return self.get_response(request)
+        if not request.user.is_authenticated:
+            return self.get_response(request)
+        reason = session.expiry_reason(request.session)
+        if reason is not None:
+            return self.end(request, reason)
+        session.touch(request.session)
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            # Pages behind the log-in hold the province's data: no copies in shared or browser caches.
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not request.user.is_authenticated:

@@ -13,10 +13,13 @@ from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 from django_otp.qr import write_qrcode_image
+
+from zoneledger.audit.services import record as audit_record
 
 from . import services, session
 from .choices import Role
@@ -138,3 +141,10 @@ def password_change(request):
             messages.success(request, _("Your password was changed."))
             return redirect(safe_next(request))
     return render(request, "accounts/password_change.html", {"form": form, "expired": password_expired(request.user)})
+
+
+def permission_denied(request, exception):
+    """Record a refused request in the audit trail (a security event), then answer with Django's 403 page."""
+    user = request.user if request.user.is_authenticated else None
+    audit_record(actor=user, action="access.denied", success=False, message=f"{request.method} {request.path}"[:500])
+    return defaults.permission_denied(request, exception)
