@@ -4,7 +4,7 @@ Every page renders in full, or only its htmx target when htmx asks for it (see `
 answers a redirect to the project page when it succeeds; htmx follows it and picks the part it shows.
 """
 
-import io
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -48,21 +48,6 @@ def _ledger(request):
     return ProjectFilter(request.GET, queryset=projects, request=request)
 
 
-@login_required
-@require_GET
-def project_list(request):
-    """The ledger: filtered, sorted and paged; the filter lives in the URL so it can be bookmarked."""
-    ledger = _ledger(request)
-    page = Paginator(ledger.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "filter": ledger,
-        "page": page,
-        "columns": _sort_columns(request.GET.get("sort", "")),
-        "can_create": request.user.can_edit,
-    }
-    return render(request, _partial(request, "projects/project_list.html", "ledger"), context)
-
-
 SORT_COLUMNS = [
     ("code", _lazy("Project code"), False),
     ("name", _lazy("Project"), False),
@@ -89,15 +74,31 @@ def _sort_columns(current):
 
 @login_required
 @require_GET
+def project_list(request):
+    """The ledger: filtered, sorted and paged; the filter lives in the URL so it can be bookmarked."""
+    ledger = _ledger(request)
+    page = Paginator(ledger.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": ledger,
+        "page": page,
+        "columns": _sort_columns(request.GET.get("sort", "")),
+        "can_create": request.user.can_edit,
+    }
+    return render(request, _partial(request, "projects/project_list.html", "ledger"), context)
+
+
+@login_required
+@require_GET
 def project_export(request):
     """Exactly the ledger's filtered rows (all pages, in its order), as the import template's workbook."""
-    buffer = io.BytesIO()
-    rows, _months = write_ledger_xlsx(projects_queryset=_ledger(request).qs, file=buffer)
+    # On disk, not in memory: a province's ledger is large. Closing the file deletes it.
+    workbook = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
+    rows, _months = write_ledger_xlsx(projects_queryset=_ledger(request).qs, file=workbook)
     filters = {key: value for key, value in request.GET.items() if key != "page"}
     audit.record_export(actor=request.user, what="ledger", count=rows, filters=filters)
-    buffer.seek(0)
+    workbook.seek(0)
     filename = f"{_('ledger')}-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(buffer, as_attachment=True, filename=filename, content_type=XLSX)
+    return FileResponse(workbook, as_attachment=True, filename=filename, content_type=XLSX)
 
 
 def _project_for(request, pk):
