@@ -198,6 +198,9 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 ZONELEDGER_IMPORT_MAX_BYTES = int(os.environ.get("ZONELEDGER_IMPORT_MAX_MB", "20")) * 1024 * 1024
 ZONELEDGER_IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("ZONELEDGER_IMPORT_MAX_UNPACKED_MB", "400")) * 1024 * 1024
 ZONELEDGER_IMPORT_MAX_ENTRIES = int(os.environ.get("ZONELEDGER_IMPORT_MAX_ENTRIES", "1000"))
+# The import page keeps each upload and its progress here, and checks and imports in a background thread.
+ZONELEDGER_IMPORT_DIR = DATA_DIR / "imports"
+ZONELEDGER_IMPORT_BACKGROUND = True
 
 # 签约未开工 warning thresholds, in days since signing (DOMAIN.md §5).
 ZONELEDGER_WARNING_YELLOW_DAYS = int(os.environ.get("ZONELEDGER_WARNING_YELLOW_DAYS", "90"))

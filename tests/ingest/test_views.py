@@ -1,6 +1,8 @@
 """The import page: upload → check with every error by row and column → fix and re-upload → confirm."""
 
 import io
+import os
+import time
 
 import openpyxl
 import pytest
@@ -200,7 +202,8 @@ def test_a_malformed_job_token_is_not_found(client, token):
 
 
 def test_a_running_job_polls_for_its_progress(client, tmp_path):
-    user = logged_in(client, "wenshui-editor") and User.objects.get(username="wenshui-editor")
+    user = User.objects.get(username="wenshui-editor")
+    logged_in(client, "wenshui-editor")
     path = write_workbook(tmp_path / "slow.xlsx", [project_row("进行中的导入")])
     with open(path, "rb") as handle:
         job = ImportJob.create(user=user, upload=SimpleUploadedFile("slow.xlsx", handle.read()))
@@ -212,6 +215,20 @@ def test_a_running_job_polls_for_its_progress(client, tmp_path):
     assert 'hx-trigger="every 1s"' in body
     assert response.context["percent"] == 25
     assert "<html" not in body  # the partial alone
+
+
+def test_a_job_silent_for_minutes_is_shown_as_failed(client, tmp_path):
+    user = User.objects.get(username="wenshui-editor")
+    logged_in(client, "wenshui-editor")
+    job = ImportJob.create(user=user, upload=SimpleUploadedFile("stalled.xlsx", b"PK\x03\x04"))
+    an_hour_ago = time.time() - 3600
+    os.utime(job.status_path, (an_hour_ago, an_hour_ago))
+
+    response = client.get(reverse("ingest:job", args=[job.token]))
+
+    assert response.context["running"] is False
+    assert b'data-testid="job-failed"' in response.content
+    assert b"every 1s" not in response.content
 
 
 def test_an_htmx_upload_answers_with_a_redirect_header(client, tmp_path):

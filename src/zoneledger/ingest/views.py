@@ -40,12 +40,14 @@ logger = logging.getLogger(__name__)
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 JOB_LIFETIME_SECONDS = 24 * 3600
+# A running job reports after every chunk of rows; one silent this long died with its server process.
+STALLED_SECONDS = 300
 CHECK, APPLY = "check", "apply"
 RUNNING, DONE, FAILED = "running", "done", "failed"
 
 
 def jobs_root():
-    return Path(getattr(settings, "ZONELEDGER_IMPORT_DIR", settings.DATA_DIR / "imports"))
+    return Path(settings.ZONELEDGER_IMPORT_DIR)
 
 
 def summarise(result):
@@ -114,7 +116,11 @@ class ImportJob:
 
     @property
     def status(self):
-        return json.loads(self.status_path.read_text(encoding="utf-8"))
+        status = json.loads(self.status_path.read_text(encoding="utf-8"))
+        if status["state"] == RUNNING and time.time() - self.status_path.stat().st_mtime > STALLED_SECONDS:
+            # Its transaction went with the process, so nothing was written: say so instead of polling forever.
+            status["state"] = FAILED
+        return status
 
     def write(self, status):
         # Write then rename, so a reader never sees half a file.
@@ -136,7 +142,7 @@ class ImportJob:
     def start(self, *, user, mode, language):
         """Check (dry run) or apply the upload as `user`, in a thread unless settings say to run inline."""
         self.update(mode=mode, state=RUNNING, done=0, total=0, result=None)
-        if getattr(settings, "ZONELEDGER_IMPORT_BACKGROUND", True):
+        if settings.ZONELEDGER_IMPORT_BACKGROUND:
             threading.Thread(target=self.run, args=(user, mode, language), daemon=True).start()
         else:
             self.run(user, mode, language)
