@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from zoneledger.zones.admin import ReadOnlyAdmin
+from zoneledger.audit.admin import ReadOnlyAdmin
 
 from .models import Round
 

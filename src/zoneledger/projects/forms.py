@@ -11,6 +11,7 @@ from zoneledger.zones.models import Zone
 
 from .choices import Stage
 from .models import Project
+from .services import PROJECT_FACTS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -26,23 +27,8 @@ class ProjectForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = [
-            "name",
-            "code",
-            "zone",
-            "industry_code",
-            "chain",
-            "chain_link",
-            "total_investment",
-            "land_mu",
-            "expected_output",
-            "expected_tax",
-            "actual_output",
-            "construction_content",
-            "leader_in_charge",
-            "task_force",
-            "key_level",
-        ]
+        # The facts the services take, but the enterprise (typed above) and the demo's own marker.
+        fields = [name for name in PROJECT_FACTS if name not in ("enterprise", "is_illustrative")]
         widgets = {"construction_content": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, **kwargs):

@@ -5,6 +5,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from zoneledger.audit import services as audit
+from zoneledger.audit.admin import ReadOnlyAdmin
 
 from .models import Division, Zone
 
@@ -38,19 +39,6 @@ class AuditedAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Reference data that changes elsewhere (a migration, a service): the admin shows it only."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Division)
