@@ -186,3 +186,13 @@ def test_a_logged_in_user_is_sent_on_from_the_login_page(client):
 def test_user_names_are_case_sensitive_and_exact(client):
     assert User.objects.filter(username="wenshui-editor").exists()
     assert log_in(client, "WENSHUI-EDITOR").status_code == 200
+
+
+def test_logging_in_gives_a_new_session_key(client):
+    client.get(LOGIN)
+    store = client.session
+    store["before_login"] = True
+    store.save()
+    before = store.session_key
+    log_in(client, "wenshui-editor")
+    assert client.session.session_key != before

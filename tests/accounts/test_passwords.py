@@ -122,3 +122,12 @@ def test_a_password_set_by_the_administrator_must_be_changed_at_first_login(clie
     user.refresh_from_db()
     assert not user.must_change_password
     assert client.get("/").status_code == 200
+
+
+def test_long_passphrases_are_welcome(client, make_user):
+    user = make_user("province", Role.VIEWER)
+    passphrase = "开发区 ledger passphrase, 2024! " * 4
+    password_change(user=user, password=passphrase)
+    response = client.post(reverse("accounts:login"), {"username": user.username, "password": passphrase})
+    assert len(passphrase) > 64
+    assert response.status_code == 302
