@@ -106,7 +106,11 @@ def test_the_warnings_sort_in_place_and_export(page):
 
     days = [int(text) for text in page.locator("#warnings-table tbody td:nth-child(5)").all_inner_texts()]
     assert days == sorted(days)
+    page.locator("#id_level").select_option("yellow")
+    expect(page).to_have_url(re.compile(r"level=yellow.*sort=days|sort=days.*level=yellow"))
     assert page.evaluate("window.stillTheSamePage") is True
+    days = [int(text) for text in page.locator("#warnings-table tbody td:nth-child(5)").all_inner_texts()]
+    assert days == sorted(days)
     with page.expect_download() as download:
         page.get_by_test_id("warnings-export").click()
     exported = [row[5] for row in workbook_of(download.value).active.iter_rows(min_row=2, values_only=True)]

@@ -495,6 +495,7 @@ class WarningsView(WarningsMixin, TemplateView):
         page = Paginator(self.get_warnings(), self.paginate_by).get_page(self.request.GET.get("page"))
         return super().get_context_data(**kwargs) | {
             "page": page,
+            "sort": self.get_sort(),
             "headings": self.sort_headings(),
             "page_query": self.query_without("page"),
             "export_query": self.request.GET.urlencode(),
