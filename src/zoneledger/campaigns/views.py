@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from zoneledger.accounts.choices import OrgKind
@@ -72,7 +73,7 @@ class RoundDetailView(LoginRequiredMixin, RoundMixin, AsOfMixin, TemplateView):
         }
 
 
-class BulletinDownloadView(LoginRequiredMixin, RoundMixin, AsOfMixin, TemplateView):
+class BulletinDownloadView(LoginRequiredMixin, RoundMixin, AsOfMixin, View):
     """The round bulletin as the .xlsx a provincial office prints, for the user's scope."""
 
     def get(self, request, *args, **kwargs):

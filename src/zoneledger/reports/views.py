@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from zoneledger.accounts.choices import OrgKind
 from zoneledger.audit import services as audit
@@ -440,9 +440,7 @@ class WarningsMixin(LoginRequiredMixin, AsOfMixin):
         user = self.request.user
         if not user.reads_business_data:
             raise Http404
-        as_of = self.get_as_of()
-        self.show_in_form(as_of=as_of)
-        warnings = figures.signed_not_started(user=user, scope=user_scope(user), as_of=as_of)
+        warnings = figures.signed_not_started(user=user, scope=user_scope(user), as_of=self.get_as_of())
         level = self.get_cleaned("level", "")
         if level:
             warnings = [warning for warning in warnings if warning.level == level]
@@ -493,6 +491,7 @@ class WarningsView(WarningsMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         page = Paginator(self.get_warnings(), self.paginate_by).get_page(self.request.GET.get("page"))
+        self.show_in_form(as_of=self.get_as_of())
         return super().get_context_data(**kwargs) | {
             "page": page,
             "sort": self.get_sort(),
@@ -507,7 +506,7 @@ class WarningsView(WarningsMixin, TemplateView):
 LEVEL_TEXT = {"red": gettext_lazy("Alarm"), "yellow": gettext_lazy("Warning"), "": gettext_lazy("Watch")}
 
 
-class WarningsExportView(WarningsMixin, TemplateView):
+class WarningsExportView(WarningsMixin, View):
     """The warnings table as it is filtered and sorted on the page, as .xlsx."""
 
     def get(self, request, *args, **kwargs):
