@@ -218,3 +218,13 @@ def test_each_administrator_lands_on_their_own_page(client, make_user, role, hom
     TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     response = client.post(reverse("accounts:login"), {"username": user.username, "password": "Pass-1234x"})
     assert response["Location"].endswith("next=" + home.replace("/", "%2F"))
+
+
+def test_sessions_that_expired_are_not_listed(client, secadmin):
+    user = User.objects.get(username="wenshui-editor")
+    other = type(client)()
+    log_in(other, user)
+    Session.objects.filter(session_key=LoginSession.objects.get(user=user).session_key).delete()
+    log_in(client, secadmin)
+    listed = {login_session.user for login_session in client.get(SECURITY).context["sessions"]}
+    assert listed == {secadmin}

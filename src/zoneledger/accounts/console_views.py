@@ -3,6 +3,7 @@
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -129,7 +130,9 @@ def locked_attempts():
 def security_page(request, *, unlock_form=None, status=200):
     context = {
         "locked": locked_attempts(),
-        "sessions": LoginSession.objects.select_related("user", "user__org"),
+        "sessions": LoginSession.objects.filter(
+            session_key__in=Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+        ).select_related("user", "user__org"),
         "devices": TOTPDevice.objects.filter(confirmed=True).select_related("user").order_by("user__username"),
         "unlock_form": unlock_form or UnlockForm(),
     }
