@@ -24,9 +24,10 @@
       legend: { bottom: 0 },
       grid: { left: 48, right: 16, top: 40, bottom: 64, containLabel: true },
       xAxis: { type: "category", data: spec.categories, axisLabel: { interval: 0, rotate: labelAngle(spec, width) } },
-      yAxis: { type: "value" },
+      // Bars count projects: whole numbers only on their axis.
+      yAxis: { type: "value", minInterval: spec.type === "bar" ? 1 : 0 },
       series: spec.series.map(function (series) {
-        return { name: series.name, type: spec.type, data: series.data, smooth: spec.type === "line" };
+        return { name: series.name, type: spec.type, data: series.data };
       }),
     };
   }
