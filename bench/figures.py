@@ -183,7 +183,19 @@ def insert(connection, table, columns, rows):
 # -- the same figures, by hand -------------------------------------------------------------------------------------
 
 HAND_SQL = """
-WITH reached AS (
+WITH events AS (
+    SELECT e.project_id, e.stage, e.happened_on,
+           COALESCE(r.year = %(year)s AND (%(sequence)s = 0 OR r.sequence = %(sequence)s), FALSE) AS in_batch,
+           (%(sequence)s = 0 AND e.stage = 'signed' AND e.happened_on >= %(year_start)s
+            AND e.happened_on <= %(year_end)s) AS in_year
+    FROM projects_stageevent e
+    LEFT JOIN campaigns_round r ON r.id = e.round_id
+    WHERE NOT e.voided AND e.happened_on <= %(as_of)s AND e.stage IN ('signed', 'started', 'commissioned')
+      AND ((r.year = %(year)s AND (%(sequence)s = 0 OR r.sequence = %(sequence)s))
+           OR (%(sequence)s = 0 AND e.stage = 'signed' AND e.happened_on >= %(year_start)s
+               AND e.happened_on <= %(year_end)s))
+),
+reached AS (
     SELECT project_id,
            MAX(CASE WHEN stage = 'started' THEN 1 ELSE 0 END) AS started,
            MAX(CASE WHEN stage = 'started' AND happened_on >= %(year_start)s AND happened_on <= %(year_end)s
@@ -192,46 +204,34 @@ WITH reached AS (
            MAX(CASE WHEN stage = 'at_capacity' THEN 1 ELSE 0 END) AS at_capacity
     FROM projects_stageevent
     WHERE NOT voided AND happened_on <= %(as_of)s AND stage IN ('started', 'commissioned', 'at_capacity')
+      AND project_id IN (SELECT project_id FROM events)
     GROUP BY project_id
 ),
 completed AS (
     SELECT project_id, SUM(completed_investment) AS amount
     FROM projects_monthlyprogress
     WHERE status = 'approved' AND month <= %(as_of)s
+      AND project_id IN (SELECT project_id FROM events WHERE in_batch AND stage = 'started')
     GROUP BY project_id
-),
-events AS (
-    SELECT e.stage, e.happened_on, z.city_id, z.id AS zone_id, p.total_investment, p.actual_output,
-           p.expected_output, (r.year = %(year)s AND (%(sequence)s = 0 OR r.sequence = %(sequence)s)) AS in_batch,
-           COALESCE(x.started, 0) AS started, COALESCE(x.started_in_year, 0) AS started_in_year,
-           COALESCE(x.commissioned, 0) AS commissioned, COALESCE(x.at_capacity, 0) AS at_capacity,
-           COALESCE(c.amount, 0) AS completed
-    FROM projects_stageevent e
-    JOIN projects_project p ON p.id = e.project_id
-    JOIN zones_zone z ON z.id = p.zone_id
-    LEFT JOIN campaigns_round r ON r.id = e.round_id
-    LEFT JOIN reached x ON x.project_id = e.project_id
-    LEFT JOIN completed c ON c.project_id = e.project_id
-    WHERE NOT e.voided AND e.happened_on <= %(as_of)s AND e.stage IN ('signed', 'started', 'commissioned')
 )
 SELECT {group}
-    SUM(CASE WHEN in_batch AND stage = 'signed' THEN 1 ELSE 0 END),
-    SUM(CASE WHEN in_batch AND stage = 'signed' THEN total_investment ELSE 0 END),
-    SUM(CASE WHEN in_batch AND stage = 'signed' THEN started ELSE 0 END),
-    SUM(CASE WHEN in_batch AND stage = 'started' THEN 1 ELSE 0 END),
-    SUM(CASE WHEN in_batch AND stage = 'started' THEN total_investment ELSE 0 END),
-    SUM(CASE WHEN in_batch AND stage = 'started' THEN completed ELSE 0 END),
-    SUM(CASE WHEN in_batch AND stage = 'started' THEN commissioned ELSE 0 END),
-    SUM(CASE WHEN in_batch AND stage = 'commissioned' THEN 1 ELSE 0 END),
-    SUM(CASE WHEN in_batch AND stage = 'commissioned' THEN total_investment ELSE 0 END),
-    SUM(CASE WHEN in_batch AND stage = 'commissioned' THEN at_capacity ELSE 0 END),
-    SUM(CASE WHEN stage = 'signed' AND happened_on >= %(year_start)s AND happened_on <= %(year_end)s
-             THEN 1 ELSE 0 END),
-    SUM(CASE WHEN stage = 'signed' AND happened_on >= %(year_start)s AND happened_on <= %(year_end)s
-             THEN started_in_year ELSE 0 END)
-FROM events
-WHERE in_batch OR (%(sequence)s = 0 AND stage = 'signed' AND happened_on >= %(year_start)s
-                   AND happened_on <= %(year_end)s)
+    SUM(CASE WHEN e.in_batch AND e.stage = 'signed' THEN 1 ELSE 0 END),
+    SUM(CASE WHEN e.in_batch AND e.stage = 'signed' THEN p.total_investment ELSE 0 END),
+    SUM(CASE WHEN e.in_batch AND e.stage = 'signed' THEN COALESCE(x.started, 0) ELSE 0 END),
+    SUM(CASE WHEN e.in_batch AND e.stage = 'started' THEN 1 ELSE 0 END),
+    SUM(CASE WHEN e.in_batch AND e.stage = 'started' THEN p.total_investment ELSE 0 END),
+    SUM(CASE WHEN e.in_batch AND e.stage = 'started' THEN COALESCE(c.amount, 0) ELSE 0 END),
+    SUM(CASE WHEN e.in_batch AND e.stage = 'started' THEN COALESCE(x.commissioned, 0) ELSE 0 END),
+    SUM(CASE WHEN e.in_batch AND e.stage = 'commissioned' THEN 1 ELSE 0 END),
+    SUM(CASE WHEN e.in_batch AND e.stage = 'commissioned' THEN p.total_investment ELSE 0 END),
+    SUM(CASE WHEN e.in_batch AND e.stage = 'commissioned' THEN COALESCE(x.at_capacity, 0) ELSE 0 END),
+    SUM(CASE WHEN e.in_year THEN 1 ELSE 0 END),
+    SUM(CASE WHEN e.in_year THEN COALESCE(x.started_in_year, 0) ELSE 0 END)
+FROM events e
+JOIN projects_project p ON p.id = e.project_id
+JOIN zones_zone z ON z.id = p.zone_id
+LEFT JOIN reached x ON x.project_id = e.project_id
+LEFT JOIN completed c ON c.project_id = e.project_id
 {group_by}
 """
 
@@ -240,7 +240,7 @@ def hand_sql(group, *, sequence):
     """Rows of plain numbers from one hand-written query: (group key, …12 figures), or the 12 figures."""
     from django.db import connection
 
-    column = {"total": None, "city": "city_id", "zone": "zone_id"}[group]
+    column = {"total": None, "city": "z.city_id", "zone": "z.id"}[group]
     sql = HAND_SQL.format(
         group=f"{column}," if column else "", group_by=f"GROUP BY {column} ORDER BY {column}" if column else ""
     )
@@ -386,7 +386,7 @@ def main():
         command = [sys.executable, "-m", "bench.figures", "--backend", backend, "--json"]
         command += ["--projects", str(options.projects), "--months", str(options.months)]
         command += ["--repeat", str(options.repeat)]
-        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        output = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
         all_results.append(json.loads(output.strip().splitlines()[-1]))
     for results in all_results:
         sizes = ", ".join(f"{count:,} {name}" for name, count in results["sizes"].items())
