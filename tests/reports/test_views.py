@@ -64,6 +64,11 @@ def test_the_dashboard_charts_come_from_the_figures_functions(client):
     ]
     assert chart(response, "bars")["categories"] == [row.name for row in rows]
     assert chart(response, "bars")["series"][0]["data"] == [row.signed.count for row in rows]
+    assert chart(response, "bars")["rows"][0] == (
+        rows[0].name,
+        [rows[0].signed.count, rows[0].started.count, rows[0].commissioned.count],
+    )
+    assert f'<th scope="row">{rows[0].name}</th>' in response.content.decode()
 
 
 def test_the_monthly_line_has_one_point_per_month_up_to_the_as_of_date(client):
