@@ -4,71 +4,34 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db.models import Count, Exists, OuterRef, Q, Sum
 
-from zoneledger.projects.choices import ProgressStatus, Stage
-from zoneledger.projects.models import Milestone, MonthlyProgress, Project, StageEvent
+from zoneledger.accounts.models import User
+from zoneledger.projects.models import Milestone, Project, StageEvent
 from zoneledger.projects.workflow import LiveEvent, check_stage_order, current_stage
+from zoneledger.reports.figures import Period, SignedFigures, batch_figures, resolve_scope
 from zoneledger.zones.models import Zone
 
 pytestmark = pytest.mark.django_db
 AS_OF = date(2024, 12, 31)
 
 
-def batch(stage, **round_filter):
-    return StageEvent.objects.live().filter(stage=stage, **{f"round__{k}": v for k, v in round_filter.items()})
-
-
-def reached(stage):
-    return Exists(StageEvent.objects.live().filter(project=OuterRef("project"), stage=stage, happened_on__lte=AS_OF))
+def demo_figures(reference, period):
+    viewer = User.objects.get(username="province-viewer")
+    return batch_figures(user=viewer, scope=resolve_scope(reference, user=viewer), period=period, as_of=AS_OF)
 
 
 def test_province_round_2023_4_has_233_signed_225_started_225_commissioned():
-    counts = (
-        StageEvent.objects.live()
-        .filter(round__year=2023, round__sequence=4)
-        .aggregate(
-            signed=Count("pk", filter=Q(stage=Stage.SIGNED)),
-            started=Count("pk", filter=Q(stage=Stage.STARTED)),
-            commissioned=Count("pk", filter=Q(stage=Stage.COMMISSIONED)),
-        )
-    )
-    assert counts == {"signed": 233, "started": 225, "commissioned": 225}
+    figures = demo_figures("province", Period.for_round("2023-4"))
+    assert (figures.signed.count, figures.started.count, figures.commissioned.count) == (233, 225, 225)
 
 
 def test_wenshui_2024_matches_the_three_published_sentences():
-    wenshui = {"project__zone__name": "文水经济开发区"}
-    signed = (
-        batch(Stage.SIGNED, year=2024)
-        .filter(**wenshui)
-        .aggregate(
-            count=Count("pk"),
-            investment=Sum("project__total_investment"),
-            started=Count("pk", filter=reached("started")),
-        )
-    )
-    assert signed == {"count": 7, "investment": Decimal("105500.00"), "started": 3}  # 10.55亿, 开工率43%
-
-    started = batch(Stage.STARTED, year=2024).filter(**wenshui)
-    assert started.aggregate(count=Count("pk"), investment=Sum("project__total_investment")) == {
-        "count": 4,
-        "investment": Decimal("167400.00"),  # 16.74亿
-    }
-    completed = MonthlyProgress.objects.filter(
-        project__in=started.values("project"), status=ProgressStatus.APPROVED, month__lte=AS_OF
-    ).aggregate(total=Sum("completed_investment"))
-    assert completed["total"] == Decimal("33100.00")  # 3.31亿
-
-    commissioned = (
-        batch(Stage.COMMISSIONED, year=2024)
-        .filter(**wenshui)
-        .aggregate(
-            count=Count("pk"),
-            investment=Sum("project__total_investment"),
-            at_capacity=Count("pk", filter=reached("at_capacity")),
-        )
-    )
-    assert commissioned == {"count": 3, "investment": Decimal("56500.00"), "at_capacity": 3}  # 5.65亿, 100%
+    figures = demo_figures("文水经济开发区", Period.for_year(2024))
+    assert figures.signed == SignedFigures(count=7, investment=Decimal("105500.00"), started=3)  # 10.55亿, 开工率43%
+    assert (figures.started.count, figures.started.investment) == (4, Decimal("167400.00"))  # 16.74亿
+    assert figures.started.completed == Decimal("33100.00")  # 3.31亿
+    commissioned = figures.commissioned
+    assert (commissioned.count, commissioned.investment, commissioned.at_capacity) == (3, Decimal("56500.00"), 3)
 
 
 def test_the_demo_holds_four_rounds_in_2023_and_four_in_2024():
