@@ -50,7 +50,6 @@ PROJECT_VALUES = {
     "construction_content": "construction_content",
     "leader_in_charge": "leader_in_charge",
 }
-MONTHLY_VALUES = ("project__code", "project__name", "project__zone__name", "month", "completed_investment")
 
 
 class _Book:
@@ -121,22 +120,35 @@ def write_ledger_xlsx(*, projects_queryset, file, progress=None):
     ledger = book.sheet(LEDGER_SHEET, LEDGER_COLUMNS)
     monthly = book.sheet(MONTHLY_SHEET, MONTHLY_COLUMNS)
     total = projects_queryset.count() if progress else 0
-    row = 0
+    row = month_row = 0
     rows = projects_queryset.values_list("pk", *PROJECT_VALUES.values()).iterator(chunk_size=CHUNK_ROWS)
     for chunk in _chunks(rows):
-        stages = _stage_cells([values[0] for values in chunk])
+        pks = [values[0] for values in chunk]
+        stages, months = _stage_cells(pks), _months(pks)
         for pk, *values in chunk:
             row += 1
-            book.write_row(ledger, row, LEDGER_COLUMNS, dict(zip(PROJECT_VALUES, values, strict=True)) | stages[pk])
+            facts = dict(zip(PROJECT_VALUES, values, strict=True))
+            book.write_row(ledger, row, LEDGER_COLUMNS, facts | stages[pk])
+            # The monthly sheet follows the ledger's order (constant_memory keeps one open row per sheet).
+            project = {"code": facts["code"], "name": facts["name"], "zone": facts["zone"]}
+            for month, amount in months[pk]:
+                month_row += 1
+                book.write_row(
+                    monthly, month_row, MONTHLY_COLUMNS, project | {"month": month, "completed_investment": amount}
+                )
         if progress:
             progress(row, total)
-    months = MonthlyProgress.objects.filter(project__in=projects_queryset.values("pk")).order_by("project", "month")
-    keys = [column.key for column in MONTHLY_COLUMNS]
-    month_rows = 0
-    for month_rows, values in enumerate(months.values_list(*MONTHLY_VALUES).iterator(chunk_size=CHUNK_ROWS), 1):
-        book.write_row(monthly, month_rows, MONTHLY_COLUMNS, dict(zip(keys, values, strict=True)))
     book.close()
-    return row, month_rows
+    return row, month_row
+
+
+def _months(project_ids):
+    """{project id: [(month, amount), …]} in month order."""
+    months = defaultdict(list)
+    rows = MonthlyProgress.objects.filter(project_id__in=project_ids).order_by("project_id", "month")
+    for project_id, month, amount in rows.values_list("project_id", "month", "completed_investment"):
+        months[project_id].append((month, amount))
+    return months
 
 
 def write_template_xlsx(*, file):
