@@ -103,10 +103,9 @@ def first_of_next_month(day):
 
 def generate(projects, months):
     """Zones, rounds, projects, events and monthly rows, in bulk; returns the row counts."""
-    from django.db import connection
-
     from zoneledger.campaigns.models import Round
     from zoneledger.chains.models import Chain
+    from zoneledger.ingest.bulk import copy_rows
     from zoneledger.projects.models import Project
     from zoneledger.zones.models import Division, Zone
 
@@ -153,31 +152,17 @@ def generate(projects, months):
             month = first_of_next_month(month)
     if len(progress) < months:
         raise SystemExit(f"only {len(progress)} monthly rows fit the ledger; give more projects")
-    insert(
-        connection,
+    copy_rows(
         "projects_stageevent",
         ["project_id", "stage", "happened_on", "round_id", "note", "recorded_at", "voided", "void_reason"],
         [(*event, "", LOADED_AT, False, "") for event in events],
     )
-    insert(
-        connection,
+    copy_rows(
         "projects_monthlyprogress",
         ["project_id", "month", "completed_investment", "status", "progress_note", "submitted_at", "review_note"],
         [(*row, "", LOADED_AT, "") for row in progress],
     )
     return {"zones": len(zones), "projects": len(project_ids), "events": len(events), "monthly rows": len(progress)}
-
-
-def insert(connection, table, columns, rows):
-    """Bulk-insert plain rows: COPY on PostgreSQL, executemany on SQLite."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
 # -- the same figures, by hand -------------------------------------------------------------------------------------
