@@ -547,16 +547,17 @@ class _Import:
                     continue
                 project_id, _zone = self.known[key]
                 month = values["month"]
-                if (project_id, month) in first_rows:
+                # One int per (project, month) rather than a tuple: this map holds every monthly row of the file.
+                seen = project_id * 1_000_000 + month.year * 12 + month.month
+                if seen in first_rows:
                     self.error(
                         MONTHLY_SHEET,
                         number,
                         MONTHLY_COLUMNS[3],
-                        _("The same project and month are already in row %(row)s.")
-                        % {"row": first_rows[(project_id, month)]},
+                        _("The same project and month are already in row %(row)s.") % {"row": first_rows[seen]},
                     )
                     continue
-                first_rows[(project_id, month)] = number
+                first_rows[seen] = number
                 rows.append((number, project_id, month, values["completed_investment"]))
             self._monthly_chunk(rows, approve)
             self._tick(len(chunk))
