@@ -63,12 +63,36 @@ def site(demo_restored, live_server):
 
 @pytest.fixture
 def page(browser, site):
-    """A fresh Chinese-language browser tab at desktop size; downloads allowed."""
+    """A fresh Chinese-language browser tab at desktop size; downloads allowed.
+
+    Whatever the test does, the browser must not have refused anything under the Content Security
+    Policy, nor met a script error, nor tried to reach another host.
+    """
     context = browser.new_context(locale="zh-CN", viewport=DESKTOP, accept_downloads=True, base_url=site)
     context.set_default_timeout(15_000)
+    problems = []
+    own_host = site.rstrip("/") + "/"
+
+    def on_request(request):
+        if not request.url.startswith((own_host, "data:", "blob:")):
+            problems.append(f"request to another host: {request.url}")
+
+    def on_response(response):
+        if response.status >= 500 or (response.status == 404 and "/static/" in response.url):
+            problems.append(f"{response.status} {response.url}")
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            problems.append(message.text)
+
+    context.on("request", on_request)
+    context.on("response", on_response)
     tab = context.new_page()
+    tab.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    tab.on("console", on_console)
     yield tab
     context.close()
+    assert not problems, problems
 
 
 def log_in(page, username, password=DEMO_PASSWORD):
