@@ -71,7 +71,7 @@ def test_a_restore_brings_back_exactly_the_backed_up_database(scratch_env, tmp_p
     assert after == before
     assert "backup-person" in after
     assert "later-person" not in after
-    assert "The audit chain is intact" in zoneledger(scratch_env, "audit_verify")
+    zoneledger(scratch_env, "audit_verify")  # exits with an error unless the restored chain is intact
 
 
 def test_a_file_that_is_not_a_backup_is_refused_and_nothing_changes(scratch_env, tmp_path):
