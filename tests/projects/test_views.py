@@ -455,6 +455,13 @@ def test_an_editor_adds_a_project_with_its_enterprise(editor_client, wenshui):
     assert AuditRecord.objects.filter(action="project.create", object_id=str(project.pk)).exists()
 
 
+def test_a_zone_editor_finds_their_zone_chosen_in_the_new_project_form(editor_client, wenshui):
+    form = editor_client.get(CREATE).context["form"]
+
+    assert form["zone"].value() == wenshui.pk
+    assert list(form.fields["zone"].queryset) == [wenshui]
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [

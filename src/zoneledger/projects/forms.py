@@ -35,6 +35,8 @@ class ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["zone"].queryset = Zone.objects.filter(writable_zone_filter(user, prefix=""))
         self.fields["chain_link"].queryset = ChainLink.objects.select_related("chain")
+        if not self.instance.pk and user.org and user.org.zone_id:
+            self.fields["zone"].initial = user.org.zone_id
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             if self.instance.enterprise_id:
