@@ -75,6 +75,15 @@ def test_a_city_reviewer_sees_only_the_citys_zones(client):
     assert response.context["chart"]["categories"] == [row["name"] for row in response.context["rows"]]
 
 
+def test_zones_are_nested_under_their_city_only_in_the_province_bulletin(client):
+    province = detail(as_user(client, "province-viewer")).content.decode()
+    city = detail(as_user(client, "lvliang-viewer")).content.decode()
+
+    assert '<span aria-hidden="true">└ </span>文水经济开发区' in province
+    assert "└" not in city
+    assert "文水经济开发区" in city
+
+
 def test_a_zone_sees_its_own_row_only(client):
     response = detail(as_user(client, "wenshui-editor"))
 

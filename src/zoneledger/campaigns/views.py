@@ -65,6 +65,7 @@ class RoundDetailView(LoginRequiredMixin, RoundMixin, AsOfMixin, TemplateView):
             "scope": scope,
             "as_of": as_of,
             "rows": rows,
+            "nested": by_city,
             "total": batch_row(
                 "total", _("Total"), figures.batch_figures(user=user, scope=scope, period=period, as_of=as_of)
             ),
