@@ -37,3 +37,36 @@ def copy_rows(table, columns, rows):
         else:
             placeholders = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", list(rows))
+
+
+def allocate_ids(model, count):
+    """`count` new primary keys for `model`, taken in the caller's transaction, for rows inserted with ids."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, model._meta.pk.column, count],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
+        # SQLite: the transaction holds the database's write lock (transaction_mode IMMEDIATE), so nobody else
+        # takes ids meanwhile; AUTOINCREMENT moves its counter past the ids inserted.
+        cursor.execute(
+            f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0),"
+            f" COALESCE((SELECT MAX({connection.ops.quote_name(model._meta.pk.column)})"
+            f" FROM {connection.ops.quote_name(table)}), 0))",
+            [table],
+        )
+        first = cursor.fetchone()[0] + 1
+        return list(range(first, first + count))
+
+
+def insert_instances(model, instances):
+    """Insert unsaved model instances whose primary keys are set (see allocate_ids), every concrete field."""
+    fields = model._meta.concrete_fields
+    insert_rows(
+        model,
+        [field.name for field in fields],
+        ([getattr(instance, field.attname) for field in fields] for instance in instances),
+    )

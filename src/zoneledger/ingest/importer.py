@@ -497,9 +497,12 @@ class _Import:
         )
 
     def _create(self, new_projects, new_events):
-        for _number, project, added in new_projects:
+        ids = bulk.allocate_ids(Project, len(new_projects)) if new_projects else []
+        for (_number, project, added), pk in zip(new_projects, ids, strict=True):
+            project.pk = pk
+            project.created_at = project.updated_at = self.now
             project.stage = current_stage(stage for stage, _day, _round in added)
-        Project.objects.bulk_create([project for _number, project, _added in new_projects])
+        bulk.insert_instances(Project, [project for _number, project, _added in new_projects])
         for number, project, added in new_projects:
             new_events.extend((project, *event) for event in added)
             self._remember(project, project.zone)
