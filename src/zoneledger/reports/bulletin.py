@@ -41,6 +41,7 @@ def _formats(book):
         "rate": add(num_format="0.0"),
         "rate_bold": add(num_format="0.0", bold=True),
         "missing": add(align="center"),
+        "missing_bold": add(align="center", bold=True),
         "note": book.add_format({**base, "font_size": 9, "text_wrap": True, "valign": "top"}),
     }
 
@@ -68,7 +69,7 @@ def _write_figures(sheet, row, label, figures, formats, style):
     sheet.write_string(row, 0, label, formats[style])
     for column, (value, kind) in enumerate(cells, start=1):
         if value is None:
-            sheet.write_string(row, column, "—", formats["missing"])
+            sheet.write_string(row, column, "—", formats["missing" + bold])
         else:
             sheet.write_number(row, column, value, formats[kind + bold])
 
