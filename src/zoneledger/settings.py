@@ -140,6 +140,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching the 
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # successful log-ins are in the audit trail already
 OTP_TOTP_ISSUER = "zoneledger"
 ZONELEDGER_SESSION_IDLE_MINUTES = int(os.environ.get("ZONELEDGER_SESSION_IDLE_MINUTES", "30"))
 ZONELEDGER_SESSION_MAX_HOURS = int(os.environ.get("ZONELEDGER_SESSION_MAX_HOURS", "10"))
