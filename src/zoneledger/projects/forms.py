@@ -24,6 +24,7 @@ class ProjectForm(forms.ModelForm):
         label=_("Unified social credit code"), max_length=18, required=False, validators=[validate_uscc]
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    field_order = ["code", "name", "zone", "enterprise_name", "enterprise_uscc"]
 
     class Meta:
         model = Project
