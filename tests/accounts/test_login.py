@@ -71,8 +71,10 @@ def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(client):
     assert wrong_password.context["form"].has_error(NON_FIELD_ERRORS, "invalid_login")
 
 
-def test_a_failed_login_is_audited_with_the_name_tried(client):
+def test_a_failed_login_is_audited_once_with_the_name_tried(client):
+    before = records("login.failed").count()
     log_in(client, "wenshui-editor", "Wrong-pass-1", REMOTE_ADDR="10.9.9.9")
+    assert records("login.failed").count() == before + 1
     entry = records("login.failed").first()
     assert (entry.actor_name, entry.success, entry.source_address) == ("wenshui-editor", False, "10.9.9.9")
 
