@@ -36,6 +36,8 @@ class ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["zone"].queryset = Zone.objects.filter(writable_zone_filter(user, prefix=""))
         self.fields["chain_link"].queryset = ChainLink.objects.select_related("chain")
+        self.fields["zone"].empty_label = _("Choose a zone")
+        self.fields["chain"].empty_label = self.fields["chain_link"].empty_label = _("(none)")
         if not self.instance.pk and user.org and user.org.zone_id:
             self.fields["zone"].initial = user.org.zone_id
         if self.instance.pk:
