@@ -5,6 +5,7 @@ from datetime import date
 
 import openpyxl
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests.security.sessions import log_in
@@ -72,12 +73,17 @@ def test_a_city_reviewer_sees_only_the_citys_zones(client):
     names = {row["name"] for row in response.context["rows"]}
     assert names
     assert names <= set(Zone.objects.filter(city_id="141100").values_list("name", flat=True))
-    assert response.context["chart"]["categories"] == [row["name"] for row in response.context["rows"]]
+    assert response.context["charts"]["counts"]["categories"] == [row["name"] for row in response.context["rows"]]
+    rates = response.context["charts"]["rates"]["series"][0]["data"]
+    # The chart leaves a gap where the table shows "—" (no project signed, no rate).
+    assert rates == [
+        None if row["cells"]["start_rate"] == "—" else row["cells"]["start_rate"] for row in response.context["rows"]
+    ]
 
 
 def test_zones_are_nested_under_their_city_only_in_the_province_bulletin(client):
     province = detail(as_user(client, "province-viewer")).content.decode()
-    city = detail(as_user(client, "lvliang-viewer")).content.decode()
+    city = detail(as_user(Client(), "lvliang-viewer")).content.decode()
 
     assert '<span aria-hidden="true">└ </span>文水经济开发区' in province
     assert "└" not in city

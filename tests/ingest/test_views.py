@@ -7,6 +7,7 @@ import time
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from tests.ingest.conftest import ledger_fingerprint, project_row, write_workbook
@@ -187,10 +188,10 @@ def test_another_users_job_is_not_found(client, tmp_path):
     logged_in(client, "wenshui-editor")
     token = job_of(upload(client, write_workbook(tmp_path / "mine.xlsx", [project_row("别人看不到的导入")])))
 
-    logged_in(client, "xiaoyi-editor")
+    other = logged_in(Client(), "xiaoyi-editor")
 
-    assert client.get(reverse("ingest:job", args=[token])).status_code == 404
-    assert client.post(reverse("ingest:confirm", args=[token])).status_code == 404
+    assert other.get(reverse("ingest:job", args=[token])).status_code == 404
+    assert other.post(reverse("ingest:confirm", args=[token])).status_code == 404
     assert not Project.objects.filter(name="别人看不到的导入").exists()
 
 

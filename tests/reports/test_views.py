@@ -81,16 +81,26 @@ def test_the_monthly_line_has_one_point_per_month_up_to_the_as_of_date(client):
     assert len(months["series"][0]["data"]) == 6
 
 
-def test_the_bars_are_by_city_for_the_province_by_zone_for_a_city_by_round_for_a_zone(client):
-    province = as_user(client, "province-viewer").get(reverse("reports:dashboard"), WENSHUI_2024)
-    city = as_user(client, "lvliang-viewer").get(reverse("reports:dashboard"), WENSHUI_2024)
-    zone = as_user(client, "wenshui-viewer").get(reverse("reports:dashboard"), WENSHUI_2024)
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [
+        ("province-viewer", lambda: {"吕梁市", "太原市"}),
+        ("lvliang-viewer", lambda: {"文水经济开发区", "孝义经济开发区"}),
+        ("wenshui-viewer", lambda: {"2024-1", "2024-2", "2024-3", "2024-4"}),
+    ],
+)
+def test_the_bars_are_by_city_for_the_province_by_zone_for_a_city_by_round_for_a_zone(client, username, expected):
+    response = as_user(client, username).get(reverse("reports:dashboard"), WENSHUI_2024)
 
-    assert "吕梁市" in chart(province, "bars")["categories"]
+    assert expected() <= set(chart(response, "bars")["categories"])
+
+
+def test_a_citys_bars_hold_only_its_own_zones(client):
+    city = as_user(client, "lvliang-viewer").get(reverse("reports:dashboard"), WENSHUI_2024)
+
     assert set(chart(city, "bars")["categories"]) <= set(
         Zone.objects.filter(city_id="141100").values_list("name", flat=True)
     )
-    assert chart(zone, "bars")["categories"] == ["2024-1", "2024-2", "2024-3", "2024-4"]
 
 
 def test_the_chart_data_is_in_json_script_and_the_page_loads_charts_js(client):

@@ -13,7 +13,15 @@ from zoneledger.accounts.choices import OrgKind
 from zoneledger.audit import services as audit
 from zoneledger.reports import figures
 from zoneledger.reports.bulletin import write_bulletin_xlsx
-from zoneledger.reports.views import AsOfMixin, batch_chart, batch_row, bulletin_rows, user_scope, xlsx_response
+from zoneledger.reports.views import (
+    AsOfMixin,
+    batch_chart,
+    batch_row,
+    bulletin_rows,
+    rates_chart,
+    user_scope,
+    xlsx_response,
+)
 
 from . import services
 from .forms import RoundForm
@@ -60,6 +68,7 @@ class RoundDetailView(LoginRequiredMixin, RoundMixin, AsOfMixin, TemplateView):
         rows, groups = bulletin_rows(user=user, scope=scope, period=period, as_of=as_of)
         by_city = scope.kind == OrgKind.PROVINCE
         title = _("Round %(round)s by city") if by_city else _("Round %(round)s by zone")
+        rates_title = _("Round %(round)s rates by city (%%)") if by_city else _("Round %(round)s rates by zone (%%)")
         return super().get_context_data(**kwargs) | {
             "round": round_,
             "scope": scope,
@@ -69,7 +78,10 @@ class RoundDetailView(LoginRequiredMixin, RoundMixin, AsOfMixin, TemplateView):
             "total": batch_row(
                 "total", _("Total"), figures.batch_figures(user=user, scope=scope, period=period, as_of=as_of)
             ),
-            "chart": batch_chart(groups, title=title % {"round": round_.label}),
+            "charts": {
+                "counts": batch_chart(groups, title=title % {"round": round_.label}),
+                "rates": rates_chart(groups, title=rates_title % {"round": round_.label}),
+            },
             "may_define_rounds": may_define_rounds(user),
         }
 

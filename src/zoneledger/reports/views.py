@@ -244,6 +244,28 @@ def batch_chart(named_batches, *, title):
     )
 
 
+def rates_chart(named_batches, *, title):
+    """开工率 and 投产率 (percent, one decimal, half-up) per (name, figures); a gap where a rate is undefined."""
+
+    def percent(value):
+        return None if value is None else format_percent(value, 1)
+
+    return with_table(
+        {
+            "type": "bar",
+            "title": title,
+            "categories": [name for name, _batch in named_batches],
+            "series": [
+                {"name": _("Start rate"), "data": [percent(batch.signed.start_rate) for _name, batch in named_batches]},
+                {
+                    "name": _("Commissioning rate"),
+                    "data": [percent(batch.started.commission_rate) for _name, batch in named_batches],
+                },
+            ],
+        }
+    )
+
+
 def funnel_chart(batch, *, year):
     """The lifecycle funnel of the year's batches: signed → started → commissioned → at capacity."""
     return with_table(
