@@ -1,5 +1,6 @@
 """The zh-Hans catalogue is complete: every source string is in it, translated, not fuzzy, and compiled."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -77,3 +78,14 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
 
     missing = sorted(in_code - in_catalogue)
     assert not missing, f"run scripts/messages: {missing}"
+
+
+def test_translation_functions_go_by_names_makemessages_reads():
+    # makemessages extracts _() and the gettext functions by name; under any other alias a string is silently lost.
+    aliased = [
+        f"{path.relative_to(PACKAGE)}: {match[0]}"
+        for path in PACKAGE.rglob("*.py")
+        for match in re.finditer(r"\b(\w*gettext\w*) as (?!_\b)\w+", path.read_text(encoding="utf-8"))
+    ]
+
+    assert not aliased, aliased

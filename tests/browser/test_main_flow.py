@@ -75,6 +75,7 @@ def test_a_zone_editor_works_through_the_day(page, tmp_path):
     started = page.get_by_test_id("event-started")
     expect(started).to_contain_text("浏览器测试开工")
     expect(page.locator("#messages")).to_contain_text("已录入")
+    expect(page.locator("#history tbody tr").first).to_contain_text("录入阶段")
     assert page.evaluate("window.stillTheSamePage") is True, "the stage was recorded with a full page load"
     assert year_kpi(page, "started") == started_before + 1
 

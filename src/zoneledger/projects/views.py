@@ -17,7 +17,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from zoneledger.accounts.scope import zone_is_writable
@@ -49,13 +49,13 @@ def _ledger(request):
 
 
 SORT_COLUMNS = [
-    ("code", _lazy("Project code"), False),
-    ("name", _lazy("Project"), False),
-    ("zone", _lazy("Zone"), False),
-    ("enterprise", _lazy("Enterprise"), False),
-    ("stage", _lazy("Stage"), False),
-    ("investment", _lazy("Total investment (万元)"), True),
-    ("leader", _lazy("Leader in charge"), False),
+    ("code", gettext_lazy("Project code"), False),
+    ("name", gettext_lazy("Project"), False),
+    ("zone", gettext_lazy("Zone"), False),
+    ("enterprise", gettext_lazy("Enterprise"), False),
+    ("stage", gettext_lazy("Stage"), False),
+    ("investment", gettext_lazy("Total investment (万元)"), True),
+    ("leader", gettext_lazy("Leader in charge"), False),
 ]
 
 
@@ -276,10 +276,10 @@ def _differences(form, current):
 
 
 ACTION_LABELS = {
-    "project.create": _lazy("Project added"),
-    "project.update": _lazy("Facts changed"),
-    "stage.record": _lazy("Stage recorded"),
-    "stage.void": _lazy("Event voided"),
+    "project.create": gettext_lazy("Project added"),
+    "project.update": gettext_lazy("Facts changed"),
+    "stage.record": gettext_lazy("Stage recorded"),
+    "stage.void": gettext_lazy("Event voided"),
 }
 FOREIGN_KEYS = {field.name: field for field in Project._meta.concrete_fields if field.many_to_one}
 NAMED_WITH = {"chain_link": ("chain",)}  # what a related object's str() reads
