@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tests.security.sessions import log_in
 from zoneledger.accounts.choices import Role
+from zoneledger.accounts.models import LoginSession
 from zoneledger.accounts.services import password_change
 from zoneledger.audit.models import AuditRecord
 
@@ -131,3 +132,15 @@ def test_long_passphrases_are_welcome(client, make_user):
     response = client.post(reverse("accounts:login"), {"username": user.username, "password": passphrase})
     assert len(passphrase) > 64
     assert response.status_code == 302
+
+
+def test_the_session_stays_listed_under_its_new_key_after_a_password_change(client, make_user):
+    user = make_user("province", Role.VIEWER)
+    log_in(client, user)
+    before = client.session.session_key
+    new = {"new_password1": "Brand-new-9", "new_password2": "Brand-new-9"}
+    client.post(CHANGE, {"old_password": "Pass-1234x", **new})
+    assert client.session.session_key != before
+    assert list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True)) == [
+        client.session.session_key
+    ]

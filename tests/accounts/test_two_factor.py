@@ -7,6 +7,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zoneledger.accounts.choices import Role
+from zoneledger.accounts.models import LoginSession
 from zoneledger.accounts.views import ENROL_KEY
 from zoneledger.audit.models import AuditRecord
 
@@ -134,3 +135,14 @@ def test_knowing_the_password_is_not_enough_to_replace_a_device(client, make_use
     assert client.post(ENROL, {"token": "123456"})["Location"] == CHECK
     assert client.get(reverse("accounts:password_change"))["Location"] == CHECK
     assert list(TOTPDevice.objects.filter(user=admin)) == [device]
+
+
+def test_passing_the_second_factor_renews_the_session_key_and_keeps_it_listed(client, make_user):
+    user = make_user("province", Role.VIEWER)
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    log_in(client, user)
+    before = client.session.session_key
+    client.post(CHECK, {"token": current_code(device.key)})
+    after = client.session.session_key
+    assert after != before
+    assert list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True)) == [after]

@@ -1,5 +1,7 @@
 """Accounts: creating users in an org unit with a role, passwords, second factors."""
 
+from contextlib import contextmanager
+
 from axes import utils as lockout
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
@@ -161,6 +163,14 @@ def check_security_admin(actor, *, user=None):
         raise PermissionDenied(_("Only the security administrator does this."))
     if user is not None and user.pk == actor.pk:
         raise PermissionDenied(_("Nobody may lower the protection of their own account."))
+
+
+@contextmanager
+def renewed_session_key(session):
+    """Around code that gives the session a new key: keep the security administrator's list pointing at it."""
+    old_key = session.session_key
+    yield
+    LoginSession.objects.filter(session_key=old_key).update(session_key=session.session_key)
 
 
 def end_all_sessions(user):

@@ -85,6 +85,8 @@ def second_factor(request):
         if device is not None:
             otp_login(request, device)
             session.second_factor_done(request.session)
+            with services.renewed_session_key(request.session):  # the log-in is complete only now
+                request.session.cycle_key()
             return redirect(safe_next(request))
         form.add_error("token", _("That code is not right, or it was used already."))
     return render(request, "accounts/second_factor.html", {"form": form, "next": safe_next(request)})
@@ -137,7 +139,8 @@ def password_change(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            update_session_auth_hash(request, request.user)
+            with services.renewed_session_key(request.session):
+                update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password was changed."))
             return redirect(safe_next(request))
     return render(request, "accounts/password_change.html", {"form": form, "expired": password_expired(request.user)})
