@@ -1,14 +1,14 @@
-"""The Django admin for org units (reference data). Accounts are managed on the system administrator's pages."""
+"""The Django admin for org units (reference data, audited); accounts are managed on the administrator's pages."""
 
 from django.contrib import admin
 
-from zoneledger.audit.admin import ReadOnlyAdmin
+from zoneledger.audit.admin import AuditedAdmin, ReadOnlyAdmin
 
 from .models import OrgUnit, User
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
+class OrgUnitAdmin(AuditedAdmin):
     list_display = ["name", "kind", "division", "zone", "parent"]
     list_filter = ["kind"]
     search_fields = ["name"]

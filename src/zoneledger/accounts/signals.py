@@ -25,6 +25,8 @@ def second_factor_step(user):
 @receiver(user_logged_in, dispatch_uid="zoneledger.login")
 def on_login(sender, request, user, **kwargs):
     session.start(request.session, second_factor=second_factor_step(user))
+    if request.session.session_key is None:  # a log-in over another user's session flushed it
+        request.session.save()
     LoginSession.objects.update_or_create(
         session_key=request.session.session_key,
         defaults={"user": user, "source_address": request.META.get("REMOTE_ADDR")},

@@ -1,10 +1,28 @@
-"""The audit trail in the Django admin: readable by the auditor only, never added to, changed or deleted."""
+"""The audit trail in the Django admin (the auditor's only, read-only), and audited admin pages for the others."""
 
 from django.contrib import admin
 
 from zoneledger.accounts.choices import Role
 
+from . import services as audit
 from .models import AuditRecord
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """An admin page whose additions, changes and deletions also go into the audit trail, in the same transaction."""
+
+    def log_addition(self, request, obj, message):
+        audit.record(actor=request.user, action="admin.add", obj=obj, after={"change": message})
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        audit.record(actor=request.user, action="admin.change", obj=obj, after={"change": message})
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            audit.record(actor=request.user, action="admin.delete", obj=obj)
+        return super().log_deletions(request, queryset)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -28,7 +46,7 @@ class AuditRecordAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.role == Role.AUDITOR
+        return request.user.is_active and getattr(request.user, "role", None) == Role.AUDITOR
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
