@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 
-from zoneledger.audit.admin import AuditedAdmin, ReadOnlyAdmin
+from zoneledger.audit.admin import ReadOnlyAdmin
+from zoneledger.zones.admin import AuditedAdmin
 
 from .models import OrgUnit, User
 

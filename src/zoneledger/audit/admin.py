@@ -1,28 +1,10 @@
-"""The audit trail in the Django admin (the auditor's only, read-only), and audited admin pages for the others."""
+"""The audit trail in the Django admin: readable by the auditor only, never added to, changed or deleted."""
 
 from django.contrib import admin
 
 from zoneledger.accounts.choices import Role
 
-from . import services as audit
 from .models import AuditRecord
-
-
-class AuditedAdmin(admin.ModelAdmin):
-    """An admin page whose additions, changes and deletions also go into the audit trail, in the same transaction."""
-
-    def log_addition(self, request, obj, message):
-        audit.record(actor=request.user, action="admin.add", obj=obj, after={"change": message})
-        return super().log_addition(request, obj, message)
-
-    def log_change(self, request, obj, message):
-        audit.record(actor=request.user, action="admin.change", obj=obj, after={"change": message})
-        return super().log_change(request, obj, message)
-
-    def log_deletions(self, request, queryset):
-        for obj in queryset:
-            audit.record(actor=request.user, action="admin.delete", obj=obj)
-        return super().log_deletions(request, queryset)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
