@@ -68,6 +68,10 @@ def test_a_zone_editor_works_through_the_day(page, tmp_path):
     page.goto(f"/projects/{project.pk}/")
     page.evaluate("window.stillTheSamePage = true")
     page.locator("#id_stage").select_option(Stage.STARTED)
+    page.locator("#id_happened_on").fill(f"{timezone.localdate().year + 1}-01-01")
+    page.get_by_role("button", name="录入", exact=True).click()
+    expect(page.locator("#id_happened_on")).to_be_focused()
+    expect(page.locator("#id_happened_on_error")).to_be_visible()
     page.locator("#id_happened_on").fill(f"{round_.held_on:%Y-%m-%d}")
     page.locator("#id_round").select_option(label=round_.label)
     page.locator("#id_note").fill("浏览器测试开工")
@@ -76,6 +80,7 @@ def test_a_zone_editor_works_through_the_day(page, tmp_path):
     expect(started).to_contain_text("浏览器测试开工")
     expect(page.locator("#messages")).to_contain_text("已录入")
     expect(page.locator("#history tbody tr").first).to_contain_text("录入阶段")
+    expect(page.locator("#timeline-heading")).to_be_focused()
     assert page.evaluate("window.stillTheSamePage") is True, "the stage was recorded with a full page load"
     assert year_kpi(page, "started") == started_before + 1
 

@@ -22,4 +22,20 @@
   }
   document.addEventListener("htmx:beforeRequest", function (event) { busy(event, "true"); });
   document.addEventListener("htmx:afterRequest", function (event) { busy(event, "false"); });
+
+  // A swap that replaced the focused element (the button just pressed) must not drop keyboard users at the
+  // top of the page: focus the first field in error, else the heading of the part that was swapped in.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var id = event.detail.target && event.detail.target.id;
+    var part = id && document.getElementById(id);
+    var focused = document.activeElement;
+    if (!part || (focused && focused !== document.body && focused.isConnected)) {
+      return;
+    }
+    var next = part.querySelector("[aria-invalid=true]") || part.querySelector("h2, h3") || part;
+    if (!next.matches("input, select, textarea, button, a[href]")) {
+      next.setAttribute("tabindex", "-1");
+    }
+    next.focus();
+  });
 })();
