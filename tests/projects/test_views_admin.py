@@ -6,6 +6,7 @@ from django.urls import reverse
 from zoneledger.accounts import session
 from zoneledger.accounts.models import User
 from zoneledger.audit.models import AuditRecord
+from zoneledger.chains.models import Chain
 from zoneledger.projects.models import Enterprise
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +72,25 @@ def test_a_bad_code_in_the_admin_is_refused_and_writes_nothing(staff_client):
     enterprise.refresh_from_db()
     assert enterprise.uscc is None
     assert not AuditRecord.objects.filter(action="admin.change", object_id=str(enterprise.pk)).exists()
+
+
+def test_a_chain_link_added_inline_is_audited(staff_client):
+    chain = Chain.objects.create(name="管理后台测试产业链")
+    management = {
+        "links-TOTAL_FORMS": "1",
+        "links-INITIAL_FORMS": "0",
+        "links-MIN_NUM_FORMS": "0",
+        "links-MAX_NUM_FORMS": "1000",
+    }
+    link = {"links-0-position": "1", "links-0-name": "上游原料", "links-0-chain": chain.pk}
+
+    response = staff_client.post(
+        reverse("admin:chains_chain_change", args=[chain.pk]),
+        {"name": chain.name, "leader": "", "description": "", **management, **link},
+    )
+
+    assert response.status_code == 302
+    added = chain.links.get()
+    assert AuditRecord.objects.filter(
+        action="admin.add", object_type="chains.chainlink", object_id=str(added.pk)
+    ).exists()

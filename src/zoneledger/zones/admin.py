@@ -19,7 +19,10 @@ def _jsonable(value):
 
 
 class AuditedAdmin(admin.ModelAdmin):
-    """A ModelAdmin whose additions, changes and deletions each leave an audit record (in the admin's transaction)."""
+    """A ModelAdmin whose additions, changes and deletions, inline rows too, each leave an audit record.
+
+    The admin saves in one transaction, so the records are written with the change or not at all.
+    """
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -31,6 +34,16 @@ class AuditedAdmin(admin.ModelAdmin):
             before={name: _jsonable(form.initial.get(name)) for name in changed} if change else None,
             after={name: _jsonable(form.cleaned_data.get(name)) for name in changed},
         )
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            audit.record(actor=request.user, action="admin.add", obj=obj, after={"object": str(obj)})
+        for obj, changed in formset.changed_objects:
+            audit.record(actor=request.user, action="admin.change", obj=obj, after={"changed": changed})
+        for obj in formset.deleted_objects:
+            # Deleted, the row has no key left: the record names it instead.
+            audit.record(actor=request.user, action="admin.delete", before={"object": str(obj)})
 
     def delete_model(self, request, obj):
         audit.record(actor=request.user, action="admin.delete", obj=obj, before={"object": str(obj)})
