@@ -426,6 +426,28 @@ def test_voiding_twice_is_refused_with_a_message(editor_client, signed, wenshui_
     assert signed.void_reason == "第一次"
 
 
+def test_an_editor_may_not_void_an_event_of_another_zone(editor_client, xiaoyi):
+    event = StageEvent.objects.live().filter(project__zone=xiaoyi).first()
+
+    response = editor_client.post(void_url(event), {"reason": "不是我的"})
+
+    assert response.status_code == 404
+    event.refresh_from_db()
+    assert not event.voided
+
+
+def test_an_event_is_voided_only_through_its_own_project(editor_client, project, xiaoyi):
+    elsewhere = StageEvent.objects.live().filter(project__zone=xiaoyi).first()
+
+    response = editor_client.post(
+        reverse("projects:event_void", args=[project.pk, elsewhere.pk]), {"reason": "借道作废"}
+    )
+
+    assert response.status_code == 404
+    elsewhere.refresh_from_db()
+    assert not elsewhere.voided
+
+
 def test_a_viewer_may_not_void(viewer_client, signed):
     response = viewer_client.post(void_url(signed), {"reason": "录入错误"})
 
