@@ -159,13 +159,27 @@ def test_a_city_reviewer_sees_exactly_the_citys_zones(page):
     assert set(zone_cells) == {xiaoyi.short_name or xiaoyi.name}
 
 
-def test_the_ledger_works_on_a_phone(page):
-    page.set_viewport_size({"width": 360, "height": 780})
-    log_in(page, "wenshui-viewer")
+PHONE_PAGES = ["/", "/projects/", "/projects/new/", "/rounds/", "/summary/", "/warnings/", "/import/"]
 
+
+def test_the_main_pages_fit_a_phone(page):
+    page.set_viewport_size({"width": 360, "height": 780})
+    log_in(page, "wenshui-editor")
+    project = Project.objects.filter(zone__name="文水经济开发区").first()
+
+    for path in [*PHONE_PAGES, f"/projects/{project.pk}/"]:
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{path} is {width} px wide on a 360 px phone"
+
+
+def test_the_keyboard_reaches_the_content_first_and_shows_where_it_is(page):
+    log_in(page, "wenshui-editor")
     page.goto("/projects/")
 
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360, "the page scrolls sideways on a phone"
-    expect(page.locator(".ledger-table")).to_be_attached()
     page.keyboard.press("Tab")
-    expect(page.locator(":focus")).to_have_text(re.compile(r"\S"))
+    skip = page.locator(":focus")
+    expect(skip).to_have_attribute("href", "#main")
+    expect(skip).to_be_visible()
+    outline = skip.evaluate("element => getComputedStyle(element).outlineStyle")
+    assert outline != "none"
