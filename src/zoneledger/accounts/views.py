@@ -41,20 +41,30 @@ def home_of(user):
     return resolve_url(ADMINISTRATOR_HOMES.get(user.role, settings.LOGIN_REDIRECT_URL))
 
 
+def lockout_minutes():
+    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
 class LoginView(auth_views.LoginView):
+    """Django's log-in page with our form; then on to the second factor when one is due."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
-        lockout_minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-        return super().get_context_data(lockout_minutes=lockout_minutes, **kwargs)
+        return super().get_context_data(lockout_minutes=lockout_minutes(), **kwargs)
 
     def get_success_url(self):
         target = self.get_redirect_url() or home_of(self.request.user)
         if session.second_factor_due(self.request.session):
             return f"{reverse('accounts:second_factor')}?{urlencode({'next': target})}"
         return target
+
+
+def locked_out(request, response, credentials):
+    """django-axes' answer to a locked account or address: the same page whether or not the account exists."""
+    return render(request, "accounts/locked_out.html", {"lockout_minutes": lockout_minutes()}, status=429)
 
 
 class LogoutView(auth_views.LogoutView):
