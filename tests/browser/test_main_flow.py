@@ -4,6 +4,7 @@ import re
 
 import pytest
 import xlsxwriter
+from django.db.models import Q
 from django.utils import timezone
 from playwright.sync_api import expect
 from python_calamine import CalamineWorkbook
@@ -133,6 +134,11 @@ def test_a_zone_editor_works_through_the_day(page, tmp_path):
     name_column = [header.strip(" *") for header in rows[0]].index("项目名称")
     assert [row[name_column] for row in rows[1:]] == expected
 
+    # Back goes to the unfiltered ledger (htmx asks the server again: no pages are kept in the browser).
+    page.go_back()
+    expect(page).not_to_have_url(re.compile(r"stage="))
+    expect(page.locator(".ledger-summary p")).to_have_text(f"{Project.objects.filter(zone=wenshui).count()} 个项目")
+
     # English, then log out.
     page.locator("#language-select").select_option("en")
     expect(page.get_by_role("link", name="Ledger", exact=True)).to_be_visible()
@@ -157,6 +163,18 @@ def test_a_city_reviewer_sees_exactly_the_citys_zones(page):
     zone_cells = page.locator(".ledger-table tbody td:nth-child(3)").all_inner_texts()
     xiaoyi = lvliang.get(name="孝义经济开发区")
     assert set(zone_cells) == {xiaoyi.short_name or xiaoyi.name}
+
+    # Typing a search narrows the table as one types, and the URL keeps both filters.
+    named = Project.objects.filter(zone=xiaoyi).order_by("name").first()
+    text = named.name[:6]
+    page.get_by_role("searchbox").press_sequentially(text)
+    expect(page).to_have_url(re.compile(r"zone=\d+.*q=|q=.*zone=\d+"))
+    expected = (
+        Project.objects.filter(zone=xiaoyi)
+        .filter(Q(name__icontains=text) | Q(code__icontains=text) | Q(enterprise__name__icontains=text))
+        .count()
+    )
+    expect(page.locator(".ledger-summary p")).to_have_text(f"{expected} 个项目")
 
 
 PHONE_PAGES = ["/", "/projects/", "/projects/new/", "/rounds/", "/summary/", "/warnings/", "/import/"]
