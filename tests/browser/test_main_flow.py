@@ -125,6 +125,7 @@ def test_a_zone_editor_works_through_the_day(page, tmp_path):
         .values_list("name", flat=True)
     )
     expect(page.locator(".ledger-summary p")).to_have_text(f"{len(expected)} 个项目")
+    expect(page.get_by_role("status").filter(has_text="个项目")).to_have_text(f"{len(expected)} 个项目")
     assert page.evaluate("window.stillTheSamePage") is True, "the filter reloaded the whole page"
     with page.expect_download() as download:
         page.get_by_test_id("export").click()
