@@ -23,11 +23,16 @@
   document.addEventListener("htmx:beforeRequest", function (event) { busy(event, "true"); });
   document.addEventListener("htmx:afterRequest", function (event) { busy(event, "false"); });
 
+  // The part an htmx request replaced, as it now stands in the page (an outerHTML swap put a new element there).
+  function swappedPart(event) {
+    var id = event.detail.target && event.detail.target.id;
+    return id ? document.getElementById(id) : null;
+  }
+
   // A part marked data-announce tells screen readers what changed (the ledger: how many projects match) through
   // the page's one status line, instead of having the whole new table read out.
   document.addEventListener("htmx:afterSettle", function (event) {
-    var id = event.detail.target && event.detail.target.id;
-    var part = id && document.getElementById(id);
+    var part = swappedPart(event);
     var announcer = document.getElementById("announcer");
     var summary = part && part.dataset.announce && part.querySelector(part.dataset.announce);
     if (announcer && summary) {
@@ -38,8 +43,7 @@
   // A swap that replaced the focused element (the button just pressed) must not drop keyboard users at the
   // top of the page: focus the first field in error, else the heading of the part that was swapped in.
   document.addEventListener("htmx:afterSettle", function (event) {
-    var id = event.detail.target && event.detail.target.id;
-    var part = id && document.getElementById(id);
+    var part = swappedPart(event);
     var focused = document.activeElement;
     if (!part || (focused && focused !== document.body && focused.isConnected)) {
       return;
