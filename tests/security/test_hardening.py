@@ -20,7 +20,9 @@ STRONG_KEY = "k3y-for-the-deploy-check-" + "x9Q!" * 12
 
 
 def zoneledger_command(*args, **env):
-    inherited = {name: value for name, value in os.environ.items() if name not in ("SECRET_KEY", "DEBUG")}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is for their own process; a deployment never has it.
+    dropped = ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    inherited = {name: value for name, value in os.environ.items() if name not in dropped}
     environment = {**inherited, "DJANGO_SETTINGS_MODULE": "zoneledger.settings", **env}
     command = [sys.executable, "-m", "zoneledger.cli", *args]
     return subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
