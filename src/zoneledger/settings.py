@@ -194,6 +194,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    # Development serves from the finders; WhiteNoise still wants the collected folder to exist.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # Import safety (ingest/reader.py): the workbook's size, and what its ZIP may hold before anything is unpacked.
 ZONELEDGER_IMPORT_MAX_BYTES = int(os.environ.get("ZONELEDGER_IMPORT_MAX_MB", "20")) * 1024 * 1024
