@@ -1,8 +1,13 @@
 """Test set-up: every test database holds Shanxi's divisions (a data migration) and the demo ledger."""
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import make_org_user
+
+# Examples are judged by their results, not their speed: a loaded CI machine must not fail them on time.
+hypothesis_settings.register_profile("zoneledger", deadline=None)
+hypothesis_settings.load_profile("zoneledger")
 
 
 def pytest_configure(config):
