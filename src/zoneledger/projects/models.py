@@ -133,9 +133,14 @@ class Project(models.Model):
         return self.name
 
 
-class StageEventQuerySet(models.QuerySet):
+class ProjectPartQuerySet(models.QuerySet):
+    """Rows that belong to a project (events, monthly progress, milestones) share their project's scope."""
+
     def visible_to(self, user):
         return self.filter(zone_filter(user, prefix="project__zone__"))
+
+
+class StageEventQuerySet(ProjectPartQuerySet):
 
     def live(self):
         return self.filter(voided=False)
@@ -205,11 +210,6 @@ class StageEvent(models.Model):
         return f"{self.project} · {self.get_stage_display()} · {self.happened_on}"
 
 
-class MonthlyProgressQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(zone_filter(user, prefix="project__zone__"))
-
-
 class MonthlyProgress(models.Model):
     """A project's completed investment in one month (月报), reviewed by the city or province."""
 
@@ -239,7 +239,7 @@ class MonthlyProgress(models.Model):
     )
     review_note = models.CharField(_("review note"), max_length=500, blank=True)
 
-    objects = MonthlyProgressQuerySet.as_manager()
+    objects = ProjectPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "month"]
@@ -255,11 +255,6 @@ class MonthlyProgress(models.Model):
         return f"{self.project} · {self.month:%Y-%m}"
 
 
-class MilestoneQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(zone_filter(user, prefix="project__zone__"))
-
-
 class Milestone(models.Model):
     """A task node (任务节点) of a project, scheduled backwards from a deadline (倒排工期)."""
 
@@ -269,7 +264,7 @@ class Milestone(models.Model):
     done_on = models.DateField(_("done on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
-    objects = MilestoneQuerySet.as_manager()
+    objects = ProjectPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "due_on"]
