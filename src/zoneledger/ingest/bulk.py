@@ -6,6 +6,7 @@ in the caller's transaction, converted exactly as the model fields convert them.
 """
 
 from functools import lru_cache
+from operator import call
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -19,7 +20,7 @@ def insert_rows(model, field_names, rows, **shared):
     connection = connections[DEFAULT_DB_ALIAS]
     converters = [_converter(model._meta.get_field(name), connection) for name in field_names]
     fixed = [model._meta.get_field(name).get_db_prep_save(value, connection) for name, value in shared.items()]
-    prepared = ([*(convert(value) for convert, value in zip(converters, row, strict=True)), *fixed] for row in rows)
+    prepared = ([*map(call, converters, row), *fixed] for row in rows)
     copy_rows(model._meta.db_table, [model._meta.get_field(name).column for name in [*field_names, *shared]], prepared)
 
 

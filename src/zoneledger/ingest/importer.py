@@ -53,6 +53,7 @@ from .columns import (
     MONTHLY_COLUMNS,
     MONTHLY_SHEET,
     STAGE_COLUMNS,
+    TEXT,
     ledger_column,
 )
 from .reader import SheetReader, Unreadable, open_workbook, read_bytes
@@ -140,6 +141,21 @@ def _messages(error):
     return [str(message) for message in error.messages]
 
 
+class _Memo(dict):
+    """Outcomes of pure checks by their input, for one import (one language); forgotten when it holds
+    `limit` of them, so memory stays flat however many distinct values the file has."""
+
+    def __init__(self, limit=50_000):
+        super().__init__()
+        self.limit = limit
+
+    def remember(self, key, outcome):
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = outcome
+        return outcome
+
+
 class _Import:
     def __init__(self, *, user, result, progress):
         self.user, self.result, self.progress = user, result, progress
@@ -161,6 +177,7 @@ class _Import:
         self.progress_counts = defaultdict(int)
         self.done = 0
         self.total = 0
+        self.memo = _Memo()
 
     # -- shared ------------------------------------------------------------------------------------
     def error(self, sheet, row, column, message):
@@ -190,15 +207,33 @@ class _Import:
                     self.error(sheet, number, column, _("This column is required."))
                     failed = True
                 continue
-            try:
-                values[column.key] = PARSERS[column.kind](raw)
-            except ValidationError as error:
-                for message in _messages(error):
+            value, messages = self._parsed(column.kind, raw)
+            if messages:
+                for message in messages:
                     self.error(sheet, number, column, message)
                 failed = True
+            else:
+                values[column.key] = value
         if failed:
             raise RowRejected
         return values
+
+    def _parsed(self, kind, raw):
+        """(value, error messages) for a cell; remembered, as files repeat their months, dates and amounts."""
+        if kind == TEXT:  # names and codes rarely repeat, and text is quick to parse
+            return self._outcome(PARSERS[TEXT], raw)
+        key = (kind, raw.__class__, raw)
+        outcome = self.memo.get(key)
+        if outcome is None:
+            outcome = self.memo.remember(key, self._outcome(PARSERS[kind], raw))
+        return outcome
+
+    @staticmethod
+    def _outcome(check, value):
+        try:
+            return check(value), None
+        except ValidationError as error:
+            return None, _messages(error)
 
     def _zone(self, sheet, number, name, *, column):
         zone = self.zones.get(name)
@@ -579,11 +614,13 @@ class _Import:
         if values["month"] > self.today:
             self.error(MONTHLY_SHEET, number, MONTHLY_COLUMNS[3], _("The month is in the future."))
             failed = True
-        try:
-            field_amount.run_validators(values["completed_investment"])
-        except ValidationError as error:
-            for message in _messages(error):
-                self.error(MONTHLY_SHEET, number, MONTHLY_COLUMNS[4], message)
+        amount = values["completed_investment"]
+        key = (field_amount, amount)
+        outcome = self.memo.get(key)
+        if outcome is None:
+            outcome = self.memo.remember(key, self._outcome(field_amount.run_validators, amount))
+        for message in outcome[1] or ():
+            self.error(MONTHLY_SHEET, number, MONTHLY_COLUMNS[4], message)
             failed = True
         if failed:
             raise RowRejected

@@ -120,11 +120,15 @@ class SheetReader:
 
     def rows(self):
         """(Excel row number, {column key: raw value}) for each row that is not blank."""
+        columns = [(position, column.key) for position, column in self.columns]
         for number, values in self._rows:
-            cells = {
-                column.key: values[position]
-                for position, column in self.columns
-                if position < len(values) and not is_blank(values[position])
-            }
+            width = len(values)
+            cells = {}
+            for position, key in columns:
+                if position < width:
+                    value = values[position]
+                    # is_blank, inlined: this runs for every cell of the file.
+                    if value is not None and value != "" and not (value.__class__ is str and value.isspace()):
+                        cells[key] = value
             if cells:
                 yield number, cells
