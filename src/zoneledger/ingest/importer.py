@@ -173,6 +173,7 @@ class _Import:
         # Projects the ledger sheet names, so the monthly sheet finds them: key → (project id, zone id).
         self.known = {}
         self.rejected_keys = set()
+        self.created_ids = set()
         self.audit_rows = {"created": [], "updated": [], "monthly_updated": []}
         self.progress_counts = defaultdict(int)
         self.done = 0
@@ -543,6 +544,7 @@ class _Import:
             self._remember(project, project.zone)
             self.result.created[LEDGER_SHEET].append(number)
             self.audit_rows["created"].append(project.pk)
+            self.created_ids.add(project.pk)
         bulk.insert_rows(
             StageEvent,
             ("project", "stage", "happened_on", "round"),
@@ -641,11 +643,15 @@ class _Import:
                 self.known[("name", zone_id, name)] = (pk, zone_id)
 
     def _monthly_chunk(self, rows, approve):
+        # A project this import created has no months but those it writes, and the file names each month once: only
+        # the others are looked up. Unordered: the model's ordering would join the project and zone for nothing.
         existing = {
             (project_id, month): (pk, amount, status)
             for pk, project_id, month, amount, status in MonthlyProgress.objects.filter(
-                project_id__in={project_id for _n, project_id, _m, _a in rows}
-            ).values_list("pk", "project_id", "month", "completed_investment", "status")
+                project_id__in={project_id for _n, project_id, _m, _a in rows} - self.created_ids
+            )
+            .order_by()
+            .values_list("pk", "project_id", "month", "completed_investment", "status")
         }
         status = ProgressStatus.APPROVED if approve else ProgressStatus.SUBMITTED
         reviewer = self.user if approve else None
