@@ -141,7 +141,6 @@ class ProjectPartQuerySet(models.QuerySet):
 
 
 class StageEventQuerySet(ProjectPartQuerySet):
-
     def live(self):
         return self.filter(voided=False)
 
