@@ -20,7 +20,6 @@ time themselves) — a record per row would cost three statements a row and say 
 change came from.
 """
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import islice
@@ -56,7 +55,7 @@ from .columns import (
     TEXT,
     ledger_column,
 )
-from .reader import SheetReader, Unreadable, open_workbook, read_bytes
+from .reader import SheetReader, Unreadable, open_workbook
 
 CHUNK_ROWS = 2000
 
@@ -105,30 +104,33 @@ def import_workbook(*, file, user, dry_run=False, language=None, progress=None, 
     result = ImportResult(dry_run=dry_run)
     with translation.override(language or settings.LANGUAGE_CODE):
         try:
-            data = read_bytes(file)
-            book = open_workbook(data)
-        except Unreadable as refusal:
+            with open_workbook(file) as book:
+                _import_book(book, user=user, result=result, progress=progress, filename=filename or _name(file))
+        except Unreadable as refusal:  # refused on opening, or found damaged part of the way (rolled back)
             result.errors.append(RowError("", None, "", str(refusal)))
-            return result
-        if LEDGER_SHEET not in book.sheet_names:
-            result.errors.append(
-                RowError(
-                    LEDGER_SHEET, None, "", _("The workbook has no sheet called %(sheet)s.") % {"sheet": LEDGER_SHEET}
-                )
-            )
-            return result
-        with transaction.atomic():
-            run = _Import(user=user, result=result, progress=progress)
-            run.ledger(book.get_sheet_by_name(LEDGER_SHEET))
-            if MONTHLY_SHEET in book.sheet_names:
-                run.monthly(book.get_sheet_by_name(MONTHLY_SHEET))
-            if result.ok:
-                run.audit(filename=filename or getattr(file, "name", "") or str(file)[:200], data=data)
-            if not result.applied:
-                transaction.set_rollback(True)
     sheets = [LEDGER_SHEET, MONTHLY_SHEET]
     result.errors.sort(key=lambda error: (sheets.index(error.sheet) if error.sheet in sheets else -1, error.row or 0))
     return result
+
+
+def _name(file):
+    return getattr(file, "name", "") or ("" if isinstance(file, bytes) else str(file)[:200])
+
+
+def _import_book(book, *, user, result, progress, filename):
+    if LEDGER_SHEET not in book.sheet_names:
+        message = _("The workbook has no sheet called %(sheet)s.") % {"sheet": LEDGER_SHEET}
+        result.errors.append(RowError(LEDGER_SHEET, None, "", message))
+        return
+    with transaction.atomic():
+        run = _Import(user=user, result=result, progress=progress)
+        run.ledger(book.sheet(LEDGER_SHEET))
+        if MONTHLY_SHEET in book.sheet_names:
+            run.monthly(book.sheet(MONTHLY_SHEET))
+        if result.ok:
+            run.audit(filename=filename, sha256=book.sha256)
+        if not result.applied:
+            transaction.set_rollback(True)
 
 
 def _chunks(rows, size=CHUNK_ROWS):
@@ -699,14 +701,14 @@ class _Import:
         )
 
     # -- the audit record --------------------------------------------------------------------------
-    def audit(self, *, filename, data):
+    def audit(self, *, filename, sha256):
         result = self.result
         audit.record(
             actor=self.user,
             action="ingest.import",
             after={
                 "file": filename,
-                "sha256": hashlib.sha256(data).hexdigest(),
+                "sha256": sha256,
                 "projects_created": self.audit_rows["created"],
                 "projects_updated": self.audit_rows["updated"],
                 "stage_events_added": result.events_added,

@@ -1,12 +1,18 @@
 """Opening an uploaded workbook safely, then reading its sheets row by row.
 
-Before python-calamine sees a byte, the file is checked: its size, its container (a ZIP for .xlsx and
-.ods, an OLE2 compound file for .xls), and for a ZIP the number of entries and their unpacked size as
-the ZIP's directory declares them — a zip bomb is refused without being unpacked. An OLE2 file
-holding an `EncryptionInfo` stream is a password-protected Office file.
+Before a reader sees a byte, the file is checked: its size, its container (a ZIP for .xlsx and .ods, an OLE2
+compound file for .xls), and for a ZIP the number of entries and their unpacked size as the ZIP's directory
+declares them — a zip bomb is refused without being unpacked. An OLE2 file holding an `EncryptionInfo` stream is
+a password-protected Office file.
+
+An .xlsx sheet is read as a stream (`xlsx.XlsxBook`), so memory does not grow with the sheet; .xls and .ods go to
+python-calamine, which holds one sheet in memory (an .xls sheet has at most 65,536 rows).
 """
 
+import contextlib
+import hashlib
 import io
+import os
 import zipfile
 
 import python_calamine
@@ -15,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from .cells import is_blank
 from .columns import column_by_header, normalize_header
+from .xlsx import Damaged, XlsxBook
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -22,6 +29,7 @@ ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 DEFAULT_MAX_ENTRIES = 1000
+HASH_BLOCK_BYTES = 1 << 20
 
 
 class Unreadable(Exception):
@@ -32,30 +40,48 @@ def _limit(name, default):
     return getattr(settings, name, default)
 
 
-def read_bytes(file):
-    """The upload's bytes (from a path, bytes, or a file object), refusing what is over the size limit."""
+def _refuse_damaged():
+    return Unreadable(_("The file is damaged: it cannot be opened as a workbook."))
+
+
+def _refuse_not_spreadsheet():
+    return Unreadable(_("The file is not a spreadsheet (.xlsx, .xls or .ods)."))
+
+
+def _refuse_password():
+    return Unreadable(_("The file is protected by a password; save it without one and upload it again."))
+
+
+@contextlib.contextmanager
+def _seekable(file):
+    """A binary, seekable handle on the upload (a path, bytes, or a file object), refusing one over the size limit."""
     max_bytes = _limit("ZONELEDGER_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
     if isinstance(file, bytes):
-        data = file
+        handle, opened = io.BytesIO(file), False
     elif hasattr(file, "read"):
-        data = file.read(max_bytes + 1)
+        handle, opened = file, False
     else:
-        with open(file, "rb") as handle:
-            data = handle.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise Unreadable(
-            _("The file is larger than %(limit)s MB; split it into smaller workbooks.")
-            % {"limit": max_bytes // (1024 * 1024)}
-        )
-    return data
-
-
-def _check_zip(data):
+        handle, opened = open(file, "rb"), True  # noqa: SIM115 - closed below, after the import has read it
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        handle.seek(0, os.SEEK_END)
+        if handle.tell() > max_bytes:
+            raise Unreadable(
+                _("The file is larger than %(limit)s MB; split it into smaller workbooks.")
+                % {"limit": max_bytes // (1024 * 1024)}
+            )
+        handle.seek(0)
+        yield handle
+    finally:
+        if opened:
+            handle.close()
+
+
+def _check_zip(handle):
+    try:
+        archive = zipfile.ZipFile(handle)
         entries = archive.infolist()
     except (zipfile.BadZipFile, ValueError, EOFError):
-        raise Unreadable(_("The file is damaged: it cannot be opened as a workbook.")) from None
+        raise _refuse_damaged() from None
     if len(entries) > _limit("ZONELEDGER_IMPORT_MAX_ENTRIES", DEFAULT_MAX_ENTRIES):
         raise Unreadable(_("The file holds too many parts to be a ledger workbook; it was not opened."))
     max_unpacked = _limit("ZONELEDGER_IMPORT_MAX_UNPACKED_BYTES", DEFAULT_MAX_UNPACKED_BYTES)
@@ -64,27 +90,81 @@ def _check_zip(data):
             _("The file would unpack to more than %(limit)s MB; it was not opened.")
             % {"limit": max_unpacked // (1024 * 1024)}
         )
-    names = {entry.filename for entry in entries}
-    if "xl/workbook.xml" not in names and "content.xml" not in names:
-        raise Unreadable(_("The file is not a spreadsheet (.xlsx, .xls or .ods)."))
+    if "xl/workbook.xml" not in archive.NameToInfo and "content.xml" not in archive.NameToInfo:
+        raise _refuse_not_spreadsheet()
+    return archive
 
 
+def _sha256(handle):
+    digest = hashlib.sha256()
+    while block := handle.read(HASH_BLOCK_BYTES):
+        digest.update(block)
+    handle.seek(0)
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
 def open_workbook(file):
-    """A python-calamine workbook for an upload, after the safety checks; Unreadable when refused."""
-    data = read_bytes(file)
-    if data.startswith(ZIP_MAGIC):
-        _check_zip(data)
-    elif data.startswith(OLE2_MAGIC):
-        if ENCRYPTION_STREAM in data:
-            raise Unreadable(_("The file is protected by a password; save it without one and upload it again."))
-    else:
-        raise Unreadable(_("The file is not a spreadsheet (.xlsx, .xls or .ods)."))
+    """The upload as a workbook (`sheet_names`, `sheet(name)`, `sha256`), after the safety checks.
+
+    A context manager: the file stays open while its rows are read. Unreadable when refused.
+    """
+    with _seekable(file) as handle:
+        magic = handle.read(len(OLE2_MAGIC))
+        handle.seek(0)
+        sha256 = _sha256(handle)
+        if magic.startswith(ZIP_MAGIC):
+            archive = _check_zip(handle)
+            if "xl/workbook.xml" in archive.NameToInfo:
+                try:
+                    book = XlsxBook(archive)
+                except Damaged:
+                    raise _refuse_damaged() from None
+            else:
+                handle.seek(0)
+                book = _calamine_book(handle.read())
+        elif magic == OLE2_MAGIC:
+            data = handle.read()
+            if ENCRYPTION_STREAM in data:
+                raise _refuse_password()
+            book = _calamine_book(data)
+        else:
+            raise _refuse_not_spreadsheet()
+        book.sha256 = sha256
+        yield book
+
+
+def _calamine_book(data):
     try:
-        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return CalamineBook(python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)))
     except python_calamine.PasswordError:
-        raise Unreadable(_("The file is protected by a password; save it without one and upload it again.")) from None
+        raise _refuse_password() from None
     except Exception:  # calamine reports damage with several error types, all of them this for the user
-        raise Unreadable(_("The file is damaged: it cannot be opened as a workbook.")) from None
+        raise _refuse_damaged() from None
+
+
+class CalamineBook:
+    """An .xls or .ods workbook read by python-calamine, with the same face as `xlsx.XlsxBook`."""
+
+    def __init__(self, workbook):
+        self.workbook = workbook
+        self.sheet_names = workbook.sheet_names
+
+    def sheet(self, name):
+        try:
+            return _CalamineSheet(self.workbook.get_sheet_by_name(name))
+        except Exception:  # as in _calamine_book: a sheet calamine cannot read is a damaged file
+            raise _refuse_damaged() from None
+
+
+class _CalamineSheet:
+    def __init__(self, sheet):
+        self.sheet = sheet
+        self.total_height = sheet.total_height
+
+    def rows(self):
+        # calamine's rows start at Excel row 1; its columns start at the sheet's first used column.
+        return enumerate(self.sheet.iter_rows(), start=1)
 
 
 class SheetReader:
@@ -97,7 +177,7 @@ class SheetReader:
     def __init__(self, sheet, template):
         self.sheet = sheet
         by_header = column_by_header(template)
-        self._rows = enumerate(sheet.iter_rows(), start=1)
+        self._rows = _damage_refused(sheet.rows())
         self.header_row = 0
         self.columns, self.repeated = [], []
         for number, values in self._rows:
@@ -132,3 +212,11 @@ class SheetReader:
                         cells[key] = value
             if cells:
                 yield number, cells
+
+
+def _damage_refused(rows):
+    """The rows, with damage found while reading them (a broken stream, bad XML) refused as a damaged file."""
+    try:
+        yield from rows
+    except Damaged:
+        raise _refuse_damaged() from None

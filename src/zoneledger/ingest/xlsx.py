@@ -1,0 +1,377 @@
+"""Reading the sheets of an .xlsx workbook as a stream of rows, in memory that does not grow with the sheet.
+
+python-calamine reads a whole sheet into memory before it gives the first row, so a ledger of 600,000 monthly
+rows would cost hundreds of megabytes. Here a sheet's XML is decompressed a block at a time and each block's
+rows are given as soon as they are read; what stays in memory is the workbook's shared strings (each distinct
+text once) and one block.
+
+Cells in the shapes spreadsheet programs write — ``<c r="B7" s="3" t="s"><v>12</v></c>``, inline strings,
+self-closed styled blanks — are picked out of a block by one regular expression. A block holding a cell in any
+other shape (a formula, rich text, another attribute order, a cell without its reference, a namespace prefix) is
+parsed by the XML parser instead. Both give what python-calamine gives for the same cell (tests compare them):
+numbers as floats; numbers in a date format as dates, datetimes or times; text with its XML and ``_xHHHH_``
+escapes undone; booleans; an error as its text (``#N/A``).
+"""
+
+import html
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+import zlib
+from datetime import date, datetime, time, timedelta
+from posixpath import join, normpath
+
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELATIONSHIPS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PACKAGE_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+BLOCK_BYTES = 1 << 20
+TEXTS_REMEMBERED = 50_000  # distinct inline texts kept decoded (codes and months recur row after row)
+
+# One cell in the usual shape. Groups: column letters, row number, style, type, the text of <v> or of an inline
+# string's <t> (which of the two the type says).
+_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?'
+    rb'(?:/>|>(?:(?:<v>|<is><t(?: xml:space="preserve")?>)([^<]*)(?:</v>|</t></is>)|<v/>)?</c>)'
+)
+_CELL_START = b"<c"  # in a sheet's rows only a cell's tag begins so (<c r=…>, <c>, <c/>)
+_SHEET_DATA = re.compile(rb"<(?:(\w+):)?sheetData\b[^>]*?(/?)>")
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*[0-9]*:?[A-Z]*([0-9]+)"')
+_NAMESPACES = re.compile(rb'\sxmlns(?::\w+)?="[^"]*"')
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_CELL_REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]+)")
+
+# Built-in number formats that show a date or time, and the one that shows elapsed time (ECMA-376 18.8.30,
+# with the East Asian built-ins spreadsheet programs use for dates).
+_DATE_FORMAT_IDS = {*range(14, 23), *range(27, 37), 45, 47, *range(50, 59)}
+_ELAPSED_FORMAT_IDS = {46}
+_ELAPSED_CODE = re.compile(r"\[(?:h+|m+|s+)\]", re.IGNORECASE)
+_NOT_DATE_PARTS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
+_DATE_LETTERS = re.compile(r"[dmyhs]", re.IGNORECASE)
+NUMBER, DATE, ELAPSED = 0, 1, 2
+MILLISECONDS_A_DAY = 86_400_000
+
+# What a damaged workbook raises on the way: a broken ZIP or deflate stream, XML that is not well formed, a
+# missing part, a shared-string index or a number that is not one.
+_DAMAGE = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    ET.ParseError,
+    UnicodeDecodeError,
+    KeyError,
+    IndexError,
+    ValueError,
+)
+
+
+class Damaged(Exception):
+    """The workbook cannot be read as the format says it should."""
+
+
+class XlsxBook:
+    """An .xlsx workbook open for streaming: `sheet_names`, and `sheet(name)` for one sheet's rows."""
+
+    def __init__(self, archive):
+        self.archive = archive
+        try:
+            self._read_parts()
+        except _DAMAGE as damage:
+            raise Damaged from damage
+
+    def _read_parts(self):
+        archive = self.archive
+        workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+        properties = workbook.find(f"{MAIN}workbookPr")
+        self.epoch_1904 = properties is not None and properties.get("date1904") in ("1", "true")
+        targets = self._relationship_targets("xl/_rels/workbook.xml.rels", "xl")
+        self._paths = {}
+        for sheet in workbook.iter(f"{MAIN}sheet"):
+            path = targets.get(sheet.get(f"{RELATIONSHIPS}id"))
+            if path in archive.NameToInfo:
+                self._paths[sheet.get("name")] = path
+        self.sheet_names = list(self._paths)
+        self.kinds = self._number_kinds()
+        self._shared = None
+
+    def _relationship_targets(self, member, folder):
+        if member not in self.archive.NameToInfo:
+            return {}
+        targets = {}
+        for relationship in ET.fromstring(self.archive.read(member)).iter(f"{PACKAGE_RELATIONSHIPS}Relationship"):
+            target = relationship.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else normpath(join(folder, target))
+            targets[relationship.get("Id")] = path
+        return targets
+
+    def _number_kinds(self):
+        """NUMBER, DATE or ELAPSED for each cell style index, from the number format it shows."""
+        if "xl/styles.xml" not in self.archive.NameToInfo:
+            return ()
+        styles = ET.fromstring(self.archive.read("xl/styles.xml"))
+        codes = {fmt.get("numFmtId"): fmt.get("formatCode", "") for fmt in styles.iter(f"{MAIN}numFmt")}
+        cell_formats = styles.find(f"{MAIN}cellXfs")
+        if cell_formats is None:
+            return ()
+        return tuple(_number_kind(xf.get("numFmtId", "0"), codes) for xf in cell_formats.iter(f"{MAIN}xf"))
+
+    @property
+    def shared_strings(self):
+        if self._shared is None:
+            self._shared = _read_shared_strings(self.archive, self._relationship_targets)
+        return self._shared
+
+    def sheet(self, name):
+        return XlsxSheet(self, self._paths[name])
+
+
+def _number_kind(format_id, codes):
+    if format_id in codes:
+        code = codes[format_id]
+        if _ELAPSED_CODE.search(code):
+            return ELAPSED
+        return DATE if _DATE_LETTERS.search(_NOT_DATE_PARTS.sub("", code)) else NUMBER
+    number = int(format_id) if format_id.isdigit() else 0
+    if number in _ELAPSED_FORMAT_IDS:
+        return ELAPSED
+    return DATE if number in _DATE_FORMAT_IDS else NUMBER
+
+
+def _read_shared_strings(archive, relationship_targets):
+    """The workbook's shared strings, in order; a rich text's runs joined, its phonetic guide left out."""
+    targets = relationship_targets("xl/_rels/workbook.xml.rels", "xl")
+    path = next((p for p in targets.values() if p.endswith("sharedStrings.xml")), "xl/sharedStrings.xml")
+    if path not in archive.NameToInfo:
+        return []
+    strings = []
+    with archive.open(path) as stream:
+        for _event, element in ET.iterparse(stream, events=("end",)):
+            if element.tag == f"{MAIN}si":
+                strings.append(_unescape_ooxml(_rich_text(element)))
+                element.clear()
+    return strings
+
+
+def _rich_text(element):
+    plain = element.find(f"{MAIN}t")
+    if plain is not None:
+        return plain.text or ""
+    return "".join(run.findtext(f"{MAIN}t") or "" for run in element.iterfind(f"{MAIN}r"))
+
+
+def _unescape_ooxml(text):
+    return _OOXML_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text) if "_x" in text else text
+
+
+def _text(raw):
+    """The text of a cell's bytes as written in the XML."""
+    text = raw.decode()
+    if "&" in text:
+        text = html.unescape(text)
+    return _unescape_ooxml(text)
+
+
+class XlsxSheet:
+    """One sheet: `total_height` (its last row, from the sheet's dimension when it states one) and `rows()`."""
+
+    def __init__(self, book, path):
+        self.book, self.path = book, path
+        self.total_height = 0
+        try:
+            with book.archive.open(path) as stream:
+                head = stream.read(64 * 1024)
+        except _DAMAGE as damage:
+            raise Damaged from damage
+        if found := _DIMENSION.search(head):
+            self.total_height = int(found.group(1))
+
+    def rows(self):
+        """(Excel row number, [value by column position from A]) for each row that holds a cell; Damaged when the
+        sheet turns out to be unreadable part of the way through."""
+        try:
+            yield from self._rows()
+        except _DAMAGE as damage:
+            raise Damaged from damage
+
+    def _rows(self):
+        cells = _CellReader(self.book)
+        for block, fast in self._blocks():
+            found = cells.fast(block) if fast else None
+            yield from found if found is not None else cells.parsed(block)
+
+    def _blocks(self):
+        """(bytes holding whole rows, wrapped so the XML parser can read them alone; whether the fast path may try)."""
+        with self.book.archive.open(self.path) as stream:
+            buffer = b""
+            while True:
+                chunk = stream.read(BLOCK_BYTES)
+                buffer += chunk
+                start = _SHEET_DATA.search(buffer)
+                if start or not chunk:
+                    break
+            if not start or start.group(2):
+                return
+            prefix = start.group(1) or b""
+            tag = prefix + b":" if prefix else b""
+            declared = {found.split(b"=")[0]: found for found in _NAMESPACES.findall(buffer[: start.start()])}
+            namespaces = b"".join(declared.values())
+            opening = b"<" + tag + b"sheetData" + namespaces + b">"
+            closing, row_end = b"</" + tag + b"sheetData>", b"</" + tag + b"row>"
+            buffer = buffer[start.end() :]
+            while True:
+                end = buffer.rfind(row_end)
+                if end >= 0:
+                    end += len(row_end)
+                    yield _Block(buffer[:end], opening, closing), not prefix
+                    buffer = buffer[end:]
+                chunk = stream.read(BLOCK_BYTES)
+                if not chunk:
+                    break
+                buffer += chunk
+            # A last row may close itself (<row r="9"/>) and hold nothing; what is left is the sheet's tail.
+
+
+class _Block(bytes):
+    """Whole rows of a sheet, with what wraps them into a document of their own."""
+
+    def __new__(cls, data, opening, closing):
+        block = super().__new__(cls, data)
+        block.opening, block.closing = opening, closing
+        return block
+
+    def document(self):
+        return self.opening + self + self.closing
+
+
+class _CellReader:
+    """Turns a block's rows into (Excel row number, [value by column position]), as python-calamine reads them."""
+
+    def __init__(self, book):
+        self.book = book
+        self.kinds = book.kinds
+        # Style attribute (as written) → how its numbers read; column letters → position; inline text → str.
+        self.number_kinds = {b"": NUMBER} | {str(style).encode(): kind for style, kind in enumerate(book.kinds)}
+        self.columns = {}
+        self.texts = {}
+        self.next_row = 1  # for rows that leave out their number, which a block may begin with
+
+    def column(self, letters):
+        position = self.columns.get(letters)
+        if position is None:
+            position = 0
+            for letter in letters.decode() if isinstance(letters, bytes) else letters:
+                position = position * 26 + ord(letter) - 64
+            position = self.columns[letters] = position - 1
+        return position
+
+    def text(self, raw):
+        text = self.texts.get(raw)
+        if text is None:
+            if len(self.texts) >= TEXTS_REMEMBERED:
+                self.texts.clear()
+            text = self.texts[raw] = _text(raw)
+        return text
+
+    def fast(self, block):
+        """The block's rows by the regular expression, or None when a cell in it has another shape.
+
+        The common cells (inline text, shared text, plain numbers) are read here rather than by `value`: this
+        loop runs for every cell of the file.
+        """
+        found = _CELL.findall(block)
+        if len(found) != block.count(_CELL_START):
+            return None
+        rows, current, values = [], None, None
+        columns, number_kinds, shared = self.columns, self.number_kinds, None
+        for letters, row, style, kind, raw in found:
+            if row != current:
+                current, values = row, []
+                rows.append((int(row), values))
+            position = columns.get(letters)
+            if position is None:
+                position = self.column(letters)
+            if position != len(values):
+                values.extend([None] * (position - len(values)))
+            if kind == b"inlineStr":
+                values.append(self.text(raw))
+            elif kind == b"s" and raw:
+                shared = shared or self.book.shared_strings
+                values.append(shared[int(raw)])
+            elif not kind and raw and number_kinds.get(style) == NUMBER:
+                values.append(float(raw))
+            else:
+                values.append(self.value(kind, style, raw))
+        if rows:
+            self.next_row = rows[-1][0] + 1
+        return rows
+
+    def value(self, kind, style, raw):
+        """A cell's value from its type, style and text (a <v>'s, or an inline string's in the usual shape)."""
+        if not raw:
+            return "" if kind == b"inlineStr" else None
+        if kind == b"inlineStr":
+            return _text(raw)
+            return None
+        if not kind or kind == b"n":
+            return self.number(float(raw), int(style) if style else 0)
+        if kind == b"s":
+            return self.book.shared_strings[int(raw)]
+        if kind == b"b":
+            return raw == b"1" or raw == b"true"
+        if kind == b"d":
+            return datetime.fromisoformat(raw.decode())
+        if kind == b"e":
+            return None  # an error such as #N/A holds no value, as python-calamine reads it
+        return _text(raw)  # str: a formula's text
+
+    def number(self, number, style):
+        kind = self.kinds[style] if style < len(self.kinds) else NUMBER
+        if kind == NUMBER:
+            return number
+        if kind == ELAPSED:
+            return timedelta(days=number)
+        return _serial_date(number, self.book.epoch_1904)
+
+    def parsed(self, block):
+        """The block's rows by the XML parser: any shape the format allows."""
+        rows = []
+        for row in ET.fromstring(block.document()).iter(f"{MAIN}row"):
+            number = int(row.get("r") or self.next_row)
+            self.next_row = number + 1
+            values = []
+            for cell in row.iter(f"{MAIN}c"):
+                reference = _CELL_REFERENCE.match(cell.get("r") or "")
+                position = self.column(reference.group(1)) if reference else len(values)
+                values.extend([None] * (position - len(values)))
+                kind = (cell.get("t") or "").encode()
+                if kind == b"inlineStr":
+                    found = cell.find(f"{MAIN}is")
+                    values.append(_unescape_ooxml(_rich_text(found)) if found is not None else None)
+                else:
+                    raw = cell.findtext(f"{MAIN}v")
+                    values.append(self.value(kind, cell.get("s"), raw.encode() if raw else b""))
+            if values:
+                rows.append((number, values))
+        return rows
+
+
+def _serial_date(number, epoch_1904):
+    """A spreadsheet serial number as python-calamine gives it, to the millisecond: a time of day below 1 (in
+    either date system), a date when whole, else a datetime.
+
+    The 1900 system counts 1900-02-29, which never was: serial 60 is shown as 1900-02-28 and later serials are
+    one day ahead of their count.
+    """
+    days, milliseconds = divmod(round(number * MILLISECONDS_A_DAY), MILLISECONDS_A_DAY)
+    if days < 1:
+        return (datetime.min + timedelta(milliseconds=milliseconds if days == 0 else 0)).time()
+    if epoch_1904:
+        day = date(1904, 1, 1) + timedelta(days=days)
+    elif days < 60:
+        day = date(1899, 12, 31) + timedelta(days=days)
+    elif days == 60:
+        day = date(1900, 2, 28)
+    else:
+        day = date(1899, 12, 30) + timedelta(days=days)
+    if not milliseconds:
+        return day
+    return datetime.combine(day, time()) + timedelta(milliseconds=milliseconds)
