@@ -162,3 +162,25 @@ def test_a_viewer_may_not_import_at_all(tmp_path, unchanged_ledger):
     path = write_workbook(tmp_path / "viewer.xlsx", [GOOD])
     result = import_workbook(file=path, user=viewer, language="en")
     assert where(result.errors) == [(LEDGER_SHEET, 2, "开发区")]
+
+
+def test_a_month_given_three_times_points_each_repeat_at_the_first_row_that_was_taken(
+    tmp_path, wenshui_editor, unchanged_ledger
+):
+    month = {"项目名称": "好的测试项目", "开发区": "文水经济开发区", "月份": "2024-04"}
+    monthly = [
+        month | {"完成投资（万元）": -5},  # row 2: refused for its amount, so not the first mention
+        month | {"月份": "2024-05", "完成投资（万元）": 1},
+        month | {"完成投资（万元）": 10},  # row 4: the first mention taken
+        month | {"月份": date(2024, 4, 1), "完成投资（万元）": 20},
+        month | {"月份": "2024年4月", "完成投资（万元）": 30},
+    ]
+    path = write_workbook(tmp_path / "repeats.xlsx", [GOOD], monthly)
+    result = import_workbook(file=path, user=wenshui_editor, language="en")
+    assert where(result.errors) == [
+        (MONTHLY_SHEET, 2, "完成投资（万元）"),
+        (MONTHLY_SHEET, 5, "月份"),
+        (MONTHLY_SHEET, 6, "月份"),
+    ]
+    assert [error.message for error in result.errors[1:]] == ["The same project and month are already in row 4."] * 2
+    assert not result.applied

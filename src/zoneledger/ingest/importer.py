@@ -58,6 +58,7 @@ from .columns import (
 from .reader import SheetReader, Unreadable, open_workbook
 
 CHUNK_ROWS = 2000
+AMOUNT_FIELD = MonthlyProgress._meta.get_field("completed_investment")
 
 
 @dataclass(frozen=True)
@@ -123,10 +124,11 @@ def _import_book(book, *, user, result, progress, filename):
         result.errors.append(RowError(LEDGER_SHEET, None, "", message))
         return
     with transaction.atomic():
-        run = _Import(user=user, result=result, progress=progress)
-        run.ledger(book.sheet(LEDGER_SHEET))
-        if MONTHLY_SHEET in book.sheet_names:
-            run.monthly(book.sheet(MONTHLY_SHEET))
+        with bulk.BackgroundWriter() as writer:
+            run = _Import(user=user, result=result, progress=progress, writer=writer)
+            run.ledger(book.sheet(LEDGER_SHEET))
+            if MONTHLY_SHEET in book.sheet_names:
+                run.monthly(book.sheet(MONTHLY_SHEET))
         if result.ok:
             run.audit(filename=filename, sha256=book.sha256)
         if not result.applied:
@@ -159,8 +161,12 @@ class _Memo(dict):
 
 
 class _Import:
-    def __init__(self, *, user, result, progress):
+    def __init__(self, *, user, result, progress, writer):
         self.user, self.result, self.progress = user, result, progress
+        # New projects, their events and monthly rows go in through the writer's thread: they are never looked
+        # up again (a second mention in the file is a duplicate, caught before), so they need not be in yet.
+        self.writer = writer
+        self.last_project_id = 0
         self.now = timezone.now()
         self.today = timezone.localdate()
         self.zones = {}
@@ -535,12 +541,13 @@ class _Import:
         )
 
     def _create(self, new_projects, new_events):
-        ids = bulk.allocate_ids(Project, len(new_projects)) if new_projects else []
+        ids = bulk.allocate_ids(Project, len(new_projects), after=self.last_project_id) if new_projects else []
+        self.last_project_id = ids[-1] if ids else self.last_project_id
         for (_number, project, added), pk in zip(new_projects, ids, strict=True):
             project.pk = pk
             project.created_at = project.updated_at = self.now
             project.stage = current_stage(stage for stage, _day, _round in added)
-        bulk.insert_instances(Project, [project for _number, project, _added in new_projects])
+        bulk.insert_instances(Project, [project for _number, project, _added in new_projects], writer=self.writer)
         for number, project, added in new_projects:
             new_events.extend((project, *event) for event in added)
             self._remember(project, project.zone)
@@ -551,6 +558,7 @@ class _Import:
             StageEvent,
             ("project", "stage", "happened_on", "round"),
             ((project.pk, *event) for project, *event in new_events),
+            writer=self.writer,
             note="",
             recorded_at=self.now,
             recorded_by=self.user.pk,
@@ -564,20 +572,16 @@ class _Import:
         reader = self._open(sheet, MONTHLY_COLUMNS, MONTHLY_SHEET)
         if reader is None:
             return
-        first_rows = {}
+        # The months the file gave each project so far, as a bit per month: (project id, year) → 12-bit mask. A
+        # row number for every month would make memory grow with the file; the rows a repeat repeats are found
+        # afterwards, by reading the sheet again, only when there are repeats.
+        months_given, repeats = {}, defaultdict(list)
         approve = self.user.can_review
-        field_month = MonthlyProgress._meta.get_field("month")
-        field_amount = MonthlyProgress._meta.get_field("completed_investment")
         for chunk in _chunks(reader.rows()):
             parsed = []
             for number, cells in chunk:
                 try:
-                    values = self._parse(MONTHLY_SHEET, number, cells, MONTHLY_COLUMNS)
-                    key = self._monthly_key(number, values)
-                    if key in self.rejected_keys:
-                        continue
-                    self._monthly_value(number, values, field_month, field_amount)
-                    parsed.append((number, key, values))
+                    parsed.append((number, *self._monthly_row(number, cells)))
                 except RowRejected:
                     continue
             self._resolve_keys({key for _n, key, _v in parsed if key not in self.known})
@@ -589,20 +593,48 @@ class _Import:
                     continue
                 project_id, _zone = self.known[key]
                 month = values["month"]
-                # One int per (project, month) rather than a tuple: this map holds every monthly row of the file.
-                seen = project_id * 1_000_000 + month.year * 12 + month.month
-                if seen in first_rows:
-                    self.error(
-                        MONTHLY_SHEET,
-                        number,
-                        MONTHLY_COLUMNS[3],
-                        _("The same project and month are already in row %(row)s.") % {"row": first_rows[seen]},
-                    )
+                slot, bit = project_id << 14 | month.year, 1 << month.month
+                given = months_given.get(slot, 0)
+                if given & bit:
+                    repeats[(project_id, month)].append(number)
                     continue
-                first_rows[seen] = number
+                months_given[slot] = given | bit
                 rows.append((number, project_id, month, values["completed_investment"]))
             self._monthly_chunk(rows, approve)
             self._tick(len(chunk))
+        if repeats:
+            self._report_repeats(sheet, repeats)
+
+    def _monthly_row(self, number, cells):
+        """(project key, parsed values) of a monthly row that passes its own checks; else RowRejected."""
+        values = self._parse(MONTHLY_SHEET, number, cells, MONTHLY_COLUMNS)
+        key = self._monthly_key(number, values)
+        if key in self.rejected_keys:
+            raise RowRejected
+        self._monthly_value(number, values)
+        return key, values
+
+    def _report_repeats(self, sheet, repeats):
+        """'Already in row N' for each repeated (project, month), N found by reading the sheet again."""
+        first_rows = {}
+        reported, self.result.errors = self.result.errors, []  # the second reading's own errors were reported
+        try:
+            for number, cells in SheetReader(sheet, MONTHLY_COLUMNS).rows():
+                try:
+                    key, values = self._monthly_row(number, cells)
+                except RowRejected:
+                    continue
+                project_id, _zone = self.known.get(key, (None, None))
+                if (project_id, values["month"]) in repeats:
+                    first_rows.setdefault((project_id, values["month"]), number)
+                    if len(first_rows) == len(repeats):
+                        break
+        finally:
+            self.result.errors = reported
+        for repeat, numbers in repeats.items():
+            message = _("The same project and month are already in row %(row)s.") % {"row": first_rows[repeat]}
+            for number in numbers:
+                self.error(MONTHLY_SHEET, number, MONTHLY_COLUMNS[3], message)
 
     def _monthly_key(self, number, values):
         if values.get("code"):
@@ -613,16 +645,16 @@ class _Import:
         self.error(MONTHLY_SHEET, number, MONTHLY_COLUMNS[0], _("Give the project code, or the project name and zone."))
         raise RowRejected
 
-    def _monthly_value(self, number, values, field_month, field_amount):
+    def _monthly_value(self, number, values):
         failed = False
         if values["month"] > self.today:
             self.error(MONTHLY_SHEET, number, MONTHLY_COLUMNS[3], _("The month is in the future."))
             failed = True
         amount = values["completed_investment"]
-        key = (field_amount, amount)
+        key = (AMOUNT_FIELD, amount)
         outcome = self.memo.get(key)
         if outcome is None:
-            outcome = self.memo.remember(key, self._outcome(field_amount.run_validators, amount))
+            outcome = self.memo.remember(key, self._outcome(AMOUNT_FIELD.run_validators, amount))
         for message in outcome[1] or ():
             self.error(MONTHLY_SHEET, number, MONTHLY_COLUMNS[4], message)
             failed = True
@@ -691,6 +723,7 @@ class _Import:
             MonthlyProgress,
             ("project", "month", "completed_investment"),
             new,
+            writer=self.writer,
             progress_note="",
             status=status,
             submitted_at=self.now,

@@ -5,8 +5,9 @@ compound file for .xls), and for a ZIP the number of entries and their unpacked 
 declares them — a zip bomb is refused without being unpacked. An OLE2 file holding an `EncryptionInfo` stream is
 a password-protected Office file.
 
-An .xlsx sheet is read as a stream (`xlsx.XlsxBook`), so memory does not grow with the sheet; .xls and .ods go to
-python-calamine, which holds one sheet in memory (an .xls sheet has at most 65,536 rows).
+An .xlsx sheet is read as a stream (`xlsx.XlsxBook`; a long one of a file on disk by a child process), so memory
+does not grow with the sheet; .xls and .ods go to python-calamine, which holds one sheet in memory (an .xls sheet
+has at most 65,536 rows).
 """
 
 import contextlib
@@ -117,7 +118,8 @@ def open_workbook(file):
             archive = _check_zip(handle)
             if "xl/workbook.xml" in archive.NameToInfo:
                 try:
-                    book = XlsxBook(archive)
+                    on_disk = os.fspath(file) if isinstance(file, str | os.PathLike) else None
+                    book = XlsxBook(archive, path=on_disk)
                 except Damaged:
                     raise _refuse_damaged() from None
             else:

@@ -10,11 +10,18 @@ self-closed styled blanks — are picked out of a block by one regular expressio
 other shape (a formula, rich text, another attribute order, a cell without its reference, a namespace prefix) is
 parsed by the XML parser instead. Both give what python-calamine gives for the same cell (tests compare them):
 numbers as floats; numbers in a date format as dates, datetimes or times; text with its XML and ``_xHHHH_``
-escapes undone; booleans; an error as its text (``#N/A``).
+escapes undone; booleans; nothing for an error such as ``#N/A``.
+
+A long sheet of a workbook on disk is read by a child process (``python -m zoneledger.ingest.xlsx FILE SHEET``)
+that sends the rows back a block at a time, so the import checks one block while the next is being read, on
+another core. The child's memory is as flat as the reader's; a child that fails stops the import.
 """
 
 import html
+import pickle
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
@@ -25,13 +32,14 @@ MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELATIONSHIPS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PACKAGE_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 BLOCK_BYTES = 1 << 20
+BACKGROUND_ROWS = 20_000  # a sheet this long, of a workbook on disk, is read by a child process
 TEXTS_REMEMBERED = 50_000  # distinct inline texts kept decoded (codes and months recur row after row)
 
 # One cell in the usual shape. Groups: column letters, row number, style, type, the text of <v> or of an inline
 # string's <t> (which of the two the type says).
-_CELL = re.compile(
-    rb'<c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?'
-    rb'(?:/>|>(?:(?:<v>|<is><t(?: xml:space="preserve")?>)([^<]*)(?:</v>|</t></is>)|<v/>)?</c>)'
+_CELL = re.compile(  # possessive: a cell never needs to give back what it matched, and trying costs time
+    rb'<c r="([A-Z]{1,3}+)([0-9]++)"(?: s="([0-9]++)")?+(?: t="([a-zA-Z]++)")?+'
+    rb'(?:/>|>(?:(?:<v>|<is><t(?: xml:space="preserve")?>)([^<]*+)(?:</v>|</t></is>)|<v/>)?</c>)'
 )
 _CELL_START = b"<c"  # in a sheet's rows only a cell's tag begins so (<c r=…>, <c>, <c/>)
 _SHEET_DATA = re.compile(rb"<(?:(\w+):)?sheetData\b[^>]*?(/?)>")
@@ -68,11 +76,15 @@ class Damaged(Exception):
     """The workbook cannot be read as the format says it should."""
 
 
+class ChildFailed(Exception):
+    """The process reading a sheet stopped before the end, for a reason of its own (killed, out of memory)."""
+
+
 class XlsxBook:
     """An .xlsx workbook open for streaming: `sheet_names`, and `sheet(name)` for one sheet's rows."""
 
-    def __init__(self, archive):
-        self.archive = archive
+    def __init__(self, archive, *, path=None):
+        self.archive, self.path = archive, path
         try:
             self._read_parts()
         except _DAMAGE as damage:
@@ -121,7 +133,7 @@ class XlsxBook:
         return self._shared
 
     def sheet(self, name):
-        return XlsxSheet(self, self._paths[name])
+        return XlsxSheet(self, name, self._paths[name])
 
 
 def _number_kind(format_id, codes):
@@ -173,8 +185,8 @@ def _text(raw):
 class XlsxSheet:
     """One sheet: `total_height` (its last row, from the sheet's dimension when it states one) and `rows()`."""
 
-    def __init__(self, book, path):
-        self.book, self.path = book, path
+    def __init__(self, book, name, path):
+        self.book, self.name, self.path = book, name, path
         self.total_height = 0
         try:
             with book.archive.open(path) as stream:
@@ -187,16 +199,42 @@ class XlsxSheet:
     def rows(self):
         """(Excel row number, [value by column position from A]) for each row that holds a cell; Damaged when the
         sheet turns out to be unreadable part of the way through."""
+        if self.book.path and self.total_height >= BACKGROUND_ROWS:
+            for block in self._child_blocks():
+                yield from block
+            return
         try:
-            yield from self._rows()
+            for block in self.blocks_of_rows():
+                yield from block
         except _DAMAGE as damage:
             raise Damaged from damage
 
-    def _rows(self):
+    def blocks_of_rows(self):
+        """The sheet's rows, a block's worth (a list) at a time."""
         cells = _CellReader(self.book)
         for block, fast in self._blocks():
             found = cells.fast(block) if fast else None
-            yield from found if found is not None else cells.parsed(block)
+            yield found if found is not None else cells.parsed(block)
+
+    def _child_blocks(self):
+        command = [sys.executable, "-m", __name__, str(self.book.path), self.name]
+        with subprocess.Popen(command, stdout=subprocess.PIPE) as child:
+            try:
+                while True:
+                    try:
+                        block = pickle.load(child.stdout)
+                    except EOFError:
+                        break
+                    if block is None:
+                        raise Damaged
+                    yield block
+            finally:
+                if child.poll() is None:
+                    child.kill()
+            if child.wait() != 0:
+                raise ChildFailed(
+                    f"the child reading sheet {self.name!r} of {self.book.path} exited with {child.returncode}"
+                )
 
     def _blocks(self):
         """(bytes holding whole rows, wrapped so the XML parser can read them alone; whether the fast path may try)."""
@@ -375,3 +413,19 @@ def _serial_date(number, epoch_1904):
     if not milliseconds:
         return day
     return datetime.combine(day, time()) + timedelta(milliseconds=milliseconds)
+
+
+def _send_rows(path, name):
+    """The child's side: each block of the sheet's rows, pickled to stdout; None for a damaged sheet."""
+    out = sys.stdout.buffer
+    with zipfile.ZipFile(path) as archive:
+        try:
+            for block in XlsxBook(archive).sheet(name).blocks_of_rows():
+                pickle.dump(block, out, protocol=pickle.HIGHEST_PROTOCOL)
+        except (Damaged, *_DAMAGE):
+            pickle.dump(None, out)
+    out.flush()
+
+
+if __name__ == "__main__":
+    _send_rows(*sys.argv[1:3])
