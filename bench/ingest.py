@@ -4,15 +4,18 @@
                                      [--databases sqlite postgres] [--only export]
 
 For each database, in a fresh database holding only the reference data (zones, rounds, chains, users):
-  1. ceiling — python-calamine reads the workbook (both sheets) and the same rows go into the same tables with
-     executemany (SQLite) or COPY (PostgreSQL), no checks, then rolled back;
+  1. ceiling — python-calamine reads the workbook (both sheets) and the rows the import writes (enterprises,
+     projects, stage events, monthly rows, every column filled as the import fills it) go into the same tables
+     with executemany (SQLite) or COPY (PostgreSQL), no checks, then rolled back (on PostgreSQL after the
+     foreign-key checks a commit would make);
   2. import  — `import_workbook` of the same workbook as a province reviewer: every rule, one transaction;
   3. export  — `write_ledger_xlsx` of `--export-projects` projects with their monthly rows, against xlsxwriter
      writing the very same values (read back from the export) with the same formats, directly.
-Each step runs in its own process, so its peak memory (max RSS) is its own. A smaller file is imported too,
+Each step runs in its own process, so its peak memory (max RSS) is its own; the import's sheet reader, a child
+process of its own, is reported beside it. A smaller file is imported too,
 to show whether memory grows with the file. `--only export` imports the big file and measures only the export.
-PostgreSQL: DATABASE_URL's server (default postgres://postgres@127.0.0.1:5432), database zl_bench_ingest, dropped
-and re-created.
+PostgreSQL: BENCH_PG_SERVER (default postgres://postgres@127.0.0.1:5432), database BENCH_PG_DATABASE (default
+zl_bench_ingest), dropped and re-created.
 """
 
 import argparse
@@ -27,7 +30,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
-PG_DATABASE = "zl_bench_ingest"
+PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "zl_bench_ingest")
 
 
 # -- the parent: one child process per step ---------------------------------------------------------------------
@@ -107,13 +110,15 @@ def run(arguments):
 
 # -- the children ------------------------------------------------------------------------------------------------
 def measured(rows, started, **extra):
+    """Rows per second since `started`, and the peak memory of this process and of the largest child it had
+    (the import's sheet reader)."""
     seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     return {
         "rows": rows,
         "seconds": round(seconds, 2),
         "rows_per_second": round(rows / seconds),
-        "peak_mb": peak_mb,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        "child_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024,
     } | extra
 
 
@@ -158,7 +163,7 @@ def step_build(arguments):
         ledger.write_string(row, at["项目名称"], f"基准测试项目{n:06d}")
         ledger.write_string(row, at["开发区"], zone.name)
         if n % 2:
-            body = f"91140000{n:09d}"
+            body = f"91140000{500_000_000 + n:09d}"  # clear of the reference data's enterprises
             ledger.write_string(row, at["建设单位"], f"山西基准{n:06d}有限公司")
             ledger.write_string(row, at["统一社会信用代码"], body + uscc.calc_check_digit(body))
         ledger.write_string(row, at["行业代码"], "C30")
@@ -178,72 +183,69 @@ def step_build(arguments):
 
 
 def step_ceiling(arguments):
-    """calamine reads every row; executemany/COPY puts the same rows into the same tables as plain values."""
+    """calamine reads every row; executemany/COPY puts the rows the import writes into the same tables, every
+    column as the import fills it, as plain values: no look-ups but the ids rows point at, no checks."""
     import python_calamine
     from django.db import connection, transaction
-    from django.db.models import Max
     from django.utils import timezone
 
-    from zoneledger.ingest.bulk import copy_rows
+    from zoneledger.accounts.models import User
+    from zoneledger.campaigns.models import Round
+    from zoneledger.ingest.bulk import allocate_ids, copy_rows
     from zoneledger.ingest.columns import LEDGER_SHEET, MONTHLY_SHEET
-    from zoneledger.projects.models import Project
+    from zoneledger.projects.models import Enterprise, MonthlyProgress, Project, StageEvent
     from zoneledger.zones.models import Zone
 
     zone_ids = dict(Zone.objects.values_list("name", "pk"))
-    first_id = (Project.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+    round_ids = {f"{year}-{sequence}": pk for pk, year, sequence in Round.objects.values_list("pk", "year", "sequence")}
+    user_id = User.objects.get(username="province-reviewer").pk
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    started = time.perf_counter()
-    book = python_calamine.CalamineWorkbook.from_path(str(arguments.file))
-    ledger = book.get_sheet_by_name(LEDGER_SHEET).iter_rows()
-    next(ledger)
-    project_ids, projects = {}, []
-    for offset, row in enumerate(ledger):
-        project_ids[row[0]] = first_id + offset
-        cents = round(row[8] * 100)  # the ceiling does no checking: plain float → int
-        projects.append(
-            (first_id + offset, row[0], row[1], zone_ids[row[2]], row[5], cents, *PROJECT_DEFAULTS, now, now)
-        )
-    months = book.get_sheet_by_name(MONTHLY_SHEET).iter_rows()
-    next(months)
-    monthly = [(project_ids[row[0]], f"{row[3]}-01", round(row[4] * 100), "", "approved", now, "") for row in months]
     with transaction.atomic():
-        copy_rows("projects_project", CEILING_PROJECT_COLUMNS, projects)
-        copy_rows("projects_monthlyprogress", CEILING_MONTHLY_COLUMNS, monthly)
+        started = time.perf_counter()
+        book = python_calamine.CalamineWorkbook.from_path(str(arguments.file))
+        ledger = book.get_sheet_by_name(LEDGER_SHEET).iter_rows()
+        at = {header: position for position, header in enumerate(next(ledger))}
+        rows = list(ledger)
+        project_ids = allocate_ids(Project, len(rows))
+        enterprise_ids = iter(allocate_ids(Enterprise, sum(1 for row in rows if row[at["统一社会信用代码"]])))
+        projects, enterprises, events, by_code = [], [], [], {}
+        for pk, row in zip(project_ids, rows, strict=True):
+            enterprise_id = None
+            if row[at["统一社会信用代码"]]:
+                enterprise_id = next(enterprise_ids)
+                enterprises.append((enterprise_id, row[at["建设单位"]], row[at["统一社会信用代码"]], None))
+            code = row[at["项目代码"]]
+            by_code[code] = pk
+            stage = "started" if row[at["开工日期"]] else "signed"
+            zone_id, cents = zone_ids[row[at["开发区"]]], round(row[at["总投资（万元）"]] * 100)
+            facts = (code, row[at["项目名称"]], zone_id, enterprise_id, row[at["行业代码"]], None, None, cents)
+            facts += (str(row[at["用地面积（亩）"]]),)
+            projects.append((pk, *facts, None, None, None, "", "", "", "", stage, False, 1, now, now))
+            signed_on, round_id = str(row[at["签约日期"]]), round_ids[row[at["签约批次"]]]
+            events.append((pk, "signed", signed_on, round_id, "", now, user_id, False, "", None, None))
+            if row[at["开工日期"]]:
+                events.append((pk, "started", row[at["开工日期"]], None, "", now, user_id, False, "", None, None))
+        months = book.get_sheet_by_name(MONTHLY_SHEET).iter_rows()
+        next(months)
+        monthly = [
+            (by_code[row[0]], f"{row[3]}-01", round(row[4] * 100), "", "approved", now, user_id, now, user_id, "")
+            for row in months
+        ]
+        copy_rows("projects_enterprise", columns(Enterprise), enterprises)
+        copy_rows("projects_project", columns(Project), projects)
+        copy_rows("projects_stageevent", columns(StageEvent)[1:], events)
+        copy_rows("projects_monthlyprogress", columns(MonthlyProgress)[1:], monthly)
         if connection.vendor == "postgresql":
             # Foreign keys are checked at commit there (SQLite checks them as rows go in); the ceiling rolls
             # back, so it asks for the checks a commit would make.
             connection.check_constraints()
+        measurement = measured(len(rows) + len(monthly), started)
         transaction.set_rollback(True)
-    return measured(len(projects) + len(monthly), started)
+    return measurement
 
 
-PROJECT_DEFAULTS = ("", "", "", "", "signed", False, 1)
-CEILING_PROJECT_COLUMNS = (
-    "id",
-    "code",
-    "name",
-    "zone_id",
-    "industry_code",
-    "total_investment",
-    "construction_content",
-    "leader_in_charge",
-    "task_force",
-    "key_level",
-    "stage",
-    "is_illustrative",
-    "version",
-    "created_at",
-    "updated_at",
-)
-CEILING_MONTHLY_COLUMNS = (
-    "project_id",
-    "month",
-    "completed_investment",
-    "progress_note",
-    "status",
-    "submitted_at",
-    "review_note",
-)
+def columns(model):
+    return [field.column for field in model._meta.concrete_fields]
 
 
 def step_import(arguments):
