@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def rows(result, outcome, sheet=LEDGER_SHEET):
-    return getattr(result, outcome).get(sheet, [])
+    return list(getattr(result, outcome).get(sheet, ()))
 
 
 def test_a_new_row_creates_the_project_its_enterprise_and_its_stage_events(tmp_path, wenshui_editor):

@@ -3,7 +3,7 @@
 The API the pages and commands use:
 
 - `importer.import_workbook(*, file, user, dry_run=False, language=None, progress=None, filename="")`
-  → `ImportResult` with `created` / `updated` / `unchanged` ({sheet: [Excel row numbers]}), `errors`
+  → `ImportResult` with `created` / `updated` / `unchanged` ({sheet: array of Excel row numbers}), `errors`
   ([RowError(sheet, row, column, message)], every one, in `language` — zh-hans unless told), `ok`,
   `applied`, `events_added`. All rows or nothing, in one transaction; `progress(done, total)` is called
   after each chunk of rows.

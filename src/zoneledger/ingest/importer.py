@@ -3,7 +3,7 @@
     result = import_workbook(file=upload, user=request.user, dry_run=True, language="en",
                              progress=lambda done, total: ...)
     result.ok, result.applied                       # no errors; written (ok and not a dry run)
-    result.created / .updated / .unchanged          # {sheet name: [Excel row numbers]}
+    result.created / .updated / .unchanged          # {sheet name: array of Excel row numbers}
     result.errors                                   # [RowError(sheet, row, column, message)], every one
 
 `file` is a path, bytes or a file object. The rows are checked with the rules the services use:
@@ -20,6 +20,7 @@ time themselves) — a record per row would cost three statements a row and say 
 change came from.
 """
 
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import islice
@@ -75,12 +76,17 @@ class RowError:
         return f"{where}: {self.message}" if where else self.message
 
 
+def _row_numbers():
+    """Excel row numbers, 4 bytes each: a result lists every row of the file."""
+    return array("I")
+
+
 @dataclass
 class ImportResult:
     dry_run: bool
-    created: dict = field(default_factory=lambda: defaultdict(list))
-    updated: dict = field(default_factory=lambda: defaultdict(list))
-    unchanged: dict = field(default_factory=lambda: defaultdict(list))
+    created: dict = field(default_factory=lambda: defaultdict(_row_numbers))
+    updated: dict = field(default_factory=lambda: defaultdict(_row_numbers))
+    unchanged: dict = field(default_factory=lambda: defaultdict(_row_numbers))
     errors: list = field(default_factory=list)
     events_added: int = 0
 
