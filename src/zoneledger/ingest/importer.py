@@ -53,7 +53,6 @@ from .columns import (
     MONTHLY_COLUMNS,
     MONTHLY_SHEET,
     STAGE_COLUMNS,
-    TEXT,
     ledger_column,
 )
 from .reader import SheetReader, Unreadable, open_workbook
@@ -193,6 +192,7 @@ class _Import:
         self.done = 0
         self.total = 0
         self.memo = _Memo()
+        self.parsed = {kind: _Memo() for kind in PARSERS}
 
     # -- shared ------------------------------------------------------------------------------------
     def error(self, sheet, row, column, message):
@@ -234,13 +234,14 @@ class _Import:
         return values
 
     def _parsed(self, kind, raw):
-        """(value, error messages) for a cell; remembered, as files repeat their months, dates and amounts."""
-        if kind == TEXT:  # names and codes rarely repeat, and text is quick to parse
-            return self._outcome(PARSERS[TEXT], raw)
-        key = (kind, raw.__class__, raw)
-        outcome = self.memo.get(key)
+        """(value, error messages) for a cell; remembered per kind of column, as files repeat their codes (a
+        project's on each of its months), months, dates and amounts."""
+        memo = self.parsed[kind]
+        # Text is its own key; other cells are keyed with their type too, as 1.0 == 1 == True.
+        key = raw if raw.__class__ is str else (raw.__class__, raw)
+        outcome = memo.get(key)
         if outcome is None:
-            outcome = self.memo.remember(key, self._outcome(PARSERS[kind], raw))
+            outcome = memo.remember(key, self._outcome(PARSERS[kind], raw))
         return outcome
 
     @staticmethod
