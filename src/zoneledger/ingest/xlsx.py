@@ -10,7 +10,8 @@ self-closed styled blanks — are picked out of a block by one regular expressio
 other shape (a formula, rich text, another attribute order, a cell without its reference, a namespace prefix) is
 parsed by the XML parser instead. Both give what python-calamine gives for the same cell (tests compare them):
 numbers as floats; numbers in a date format as dates, datetimes or times; text with its XML and ``_xHHHH_``
-escapes undone; booleans; nothing for an error such as ``#N/A``.
+escapes undone; booleans; nothing for an error such as ``#N/A``. The regular expression reads cells, not the XML
+between them: a sheet broken only there is read for its cells (a damaged ZIP is caught by its checksums).
 
 A long sheet of a workbook on disk is read by a child process (``python -m zoneledger.ingest.xlsx FILE SHEET``)
 that sends the rows back a block at a time, so the import checks one block while the next is being read, on
