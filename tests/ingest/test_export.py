@@ -1,17 +1,20 @@
 """The export and the template: formatted for people, never formulas, and read back by the importer."""
 
 import io
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 
 import openpyxl
 import pytest
+import xlsxwriter
 from django.core.management import call_command
+from django.db.models import Count
 
 from zoneledger.campaigns.models import Round
 from zoneledger.ingest.columns import GUIDE_SHEET, LEDGER_COLUMNS, LEDGER_SHEET, MONTHLY_SHEET
-from zoneledger.ingest.writer import write_ledger_xlsx, write_template_xlsx
-from zoneledger.projects.models import Project
+from zoneledger.ingest.writer import excel_serial, write_ledger_xlsx, write_template_xlsx
+from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
 from zoneledger.zones.models import Zone
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +62,42 @@ def test_exactly_the_given_projects_are_exported_with_their_stages():
     assert row[f"{stage_date}日期"].date() == event.happened_on
     assert row[f"{stage_date}批次"] == event.round.label
     assert Decimal(str(row["总投资（万元）"])) == project.total_investment
+
+
+def test_dates_and_amounts_read_back_as_recorded_even_at_their_edges():
+    project = Project.objects.annotate(recorded=Count("progress")).filter(recorded__gte=4).first()
+    event = project.events.live().get(stage="signed")
+    # Before 1 March 1900 Excel's count of days is one fewer: it counts a 29 February 1900 that never was.
+    StageEvent.objects.filter(pk=event.pk).update(happened_on=date(1900, 1, 1))
+    amounts = [Decimal("0.00"), Decimal("0.10"), Decimal("1234.50"), Decimal("99999999999999.99")]
+    months = list(project.progress.order_by("month")[: len(amounts)])
+    for month, amount in zip(months, amounts, strict=True):
+        MonthlyProgress.objects.filter(pk=month.pk).update(completed_investment=amount)
+    book = exported(Project.objects.filter(pk=project.pk))
+    assert book[LEDGER_SHEET].cell(row=2, column=HEADERS.index("签约日期") + 1).value == datetime(1900, 1, 1)
+    cells = [(month.value, amount.value) for *_text, month, amount in book[MONTHLY_SHEET].iter_rows(min_row=2)]
+    # An amount is the number nearest it, the one a cell holding its digits has; zero is written, not left blank.
+    assert cells[: len(amounts)] == [
+        (datetime(month.month.year, month.month.month, 1), float(amount))
+        for month, amount in zip(months, amounts, strict=True)
+    ]
+
+
+@pytest.mark.parametrize(
+    "day", [date(1899, 12, 31), date(1900, 1, 1), date(1900, 2, 28), date(1900, 3, 1), date(2024, 2, 29)]
+)
+def test_a_date_is_written_as_the_very_cell_write_datetime_makes(tmp_path, day):
+    def sheet_xml(write):
+        path = tmp_path / "dates.xlsx"
+        book = xlsxwriter.Workbook(path, {"constant_memory": True})
+        write(book.add_worksheet(), book.add_format({"num_format": "yyyy-mm-dd"}))
+        book.close()
+        with zipfile.ZipFile(path) as unzipped:
+            return unzipped.read("xl/worksheets/sheet1.xml")
+
+    assert sheet_xml(lambda sheet, day_format: sheet.write_number(0, 0, excel_serial(day), day_format)) == (
+        sheet_xml(lambda sheet, day_format: sheet.write_datetime(0, 0, day, day_format))
+    )
 
 
 @pytest.mark.parametrize("text", ['=HYPERLINK("http://evil.example","x")', "+86 351 1234567", "-1+2", "@SUM(A1)"])

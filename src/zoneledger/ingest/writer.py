@@ -4,17 +4,19 @@
     write_template_xlsx(file=path_or_stream)
 
 Text is always written with `write_string`, so a cell such as "=HYPERLINK(…)" or "+86 …" stays text and
-never becomes a formula. Amounts are numbers with two decimals (the exact Decimal is written as its digits),
-dates are date cells.
+never becomes a formula. Amounts are numbers with two decimals, dates are date cells: the number Excel counts
+days by, with a date format (`excel_serial`).
 """
 
 from collections import defaultdict
+from datetime import date
 from itertools import islice
 
 import xlsxwriter
 from django.utils.translation import gettext as _
 
 from zoneledger.campaigns.models import Round
+from zoneledger.core.money import hundredths
 from zoneledger.projects.models import MonthlyProgress, StageEvent
 from zoneledger.zones.models import Zone
 
@@ -76,20 +78,34 @@ class _Book:
         sheet.freeze_panes(1, 0)
         return sheet
 
-    def write_row(self, sheet, row, columns, values):
-        for position, column in enumerate(columns):
-            value = values.get(column.key)
-            if value is None or value == "":
-                continue
-            if column.kind == AMOUNT:
-                sheet.write_number(row, position, value, self.formats[AMOUNT])
-            elif column.kind in (DATE, MONTH):
-                sheet.write_datetime(row, position, value, self.formats[column.kind])
-            else:
-                sheet.write_string(row, position, str(value))
+    def cell_writer(self, sheet, kind):
+        """write(row, position, value) for a value of this kind of column in `sheet`."""
+        if kind == AMOUNT:
+            amount_format = self.formats[AMOUNT]
+            return lambda row, position, amount: sheet.write_number(row, position, amount, amount_format)
+        if kind in (DATE, MONTH):
+            date_format = self.formats[kind]
+            return lambda row, position, day: sheet.write_number(row, position, excel_serial(day), date_format)
+        return sheet.write_string
 
     def close(self):
         self.workbook.close()
+
+
+EXCEL_DAY_ZERO = date(1899, 12, 30).toordinal()
+EXCEL_FIRST_MARCH_1900 = date(1900, 3, 1).toordinal()
+
+
+def excel_serial(day):
+    """The number a date cell holds (Excel's 1900 date system): what xlsxwriter's `write_datetime` writes for it.
+
+    Excel counts a 29 February 1900 that never was, so a date from 1 March 1900 on is its days since
+    30 December 1899, and an earlier one a day fewer.
+    """
+    ordinal = day.toordinal()
+    if ordinal < EXCEL_FIRST_MARCH_1900:
+        return ordinal - EXCEL_DAY_ZERO - 1
+    return ordinal - EXCEL_DAY_ZERO
 
 
 def _chunks(iterable, size=CHUNK_ROWS):
@@ -111,44 +127,91 @@ def _stage_cells(project_ids):
     return cells
 
 
+def _months(project_ids):
+    """{project id: [(month, amount), …]} in month order, the amount as the float a cell holds."""
+    months = defaultdict(list)
+    rows = MonthlyProgress.objects.filter(project_id__in=project_ids).order_by("project_id", "month")
+    for project_id, month, amount in rows.values_list("project_id", "month", hundredths("completed_investment")):
+        months[project_id].append((month, amount / 100))
+    return months
+
+
+class _LedgerExport:
+    """The ledger and monthly sheets, written one project and its months at a time, in the projects' order.
+
+    Which value goes to which column is worked out once, so a row is written without looking columns up.
+    """
+
+    def __init__(self, book):
+        self.book = book
+        self.ledger = book.sheet(LEDGER_SHEET, LEDGER_COLUMNS)
+        self.monthly = book.sheet(MONTHLY_SHEET, MONTHLY_COLUMNS)
+        value_index = {key: index for index, key in enumerate(PROJECT_VALUES, start=1)}  # after the pk
+        self.facts, self.stages = [], []
+        for position, column in enumerate(LEDGER_COLUMNS):
+            write = book.cell_writer(self.ledger, column.kind)
+            if column.key in value_index:
+                self.facts.append((position, value_index[column.key], write))
+            else:
+                self.stages.append((position, column.key, write))
+        month_at = {column.key: position for position, column in enumerate(MONTHLY_COLUMNS)}
+        self.project_texts = [(month_at[key], value_index[key]) for key in ("code", "name", "zone")]
+        self.month_at, self.amount_at = month_at["month"], month_at["completed_investment"]
+        self.row = self.month_row = 0
+
+    def write_project(self, values, stage_cells, months):
+        """One ledger row from the project's `values_list("pk", *PROJECT_VALUES.values())` and its stage cells,
+        then its monthly rows from `_months`."""
+        self.row += 1
+        row = self.row
+        for position, index, write in self.facts:
+            value = values[index]
+            if value is not None and value != "":
+                write(row, position, value)
+        for position, key, write in self.stages:
+            value = stage_cells.get(key)
+            if value is not None:
+                write(row, position, value)
+        if months:
+            self._write_months(values, months)
+
+    def _write_months(self, values, months):
+        # Month and amount cells are written here, not through `cell_writer`'s functions: a call fewer for
+        # each of an export's hundreds of thousands of monthly rows.
+        write_string, write_number = self.monthly.write_string, self.monthly.write_number
+        month_format, amount_format = self.book.formats[MONTH], self.book.formats[AMOUNT]
+        texts = [(position, values[index]) for position, index in self.project_texts if values[index]]
+        month_at, amount_at = self.month_at, self.amount_at
+        row = self.month_row
+        for month, amount in months:
+            row += 1
+            for position, text in texts:
+                write_string(row, position, text)
+            write_number(row, month_at, excel_serial(month), month_format)
+            write_number(row, amount_at, amount, amount_format)
+        self.month_row = row
+
+
 def write_ledger_xlsx(*, projects_queryset, file, progress=None):
     """Write exactly these projects (in the queryset's order) and their monthly rows; returns the row counts.
 
     `progress(done, total)` is called after each chunk of rows, for a page that shows how far it got.
     """
     book = _Book(file)
-    ledger = book.sheet(LEDGER_SHEET, LEDGER_COLUMNS)
-    monthly = book.sheet(MONTHLY_SHEET, MONTHLY_COLUMNS)
+    export = _LedgerExport(book)
     total = projects_queryset.count() if progress else 0
-    row = month_row = 0
     rows = projects_queryset.values_list("pk", *PROJECT_VALUES.values()).iterator(chunk_size=CHUNK_ROWS)
+    no_stages = {}
     for chunk in _chunks(rows):
         pks = [values[0] for values in chunk]
         stages, months = _stage_cells(pks), _months(pks)
-        for pk, *values in chunk:
-            row += 1
-            facts = dict(zip(PROJECT_VALUES, values, strict=True))
-            book.write_row(ledger, row, LEDGER_COLUMNS, facts | stages[pk])
+        for values in chunk:
             # The monthly sheet follows the ledger's order (constant_memory keeps one open row per sheet).
-            project = {"code": facts["code"], "name": facts["name"], "zone": facts["zone"]}
-            for month, amount in months[pk]:
-                month_row += 1
-                book.write_row(
-                    monthly, month_row, MONTHLY_COLUMNS, project | {"month": month, "completed_investment": amount}
-                )
+            export.write_project(values, stages.get(values[0], no_stages), months.get(values[0]))
         if progress:
-            progress(row, total)
+            progress(export.row, total)
     book.close()
-    return row, month_row
-
-
-def _months(project_ids):
-    """{project id: [(month, amount), …]} in month order."""
-    months = defaultdict(list)
-    rows = MonthlyProgress.objects.filter(project_id__in=project_ids).order_by("project_id", "month")
-    for project_id, month, amount in rows.values_list("project_id", "month", "completed_investment"):
-        months[project_id].append((month, amount))
-    return months
+    return export.row, export.month_row
 
 
 def write_template_xlsx(*, file):
