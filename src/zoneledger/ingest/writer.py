@@ -78,15 +78,26 @@ class _Book:
         sheet.freeze_panes(1, 0)
         return sheet
 
+    @staticmethod
+    def cell_writers(sheet):
+        """`sheet`'s (write_string, write_number) for cells given by row and column numbers.
+
+        They are the methods xlsxwriter's public `write_string` and `write_number` call after a decorator that
+        also accepts "A1" cell names; at an export's millions of cells that decorator alone cost a twentieth
+        of its time. (xlsxwriter is pinned in uv.lock; tests/ingest/test_export.py reads the cells back.)
+        """
+        return sheet._write_string, sheet._write_number
+
     def cell_writer(self, sheet, kind):
         """write(row, position, value) for a value of this kind of column in `sheet`."""
+        write_string, write_number = self.cell_writers(sheet)
         if kind == AMOUNT:
             amount_format = self.formats[AMOUNT]
-            return lambda row, position, amount: sheet.write_number(row, position, amount, amount_format)
+            return lambda row, position, amount: write_number(row, position, amount, amount_format)
         if kind in (DATE, MONTH):
             date_format = self.formats[kind]
-            return lambda row, position, day: sheet.write_number(row, position, excel_serial(day), date_format)
-        return sheet.write_string
+            return lambda row, position, day: write_number(row, position, excel_serial(day), date_format)
+        return write_string
 
     def close(self):
         self.workbook.close()
@@ -178,7 +189,7 @@ class _LedgerExport:
     def _write_months(self, values, months):
         # Month and amount cells are written here, not through `cell_writer`'s functions: a call fewer for
         # each of an export's hundreds of thousands of monthly rows.
-        write_string, write_number = self.monthly.write_string, self.monthly.write_number
+        write_string, write_number = self.book.cell_writers(self.monthly)
         month_format, amount_format = self.book.formats[MONTH], self.book.formats[AMOUNT]
         texts = [(position, values[index]) for position, index in self.project_texts if values[index]]
         month_at, amount_at = self.month_at, self.amount_at
