@@ -4,24 +4,20 @@ The rows are validated before they get here (importer.py); this only moves check
 in the caller's transaction, converted exactly as the model fields convert them. Values every row shares
 (who recorded them, when, the status) are converted once.
 
-A `BackgroundWriter` does the inserting on a thread of its own while the caller checks the next rows: the
-database works with Python's lock released (SQLite's executemany between rows, psycopg while COPY's data
-travels), so the two overlap on two cores.
+The inserts stay on the caller's thread: a writer thread measured slower on two cores, as it takes turns
+with the checking for Python's lock at every row it binds (see docs/PERFORMANCE.md).
 """
 
-import queue
-import threading
 from functools import lru_cache
 from operator import call
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
 
-def insert_rows(model, field_names, rows, *, writer=None, **shared):
+def insert_rows(model, field_names, rows, **shared):
     """Insert tuples of Python values for `field_names`, each row completed by the `shared` field values.
 
-    Foreign keys are given as ids. Nothing comes back: use this where no ids are needed afterwards. With a
-    `writer`, the rows are converted here and inserted by the writer's thread.
+    Foreign keys are given as ids. Nothing comes back: use this where no ids are needed afterwards.
     """
     # The connection itself, not the `django.db.connection` proxy, which costs a context lookup per use.
     connection = connections[DEFAULT_DB_ALIAS]
@@ -29,29 +25,47 @@ def insert_rows(model, field_names, rows, *, writer=None, **shared):
     fixed = [model._meta.get_field(name).get_db_prep_save(value, connection) for name, value in shared.items()]
     prepared = ([*map(call, converters, row), *fixed] for row in rows)
     columns = [model._meta.get_field(name).column for name in [*field_names, *shared]]
-    if writer is None:
-        copy_rows(model._meta.db_table, columns, prepared)
-    else:
-        writer.put(model._meta.db_table, columns, list(prepared))
+    copy_rows(model._meta.db_table, columns, prepared)
+
+
+# Values the fields' conversion hands back as they are, on SQLite and PostgreSQL: text for text columns, whole
+# numbers for integer ones (and the ids foreign keys hold), None for either.
+_KEPT_AS_THEY_ARE = {
+    models.CharField: str,
+    models.TextField: str,
+    models.AutoField: int,
+    models.BigAutoField: int,
+    models.IntegerField: int,
+    models.BigIntegerField: int,
+    models.PositiveIntegerField: int,
+}
 
 
 def _converter(field, connection):
     """The field's own conversion to database form, remembered for the values met last.
 
     An import repeats values row after row (a project's id on each of its months, the same months and
-    dates), and Django's conversion chain costs more than the insert itself.
+    dates), and Django's conversion chain costs more than the insert itself. Values it would keep as they
+    are (most of a project's: names, codes, ids) are not converted, nor remembered, at all.
     """
 
     @lru_cache(maxsize=4096, typed=True)
     def convert(value):
         return field.get_db_prep_save(value, connection)
 
-    return convert
+    kept = _KEPT_AS_THEY_ARE.get(type(field.target_field if field.is_relation else field))
+    if kept is None:
+        return convert
+
+    def convert_unless_kept(value):
+        return value if value is None or value.__class__ is kept else convert(value)
+
+    return convert_unless_kept
 
 
-def copy_rows(table, columns, rows, *, connection=None):
+def copy_rows(table, columns, rows):
     """Insert rows already in database form: COPY on PostgreSQL, executemany elsewhere."""
-    connection = connection or connections[DEFAULT_DB_ALIAS]
+    connection = connections[DEFAULT_DB_ALIAS]
     table = connection.ops.quote_name(table)
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
     with connection.cursor() as cursor:
@@ -64,11 +78,8 @@ def copy_rows(table, columns, rows, *, connection=None):
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", list(rows))
 
 
-def allocate_ids(model, count, *, after=0):
-    """`count` new primary keys for `model`, taken in the caller's transaction, for rows inserted with ids.
-
-    `after`: the last id this transaction took before, whose row may still be on its way (BackgroundWriter).
-    """
+def allocate_ids(model, count):
+    """`count` new primary keys for `model`, taken in the caller's transaction, for rows inserted with ids."""
     connection = connections[DEFAULT_DB_ALIAS]
     table = model._meta.db_table
     with connection.cursor() as cursor:
@@ -86,61 +97,15 @@ def allocate_ids(model, count, *, after=0):
             f" FROM {connection.ops.quote_name(table)}), 0))",
             [table],
         )
-        first = max(cursor.fetchone()[0], after) + 1
+        first = cursor.fetchone()[0] + 1
         return list(range(first, first + count))
 
 
-def insert_instances(model, instances, *, writer=None):
+def insert_instances(model, instances):
     """Insert unsaved model instances whose primary keys are set (see allocate_ids), every concrete field."""
     fields = model._meta.concrete_fields
     insert_rows(
         model,
         [field.name for field in fields],
         ([getattr(instance, field.attname) for field in fields] for instance in instances),
-        writer=writer,
     )
-
-
-class BackgroundWriter:
-    """Inserts rows (`put`) on a thread of its own, in the order given, on the caller's connection and so in its
-    transaction. A context manager, used inside the transaction: leaving it waits until every row is in. An
-    insert that fails is raised in the caller, at its next `put` or on leaving.
-
-    The queue holds at most `depth` jobs, so memory stays that of a few chunks. Rows already put may not be in
-    the database yet: the caller looks up only rows it did not put (and takes ids with `allocate_ids(after=)`).
-    """
-
-    def __init__(self, *, depth=2):
-        self.connection = connections[DEFAULT_DB_ALIAS]
-        self.jobs = queue.Queue(maxsize=depth)
-        self.failure = None
-        self.thread = threading.Thread(target=self._work, name="import-writer", daemon=True)
-
-    def __enter__(self):
-        self.connection.inc_thread_sharing()
-        self.thread.start()
-        return self
-
-    def put(self, table, columns, rows):
-        self._raise_failure()
-        self.jobs.put((table, columns, rows))
-
-    def _work(self):
-        while (job := self.jobs.get()) is not None:
-            if self.failure is None:  # after a failure the rest is only drained
-                try:
-                    copy_rows(*job, connection=self.connection)
-                except BaseException as failure:  # handed to the caller's thread, which raises it
-                    self.failure = failure
-
-    def __exit__(self, *_exception):
-        self.jobs.put(None)
-        self.thread.join()
-        self.connection.dec_thread_sharing()
-        # Raised even over an exception on its way out: a failed insert (on PostgreSQL, an aborted transaction)
-        # is usually why the caller failed too.
-        self._raise_failure()
-
-    def _raise_failure(self):
-        if self.failure is not None:
-            raise self.failure

@@ -129,11 +129,10 @@ def _import_book(book, *, user, result, progress, filename):
         result.errors.append(RowError(LEDGER_SHEET, None, "", message))
         return
     with transaction.atomic():
-        with bulk.BackgroundWriter() as writer:
-            run = _Import(user=user, result=result, progress=progress, writer=writer)
-            run.ledger(book.sheet(LEDGER_SHEET))
-            if MONTHLY_SHEET in book.sheet_names:
-                run.monthly(book.sheet(MONTHLY_SHEET))
+        run = _Import(user=user, result=result, progress=progress)
+        run.ledger(book.sheet(LEDGER_SHEET))
+        if MONTHLY_SHEET in book.sheet_names:
+            run.monthly(book.sheet(MONTHLY_SHEET))
         if result.ok:
             run.audit(filename=filename, sha256=book.sha256)
         if not result.applied:
@@ -166,12 +165,8 @@ class _Memo(dict):
 
 
 class _Import:
-    def __init__(self, *, user, result, progress, writer):
+    def __init__(self, *, user, result, progress):
         self.user, self.result, self.progress = user, result, progress
-        # New projects, their events and monthly rows go in through the writer's thread: they are never looked
-        # up again (a second mention in the file is a duplicate, caught before), so they need not be in yet.
-        self.writer = writer
-        self.last_project_id = 0
         self.now = timezone.now()
         self.today = timezone.localdate()
         self.zones = {}
@@ -548,13 +543,12 @@ class _Import:
         )
 
     def _create(self, new_projects, new_events):
-        ids = bulk.allocate_ids(Project, len(new_projects), after=self.last_project_id) if new_projects else []
-        self.last_project_id = ids[-1] if ids else self.last_project_id
+        ids = bulk.allocate_ids(Project, len(new_projects)) if new_projects else []
         for (_number, project, added), pk in zip(new_projects, ids, strict=True):
             project.pk = pk
             project.created_at = project.updated_at = self.now
             project.stage = current_stage(stage for stage, _day, _round in added)
-        bulk.insert_instances(Project, [project for _number, project, _added in new_projects], writer=self.writer)
+        bulk.insert_instances(Project, [project for _number, project, _added in new_projects])
         for number, project, added in new_projects:
             new_events.extend((project, *event) for event in added)
             self._remember(project, project.zone)
@@ -565,7 +559,6 @@ class _Import:
             StageEvent,
             ("project", "stage", "happened_on", "round"),
             ((project.pk, *event) for project, *event in new_events),
-            writer=self.writer,
             note="",
             recorded_at=self.now,
             recorded_by=self.user.pk,
@@ -730,7 +723,6 @@ class _Import:
             MonthlyProgress,
             ("project", "month", "completed_investment"),
             new,
-            writer=self.writer,
             progress_note="",
             status=status,
             submitted_at=self.now,

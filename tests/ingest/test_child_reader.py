@@ -1,8 +1,6 @@
-"""The import's two helpers: the child process that reads a long sheet, and the thread that inserts rows.
-
-Both only change where work happens: a long sheet read by the child imports exactly as one read in the
-process, damage found by the child is a damaged file, a child that dies stops the import, and an insert
-that fails in the writer's thread fails the import in the caller with nothing written.
+"""The child process that reads a long sheet only changes where the reading happens: a long sheet read by the
+child imports exactly as one read in the process, damage found by the child is a damaged file, and a child that
+dies stops the import with nothing written.
 """
 
 import zipfile
@@ -10,15 +8,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from tests.ingest.conftest import ledger_fingerprint, project_row, write_workbook
-from zoneledger.ingest import bulk, xlsx
+from zoneledger.ingest import xlsx
 from zoneledger.ingest.importer import import_workbook
 from zoneledger.ingest.xlsx import ChildFailed
-from zoneledger.projects.models import MonthlyProgress, Project
-from zoneledger.zones.models import Zone
+from zoneledger.projects.models import MonthlyProgress
 
 pytestmark = pytest.mark.django_db
 
@@ -89,32 +85,3 @@ def test_a_child_that_dies_stops_the_import_with_nothing_written(tmp_path, monke
     with pytest.raises(ChildFailed):
         import_workbook(file=path, user=wenshui_editor)
     assert ledger_fingerprint() == before
-
-
-def test_an_insert_that_fails_in_the_writer_fails_the_caller_and_writes_nothing(wenshui_editor):
-    before = ledger_fingerprint()
-    missing_required_columns = ["写入失败的项目", 1, 100]
-    with (
-        pytest.raises((IntegrityError, connection.Database.IntegrityError)),
-        transaction.atomic(),
-        bulk.BackgroundWriter() as writer,
-    ):
-        writer.put("projects_project", ["name", "zone_id", "total_investment"], [missing_required_columns])
-    assert ledger_fingerprint() == before
-
-
-def test_rows_put_are_in_the_database_once_the_writer_is_left_and_their_ids_not_taken_again(wenshui_editor):
-    zone = Zone.objects.get(name="文水经济开发区")
-    now = timezone.now()
-    with transaction.atomic():
-        with bulk.BackgroundWriter() as writer:
-            first = bulk.allocate_ids(Project, 2)
-            projects = [
-                Project(pk=pk, zone=zone, name=f"写入线程项目{pk}", total_investment=1, created_at=now, updated_at=now)
-                for pk in first
-            ]
-            bulk.insert_instances(Project, projects, writer=writer)
-            then = bulk.allocate_ids(Project, 1, after=first[-1])
-        assert then[0] > first[-1]
-        assert Project.objects.filter(pk__in=first).count() == 2
-        transaction.set_rollback(True)
