@@ -29,15 +29,13 @@ def insert_rows(model, field_names, rows, **shared):
 
 
 # Values the fields' conversion hands back as they are, on SQLite and PostgreSQL: text for text columns, whole
-# numbers for integer ones (and the ids foreign keys hold), None for either.
+# numbers for primary keys (and the ids foreign keys hold), None for either. (Other integer fields are not
+# among them: psycopg's adaptation wraps their values.)
 _KEPT_AS_THEY_ARE = {
     models.CharField: str,
     models.TextField: str,
     models.AutoField: int,
     models.BigAutoField: int,
-    models.IntegerField: int,
-    models.BigIntegerField: int,
-    models.PositiveIntegerField: int,
 }
 
 
