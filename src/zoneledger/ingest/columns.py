@@ -99,5 +99,8 @@ def column_by_header(columns):
     return {normalize_header(column.header): column for column in columns}
 
 
+_LEDGER_COLUMN_BY_KEY = {column.key: column for column in LEDGER_COLUMNS}
+
+
 def ledger_column(key):
-    return next(column for column in LEDGER_COLUMNS if column.key == key)
+    return _LEDGER_COLUMN_BY_KEY[key]

@@ -20,9 +20,11 @@ time themselves) — a record per row would cost three statements a row and say 
 change came from.
 """
 
+import operator
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import reduce
 from itertools import islice
 
 from django.conf import settings
@@ -59,6 +61,8 @@ from .reader import SheetReader, Unreadable, open_workbook
 
 CHUNK_ROWS = 2000
 AMOUNT_FIELD = MonthlyProgress._meta.get_field("completed_investment")
+# Each fact and what a row without it leaves in the project: None where the field takes it, else "".
+FACT_BLANKS = [(key, None if Project._meta.get_field(key).null else "") for key in FACT_KEYS]
 
 
 @dataclass(frozen=True)
@@ -208,8 +212,12 @@ class _Import:
         return None if reader.missing or reader.repeated else reader
 
     def _parse(self, sheet, number, cells, template):
-        """The row's values by column key, parsed; errors recorded per cell (then RowRejected)."""
-        values, failed = {}, False
+        """The row's values by column key, parsed; errors recorded per cell (then RowRejected).
+
+        A cell's outcome, (value, error messages), is remembered per kind of column, as files repeat their
+        codes (a project's on each of its months), months, dates and amounts.
+        """
+        values, failed, parsed = {}, False, self.parsed
         for column in template:
             raw = cells.get(column.key)
             if raw is None:
@@ -217,7 +225,13 @@ class _Import:
                     self.error(sheet, number, column, _("This column is required."))
                     failed = True
                 continue
-            value, messages = self._parsed(column.kind, raw)
+            memo = parsed[column.kind]
+            # Text is its own key; other cells are keyed with their type too, as 1.0 == 1 == True.
+            key = raw if raw.__class__ is str else (raw.__class__, raw)
+            outcome = memo.get(key)
+            if outcome is None:
+                outcome = memo.remember(key, self._outcome(PARSERS[column.kind], raw))
+            value, messages = outcome
             if messages:
                 for message in messages:
                     self.error(sheet, number, column, message)
@@ -227,17 +241,6 @@ class _Import:
         if failed:
             raise RowRejected
         return values
-
-    def _parsed(self, kind, raw):
-        """(value, error messages) for a cell; remembered per kind of column, as files repeat their codes (a
-        project's on each of its months), months, dates and amounts."""
-        memo = self.parsed[kind]
-        # Text is its own key; other cells are keyed with their type too, as 1.0 == 1 == True.
-        key = raw if raw.__class__ is str else (raw.__class__, raw)
-        outcome = memo.get(key)
-        if outcome is None:
-            outcome = memo.remember(key, self._outcome(PARSERS[kind], raw))
-        return outcome
 
     @staticmethod
     def _outcome(check, value):
@@ -302,12 +305,16 @@ class _Import:
 
     def _ledger_chunk(self, parsed):
         codes = {values["code"] for _, _, values in parsed if values.get("code")}
-        names = {values["name"] for _, _, values in parsed}
-        zone_ids = {zone.pk for _, zone, _ in parsed}
+        names_by_zone = defaultdict(set)
+        for _number, zone, values in parsed:
+            names_by_zone[zone.pk].add(values["name"])
+        # Each zone with its own names: one zone's names searched in every zone cost a look-up per pair.
+        named = [Q(zone_id=zone_id, name__in=names) for zone_id, names in names_by_zone.items()]
         existing = (
             Project.objects.select_for_update(of=("self",))
-            .filter(Q(code__in=codes) | Q(zone_id__in=zone_ids, name__in=names))
+            .filter(reduce(operator.or_, named, Q(code__in=codes)))
             .select_related("zone", "enterprise", "chain", "chain_link")
+            .order_by()
         )
         by_code, by_name = {}, {}
         for project in existing:
@@ -414,14 +421,15 @@ class _Import:
             for key, name in keys.items()
             if key not in found
         }
-        Enterprise.objects.bulk_create(new.values())
+        for enterprise, pk in zip(new.values(), bulk.allocate_ids(Enterprise, len(new)), strict=True):
+            enterprise.pk = pk
+        bulk.insert_instances(Enterprise, new.values())
         return found | new
 
     def _set_facts(self, number, project, zone, values, enterprises):
         """Put the row's facts on the project and check them with the model's own validation."""
-        for key in FACT_KEYS:
-            nullable = project._meta.get_field(key).null
-            setattr(project, key, values.get(key, None if nullable else ""))
+        for key, blank in FACT_BLANKS:
+            setattr(project, key, values.get(key, blank))
         project.zone = zone
         project.enterprise = enterprises[_enterprise_key(values)] if values.get("enterprise") else None
         project.chain, project.chain_link = self._chain(number, values)

@@ -27,38 +27,35 @@ def check_stage_order(live_events, stage, happened_on, *, today):
     if happened_on > today:
         raise ValidationError({"happened_on": _("The date is in the future.")}, code="future")
     for event in live_events:
-        label = Stage(event.stage).label
-        when = date_format(event.happened_on, "Y-m-d")
         if event.stage == Stage.TERMINATED:
             raise ValidationError(
-                {"stage": _("The project was terminated on %(date)s; nothing can follow.") % {"date": when}},
+                {"stage": _("The project was terminated on %(date)s; nothing can follow.") % _described(event)},
                 code="terminated",
             )
         if event.stage == stage:
             raise ValidationError(
                 {
                     "stage": _("The project already has a “%(stage)s” event (%(date)s); void it first.")
-                    % {"stage": label, "date": when}
+                    % _described(event)
                 },
                 code="duplicate_stage",
             )
         earlier = STAGE_ORDER[event.stage] < STAGE_ORDER[stage]
         if earlier and event.happened_on > happened_on:
             raise ValidationError(
-                {
-                    "happened_on": _("The date is before the “%(stage)s” date %(date)s.")
-                    % {"stage": label, "date": when}
-                },
+                {"happened_on": _("The date is before the “%(stage)s” date %(date)s.") % _described(event)},
                 code="out_of_order",
             )
         if not earlier and event.happened_on < happened_on:
             raise ValidationError(
-                {
-                    "happened_on": _("The date is after the later “%(stage)s” date %(date)s.")
-                    % {"stage": label, "date": when}
-                },
+                {"happened_on": _("The date is after the later “%(stage)s” date %(date)s.") % _described(event)},
                 code="out_of_order",
             )
+
+
+def _described(event):
+    """An event's stage and date for a message; only on the way to one: formatting a date costs."""
+    return {"stage": Stage(event.stage).label, "date": date_format(event.happened_on, "Y-m-d")}
 
 
 def current_stage(live_stages):
