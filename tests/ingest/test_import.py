@@ -1,5 +1,6 @@
 """Importing ledger workbooks: what is created, updated and left alone, and that the rules are the services' rules."""
 
+import gc
 from datetime import date
 from decimal import Decimal
 
@@ -11,7 +12,7 @@ from zoneledger.accounts.models import User
 from zoneledger.audit.models import AuditRecord
 from zoneledger.campaigns.models import Round
 from zoneledger.ingest.columns import LEDGER_SHEET, MONTHLY_SHEET
-from zoneledger.ingest.importer import import_workbook
+from zoneledger.ingest.importer import _rare_cycle_collections, import_workbook
 from zoneledger.projects.models import Enterprise, MonthlyProgress, Project
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +100,30 @@ def test_a_known_project_is_matched_by_zone_and_name_and_gets_its_new_facts_and_
     assert project.version == version + 1
     assert project.stage == "started"
     assert project.events.count() == events + 1
+
+
+def test_a_name_is_matched_only_in_the_zone_of_its_row(tmp_path):
+    """A city's file: each zone's names are looked up in that zone alone, never in the file's other zones."""
+    city_editor = User.objects.get(username="lvliang-editor")
+    in_wenshui = Project.objects.filter(zone__name="文水经济开发区").first()
+    in_xiaoyi = Project.objects.filter(zone__name="孝义经济开发区").first()
+    investment = in_wenshui.total_investment
+    path = write_workbook(
+        tmp_path / "city.xlsx",
+        [
+            project_row(in_wenshui.name, 开发区="孝义经济开发区"),
+            project_row(in_xiaoyi.name),
+            project_row(in_wenshui.name, **{"总投资（万元）": investment + 1}),
+        ],
+    )
+    result = import_workbook(file=path, user=city_editor)
+    assert result.errors == []
+    assert rows(result, "created") == [2, 3]
+    assert rows(result, "updated") == [4]
+    assert Project.objects.get(zone__name="孝义经济开发区", name=in_wenshui.name).pk != in_wenshui.pk
+    assert Project.objects.get(zone__name="文水经济开发区", name=in_xiaoyi.name).pk != in_xiaoyi.pk
+    in_wenshui.refresh_from_db()
+    assert in_wenshui.total_investment == investment + 1
 
 
 def test_a_row_is_matched_by_project_code_before_its_name(tmp_path, wenshui_editor):
@@ -218,3 +243,14 @@ def test_a_monthly_sheet_alone_finds_known_projects_by_zone_and_name(tmp_path):
     assert result.errors == []
     assert len(rows(result, "created", MONTHLY_SHEET)) == len(projects)
     assert MonthlyProgress.objects.filter(month=month, status="approved").count() == len(projects)
+
+
+def test_the_cycle_collector_runs_rarely_during_imports_and_as_before_once_the_last_one_ends(tmp_path, wenshui_editor):
+    before = gc.get_threshold()
+    during = []
+    path = write_workbook(tmp_path / "gc.xlsx", [project_row("回收测试项目")])
+    with _rare_cycle_collections():  # another import, still running when this one ends
+        import_workbook(file=path, user=wenshui_editor, progress=lambda *_: during.append(gc.get_threshold()))
+        assert gc.get_threshold()[0] == _rare_cycle_collections.FIRST_GENERATION_THRESHOLD
+    assert {threshold[0] for threshold in during} == {_rare_cycle_collections.FIRST_GENERATION_THRESHOLD}
+    assert gc.get_threshold() == before
