@@ -222,12 +222,9 @@ class _Import:
         # (three times quicker than by name).
         blank = Project()
         self.new_project = [getattr(blank, field.attname) for field in Project._meta.concrete_fields]
-        # Projects the ledger sheet names, so the monthly sheet finds them: key → (project id, zone id).
-        self.known = {}
         self.rejected_keys = set()
         self.created_ids = set()
         self.audit_rows = {"created": [], "updated": [], "monthly_updated": []}
-        self.progress_counts = defaultdict(int)
         self.done = 0
         self.total = 0
         self.memo = _Memo()
@@ -385,7 +382,6 @@ class _Import:
             if added:
                 stage_changes[project.pk] = current_stage(live)
                 new_events.extend((project, *event) for event in added)
-            self._remember(project, zone)
             after = project_snapshot(project)
             if after != before:
                 self._update(project, before, after)
@@ -574,11 +570,6 @@ class _Import:
         labels = {r.pk: r.label for r in self.rounds.values()}
         return f" ({labels[round_id]})" if round_id else ""
 
-    def _remember(self, project, zone):
-        self.known[("name", zone.pk, project.name)] = (project.pk, zone.pk)
-        if project.code:
-            self.known[("code", project.code)] = (project.pk, zone.pk)
-
     def _update(self, project, before, after):
         changed = [name for name in after if after[name] != before[name]]
         fields = {
@@ -599,7 +590,6 @@ class _Import:
         bulk.insert_instances(Project, [project for _number, project, _added in new_projects])
         for number, project, added in new_projects:
             new_events.extend((project, *event) for event in added)
-            self._remember(project, project.zone)
             self.result.created[LEDGER_SHEET].append(number)
             self.audit_rows["created"].append(project.pk)
             self.created_ids.add(project.pk)
@@ -625,21 +615,13 @@ class _Import:
         # afterwards, by reading the sheet again, only when there are repeats.
         months_given, repeats = {}, defaultdict(list)
         approve = self.user.can_review
-        for chunk in _chunks(reader.rows()):
-            parsed = []
-            for number, cells in chunk:
-                try:
-                    parsed.append((number, *self._monthly_row(number, cells)))
-                except RowRejected:
-                    continue
-            self._resolve_keys({key for _n, key, _v in parsed if key not in self.known})
+        for size, named in self._monthly_rows(reader):
             rows = []
-            for number, key, values in parsed:
-                if key not in self.known:
+            for number, project_id, key, values in named:
+                if project_id is None:
                     column = MONTHLY_COLUMNS[0] if key[0] == "code" else MONTHLY_COLUMNS[1]
                     self.error(MONTHLY_SHEET, number, column, _("No project of yours matches this row."))
                     continue
-                project_id, _zone = self.known[key]
                 month = values["month"]
                 slot, bit = project_id << 14 | month.year, 1 << month.month
                 given = months_given.get(slot, 0)
@@ -649,9 +631,26 @@ class _Import:
                 months_given[slot] = given | bit
                 rows.append((number, project_id, month, values["completed_investment"]))
             self._monthly_chunk(rows, approve)
-            self._tick(len(chunk))
+            self._tick(size)
         if repeats:
             self._report_repeats(sheet, repeats)
+
+    def _monthly_rows(self, reader):
+        """The monthly sheet a chunk at a time: its size in rows, and for each row that passes its own checks
+        (row number, the id of the project it names or None, the project's key, the parsed values).
+
+        Projects are found in the database, where the ledger sheet's rows already are: nothing is kept per
+        project from one chunk to the next.
+        """
+        for chunk in _chunks(reader.rows()):
+            parsed = []
+            for number, cells in chunk:
+                try:
+                    parsed.append((number, *self._monthly_row(number, cells)))
+                except RowRejected:
+                    continue
+            found = self._projects_named({key for _n, key, _v in parsed})
+            yield len(chunk), [(number, found.get(key), key, values) for number, key, values in parsed]
 
     def _monthly_row(self, number, cells):
         """(project key, parsed values) of a monthly row that passes its own checks; else RowRejected."""
@@ -667,16 +666,12 @@ class _Import:
         first_rows = {}
         reported, self.result.errors = self.result.errors, []  # the second reading's own errors were reported
         try:
-            for number, cells in SheetReader(sheet, MONTHLY_COLUMNS).rows():
-                try:
-                    key, values = self._monthly_row(number, cells)
-                except RowRejected:
-                    continue
-                project_id, _zone = self.known.get(key, (None, None))
-                if (project_id, values["month"]) in repeats:
-                    first_rows.setdefault((project_id, values["month"]), number)
-                    if len(first_rows) == len(repeats):
-                        break
+            for _size, named in self._monthly_rows(SheetReader(sheet, MONTHLY_COLUMNS)):
+                for number, project_id, _key, values in named:
+                    if (project_id, values["month"]) in repeats:
+                        first_rows.setdefault((project_id, values["month"]), number)
+                if len(first_rows) == len(repeats):
+                    break
         finally:
             self.result.errors = reported
         for repeat, numbers in repeats.items():
@@ -709,20 +704,29 @@ class _Import:
         if failed:
             raise RowRejected
 
-    def _resolve_keys(self, keys):
-        """Find the projects named only in the monthly sheet, among those the user may write."""
-        if not keys:
-            return
+    def _projects_named(self, keys):
+        """{key: project id} for the keys naming a project the user may write."""
         codes = {key[1] for key in keys if key[0] == "code"}
-        names = {key[2] for key in keys if key[0] == "name"}
-        # Names are matched with their zone below: one IN per column keeps the SQL short for any chunk.
-        query = Q(code__in=codes) | Q(name__in=names)
-        found = Project.objects.filter(query, zone_id__in=self.writable).values_list("pk", "code", "zone_id", "name")
-        for pk, code, zone_id, name in found:
-            if ("code", code) in keys:
-                self.known[("code", code)] = (pk, zone_id)
-            if ("name", zone_id, name) in keys:
-                self.known[("name", zone_id, name)] = (pk, zone_id)
+        names_by_zone = defaultdict(set)
+        for key in keys:
+            if key[0] == "name":  # its zone is one the user may write (`_monthly_key`)
+                names_by_zone[key[1]].add(key[2])
+        named = [Q(zone_id=zone_id, name__in=names) for zone_id, names in names_by_zone.items()]
+        if not codes and not named:
+            return {}
+        found = {}
+        for pk, code, zone_id, name in (
+            Project.objects.filter(reduce(operator.or_, named, Q(code__in=codes)))
+            .order_by()
+            .values_list("pk", "code", "zone_id", "name")
+        ):
+            # The zones are checked here, not in SQL, where the planner may prefer the zone's index to the code's
+            # and read every project of the user's zones for each chunk.
+            if zone_id in self.writable:
+                for key in (("code", code), ("name", zone_id, name)):
+                    if key in keys:
+                        found[key] = pk
+        return found
 
     def _monthly_chunk(self, rows, approve):
         # A project this import created has no months but those it writes, and the file names each month once: only
