@@ -254,3 +254,101 @@ def test_the_cycle_collector_runs_rarely_during_imports_and_as_before_once_the_l
         assert gc.get_threshold()[0] == _rare_cycle_collections.FIRST_GENERATION_THRESHOLD
     assert {threshold[0] for threshold in during} == {_rare_cycle_collections.FIRST_GENERATION_THRESHOLD}
     assert gc.get_threshold() == before
+
+
+@pytest.fixture(params=["one chunk", "a chunk a row"])
+def chunk_rows(request, monkeypatch):
+    """The file read in one chunk, or a chunk a row: a row's match must not depend on where chunks begin."""
+    if request.param == "a chunk a row":
+        monkeypatch.setattr("zoneledger.ingest.importer.CHUNK_ROWS", 1)
+
+
+def coded_project(code):
+    project = Project.objects.filter(zone__name="文水经济开发区", code__isnull=True).first()
+    Project.objects.filter(pk=project.pk).update(code=code)
+    return project
+
+
+def test_a_row_after_a_rename_finds_the_ledger_as_the_rows_above_left_it(tmp_path, wenshui_editor, chunk_rows):
+    """The project is renamed by its code; the old name, given later without a code, is a new project."""
+    project = coded_project("2024-141121-30-03-000778")
+    old_name = project.name
+    path = write_workbook(
+        tmp_path / "rename-then-old-name.xlsx",
+        [project_row("改名后的项目", 项目代码="2024-141121-30-03-000778"), project_row(old_name)],
+    )
+    result = import_workbook(file=path, user=wenshui_editor)
+    assert result.errors == []
+    assert (rows(result, "updated"), rows(result, "created")) == ([2], [3])
+    project.refresh_from_db()
+    assert project.name == "改名后的项目"
+    assert Project.objects.get(zone=project.zone, name=old_name).pk != project.pk
+
+
+def test_a_project_named_by_its_name_then_by_its_code_is_a_repeat_of_the_first_row(
+    tmp_path, wenshui_editor, chunk_rows
+):
+    project = coded_project("2024-141121-30-03-000779")
+    path = write_workbook(
+        tmp_path / "name-then-code.xlsx",
+        [
+            project_row(project.name, 项目代码="2024-141121-30-03-000779"),
+            project_row("改名后的项目", 项目代码="2024-141121-30-03-000779"),
+        ],
+    )
+    result = import_workbook(file=path, user=wenshui_editor, language="en")
+    assert [(error.row, error.column, error.message) for error in result.errors] == [
+        (3, "项目代码", "The same project is already in row 2.")
+    ]
+    assert Project.objects.get(pk=project.pk).name == project.name
+
+
+def test_a_row_that_clears_a_code_leaves_the_code_free_for_the_rows_below(tmp_path, wenshui_editor, chunk_rows):
+    """A blank code cell clears the project's code (the file gives the facts); a later row with that code is new."""
+    project = coded_project("2024-141121-30-03-000781")
+    path = write_workbook(
+        tmp_path / "clear-then-code.xlsx",
+        [project_row(project.name), project_row("取用旧代码的项目", 项目代码="2024-141121-30-03-000781")],
+    )
+    result = import_workbook(file=path, user=wenshui_editor)
+    assert result.errors == []
+    assert (rows(result, "updated"), rows(result, "created")) == ([2], [3])
+    assert Project.objects.get(pk=project.pk).code is None
+    assert Project.objects.get(code="2024-141121-30-03-000781").name == "取用旧代码的项目"
+
+
+NEW_CODE = {"项目代码": "2024-141121-30-03-000780"}
+
+
+@pytest.mark.parametrize(
+    ("first", "again", "column"),
+    [
+        ({}, {}, "项目名称"),
+        (NEW_CODE, NEW_CODE, "项目名称"),
+        (NEW_CODE, {"项目名称": "另一个名字", **NEW_CODE}, "项目代码"),
+    ],
+)
+def test_a_new_project_given_twice_is_a_repeat_wherever_chunks_begin(
+    tmp_path, wenshui_editor, unchanged_ledger, chunk_rows, first, again, column
+):
+    other = project_row("中间的项目")
+    path = write_workbook(
+        tmp_path / "twice.xlsx",
+        [project_row("新的重复项目") | first, other, project_row("新的重复项目") | again],
+    )
+    result = import_workbook(file=path, user=wenshui_editor, language="en")
+    assert [(error.row, error.column, error.message) for error in result.errors] == [
+        (4, column, "The same project is already in row 2.")
+    ]
+
+
+def test_a_row_repeating_a_row_that_failed_is_reported_as_its_repeat(
+    tmp_path, wenshui_editor, unchanged_ledger, chunk_rows
+):
+    path = write_workbook(
+        tmp_path / "failed-then-again.xlsx",
+        [project_row("失败的项目", **{"总投资（万元）": -1}), project_row("失败的项目")],
+    )
+    result = import_workbook(file=path, user=wenshui_editor, language="en")
+    assert [(error.row, error.column) for error in result.errors] == [(2, "总投资（万元）"), (3, "项目名称")]
+    assert result.errors[1].message == "The same project is already in row 2."

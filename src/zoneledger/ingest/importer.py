@@ -49,7 +49,7 @@ from zoneledger.projects.workflow import LiveEvent, check_stage_order, current_s
 from zoneledger.zones.models import Zone
 
 from . import bulk
-from .cells import PARSERS
+from .cells import PARSERS, parse_text
 from .columns import (
     FACT_KEYS,
     LEDGER_COLUMNS,
@@ -61,6 +61,7 @@ from .columns import (
     ledger_column,
 )
 from .reader import SheetReader, Unreadable, open_workbook
+from .tally import FirstRows, ProjectIds, RowNumbers
 
 CHUNK_ROWS = 2000
 AMOUNT_FIELD = MonthlyProgress._meta.get_field("completed_investment")
@@ -82,17 +83,12 @@ class RowError:
         return f"{where}: {self.message}" if where else self.message
 
 
-def _row_numbers():
-    """Excel row numbers, 4 bytes each: a result lists every row of the file."""
-    return array("I")
-
-
 @dataclass
 class ImportResult:
     dry_run: bool
-    created: dict = field(default_factory=lambda: defaultdict(_row_numbers))
-    updated: dict = field(default_factory=lambda: defaultdict(_row_numbers))
-    unchanged: dict = field(default_factory=lambda: defaultdict(_row_numbers))
+    created: dict = field(default_factory=lambda: defaultdict(RowNumbers))
+    updated: dict = field(default_factory=lambda: defaultdict(RowNumbers))
+    unchanged: dict = field(default_factory=lambda: defaultdict(RowNumbers))
     errors: list = field(default_factory=list)
     events_added: int = 0
 
@@ -179,7 +175,7 @@ def _import_book(book, *, user, result, progress, filename):
             transaction.set_rollback(True)
 
 
-def _chunks(rows, size=CHUNK_ROWS):
+def _chunks(rows, size):
     rows = iter(rows)
     while chunk := list(islice(rows, size)):
         yield chunk
@@ -222,9 +218,10 @@ class _Import:
         # (three times quicker than by name).
         blank = Project()
         self.new_project = [getattr(blank, field.attname) for field in Project._meta.concrete_fields]
-        self.rejected_keys = set()
-        self.created_ids = set()
-        self.audit_rows = {"created": [], "updated": [], "monthly_updated": []}
+        self.rejected_keys = {}  # the key of each ledger row that failed → its row number
+        self.first_rows = FirstRows()  # the ledger row that named each project
+        self.created_ids = ProjectIds()
+        self.audit_rows = {"created": array("q"), "updated": [], "monthly_updated": []}
         self.done = 0
         self.total = 0
         self.memo = _Memo()
@@ -301,44 +298,53 @@ class _Import:
         reader = self._open(sheet, LEDGER_COLUMNS, LEDGER_SHEET)
         if reader is None:
             return
-        first_rows = {}  # key → the row that first named it, to report duplicates in the file
-        for chunk in _chunks(reader.rows()):
+        for chunk in _chunks(reader.rows(), CHUNK_ROWS):
             parsed = []
             for number, cells in chunk:
                 try:
                     values = self._parse(LEDGER_SHEET, number, cells, LEDGER_COLUMNS)
                     zone = self._zone(LEDGER_SHEET, number, values["zone"], column=ledger_column("zone"))
                     self._check_enterprise(number, values)
-                    self._check_duplicate(first_rows, number, zone, values)
                     parsed.append((number, zone, values))
                 except RowRejected:
-                    self._reject_keys(cells)
+                    self._reject_keys(number, cells.get("code"), cells.get("zone"), cells.get("name"))
             self._ledger_chunk(parsed)
             self._tick(len(chunk))
 
-    def _reject_keys(self, cells):
-        """Monthly rows of a project whose ledger row failed are left out silently: its error is reported."""
-        if cells.get("code"):
-            self.rejected_keys.add(("code", str(cells["code"]).strip()))
-        zone = self.zones.get(str(cells.get("zone", "")).strip())
-        if zone and cells.get("name"):
-            self.rejected_keys.add(("name", zone.pk, str(cells["name"]).strip()))
+    def _reject_keys(self, number, code, zone, name):
+        """Remember the keys of a ledger row that failed (its cells, parsed or not): another row naming the same
+        project is reported against it, and the project's monthly rows are left out silently."""
+        code, zone, name = (_key_text(value) for value in (code, zone, name))
+        if code:
+            self.rejected_keys.setdefault(("code", code), number)
+        zone = self.zones.get(zone)
+        if zone and name:
+            self.rejected_keys.setdefault(("name", zone.pk, name), number)
 
-    def _check_duplicate(self, first_rows, number, zone, values):
-        keys = [(("name", zone.pk, values["name"]), ledger_column("name"))]
-        if values.get("code"):
-            keys.append((("code", values["code"]), ledger_column("code")))
-        for key, column in keys:
-            if key in first_rows:
-                self.error(
-                    LEDGER_SHEET,
-                    number,
-                    column,
-                    _("The same project is already in row %(row)s.") % {"row": first_rows[key]},
-                )
-                raise RowRejected
-        for key, _column in keys:
-            first_rows[key] = number
+    def _check_not_named_above(self, number, zone, values, named, coded, new_rows):
+        """A row naming a project that a row above it named (or gave the keys of, and failed) is a repeat."""
+        keys = (("name", ("name", zone.pk, values["name"]), named), ("code", ("code", values.get("code")), coded))
+        earlier = [
+            (row, column)
+            for column, key, found in keys
+            for row in (self.rejected_keys.get(key), self._row_naming(found, new_rows))
+            if row is not None and row < number
+        ]
+        if earlier:
+            first_row, column = min(earlier, key=lambda found: found[0])  # the name's column first on a tie
+            self.error(
+                LEDGER_SHEET,
+                number,
+                ledger_column(column),
+                _("The same project is already in row %(row)s.") % {"row": first_row},
+            )
+            raise RowRejected
+
+    def _row_naming(self, project, new_rows):
+        """The row of the file that named the project, if one did."""
+        if project is None:
+            return None
+        return self.first_rows.row_of(project.pk) if project.pk else new_rows.get(id(project))
 
     def _ledger_chunk(self, parsed):
         codes = {values["code"] for _, _, values in parsed if values.get("code")}
@@ -367,14 +373,19 @@ class _Import:
             events[project_id][stage] = (happened_on, round_id)
         enterprises = self._enterprises(parsed)
         new_projects, new_events, stage_changes = [], [], {}
+        new_rows = {}  # id(new project) → the row of this chunk that named it (it has no primary key yet)
         for number, zone, values in parsed:
+            project = None
             try:
-                project, before = self._match(number, zone, values, by_code, by_name)
+                project, before = self._match(number, zone, values, by_code, by_name, new_rows)
                 self._set_facts(number, project, zone, values, enterprises)
                 added = self._stage_events(number, values, events.get(project.pk, {}))
             except RowRejected:
-                self._reject_keys({"code": values.get("code"), "zone": zone.name, "name": values["name"]})
+                self._reject_keys(number, values.get("code"), zone.name, values["name"])
+                if project is not None:  # later rows of the chunk find it by the row's keys, and are repeats
+                    _index(by_code, by_name, project, zone, values)
                 continue
+            _index(by_code, by_name, project, zone, values, before=before)
             if before is None:
                 new_projects.append((number, project, added))
                 continue
@@ -394,12 +405,17 @@ class _Import:
         for stage, ids in _group(stage_changes).items():
             Project.objects.filter(pk__in=ids).update(stage=stage)
 
-    def _match(self, number, zone, values, by_code, by_name):
-        """(the project the row names, its facts before) — a new unsaved Project and None when it is new."""
+    def _match(self, number, zone, values, by_code, by_name, new_rows):
+        """(the project the row names, its facts before) — a new unsaved Project and None when it is new.
+
+        The row names a project by its code, else by its zone and name, as the rows above left the ledger; a
+        project is named by one row of the file only, which is remembered (`first_rows`, `new_rows`).
+        """
         code = values.get("code")
         named = by_name.get((zone.pk, values["name"]))
         coded = by_code.get(code) if code else None
-        if coded and named and coded.pk != named.pk:
+        self._check_not_named_above(number, zone, values, named, coded, new_rows)
+        if coded and named and coded is not named:
             self.error(
                 LEDGER_SHEET,
                 number,
@@ -409,7 +425,9 @@ class _Import:
             raise RowRejected
         project = coded or named
         if project is None:
-            return Project(*self.new_project), None  # its facts are set next
+            project = Project(*self.new_project)  # its facts are set next
+            new_rows[id(project)] = number
+            return project, None
         if coded is None and code and project.code:
             self.error(
                 LEDGER_SHEET,
@@ -427,6 +445,7 @@ class _Import:
                 _("The code %(code)s belongs to a project you may not change.") % {"code": code},
             )
             raise RowRejected
+        self.first_rows.add(project.pk, number)
         return project, project_snapshot(project)
 
     def _check_enterprise(self, number, values):
@@ -593,6 +612,7 @@ class _Import:
             self.result.created[LEDGER_SHEET].append(number)
             self.audit_rows["created"].append(project.pk)
             self.created_ids.add(project.pk)
+            self.first_rows.add(project.pk, number)
         bulk.insert_rows(
             StageEvent,
             ("project", "stage", "happened_on", "round"),
@@ -642,7 +662,7 @@ class _Import:
         Projects are found in the database, where the ledger sheet's rows already are: nothing is kept per
         project from one chunk to the next.
         """
-        for chunk in _chunks(reader.rows()):
+        for chunk in _chunks(reader.rows(), CHUNK_ROWS):
             parsed = []
             for number, cells in chunk:
                 try:
@@ -734,7 +754,7 @@ class _Import:
         existing = {
             (project_id, month): (pk, amount, status)
             for pk, project_id, month, amount, status in MonthlyProgress.objects.filter(
-                project_id__in={project_id for _n, project_id, _m, _a in rows} - self.created_ids
+                project_id__in={project_id for _n, project_id, _m, _a in rows if project_id not in self.created_ids}
             )
             .order_by()
             .values_list("pk", "project_id", "month", "completed_investment", "status")
@@ -793,7 +813,7 @@ class _Import:
             after={
                 "file": filename,
                 "sha256": sha256,
-                "projects_created": self.audit_rows["created"],
+                "projects_created": self.audit_rows["created"].tolist(),
                 "projects_updated": self.audit_rows["updated"],
                 "stage_events_added": result.events_added,
                 "monthly_created": result.count("created", MONTHLY_SHEET),
@@ -801,6 +821,25 @@ class _Import:
             },
             message=_("Imported %(file)s") % {"file": filename},
         )
+
+
+def _index(by_code, by_name, project, zone, values, *, before=None):
+    """Point the row's code and name at the project for the chunk's later rows; once a row has changed a project
+    (`before`: its facts before), its old name and code name no project."""
+    if before is not None:
+        by_name.pop((before["zone"], before["name"]), None)
+        by_code.pop(before["code"], None)
+    by_name[(zone.pk, values["name"])] = project
+    if values.get("code"):
+        by_code[values["code"]] = project
+
+
+def _key_text(value):
+    """A key cell's text as `parse_text` reads it, or None where it is not text."""
+    try:
+        return parse_text(value) if value is not None else None
+    except ValidationError:
+        return None
 
 
 def _enterprise_key(values):
