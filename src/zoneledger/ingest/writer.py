@@ -13,11 +13,12 @@ from datetime import date
 from itertools import islice
 
 import xlsxwriter
+from django.db.models import FilteredRelation, Q
 from django.utils.translation import gettext as _
 
 from zoneledger.campaigns.models import Round
 from zoneledger.core.money import hundredths
-from zoneledger.projects.models import MonthlyProgress, StageEvent
+from zoneledger.projects.models import MonthlyProgress
 from zoneledger.zones.models import Zone
 
 from .columns import (
@@ -30,11 +31,15 @@ from .columns import (
     MONTH,
     MONTHLY_COLUMNS,
     MONTHLY_SHEET,
+    ROUND,
     STAGE_COLUMNS,
 )
 
 CHUNK_ROWS = 2000
 TEMPLATE_ROWS = 5000  # how far down the template's drop-downs reach
+# Each stage's live event, joined to its project: a stage has at most one (a constraint), so a project stays one row.
+STAGE_EVENTS = {stage: f"event_{stage}" for stage, _date_column, _round_column in STAGE_COLUMNS}
+# Each column's value, as `values_list` names it.
 PROJECT_VALUES = {
     "code": "code",
     "name": "name",
@@ -51,6 +56,8 @@ PROJECT_VALUES = {
     "actual_output": "actual_output",
     "construction_content": "construction_content",
     "leader_in_charge": "leader_in_charge",
+    **{date_column.key: f"{STAGE_EVENTS[stage]}__happened_on" for stage, date_column, _round in STAGE_COLUMNS},
+    **{column.key: f"{STAGE_EVENTS[stage]}__round_id" for stage, _date, column in STAGE_COLUMNS if column},
 }
 
 
@@ -125,25 +132,29 @@ def _chunks(iterable, size=CHUNK_ROWS):
         yield chunk
 
 
-def _stage_cells(project_ids):
-    """{project id: {column key: value}} for the live stage events of these projects."""
-    cells = defaultdict(dict)
-    events = StageEvent.objects.live().filter(project_id__in=project_ids)
-    for project_id, stage, happened_on, year, sequence in events.values_list(
-        "project_id", "stage", "happened_on", "round__year", "round__sequence"
-    ):
-        cells[project_id][stage] = happened_on
-        if year is not None:
-            cells[project_id][f"{stage}_round"] = f"{year}-{sequence}"
-    return cells
+def _projects(projects_queryset):
+    """The projects' `PROJECT_VALUES`, after the pk, with each stage's live event joined."""
+    events = {
+        event: FilteredRelation("events", condition=Q(events__stage=stage, events__voided=False))
+        for stage, event in STAGE_EVENTS.items()
+    }
+    return projects_queryset.annotate(**events).values_list("pk", *PROJECT_VALUES.values())
 
 
-def _months(project_ids):
-    """{project id: [(month, amount), …]} in month order, the amount as the float a cell holds."""
+class _MonthSerials(dict):
+    """Each month's date-cell number, worked out once: an export's months are the same few dozen, row after row."""
+
+    def __missing__(self, month):
+        serial = self[month] = excel_serial(month)
+        return serial
+
+
+def _months(project_ids, serials):
+    """{project id: [(month as a cell's number, amount as the float a cell holds), …]} in month order."""
     months = defaultdict(list)
     rows = MonthlyProgress.objects.filter(project_id__in=project_ids).order_by("project_id", "month")
     for project_id, month, amount in rows.values_list("project_id", "month", hundredths("completed_investment")):
-        months[project_id].append((month, amount / 100))
+        months[project_id].append((serials[month], amount / 100))
     return months
 
 
@@ -158,30 +169,27 @@ class _LedgerExport:
         self.ledger = book.sheet(LEDGER_SHEET, LEDGER_COLUMNS)
         self.monthly = book.sheet(MONTHLY_SHEET, MONTHLY_COLUMNS)
         value_index = {key: index for index, key in enumerate(PROJECT_VALUES, start=1)}  # after the pk
-        self.facts, self.stages = [], []
+        round_labels = {round_.pk: round_.label for round_ in Round.objects.all()}
+        write_string = book.cell_writers(self.ledger)[0]
+        self.facts = []
         for position, column in enumerate(LEDGER_COLUMNS):
-            write = book.cell_writer(self.ledger, column.kind)
-            if column.key in value_index:
-                self.facts.append((position, value_index[column.key], write))
+            if column.kind == ROUND:
+                write = _round_writer(write_string, round_labels)
             else:
-                self.stages.append((position, column.key, write))
+                write = book.cell_writer(self.ledger, column.kind)
+            self.facts.append((position, value_index[column.key], write))
         month_at = {column.key: position for position, column in enumerate(MONTHLY_COLUMNS)}
         self.project_texts = [(month_at[key], value_index[key]) for key in ("code", "name", "zone")]
         self.month_at, self.amount_at = month_at["month"], month_at["completed_investment"]
         self.row = self.month_row = 0
 
-    def write_project(self, values, stage_cells, months):
-        """One ledger row from the project's `values_list("pk", *PROJECT_VALUES.values())` and its stage cells,
-        then its monthly rows from `_months`."""
+    def write_project(self, values, months):
+        """One ledger row from the project's values (`_projects`), then its monthly rows from `_months`."""
         self.row += 1
         row = self.row
         for position, index, write in self.facts:
             value = values[index]
             if value is not None and value != "":
-                write(row, position, value)
-        for position, key, write in self.stages:
-            value = stage_cells.get(key)
-            if value is not None:
                 write(row, position, value)
         if months:
             self._write_months(values, months)
@@ -198,9 +206,13 @@ class _LedgerExport:
             row += 1
             for position, text in texts:
                 write_string(row, position, text)
-            write_number(row, month_at, excel_serial(month), month_format)
+            write_number(row, month_at, month, month_format)
             write_number(row, amount_at, amount, amount_format)
         self.month_row = row
+
+
+def _round_writer(write_string, labels):
+    return lambda row, position, round_id: write_string(row, position, labels[round_id])
 
 
 def write_ledger_xlsx(*, projects_queryset, file, progress=None):
@@ -211,14 +223,12 @@ def write_ledger_xlsx(*, projects_queryset, file, progress=None):
     book = _Book(file)
     export = _LedgerExport(book)
     total = projects_queryset.count() if progress else 0
-    rows = projects_queryset.values_list("pk", *PROJECT_VALUES.values()).iterator(chunk_size=CHUNK_ROWS)
-    no_stages = {}
-    for chunk in _chunks(rows):
-        pks = [values[0] for values in chunk]
-        stages, months = _stage_cells(pks), _months(pks)
+    serials = _MonthSerials()
+    for chunk in _chunks(_projects(projects_queryset).iterator(chunk_size=CHUNK_ROWS)):
+        months = _months([values[0] for values in chunk], serials)
         for values in chunk:
             # The monthly sheet follows the ledger's order (constant_memory keeps one open row per sheet).
-            export.write_project(values, stages.get(values[0], no_stages), months.get(values[0]))
+            export.write_project(values, months.get(values[0]))
         if progress:
             progress(export.row, total)
     book.close()
