@@ -1,7 +1,7 @@
 """Import and export speed, against the ceiling of the same work done with no rules at all (not run in CI).
 
     .venv/bin/python bench/ingest.py [--projects 50000] [--months-each 12] [--export-projects 100000]
-                                     [--repeat 3] [--databases sqlite postgres] [--only export]
+                                     [--repeat 5] [--databases sqlite postgres] [--only export]
 
 For each database, in a fresh database holding only the reference data (zones, rounds, chains, users):
   1. ceiling — python-calamine reads the workbook (both sheets) and the rows the import writes (enterprises,
@@ -10,21 +10,25 @@ For each database, in a fresh database holding only the reference data (zones, r
      foreign-key checks a commit would make);
   2. import  — `import_workbook` of the same workbook as a province reviewer: every rule, one transaction;
   3. export  — `write_ledger_xlsx` of `--export-projects` projects with their monthly rows, against xlsxwriter
-     writing the very same values (read back from the export) with the same formats, directly; on PostgreSQL
-     after an ANALYZE, as autovacuum would have made.
-Steps 1 and 2 run `--repeat` times, taking turns, and the fastest of each is compared: the machines here
-are noisy, and the fastest run is the one least disturbed. Each step runs in its own process, so its peak
-memory (max RSS) is its own; the import's sheet reader, a child process of its own, is reported beside it.
-A smaller file is imported too, to show whether memory grows with the file. `--only export` imports the big
-file and measures only the export.
+     writing the very same cells (read back from the export, held in memory, dates already serial numbers) with
+     the same formats through the same cell writers, directly; on PostgreSQL after an ANALYZE, as autovacuum
+     would have made.
+Each pair (ceiling and import, export and direct) runs `--repeat` turns, the two one after the other and each
+going first in every other turn; the ratio reported is the median of the turns' ratios. The machines here are
+noisy, and their speed drifts over minutes: a turn's two runs see much the same machine. Each step runs in its
+own process, so its peak memory (max RSS) is its own; the import's sheet reader, a child process of its own, is
+reported beside it. A smaller file is imported too, to show whether memory grows with the file. `--only export`
+imports the big file and measures only the export.
 PostgreSQL: BENCH_PG_SERVER (default postgres://postgres@127.0.0.1:5432), database BENCH_PG_DATABASE (default
 zl_bench_ingest), dropped and re-created.
 """
 
 import argparse
+import gc
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -105,18 +109,24 @@ def run(arguments):
             report[database] = {}
         else:
             ceilings, imports = [], []
-            for _turn in range(arguments.repeat):
-                ceilings.append(child("ceiling", database, folder, file=big))  # rolled back: the database stays fresh
-                imports.append(child("import", database, folder, file=big))
-                fresh_database(database, folder)
-            ceiling, imported = fastest(ceilings), fastest(imports)
+            for turn in range(arguments.repeat):
+                if turn % 2 == 0:
+                    ceilings.append(child("ceiling", database, folder, file=big))  # rolled back: the database stays
+                    imports.append(child("import", database, folder, file=big))
+                    fresh_database(database, folder)
+                else:
+                    imports.append(child("import", database, folder, file=big))
+                    fresh_database(database, folder)
+                    ceilings.append(child("ceiling", database, folder, file=big))
             imported_small = child("import", database, folder, file=small)
             fresh_database(database, folder)
+            ratio, ratios = paired_ratio([i["seconds"] for i in imports], [c["seconds"] for c in ceilings])
             report[database] = {
-                "ceiling": ceiling,
-                "import": imported,
+                "ceiling": fastest(ceilings),
+                "import": fastest(imports),
                 "import_small_file": imported_small,
-                "import_vs_ceiling": round(imported["rows_per_second"] / ceiling["rows_per_second"], 3),
+                "import_vs_ceiling": ratio,
+                "import_vs_ceiling_each": ratios,
             }
         # The export reads the big file's projects and months, imported into a database holding nothing else.
         child("import", database, folder, file=big)
@@ -125,6 +135,14 @@ def run(arguments):
         report[database]["export"] = child("export", database, folder, export_projects=arguments.export_projects)
         print(json.dumps({database: report[database]}, indent=2), flush=True)
     return report
+
+
+def paired_ratio(ours, baseline):
+    """The median over the turns of baseline seconds ÷ our seconds (our rows per second as a share of the
+    baseline's), with each turn's: a turn runs both, one after the other, so a machine slowing down or speeding
+    up weighs on both sides of its ratio. Turns take turns at going first."""
+    ratios = [round(theirs / mine, 3) for mine, theirs in zip(ours, baseline, strict=True)]
+    return statistics.median(ratios), ratios
 
 
 def fastest(measurements):
@@ -322,12 +340,10 @@ def step_import(arguments):
 
 
 def step_export(arguments):
-    """Export `export_projects` projects (the imported ones, doubled by SQL if needed) vs xlsxwriter direct."""
-    import python_calamine
-    import xlsxwriter
+    """Export `export_projects` projects (the imported ones, doubled by SQL if needed) against xlsxwriter writing
+    the same cells directly, `repeat` turns of both (see `paired_ratio`)."""
     from django.db import connection
 
-    from zoneledger.ingest.columns import AMOUNT, DATE, LEDGER_COLUMNS, MONTH, MONTHLY_COLUMNS
     from zoneledger.ingest.writer import write_ledger_xlsx
     from zoneledger.projects.models import Project
 
@@ -342,46 +358,89 @@ def step_export(arguments):
                 " ORDER BY id LIMIT %s",
                 [missing],
             )
-    target = Path(arguments.folder) / "export.xlsx"
-    started = time.perf_counter()
-    projects, months = write_ledger_xlsx(
-        projects_queryset=Project.objects.all()[: arguments.export_projects], file=target
-    )
-    ours = time.perf_counter() - started
-    book = python_calamine.CalamineWorkbook.from_path(str(target))
-    sheets = [(name, book.get_sheet_by_name(name).to_python()) for name in book.sheet_names]
-    started = time.perf_counter()
-    direct = xlsxwriter.Workbook(str(Path(arguments.folder) / "direct.xlsx"), {"constant_memory": True})
-    formats = {
-        AMOUNT: direct.add_format({"num_format": "#,##0.00"}),
-        DATE: direct.add_format({"num_format": "yyyy-mm-dd"}),
+    target, direct = Path(arguments.folder) / "export.xlsx", Path(arguments.folder) / "direct.xlsx"
+    projects = Project.objects.all()[: arguments.export_projects]
+    counts = write_ledger_xlsx(projects_queryset=projects, file=target)
+    cells = exported_cells(target)
+    gc.freeze()  # the millions of cells held for the baseline would make every later collection walk them
+    steps = {
+        "ours": lambda: write_ledger_xlsx(projects_queryset=projects, file=target),
+        "direct": lambda: write_cells_directly(cells, direct),
     }
-    formats[MONTH] = direct.add_format({"num_format": "yyyy-mm"})
-    for (name, rows), columns in zip(sheets, (LEDGER_COLUMNS, MONTHLY_COLUMNS), strict=True):
-        sheet = direct.add_worksheet(name)
-        for number, row in enumerate(rows):
-            for position, value in enumerate(row):
+    seconds = {"ours": [], "direct": []}
+    for turn in range(arguments.repeat):
+        for name in ("ours", "direct") if turn % 2 == 0 else ("direct", "ours"):
+            started = time.perf_counter()
+            steps[name]()
+            seconds[name].append(round(time.perf_counter() - started, 2))
+    rows = sum(counts)
+    ratio, ratios = paired_ratio(seconds["ours"], seconds["direct"])
+    return {
+        "projects": counts[0],
+        "monthly_rows": counts[1],
+        "seconds": min(seconds["ours"]),
+        "seconds_each": seconds["ours"],
+        "rows_per_second": round(rows / min(seconds["ours"])),
+        "xlsxwriter_direct_seconds": min(seconds["direct"]),
+        "xlsxwriter_direct_seconds_each": seconds["direct"],
+        "xlsxwriter_direct_rows_per_second": round(rows / min(seconds["direct"])),
+        "export_vs_direct": ratio,
+        "export_vs_direct_each": ratios,
+    }
+
+
+def exported_cells(path):
+    """The export's cells, read back, as the direct writer gets them: (sheet, [(row, [(column, kind, value)])]),
+    every value already what the cell holds — text, an amount, a date's serial number."""
+    from datetime import datetime
+
+    import python_calamine
+
+    from zoneledger.ingest.columns import AMOUNT, DATE, LEDGER_COLUMNS, MONTH, MONTHLY_COLUMNS, TEXT
+    from zoneledger.ingest.writer import excel_serial
+
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    sheets = []
+    for name, columns in zip(book.sheet_names, (LEDGER_COLUMNS, MONTHLY_COLUMNS), strict=True):
+        kinds = [column.kind for column in columns]
+        rows = []
+        for number, values in enumerate(book.get_sheet_by_name(name).to_python()):
+            cells = []
+            for position, value in enumerate(values):
                 if value == "":
                     continue
-                kind = columns[position].kind
-                if number and kind in (DATE, MONTH):
-                    sheet.write_datetime(number, position, value, formats[kind])
-                elif number and kind == AMOUNT:
-                    sheet.write_number(number, position, value, formats[AMOUNT])
-                else:
-                    sheet.write_string(number, position, str(value))
-    direct.close()
-    baseline = time.perf_counter() - started
-    rows = projects + months
-    return {
-        "projects": projects,
-        "monthly_rows": months,
-        "seconds": round(ours, 2),
-        "rows_per_second": round(rows / ours),
-        "xlsxwriter_direct_seconds": round(baseline, 2),
-        "xlsxwriter_direct_rows_per_second": round(rows / baseline),
-        "export_vs_direct": round(baseline / ours, 3),
+                kind = kinds[position] if number and kinds[position] in (AMOUNT, DATE, MONTH) else TEXT
+                if kind in (DATE, MONTH):
+                    value = excel_serial(value.date() if isinstance(value, datetime) else value)
+                cells.append((position, kind, value if kind != TEXT else str(value)))
+            rows.append((number, cells))
+        sheets.append((name, rows))
+    return sheets
+
+
+def write_cells_directly(sheets, path):
+    """xlsxwriter alone, in constant memory with the export's formats, writing the cells through the same calls
+    as the export (the cell writers under the public ones' decorator, `writer._Book.cell_writers`)."""
+    import xlsxwriter
+
+    from zoneledger.ingest.columns import AMOUNT, DATE, MONTH, TEXT
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    formats = {
+        AMOUNT: book.add_format({"num_format": "#,##0.00"}),
+        DATE: book.add_format({"num_format": "yyyy-mm-dd"}),
+        MONTH: book.add_format({"num_format": "yyyy-mm"}),
     }
+    for name, rows in sheets:
+        sheet = book.add_worksheet(name)
+        write_string, write_number = sheet._write_string, sheet._write_number
+        for number, cells in rows:
+            for position, kind, value in cells:
+                if kind == TEXT:
+                    write_string(number, position, value)
+                else:
+                    write_number(number, position, value, formats[kind])
+    book.close()
 
 
 STEPS = {
@@ -398,7 +457,7 @@ def main():
     parser.add_argument("--projects", type=int, default=50000)
     parser.add_argument("--months-each", type=int, default=12)
     parser.add_argument("--export-projects", type=int, default=100000)
-    parser.add_argument("--repeat", type=int, default=3, help="turns of ceiling and import; the fastest counts")
+    parser.add_argument("--repeat", type=int, default=5, help="turns of each pair of steps; the median ratio counts")
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"], choices=["sqlite", "postgres"])
     parser.add_argument("--only", choices=["export"], help="import the big file, then measure only the export")
     parser.add_argument("--step", choices=sorted(STEPS))
