@@ -28,7 +28,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
-from itertools import islice
+from itertools import batched
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -175,12 +175,6 @@ def _import_book(book, *, user, result, progress, filename):
             transaction.set_rollback(True)
 
 
-def _chunks(rows, size):
-    rows = iter(rows)
-    while chunk := list(islice(rows, size)):
-        yield chunk
-
-
 def _messages(error):
     return [str(message) for message in error.messages]
 
@@ -298,7 +292,7 @@ class _Import:
         reader = self._open(sheet, LEDGER_COLUMNS, LEDGER_SHEET)
         if reader is None:
             return
-        for chunk in _chunks(reader.rows(), CHUNK_ROWS):
+        for chunk in batched(reader.rows(), CHUNK_ROWS):
             parsed = []
             for number, cells in chunk:
                 try:
@@ -662,7 +656,7 @@ class _Import:
         Projects are found in the database, where the ledger sheet's rows already are: nothing is kept per
         project from one chunk to the next.
         """
-        for chunk in _chunks(reader.rows(), CHUNK_ROWS):
+        for chunk in batched(reader.rows(), CHUNK_ROWS):
             parsed = []
             for number, cells in chunk:
                 try:

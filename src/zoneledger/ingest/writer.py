@@ -10,7 +10,7 @@ days by, with a date format (`excel_serial`).
 
 from collections import defaultdict
 from datetime import date
-from itertools import islice
+from itertools import batched
 
 import xlsxwriter
 from django.db.models import FilteredRelation, Q
@@ -126,12 +126,6 @@ def excel_serial(day):
     return ordinal - EXCEL_DAY_ZERO
 
 
-def _chunks(iterable, size=CHUNK_ROWS):
-    iterator = iter(iterable)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
 def _projects(projects_queryset):
     """The projects' `PROJECT_VALUES`, after the pk, with each stage's live event joined."""
     events = {
@@ -224,7 +218,7 @@ def write_ledger_xlsx(*, projects_queryset, file, progress=None):
     export = _LedgerExport(book)
     total = projects_queryset.count() if progress else 0
     serials = _MonthSerials()
-    for chunk in _chunks(_projects(projects_queryset).iterator(chunk_size=CHUNK_ROWS)):
+    for chunk in batched(_projects(projects_queryset).iterator(chunk_size=CHUNK_ROWS), CHUNK_ROWS):
         months = _months([values[0] for values in chunk], serials)
         for values in chunk:
             # The monthly sheet follows the ledger's order (constant_memory keeps one open row per sheet).

@@ -349,7 +349,6 @@ class _CellReader:
             return "" if kind == b"inlineStr" else None
         if kind == b"inlineStr":
             return _text(raw)
-            return None
         if not kind or kind == b"n":
             return self.number(float(raw), int(style) if style else 0)
         if kind == b"s":
