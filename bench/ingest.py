@@ -10,11 +10,12 @@ For each database, in a fresh database holding only the reference data (zones, r
      foreign-key checks a commit would make);
   2. import  — `import_workbook` of the same workbook as a province reviewer: every rule, one transaction;
   3. export  — `write_ledger_xlsx` of `--export-projects` projects with their monthly rows, against xlsxwriter
-     writing the very same cells (read back from the export, held in memory, dates already serial numbers) with
-     the same formats through the same cell writers, directly; on PostgreSQL after an ANALYZE, as autovacuum
-     would have made.
-Each pair (ceiling and import, export and direct) runs `--repeat` turns, the two one after the other and each
-going first in every other turn; the ratio reported is the median of the turns' ratios. The machines here are
+     writing the very same cells (read back from the export, held in memory) with the same formats, directly:
+     once through the same cell writers as the export, dates already serial numbers ("direct"), and once through
+     xlsxwriter's public API as a program would ("public": write_string, write_number, write_datetime); on
+     PostgreSQL after an ANALYZE, as autovacuum would have made.
+Each group (ceiling and import; export, direct and public) runs `--repeat` turns, one after the other, taking
+turns at going first; a ratio reported is the median of the turns' ratios. The machines here are
 noisy, and their speed drifts over minutes: a turn's two runs see much the same machine. Each step runs in its
 own process, so its peak memory (max RSS) is its own; the import's sheet reader, a child process of its own, is
 reported beside it. A smaller file is imported too, to show whether memory grows with the file. `--only export`
