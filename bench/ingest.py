@@ -133,7 +133,9 @@ def run(arguments):
         child("import", database, folder, file=big)
         if database == "postgres":
             analyze_postgres()
-        report[database]["export"] = child("export", database, folder, export_projects=arguments.export_projects)
+        report[database]["export"] = child(
+            "export", database, folder, export_projects=arguments.export_projects, repeat=arguments.repeat
+        )
         print(json.dumps({database: report[database]}, indent=2), flush=True)
     return report
 
