@@ -139,7 +139,18 @@ def test_the_template_in_english(tmp_path):
     call_command("template", str(tmp_path / "t.xlsx"), "--lang", "en", stdout=io.StringIO())
     guide = openpyxl.load_workbook(tmp_path / "t.xlsx")[GUIDE_SHEET]
     assert guide["A1"].value == "Column"
-    assert guide["E3"].value == "Unique within the zone."
+    assert guide["E3"].value == "Unique within the zone. Each project on one row only: a second row for it is an error."
+
+
+def test_the_template_says_how_a_row_finds_its_project():
+    buffer = io.BytesIO()
+    write_template_xlsx(file=buffer)
+    guide = openpyxl.load_workbook(buffer)[GUIDE_SHEET]
+    help_of = {row[0].value: row[4].value for row in guide.iter_rows(min_row=2, max_row=len(LEDGER_COLUMNS) + 1)}
+    assert "先按项目代码找到已有项目并更新" in help_of["项目代码"]
+    assert "按开发区和项目名称查找" in help_of["项目代码"]
+    assert "都找不到则新建项目" in help_of["项目代码"]
+    assert "同一项目出现第二行即报错" in help_of["项目名称"]
 
 
 def test_a_filled_in_template_imports(tmp_path, wenshui_editor):

@@ -39,8 +39,22 @@ class Column:
 
 
 LEDGER_COLUMNS = (
-    Column("项目代码", "code", width=28, help=_("National project code, e.g. 2024-141121-30-03-012345; optional.")),
-    Column("项目名称", "name", required=True, width=40, help=_("Unique within the zone.")),
+    Column(
+        "项目代码",
+        "code",
+        width=28,
+        help=_(
+            "National project code, e.g. 2024-141121-30-03-012345; optional. A row updates the project with this"
+            " code, else the project of that name in the zone, else it creates a new project."
+        ),
+    ),
+    Column(
+        "项目名称",
+        "name",
+        required=True,
+        width=40,
+        help=_("Unique within the zone. Each project on one row only: a second row for it is an error."),
+    ),
     Column("开发区", "zone", required=True, width=24, help=_("The zone's full or short name, from the list.")),
     Column("建设单位", "enterprise", width=30, help=_("The enterprise that builds the project.")),
     Column("统一社会信用代码", "uscc", width=22, help=_("18 characters (GB 32100-2015); needs 建设单位.")),
