@@ -3,12 +3,43 @@
 import os
 import sys
 
+# The verbs that build the database's tables themselves: a failure of theirs is never "not set up yet".
+SETTING_UP = {"demo", "migrate", "restore"}
+
 
 def main(argv=None):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zoneledger.settings")
     from django.core.management import execute_from_command_line
+    from django.db import DatabaseError
 
-    execute_from_command_line(["zoneledger", *(sys.argv[1:] if argv is None else argv)])
+    arguments = sys.argv[1:] if argv is None else argv
+    try:
+        execute_from_command_line(["zoneledger", *arguments])
+    except DatabaseError:
+        if arguments[:1] and arguments[0] not in SETTING_UP and _unapplied_migrations():
+            sys.exit(_not_set_up_message())
+        raise
+
+
+def _unapplied_migrations():
+    """The migrations the database has not had, in the order they would run."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
+def _not_set_up_message():
+    # Said in both languages: the command failed before any --lang of its own could take effect.
+    from django.db import connection
+
+    database = connection.settings_dict["NAME"]
+    return (
+        f"数据库 {database} 尚未初始化：运行 ./run demo 载入演示数据，或运行 ./run migrate 建立空台账。\n"
+        f"The database {database} is not set up yet: run ./run demo for the demo ledger, "
+        "or ./run migrate for an empty one."
+    )
 
 
 if __name__ == "__main__":

@@ -119,6 +119,34 @@ def test_demo_no_serve_twice_on_a_fresh_sqlite_file(tmp_path):
     assert int(count.stdout) == int(first.stdout.split("demo ledger: ")[1].split(" ")[0])
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("template", "t.xlsx"),
+        ("export", "--scope", "province", "e.xlsx"),
+        ("figures", "--scope", "province", "--year", "2024"),
+    ],
+)
+def test_a_command_on_a_database_not_set_up_says_how_to_set_it_up(tmp_path, args):
+    env = {**os.environ, "ZONELEDGER_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    finished = subprocess.run(
+        [sys.executable, "-m", "zoneledger.cli", *args],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert finished.returncode == 1
+    assert "Traceback" not in finished.stderr
+    assert f"The database {tmp_path / 'zoneledger.sqlite3'} is not set up yet" in finished.stderr
+    assert "./run demo" in finished.stderr
+    assert "./run migrate" in finished.stderr
+    assert "尚未初始化" in finished.stderr
+    assert not (tmp_path / args[-1]).exists()
+
+
 def free_port():
     import socket
 
