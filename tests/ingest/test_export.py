@@ -153,6 +153,16 @@ def test_the_template_says_how_a_row_finds_its_project():
     assert "同一项目出现第二行即报错" in help_of["项目名称"]
 
 
+def test_the_template_guide_rows_are_tall_enough_for_their_wrapped_text():
+    buffer = io.BytesIO()
+    write_template_xlsx(file=buffer)
+    guide = openpyxl.load_workbook(buffer)[GUIDE_SHEET]
+    row_of = {row[0].value: row[0].row for row in guide.iter_rows(min_row=2, max_row=len(LEDGER_COLUMNS) + 1)}
+    assert guide.cell(row_of["项目代码"], 5).alignment.wrap_text
+    assert guide.row_dimensions[row_of["项目代码"]].height >= 3 * 15  # about 130 characters in a column of 72
+    assert guide.row_dimensions[row_of["建设单位"]].height is None  # one line: the default height
+
+
 def test_a_filled_in_template_imports(tmp_path, wenshui_editor):
     from zoneledger.ingest.importer import import_workbook
 

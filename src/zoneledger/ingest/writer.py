@@ -8,6 +8,7 @@ never becomes a formula. Amounts are numbers with two decimals, dates are date c
 days by, with a date format (`excel_serial`).
 """
 
+import unicodedata
 from collections import defaultdict
 from datetime import date
 from itertools import batched
@@ -37,6 +38,7 @@ from .columns import (
 
 CHUNK_ROWS = 2000
 TEMPLATE_ROWS = 5000  # how far down the template's drop-downs reach
+ROW_POINTS = 15  # the height of a line of text at the default font
 # Each stage's live event, joined to its project: a stage has at most one (a constraint), so a project stays one row.
 STAGE_EVENTS = {stage: f"event_{stage}" for stage, _date_column, _round_column in STAGE_COLUMNS}
 # Each column's value, as `values_list` names it.
@@ -236,7 +238,7 @@ def write_template_xlsx(*, file):
     book.sheet(MONTHLY_SHEET, MONTHLY_COLUMNS)
     guide = book.workbook.add_worksheet(GUIDE_SHEET)
     guide_headers = [_("Column"), _("Sheet"), _("Required"), _("Format"), _("What it means")]
-    widths = [20, 10, 8, 48, 56, 4, 30, 12, 14]
+    widths = [20, 10, 8, 54, 72, 4, 30, 12, 14]
     for position, width in enumerate(widths):
         guide.set_column(position, position, width)
     for position, text in enumerate([*guide_headers, "", _("Zones"), _("Rounds"), _("Held on")]):
@@ -258,7 +260,12 @@ def write_template_xlsx(*, file):
     # constant_memory writes a row once it moves on, so each row is written whole: guide line, zone, round.
     for index in range(max(len(lines), len(zones), len(rounds))):
         row = index + 1
-        for position, text in enumerate(lines[index] if index < len(lines) else ()):
+        line = lines[index] if index < len(lines) else ()
+        # Spreadsheet programs open a file with the row heights it gives: a wrapped cell's lines must be counted.
+        text_lines = max((_wrapped_lines(text, width) for text, width in zip(line, widths, strict=False)), default=1)
+        if text_lines > 1:
+            guide.set_row(row, ROW_POINTS * text_lines)
+        for position, text in enumerate(line):
             guide.write_string(row, position, text, book.wrap)
         if index < len(zones):
             guide.write_string(row, 6, zones[index])
@@ -268,6 +275,12 @@ def write_template_xlsx(*, file):
     guide.freeze_panes(1, 0)
     _drop_downs(ledger, zones, rounds)
     book.close()
+
+
+def _wrapped_lines(text, width):
+    """How many lines `text` takes in a column `width` characters wide (a CJK character is two)."""
+    columns = sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in text)
+    return max(1, -(-columns // width))
 
 
 def _drop_downs(ledger, zones, rounds):
