@@ -103,9 +103,22 @@ def test_every_error_of_the_file_is_reported_not_just_the_first(tmp_path, wenshu
     assert where(result.errors) == [
         (LEDGER_SHEET, 2, "总投资（万元）"),
         (LEDGER_SHEET, 4, "签约日期"),
+        (LEDGER_SHEET, 4, "开发区"),
         (LEDGER_SHEET, 5, "签约批次"),
         (MONTHLY_SHEET, 2, "月份"),
     ]
+
+
+def test_every_bad_cell_of_a_row_is_reported_at_once(tmp_path, wenshui_editor, unchanged_ledger):
+    bad = project_row(
+        "坏的测试项目", 开发区="孝义经济开发区", 签约日期="2024/13/40", 统一社会信用代码="91140000123456789X"
+    )
+    path = write_workbook(tmp_path / "bad.xlsx", [GOOD, bad], ledger_headers=list(dict.fromkeys([*GOOD, *bad])))
+    result = import_workbook(file=path, user=wenshui_editor, language="en")
+    assert sorted(where(result.errors)) == sorted(
+        [(LEDGER_SHEET, 3, "签约日期"), (LEDGER_SHEET, 3, "开发区"), (LEDGER_SHEET, 3, "统一社会信用代码")]
+    )
+    assert not result.applied
 
 
 def test_messages_are_chinese_by_default_and_english_when_asked(tmp_path, wenshui_editor):

@@ -240,7 +240,15 @@ class _Import:
         return None if reader.missing or reader.repeated else reader
 
     def _parse(self, sheet, number, cells, template):
-        """The row's values by column key, parsed; errors recorded per cell (then RowRejected).
+        """The row's values by column key, parsed; errors recorded per cell (then RowRejected)."""
+        values, failed = self._parse_cells(sheet, number, cells, template)
+        if failed:
+            raise RowRejected
+        return values
+
+    def _parse_cells(self, sheet, number, cells, template):
+        """(the values of the row's cells that parse, by column key; whether any cell failed), each failing cell's
+        errors recorded.
 
         A cell's outcome, (value, error messages), is remembered per kind of column, as files repeat their
         codes (a project's on each of its months), months, dates and amounts.
@@ -266,9 +274,7 @@ class _Import:
                 failed = True
             else:
                 values[column.key] = value
-        if failed:
-            raise RowRejected
-        return values
+        return values, failed
 
     @staticmethod
     def _outcome(check, value):
@@ -296,14 +302,31 @@ class _Import:
             parsed = []
             for number, cells in chunk:
                 try:
-                    values = self._parse(LEDGER_SHEET, number, cells, LEDGER_COLUMNS)
-                    zone = self._zone(LEDGER_SHEET, number, values["zone"], column=ledger_column("zone"))
-                    self._check_enterprise(number, values)
-                    parsed.append((number, zone, values))
+                    parsed.append((number, *self._ledger_row(number, cells)))
                 except RowRejected:
                     self._reject_keys(number, cells.get("code"), cells.get("zone"), cells.get("name"))
             self._ledger_chunk(parsed)
             self._tick(len(chunk))
+
+    def _ledger_row(self, number, cells):
+        """(zone, parsed values) of a ledger row whose cells pass their own checks; else RowRejected.
+
+        Every cell is checked before the row is rejected, so a row's errors are all reported at once.
+        """
+        values, failed = self._parse_cells(LEDGER_SHEET, number, cells, LEDGER_COLUMNS)
+        zone = None
+        try:
+            if "zone" in values:  # else its cell's error is reported
+                zone = self._zone(LEDGER_SHEET, number, values["zone"], column=ledger_column("zone"))
+        except RowRejected:
+            failed = True
+        try:
+            self._check_enterprise(number, values)
+        except RowRejected:
+            failed = True
+        if failed:
+            raise RowRejected
+        return zone, values
 
     def _reject_keys(self, number, code, zone, name):
         """Remember the keys of a ledger row that failed (its cells, parsed or not): another row naming the same
