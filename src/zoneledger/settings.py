@@ -202,6 +202,8 @@ if not PRODUCTION:
 ZONELEDGER_IMPORT_MAX_BYTES = int(os.environ.get("ZONELEDGER_IMPORT_MAX_MB", "20")) * 1024 * 1024
 ZONELEDGER_IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("ZONELEDGER_IMPORT_MAX_UNPACKED_MB", "400")) * 1024 * 1024
 ZONELEDGER_IMPORT_MAX_ENTRIES = int(os.environ.get("ZONELEDGER_IMPORT_MAX_ENTRIES", "1000"))
+# An .ods states repeated cells as a count; the cells its sheets span once counts are multiplied out.
+ZONELEDGER_IMPORT_MAX_CELLS = int(os.environ.get("ZONELEDGER_IMPORT_MAX_CELLS", "6000000"))
 # The import page keeps each upload and its progress here, and checks and imports in a background thread.
 ZONELEDGER_IMPORT_DIR = DATA_DIR / "imports"
 ZONELEDGER_IMPORT_BACKGROUND = True

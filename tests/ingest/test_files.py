@@ -10,10 +10,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from msoffcrypto.format.ooxml import OOXMLFile
 
 from tests.ingest.conftest import project_row, write_workbook
 from zoneledger.ingest.importer import import_workbook
-from zoneledger.ingest.reader import ENCRYPTION_STREAM, OLE2_MAGIC
+from zoneledger.ingest.reader import OLE2_MAGIC
 from zoneledger.projects.models import MonthlyProgress, Project
 
 pytestmark = pytest.mark.django_db
@@ -50,10 +51,58 @@ def test_a_zip_that_would_unpack_past_the_limit_is_refused_before_unpacking(sett
     assert "unpack to more than 1 MB" in refusal(bomb, wenshui_editor)
 
 
-def test_an_ole2_container_with_an_encryption_info_stream_is_a_password_protected_workbook(wenshui_editor):
-    # How Office stores an encrypted .xlsx: a compound file holding EncryptionInfo and EncryptedPackage streams.
-    protected = OLE2_MAGIC + b"\0" * 504 + ENCRYPTION_STREAM + b"\0" * 1024
-    assert "protected by a password" in refusal(protected, wenshui_editor)
+def test_a_workbook_encrypted_with_a_password_is_refused_as_such(tmp_path, wenshui_editor, unchanged_ledger):
+    # Office's encryption, as Excel and WPS write it: a compound file holding EncryptionInfo and EncryptedPackage.
+    plain = write_workbook(tmp_path / "plain.xlsx", [project_row("加密项目")])
+    protected = io.BytesIO()
+    with plain.open("rb") as source:
+        OOXMLFile(source).encrypt("Secret-2024", protected)
+    assert protected.getvalue().startswith(OLE2_MAGIC)
+    assert "protected by a password" in refusal(protected.getvalue(), wenshui_editor)
+
+
+def test_an_xls_whose_cell_spells_the_encryption_stream_is_read(tmp_path, wenshui_editor):
+    source = write_workbook(tmp_path / "named.xlsx", [project_row("加密说明项目", 建设内容="EncryptionInfo说明")])
+    result = import_workbook(file=libreoffice_convert(source, "xls"), user=wenshui_editor, language="en")
+    assert result.errors == []
+    assert Project.objects.get(name="加密说明项目").construction_content == "EncryptionInfo说明"
+
+
+def ods(rows_xml):
+    """An .ods whose one sheet, 项目台账, holds the given table rows."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="项目台账">{rows_xml}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    return zipped([("mimetype", "application/vnd.oasis.opendocument.spreadsheet"), ("content.xml", content)])
+
+
+TEXT_CELL = '<table:table-cell office:value-type="string"><text:p>某</text:p></table:table-cell>'
+
+
+@pytest.mark.parametrize(
+    "rows_xml",
+    [
+        '<table:table-row table:number-rows-repeated="200000">'
+        '<table:table-cell table:number-columns-repeated="50" office:value-type="float" office:value="1"/>'
+        "</table:table-row>",
+        f"<table:table-row>{TEXT_CELL}</table:table-row>"
+        '<table:table-row table:number-rows-repeated="100000"><table:table-cell/></table:table-row>'
+        f'<table:table-row><table:table-cell table:number-columns-repeated="999"/>{TEXT_CELL}</table:table-row>',
+    ],
+    ids=["repeated cells", "two cells far apart"],
+)
+def test_an_ods_whose_repeats_span_millions_of_cells_is_refused_before_it_is_read(
+    rows_xml, settings, wenshui_editor, unchanged_ledger
+):
+    settings.ZONELEDGER_IMPORT_MAX_CELLS = 6_000_000
+    bomb = ods(rows_xml)
+    assert len(bomb) < 2048
+    assert "would span more than 6,000,000 cells" in refusal(bomb, wenshui_editor)
 
 
 def test_a_truncated_workbook_is_damaged(tmp_path, wenshui_editor):
@@ -104,18 +153,22 @@ def converted(tmp_path_factory):
     """The variants as .xlsx (xlsxwriter) and as .xls and .ods (LibreOffice --convert-to)."""
     folder = tmp_path_factory.mktemp("variants")
     source = write_workbook(folder / "variants.xlsx", VARIANTS, MONTHS)
+    return {"xlsx": source} | {suffix: libreoffice_convert(source, suffix) for suffix in ("xls", "ods")}
+
+
+def libreoffice_convert(source, suffix):
+    """The workbook converted by LibreOffice to `suffix`, beside it."""
     libreoffice = shutil.which("libreoffice") or shutil.which("soffice")
     assert libreoffice, "LibreOffice Calc is needed for the .xls and .ods tests (./run test installs it)"
     profile = f"-env:UserInstallation=file:///tmp/zoneledger-lo-{uuid.uuid4().hex}"
-    for suffix in ("xls", "ods"):
-        subprocess.run(
-            [libreoffice, "--headless", profile, "--convert-to", suffix, "--outdir", str(folder), str(source)],
-            check=True,
-            capture_output=True,
-            timeout=180,
-            env=os.environ | {"HOME": str(folder)},
-        )
-    return {suffix: folder / f"variants.{suffix}" for suffix in ("xlsx", "xls", "ods")}
+    subprocess.run(
+        [libreoffice, "--headless", profile, "--convert-to", suffix, "--outdir", str(source.parent), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env=os.environ | {"HOME": str(source.parent)},
+    )
+    return source.with_suffix(f".{suffix}")
 
 
 @pytest.mark.parametrize("suffix", ["xlsx", "xls", "ods"])

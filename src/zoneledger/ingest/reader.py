@@ -5,6 +5,9 @@ compound file for .xls), and for a ZIP the number of entries and their unpacked 
 declares them — a zip bomb is refused without being unpacked. An OLE2 file holding an `EncryptionInfo` stream is
 a password-protected Office file.
 
+An .ods names repeated rows and cells by their count, so a file of a few hundred bytes can span millions of cells,
+all of which python-calamine would hold in memory: its sheets' cells are counted, counts multiplied out, first.
+
 An .xlsx sheet is read as a stream (`xlsx.XlsxBook`; a long one of a file on disk by a child process), so memory
 does not grow with the sheet; .xls and .ods go to python-calamine, which holds one sheet in memory (an .xls sheet
 has at most 65,536 rows).
@@ -14,6 +17,7 @@ import contextlib
 import hashlib
 import io
 import os
+import xml.etree.ElementTree as ET
 import zipfile
 
 import python_calamine
@@ -26,10 +30,20 @@ from .xlsx import Damaged, XlsxBook
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+# An OLE2 directory entry: 128 bytes on a 128-byte boundary, its name (UTF-16, ending in a null), then at 64 the name's
+# length in bytes with the null, then the entry's type (2: a stream).
+ENCRYPTION_ENTRY_NAME = "EncryptionInfo\0".encode("utf-16-le")
+ENCRYPTION_ENTRY_TAIL = len(ENCRYPTION_ENTRY_NAME).to_bytes(2, "little") + b"\x02"
+DIRECTORY_ENTRY_BYTES = 128
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 DEFAULT_MAX_ENTRIES = 1000
+DEFAULT_MAX_CELLS = 6_000_000
+ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+ODS_SHEET, ODS_ROW = f"{ODS_TABLE}table", f"{ODS_TABLE}table-row"
+ODS_CELLS = {f"{ODS_TABLE}table-cell", f"{ODS_TABLE}covered-table-cell"}
+ODS_ROWS_REPEATED, ODS_COLUMNS_REPEATED = f"{ODS_TABLE}number-rows-repeated", f"{ODS_TABLE}number-columns-repeated"
+ODS_VALUE_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
 HASH_BLOCK_BYTES = 1 << 20
 
 
@@ -96,6 +110,41 @@ def _check_zip(handle):
     return archive
 
 
+def _check_ods_cells(archive):
+    """Refuse an .ods whose sheets span more cells than the limit once repeated rows and cells are counted out.
+
+    python-calamine holds a sheet as a rectangle reaching its last row and column with a value, so it is these
+    rectangles that are counted (from the first row and column: an upper bound), summed over the sheets, with no
+    cell built.
+    """
+    limit = _limit("ZONELEDGER_IMPORT_MAX_CELLS", DEFAULT_MAX_CELLS)
+    sheets_cells = rows = last_row = last_column = columns = row_last_column = 0
+    try:
+        with archive.open("content.xml") as content:
+            for _event, element in ET.iterparse(content):
+                if element.tag in ODS_CELLS:
+                    columns += int(element.get(ODS_COLUMNS_REPEATED, 1))
+                    if element.get(ODS_VALUE_TYPE) or len(element):
+                        row_last_column = columns
+                elif element.tag == ODS_ROW:
+                    rows += int(element.get(ODS_ROWS_REPEATED, 1))
+                    if row_last_column:
+                        last_row, last_column = rows, max(last_column, row_last_column)
+                    columns = row_last_column = 0
+                    element.clear()
+                    if sheets_cells + last_row * last_column > limit:
+                        raise Unreadable(
+                            _("The file's sheets would span more than %(limit)s cells once opened; it was not opened.")
+                            % {"limit": f"{limit:,}"}
+                        )
+                elif element.tag == ODS_SHEET:
+                    sheets_cells += last_row * last_column
+                    rows = last_row = last_column = 0
+                    element.clear()
+    except (ET.ParseError, ValueError, KeyError):
+        raise _refuse_damaged() from None
+
+
 def _sha256(handle):
     digest = hashlib.sha256()
     while block := handle.read(HASH_BLOCK_BYTES):
@@ -123,17 +172,33 @@ def open_workbook(file):
                 except Damaged:
                     raise _refuse_damaged() from None
             else:
+                _check_ods_cells(archive)
                 handle.seek(0)
                 book = _calamine_book(handle.read())
         elif magic == OLE2_MAGIC:
             data = handle.read()
-            if ENCRYPTION_STREAM in data:
+            if _holds_encryption_stream(data):
                 raise _refuse_password()
             book = _calamine_book(data)
         else:
             raise _refuse_not_spreadsheet()
         book.sha256 = sha256
         yield book
+
+
+def _holds_encryption_stream(data):
+    """Whether the compound file's directory names an `EncryptionInfo` stream: how Office stores a file encrypted
+    with a password. Only a directory entry counts, not a cell whose text spells the name."""
+    found = data.find(ENCRYPTION_ENTRY_NAME)
+    while found != -1:
+        tail = found + DIRECTORY_ENTRY_BYTES // 2
+        if (
+            found % DIRECTORY_ENTRY_BYTES == 0
+            and data[tail : tail + len(ENCRYPTION_ENTRY_TAIL)] == ENCRYPTION_ENTRY_TAIL
+        ):
+            return True
+        found = data.find(ENCRYPTION_ENTRY_NAME, found + 1)
+    return False
 
 
 def _calamine_book(data):
