@@ -197,3 +197,24 @@ def test_a_month_given_three_times_points_each_repeat_at_the_first_row_that_was_
     ]
     assert [error.message for error in result.errors[1:]] == ["The same project and month are already in row 4."] * 2
     assert not result.applied
+
+
+@pytest.mark.parametrize("named_by", ["code", "zone and name"])
+def test_a_monthly_row_for_a_project_of_another_zone_is_refused(tmp_path, wenshui_editor, named_by):
+    other = Project.objects.filter(zone__name="孝义经济开发区").first()
+    Project.objects.filter(pk=other.pk).update(code="2024-141181-30-03-000888")
+    months_before = list(other.progress.order_by("month").values_list("month", "completed_investment", "status"))
+    keys = {"项目代码": "2024-141181-30-03-000888"}
+    if named_by == "zone and name":
+        keys = {"项目名称": other.name, "开发区": "孝义经济开发区"}
+    path = write_workbook(tmp_path / "other.xlsx", [GOOD], [keys | {"月份": "2024-05", "完成投资（万元）": 99}])
+    result = import_workbook(file=path, user=wenshui_editor, language="en")
+    column, message = (
+        ("项目代码", "No project of yours matches") if named_by == "code" else ("开发区", "may not import")
+    )
+    assert where(result.errors) == [(MONTHLY_SHEET, 2, column)]
+    assert message in result.errors[0].message
+    assert not result.applied
+    assert (
+        list(other.progress.order_by("month").values_list("month", "completed_investment", "status")) == months_before
+    )

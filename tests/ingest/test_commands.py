@@ -33,6 +33,15 @@ def test_a_dry_run_exits_0_and_writes_nothing(tmp_path, unchanged_ledger):
     assert "试运行" in out
 
 
+def test_a_dry_run_with_errors_prints_them_and_exits_1(tmp_path, unchanged_ledger):
+    path = write_workbook(tmp_path / "bad.xlsx", [project_row("试运行坏项目", 签约日期="2024-02-30")])
+    err = io.StringIO()
+    with pytest.raises(CommandError) as refused:
+        call_command("import", str(path), "--as", "wenshui-editor", "--dry-run", stdout=io.StringIO(), stderr=err)
+    assert refused.value.returncode == 1
+    assert err.getvalue().splitlines() == ["项目台账 · 第 2 行 · 签约日期: “2024-02-30”不是存在的日期。"]
+
+
 def test_errors_are_all_printed_and_the_command_exits_1(tmp_path, unchanged_ledger):
     path = write_workbook(
         tmp_path / "bad.xlsx",

@@ -49,6 +49,9 @@ def test_the_export_is_formatted_for_people():
     assert [cell.value for cell in months[1]] == ["项目代码", "项目名称", "开发区", "月份", "完成投资（万元）"]
     assert months.max_row > 1
     assert months["D2"].number_format == "yyyy-mm"
+    assert isinstance(months["E2"].value, int | float)
+    assert months["E2"].number_format == "#,##0.00"
+    assert months.freeze_panes == "A2"
 
 
 def test_exactly_the_given_projects_are_exported_with_their_stages():
