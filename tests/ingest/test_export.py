@@ -156,6 +156,19 @@ def test_the_template_says_how_a_row_finds_its_project():
     assert "同一项目出现第二行即报错" in help_of["项目名称"]
 
 
+def test_the_template_gives_each_columns_format_on_both_sheets():
+    buffer = io.BytesIO()
+    write_template_xlsx(file=buffer)
+    guide = openpyxl.load_workbook(buffer)[GUIDE_SHEET]
+    formats = {(row[1].value, row[0].value): row[3].value for row in guide.iter_rows(min_row=2) if row[0].value}
+    assert "2024年3月15日" in formats[(LEDGER_SHEET, "签约日期")]
+    assert "2024年第一次" in formats[(LEDGER_SHEET, "开工批次")]
+    assert "1,234.50" in formats[(LEDGER_SHEET, "总投资（万元）")]
+    assert "2024年3月" in formats[(MONTHLY_SHEET, "月份")]
+    assert "1,234.50" in formats[(MONTHLY_SHEET, "完成投资（万元）")]
+    assert {sheet for sheet, _header in formats} == {LEDGER_SHEET, MONTHLY_SHEET}
+
+
 def test_the_template_guide_rows_are_tall_enough_for_their_wrapped_text():
     buffer = io.BytesIO()
     write_template_xlsx(file=buffer)
