@@ -7,7 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.ingest.conftest import project_row, write_workbook
-from zoneledger.projects.models import Project
+from zoneledger.ingest import writer
+from zoneledger.projects.models import MonthlyProgress, Project
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +84,19 @@ def test_export_writes_the_scope_the_user_may_see(tmp_path, scope, username, zon
     expected = zones or set(Project.objects.filter(zone__city_id=scope).values_list("zone__name", flat=True))
     assert exported == expected
     assert str(tmp_path / "out.xlsx") in out
+
+
+def test_export_refuses_more_monthly_rows_than_a_sheet_holds_and_writes_no_file(tmp_path, monkeypatch):
+    months = MonthlyProgress.objects.filter(project__zone__name="文水经济开发区").count()
+    monkeypatch.setattr(writer, "SHEET_ROWS", months)  # one row of it is the header
+    with pytest.raises(CommandError) as refused:
+        run("export", str(tmp_path / "out.xlsx"), "--scope", "文水经济开发区")
+    assert "月度投资" in str(refused.value)
+    assert f"{months:,}" in str(refused.value)
+    assert not (tmp_path / "out.xlsx").exists()
+    monkeypatch.setattr(writer, "SHEET_ROWS", months + 1)
+    run("export", str(tmp_path / "out.xlsx"), "--scope", "文水经济开发区")
+    assert (tmp_path / "out.xlsx").exists()
 
 
 def test_export_refuses_an_unknown_scope(tmp_path):

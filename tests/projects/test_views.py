@@ -223,6 +223,19 @@ def test_the_export_is_audited_with_its_filter_and_row_count(editor_client, wens
     }
 
 
+def test_an_export_too_large_for_a_sheet_goes_back_to_the_ledger_saying_why(editor_client, wenshui, monkeypatch):
+    from zoneledger.ingest import writer
+
+    monkeypatch.setattr(writer, "SHEET_ROWS", Project.objects.filter(zone=wenshui, stage=Stage.SIGNED).count())
+    response = editor_client.get(reverse("projects:project_export"), {"stage": Stage.SIGNED}, follow=True)
+
+    assert response.redirect_chain == [(f"{reverse('projects:project_list')}?stage={Stage.SIGNED}", 302)]
+    page = response.content.decode()
+    rows = Project.objects.filter(zone=wenshui, stage=Stage.SIGNED).count()
+    assert f"工作表 项目台账 将有 {rows:,} 行，超过一个工作表的上限（{rows - 1:,} 行）" in page
+    assert not AuditRecord.objects.filter(action="export").exists()
+
+
 def test_the_export_never_leaves_the_users_scope(editor_client, wenshui):
     response = editor_client.get(reverse("projects:project_export"))
 

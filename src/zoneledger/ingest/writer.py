@@ -39,6 +39,7 @@ from .columns import (
 CHUNK_ROWS = 2000
 TEMPLATE_ROWS = 5000  # how far down the template's drop-downs reach
 ROW_POINTS = 15  # the height of a line of text at the default font
+SHEET_ROWS = 1_048_576  # an Excel sheet's rows, its header included; xlsxwriter drops a cell past them silently
 # Each stage's live event, joined to its project: a stage has at most one (a constraint), so a project stays one row.
 STAGE_EVENTS = {stage: f"event_{stage}" for stage, _date_column, _round_column in STAGE_COLUMNS}
 # Each column's value, as `values_list` names it.
@@ -211,14 +212,35 @@ def _round_writer(write_string, labels):
     return lambda row, position, round_id: write_string(row, position, labels[round_id])
 
 
+class TooLarge(Exception):
+    """The export would not fit in a sheet; the message says so, for the user."""
+
+
+def _check_fits(projects_queryset):
+    """The number of projects, after refusing an export with more rows than a sheet holds."""
+    projects = projects_queryset.count()
+    months = MonthlyProgress.objects.filter(project__in=projects_queryset.order_by().values("pk")).count()
+    for sheet, rows in ((LEDGER_SHEET, projects), (MONTHLY_SHEET, months)):
+        if rows >= SHEET_ROWS:
+            raise TooLarge(
+                _(
+                    "The sheet %(sheet)s would have %(rows)s rows, more than a sheet holds (%(limit)s): export a"
+                    " smaller scope, such as a city or a zone."
+                )
+                % {"sheet": sheet, "rows": f"{rows:,}", "limit": f"{SHEET_ROWS - 1:,}"}
+            )
+    return projects
+
+
 def write_ledger_xlsx(*, projects_queryset, file, progress=None):
     """Write exactly these projects (in the queryset's order) and their monthly rows; returns the row counts.
 
+    An export with more rows than a sheet holds is refused (TooLarge) before anything is written.
     `progress(done, total)` is called after each chunk of rows, for a page that shows how far it got.
     """
+    total = _check_fits(projects_queryset)
     book = _Book(file)
     export = _LedgerExport(book)
-    total = projects_queryset.count() if progress else 0
     serials = _MonthSerials()
     for chunk in batched(_projects(projects_queryset).iterator(chunk_size=CHUNK_ROWS), CHUNK_ROWS):
         months = _months([values[0] for values in chunk], serials)

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from zoneledger.accounts.scope import zone_is_writable
 from zoneledger.audit import services as audit
 from zoneledger.audit.models import AuditRecord
-from zoneledger.ingest.writer import write_ledger_xlsx
+from zoneledger.ingest.writer import TooLarge, write_ledger_xlsx
 
 from . import services
 from .choices import Stage
@@ -93,7 +94,13 @@ def project_export(request):
     """Exactly the ledger's filtered rows (all pages, in its order), as the import template's workbook."""
     # On disk, not in memory: a province's ledger is large. Closing the file deletes it.
     workbook = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
-    rows, _months = write_ledger_xlsx(projects_queryset=_ledger(request).qs, file=workbook)
+    try:
+        rows, _months = write_ledger_xlsx(projects_queryset=_ledger(request).qs, file=workbook)
+    except TooLarge as refused:
+        workbook.close()
+        messages.error(request, str(refused))
+        query = request.GET.urlencode()
+        return redirect(reverse("projects:project_list") + (f"?{query}" if query else ""))
     filters = {key: value for key, value in request.GET.items() if key != "page"}
     audit.record_export(actor=request.user, what="ledger", count=rows, filters=filters)
     workbook.seek(0)

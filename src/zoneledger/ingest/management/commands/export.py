@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from zoneledger.accounts.models import User
-from zoneledger.ingest.writer import write_ledger_xlsx
+from zoneledger.ingest.writer import TooLarge, write_ledger_xlsx
 from zoneledger.projects.models import Project
 from zoneledger.zones.models import Zone
 
@@ -37,7 +37,10 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(_("--as: there is no active user called “%(name)s”.") % {"name": username})
             projects = Project.objects.visible_to(user)
-        projects, months = write_ledger_xlsx(projects_queryset=projects.filter(**scope_filter(scope)), file=file)
+        try:
+            projects, months = write_ledger_xlsx(projects_queryset=projects.filter(**scope_filter(scope)), file=file)
+        except TooLarge as refused:
+            raise CommandError(str(refused)) from None
         self.stdout.write(
             _("Wrote %(projects)d projects and %(months)d monthly rows to %(file)s.")
             % {"projects": projects, "months": months, "file": file}
