@@ -196,3 +196,11 @@ def test_a_filled_in_template_imports(tmp_path, wenshui_editor):
     project = Project.objects.get(name="模板填报项目")
     assert project.total_investment == Decimal("1234.50")
     assert project.events.get().round.label == "2024-1"
+
+
+def test_a_sliced_queryset_exports_its_projects_and_only_their_months():
+    projects = Project.objects.order_by("-total_investment", "pk")[:3]
+    book = exported(projects)
+    assert [row[1].value for row in book[LEDGER_SHEET].iter_rows(min_row=2)] == [p.name for p in projects]
+    months = MonthlyProgress.objects.filter(project__in=[p.pk for p in projects]).count()
+    assert book[MONTHLY_SHEET].max_row == months + 1

@@ -219,7 +219,7 @@ class TooLarge(Exception):
 def _check_fits(projects_queryset):
     """The number of projects, after refusing an export with more rows than a sheet holds."""
     projects = projects_queryset.count()
-    months = MonthlyProgress.objects.filter(project__in=projects_queryset.order_by().values("pk")).count()
+    months = MonthlyProgress.objects.filter(project__in=projects_queryset.values("pk")).count()
     for sheet, rows in ((LEDGER_SHEET, projects), (MONTHLY_SHEET, months)):
         if rows >= SHEET_ROWS:
             raise TooLarge(
