@@ -31,15 +31,22 @@ def _unapplied_migrations():
 
 
 def _not_set_up_message():
-    # Said in both languages: the command failed before any --lang of its own could take effect.
+    """How to set the database up, in both languages: the command failed before any --lang of its own applied."""
     from django.db import connection
+    from django.utils import translation
+    from django.utils.translation import gettext as _
 
-    database = connection.settings_dict["NAME"]
-    return (
-        f"数据库 {database} 尚未初始化：运行 ./run demo 载入演示数据，或运行 ./run migrate 建立空台账。\n"
-        f"The database {database} is not set up yet: run ./run demo for the demo ledger, "
-        "or ./run migrate for an empty one."
-    )
+    lines = []
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            lines.append(
+                _(
+                    "The database %(database)s is not set up yet: run ./run demo for the demo ledger,"
+                    " or ./run migrate for an empty one."
+                )
+                % {"database": connection.settings_dict["NAME"]}
+            )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
