@@ -5,10 +5,12 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+
+from zoneledger.core.http import hx_redirect
 
 from . import session
 from .passwords import password_expired
@@ -19,15 +21,6 @@ OPEN_WHILE_SECOND_FACTOR_DUE = frozenset(
     {"accounts:login", "accounts:logout", "accounts:second_factor", "accounts:second_factor_enrol", "set_language"}
 )
 OPEN_WHILE_PASSWORD_DUE = frozenset({"accounts:login", "accounts:logout", "accounts:password_change", "set_language"})
-
-
-def redirect(request, url):
-    """A redirect that htmx follows with a full page load instead of swapping the target into a fragment."""
-    if request.headers.get("HX-Request"):
-        response = HttpResponse()
-        response["HX-Redirect"] = url
-        return response
-    return HttpResponseRedirect(url)
 
 
 class SessionPolicyMiddleware:
@@ -56,9 +49,9 @@ class SessionPolicyMiddleware:
         if session.second_factor_due(request.session):
             if view_name in OPEN_WHILE_SECOND_FACTOR_DUE:
                 return None
-            return redirect(request, reverse("accounts:second_factor"))
+            return hx_redirect(request, reverse("accounts:second_factor"))
         if view_name not in OPEN_WHILE_PASSWORD_DUE and password_expired(request.user):
-            return redirect(request, reverse("accounts:password_change"))
+            return hx_redirect(request, reverse("accounts:password_change"))
         return None
 
     @staticmethod
@@ -74,7 +67,7 @@ class SessionPolicyMiddleware:
                 "hours": settings.ZONELEDGER_SESSION_MAX_HOURS
             }
         messages.info(request, text)
-        return redirect(request, f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
+        return hx_redirect(request, f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
 
 
 class UploadLimitMiddleware:

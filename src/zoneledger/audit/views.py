@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zoneledger.accounts.choices import Role
 from zoneledger.accounts.permissions import role_required
+from zoneledger.core.http import partial_template
 
 from . import services
 from .filters import AuditRecordFilter
@@ -49,8 +50,7 @@ def record_list(request):
     records = filtered(request)
     page = Paginator(records.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filter": records, "page": page}
-    template = "audit/record_list.html#records" if request.headers.get("HX-Request") else "audit/record_list.html"
-    return render(request, template, context)
+    return render(request, partial_template(request, "audit/record_list.html", "records"), context)
 
 
 @auditor_only

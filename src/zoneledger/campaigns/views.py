@@ -11,6 +11,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from zoneledger.accounts.choices import OrgKind
 from zoneledger.audit import services as audit
+from zoneledger.core.http import xlsx_response
 from zoneledger.reports import figures
 from zoneledger.reports.bulletin import write_bulletin_xlsx
 from zoneledger.reports.views import (
@@ -20,7 +21,6 @@ from zoneledger.reports.views import (
     bulletin_rows,
     rates_chart,
     user_scope,
-    xlsx_response,
 )
 
 from . import services

@@ -21,15 +21,14 @@ from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from zoneledger.reports.views import xlsx_response
+from zoneledger.core.errors import NotFound
+from zoneledger.core.http import hx_redirect, is_partial, xlsx_response
 
 from .columns import LEDGER_SHEET, MONTHLY_SHEET
 from .forms import UploadForm
@@ -89,14 +88,14 @@ class ImportJob:
     def get(cls, token, *, user):
         """The job `token` of `user`; 404 for a malformed token, a missing job or another user's."""
         if not TOKEN_RE.match(token):
-            raise Http404
+            raise NotFound
         job = cls(token)
         try:
             status = job.status
         except FileNotFoundError:
-            raise Http404 from None
+            raise NotFound from None
         if status["user"] != user.pk:
-            raise Http404
+            raise NotFound
         return job
 
     @classmethod
@@ -183,23 +182,14 @@ class UploadView(EditorRequiredMixin, FormView):
     form_class = UploadForm
 
     def get_template_names(self):
-        if self.request.headers.get("HX-Request"):
+        if is_partial(self.request):
             return [f"{self.template_name}#upload-form"]
         return [self.template_name]
 
     def form_valid(self, form):
         job = ImportJob.create(user=self.request.user, upload=form.cleaned_data["file"])
         job.start(user=self.request.user, mode=CHECK, language=translation.get_language())
-        return go_to(self.request, reverse("ingest:job", args=[job.token]))
-
-
-def go_to(request, url):
-    """After a successful POST: a redirect, which htmx follows as a full page load."""
-    if request.headers.get("HX-Request"):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
+        return hx_redirect(self.request, reverse("ingest:job", args=[job.token]))
 
 
 class JobView(EditorRequiredMixin, TemplateView):
@@ -209,7 +199,7 @@ class JobView(EditorRequiredMixin, TemplateView):
     errors_per_page = 200
 
     def get_template_names(self):
-        if self.request.headers.get("HX-Request"):
+        if is_partial(self.request):
             return [f"{self.template_name}#status"]
         return [self.template_name]
 
@@ -238,7 +228,7 @@ class ConfirmView(EditorRequiredMixin, View):
         checked = status["mode"] == CHECK and status["state"] == DONE and status["result"]["ok"]
         if checked and job.claim_apply():
             job.start(user=request.user, mode=APPLY, language=translation.get_language())
-        return go_to(request, reverse("ingest:job", args=[token]))
+        return hx_redirect(request, reverse("ingest:job", args=[token]))
 
 
 class TemplateDownloadView(EditorRequiredMixin, View):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from zoneledger.accounts.scope import zone_is_writable
 from zoneledger.audit import services as audit
 from zoneledger.core.codes import validate_uscc
+from zoneledger.core.errors import Conflict
 
 from .choices import ProgressStatus, Stage
 from .models import Enterprise, MonthlyProgress, Project, StageEvent
@@ -40,12 +41,11 @@ PROJECT_FACTS = (
 )
 
 
-class StaleEdit(Exception):
+class StaleEdit(Conflict):
     """The project changed since the editor loaded it; `current` is the project as it is now."""
 
     def __init__(self, current):
-        super().__init__(_("Someone else changed this project meanwhile; your edit was not saved."))
-        self.current = current
+        super().__init__(_("Someone else changed this project meanwhile; your edit was not saved."), current=current)
 
 
 def _require_writable(actor, zone):

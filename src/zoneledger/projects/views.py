@@ -1,7 +1,7 @@
 """The ledger and the project pages: thin views that read through `visible_to` and write through the services.
 
-Every page renders in full, or only its htmx target when htmx asks for it (see `_partial`). A write
-answers a redirect to the project page when it succeeds; htmx follows it and picks the part it shows.
+Every page renders in full, or only its htmx target when htmx asks for it (`zoneledger.core.http.is_partial`).
+A write answers a redirect to the project page when it succeeds; htmx follows it and picks the part it shows.
 """
 
 import tempfile
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from zoneledger.accounts.scope import zone_is_writable
 from zoneledger.audit import services as audit
 from zoneledger.audit.models import AuditRecord
+from zoneledger.core.http import XLSX_CONTENT_TYPE, partial_template
 from zoneledger.ingest.writer import TooLarge, write_ledger_xlsx
 
 from . import services
@@ -32,16 +33,8 @@ from .filters import ProjectFilter
 from .forms import ProjectForm, StageForm, VoidForm
 from .models import Project
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 HISTORY_SIZE = 50
-
-
-def _partial(request, template, fragment):
-    """`template#fragment` for an htmx request, the whole page otherwise (also when htmx restores history)."""
-    if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
-        return f"{template}#{fragment}"
-    return template
 
 
 def _ledger(request):
@@ -85,7 +78,7 @@ def project_list(request):
         "columns": _sort_columns(request.GET.get("sort", "")),
         "can_create": request.user.can_edit,
     }
-    return render(request, _partial(request, "projects/project_list.html", "ledger"), context)
+    return render(request, partial_template(request, "projects/project_list.html", "ledger"), context)
 
 
 @login_required
@@ -105,7 +98,7 @@ def project_export(request):
     audit.record_export(actor=request.user, what="ledger", count=rows, filters=filters)
     workbook.seek(0)
     filename = f"{_('ledger')}-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(workbook, as_attachment=True, filename=filename, content_type=XLSX)
+    return FileResponse(workbook, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
 def _project_for(request, pk):

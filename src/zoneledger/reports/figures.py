@@ -3,7 +3,7 @@
 The contract the web app, the API and the commands rely on:
 
 - ``resolve_scope(reference, *, user) -> Scope`` — ``"province"``, a city's division code (``"141100"``) or a
-  zone's name. A scope the user cannot see raises ``ScopeNotFound`` (an ``Http404``), exactly like a missing one.
+  zone's name. A scope the user cannot see raises ``ScopeNotFound`` (a ``NotFound``), exactly like a missing one.
 - ``Period.for_year(2024)`` / ``Period.for_round("2023-4")`` — a year is all the rounds held in it.
 - ``batch_figures(*, user, scope, period, as_of=None, known_at=None) -> BatchFigures`` — the signed, started and
   commissioned batches (counts, investment, rates) and 当年开工率 for a year; one query.
@@ -32,13 +32,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from zoneledger.accounts.choices import OrgKind
 from zoneledger.campaigns.models import parse_round_label
+from zoneledger.core.errors import NotFound
 from zoneledger.core.money import WanField, format_wan, format_yi, rate
 from zoneledger.projects.choices import ProgressStatus, Stage
 from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
@@ -49,7 +49,7 @@ BATCH_STAGES = (Stage.SIGNED, Stage.STARTED, Stage.COMMISSIONED)
 ZERO = Decimal("0.00")
 
 
-class ScopeNotFound(Http404):
+class ScopeNotFound(NotFound):
     """No scope of that name in the user's view (pages answer 404; commands print the message)."""
 
 

@@ -14,10 +14,8 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
@@ -25,24 +23,12 @@ from django.views.generic import TemplateView, View
 from zoneledger.accounts.choices import OrgKind
 from zoneledger.audit import services as audit
 from zoneledger.campaigns.models import Round
+from zoneledger.core.errors import NotFound
+from zoneledger.core.http import is_partial, xlsx_response
 from zoneledger.core.money import format_percent, format_yi
 from zoneledger.zones.models import Zone
 
 from . import figures
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def attachment(filename):
-    """A Content-Disposition value that downloads `filename` (Chinese names survive, RFC 6266)."""
-    return content_disposition_header(as_attachment=True, filename=filename)
-
-
-def xlsx_response(buffer, filename):
-    """A download of the workbook written into `buffer`."""
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = attachment(filename)
-    return response
 
 
 def today():
@@ -53,7 +39,7 @@ def user_scope_reference(user):
     """How `figures.resolve_scope` names the user's own org unit: province, the city's code or the zone's name."""
     org = user.org
     if org is None:
-        raise Http404
+        raise NotFound
     if org.kind == OrgKind.PROVINCE:
         return "province"
     if org.kind == OrgKind.CITY:
@@ -413,7 +399,7 @@ class YearSummaryView(LoginRequiredMixin, AsOfMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         if user.org is None or not user.reads_business_data:
-            raise Http404
+            raise NotFound
         reference = self.get_cleaned("scope", None)
         scope = figures.resolve_scope(reference, user=user) if reference else user_scope(user)
         year = self.get_cleaned("year", campaign_year(latest_round(today()), today()))
@@ -479,7 +465,7 @@ class WarningsMixin(LoginRequiredMixin, AsOfMixin):
     def get_warnings(self):
         user = self.request.user
         if not user.reads_business_data:
-            raise Http404
+            raise NotFound
         warnings = figures.signed_not_started(user=user, scope=user_scope(user), as_of=self.get_as_of())
         level = self.get_cleaned("level", "")
         if level:
@@ -525,7 +511,7 @@ class WarningsView(WarningsMixin, TemplateView):
         return headings
 
     def get_template_names(self):
-        if self.request.headers.get("HX-Request"):
+        if is_partial(self.request):
             return [f"{self.template_name}#table"]
         return [self.template_name]
 

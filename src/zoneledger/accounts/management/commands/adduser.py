@@ -1,12 +1,10 @@
 import sys
 
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from zoneledger.accounts.choices import Role
 from zoneledger.accounts.services import org_by_reference, user_create
-from zoneledger.core.errors import format_errors
+from zoneledger.core.commands import BaseCommand
 
 
 class Command(BaseCommand):
@@ -20,17 +18,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, org, role, display_name, **options):
         password = sys.stdin.readline().rstrip("\n")
-        try:
-            user = user_create(
-                actor=None,
-                username=username,
-                org=org_by_reference(org),
-                role=role,
-                password=password,
-                display_name=display_name,
-            )
-        except ValidationError as error:
-            raise CommandError(format_errors(error)) from None
+        user = user_create(
+            actor=None,
+            username=username,
+            org=org_by_reference(org),
+            role=role,
+            password=password,
+            display_name=display_name,
+        )
         self.stdout.write(
             _("Created %(user)s: %(role)s of %(org)s.")
             % {"user": user.username, "role": user.get_role_display(), "org": user.org}

@@ -1,22 +1,8 @@
-from datetime import date
-
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from zoneledger.campaigns.models import Round
 from zoneledger.campaigns.services import round_create
-from zoneledger.core.errors import format_errors
-
-
-def iso_date(text, *, field):
-    """A date from YYYY-MM-DD, or a CommandError naming the option."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(
-            _("%(field)s: “%(value)s” is not a date of the form YYYY-MM-DD.") % {"field": field, "value": text}
-        ) from None
+from zoneledger.core.commands import BaseCommand, option_date
 
 
 class Command(BaseCommand):
@@ -36,16 +22,13 @@ class Command(BaseCommand):
             for round_ in Round.objects.all():
                 self.stdout.write(f"{round_.label:<8} {round_.held_on}  {round_.title}")
             return
-        try:
-            round_ = round_create(
-                actor=None,
-                label=options["label"],
-                held_on=iso_date(options["held_on"], field="held-on"),
-                title=options["title"],
-                venues=options["venues"],
-            )
-        except ValidationError as error:
-            raise CommandError(format_errors(error)) from None
+        round_ = round_create(
+            actor=None,
+            label=options["label"],
+            held_on=option_date(options["held_on"], option="--held-on"),
+            title=options["title"],
+            venues=options["venues"],
+        )
         self.stdout.write(
             _("Added round %(label)s, held on %(date)s.") % {"label": round_.label, "date": round_.held_on}
         )

@@ -1,7 +1,8 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from zoneledger.core.backup import BackupError, backup
+from zoneledger.core.commands import BaseCommand
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 
+from zoneledger.core.commands import BaseCommand
 from zoneledger.core.server import serve
 from zoneledger.demo.builder import DEMO_PASSWORD, ensure_demo_users, load_demo
 

@@ -1,5 +1,4 @@
-from django.core.management.base import BaseCommand
-
+from zoneledger.core.commands import BaseCommand
 from zoneledger.core.server import serve
 
 

@@ -1,9 +1,10 @@
 import re
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from zoneledger.accounts.models import User
+from zoneledger.core.commands import BaseCommand
 from zoneledger.ingest.writer import TooLarge, write_ledger_xlsx
 from zoneledger.projects.models import Project
 from zoneledger.zones.models import Zone

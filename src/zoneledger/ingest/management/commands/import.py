@@ -1,8 +1,9 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zoneledger.accounts.models import User
+from zoneledger.core.commands import BaseCommand
 from zoneledger.ingest.columns import LEDGER_SHEET, MONTHLY_SHEET
 from zoneledger.ingest.importer import import_workbook
 

@@ -1,7 +1,7 @@
-from django.core.management.base import BaseCommand
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from zoneledger.core.commands import BaseCommand
 from zoneledger.ingest.writer import write_template_xlsx
 
 

@@ -5,17 +5,15 @@ instead, with their scope (a scope they cannot see is reported as missing).
 """
 
 import json
-from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from zoneledger.accounts.choices import OrgKind, Role
 from zoneledger.accounts.models import OrgUnit, User
-from zoneledger.campaigns.management.commands.round import iso_date
 from zoneledger.campaigns.models import Round
+from zoneledger.core.commands import BaseCommand, option_date, option_moment
 from zoneledger.reports.bulletin import write_bulletin_xlsx
 from zoneledger.reports.figures import (
     BREAKDOWN_KEYS,
@@ -32,18 +30,6 @@ from zoneledger.reports.figures import (
 def console_reader():
     """The console operator: an unsaved province-wide viewer, so figures still pass through `visible_to`."""
     return User(username="console", org=OrgUnit.objects.get(kind=OrgKind.PROVINCE), role=Role.VIEWER)
-
-
-def known_at_moment(text):
-    """An aware datetime from ISO text (local time when no offset is given), or a CommandError."""
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise CommandError(
-            _("%(field)s: “%(value)s” is not a moment of the form YYYY-MM-DDTHH:MM[:SS][+08:00].")
-            % {"field": "--known-at", "value": text}
-        ) from None
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 class Command(BaseCommand):
@@ -71,8 +57,8 @@ class Command(BaseCommand):
         except ScopeNotFound as error:
             raise CommandError(f"--scope: {error}") from None
         period = self.period(options["year"], options["round"])
-        as_of = iso_date(options["as_of"], field="--as-of") if options["as_of"] else None
-        known_at = known_at_moment(options["known_at"]) if options["known_at"] else None
+        as_of = option_date(options["as_of"], option="--as-of") if options["as_of"] else None
+        known_at = option_moment(options["known_at"], option="--known-at") if options["known_at"] else None
         output, kind = options["output"], options["format"]
         if kind == "xlsx":
             if not output:

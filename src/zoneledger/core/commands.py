@@ -1,0 +1,71 @@
+"""What every zoneledger command shares: one mapping of errors to a line on stderr, and option parsers.
+
+A command subclasses `BaseCommand` from here and lets services' errors rise. At the console a refusal
+(`CommandError`, a `DomainError`, Django's `PermissionDenied` or `ValidationError`) prints its message on
+one line of stderr — no traceback, no "CommandError:" prefix — and exits with status 1 (a CommandError's own
+status if it has one). Called from code (`call_command`), every refusal is raised as a `CommandError`
+carrying the same message. `--traceback` still shows the traceback.
+"""
+
+import sys
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import base
+from django.core.management.base import CommandError, SystemCheckError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .errors import DomainError, format_errors
+
+
+def as_command_error(error: Exception) -> CommandError:
+    """The CommandError a refusal becomes; its message is what the user reads."""
+    if isinstance(error, CommandError):
+        return error
+    if isinstance(error, ValidationError):
+        return CommandError(format_errors(error))
+    message = str(error) or _("You may not do this.")
+    return CommandError(message)
+
+
+class BaseCommand(base.BaseCommand):
+    """Django's command with the refusals mapped once (see the module's docstring)."""
+
+    refusals = (CommandError, DomainError, PermissionDenied, ValidationError)
+
+    def execute(self, *args, **options):
+        try:
+            return super().execute(*args, **options)
+        except SystemCheckError:
+            raise  # Django formats the system checks' report itself
+        except self.refusals as error:
+            refusal = as_command_error(error)
+            if not self._called_from_command_line or options.get("traceback"):
+                if refusal is error:
+                    raise
+                raise refusal from error
+            self.stderr.write(str(refusal))
+            sys.exit(refusal.returncode)
+
+
+def option_date(text: str, *, option: str) -> date:
+    """A date from YYYY-MM-DD given to `option`, or a CommandError naming the option."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            _("%(field)s: “%(value)s” is not a date of the form YYYY-MM-DD.") % {"field": option, "value": text}
+        ) from None
+
+
+def option_moment(text: str, *, option: str) -> datetime:
+    """An aware datetime from ISO text given to `option` (local time without an offset), or a CommandError."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            _("%(field)s: “%(value)s” is not a moment of the form YYYY-MM-DDTHH:MM[:SS][+08:00].")
+            % {"field": option, "value": text}
+        ) from None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment

@@ -1,0 +1,46 @@
+"""HTTP helpers every page shares: the htmx checks, the redirect htmx follows, workbook downloads.
+
+One view renders the whole page or, for htmx, the part it replaces. `is_partial` is the one test for that:
+a history restore (Back after the page's URL was pushed) is an htmx request too, but wants the whole page.
+"""
+
+from django.http import HttpResponse, HttpResponseRedirect
+from django.utils.http import content_disposition_header
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def is_htmx(request) -> bool:
+    """Whether htmx sent the request (it marks every request it makes)."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def is_partial(request) -> bool:
+    """Whether to answer with the part htmx swaps in: an htmx request that is not restoring history."""
+    return is_htmx(request) and request.headers.get("HX-History-Restore-Request") != "true"
+
+
+def partial_template(request, template: str, fragment: str) -> str:
+    """`template#fragment` when `is_partial(request)`, the whole `template` otherwise."""
+    return f"{template}#{fragment}" if is_partial(request) else template
+
+
+def hx_redirect(request, url: str) -> HttpResponse:
+    """Go to `url`: htmx loads it as a whole page (HX-Redirect) instead of swapping it into a part; else a 302."""
+    if is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return HttpResponseRedirect(url)
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition value that downloads `filename` (Chinese names survive, RFC 6266)."""
+    return content_disposition_header(as_attachment=True, filename=filename)
+
+
+def xlsx_response(buffer, filename: str) -> HttpResponse:
+    """A download of the workbook written into `buffer` (an io.BytesIO)."""
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = attachment(filename)
+    return response
