@@ -15,6 +15,9 @@ def pytest_configure(config):
 
     # Hashing passwords at full strength would cost most of the suite's time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run inline, where they are enqueued: a job has finished when the request that started it returns.
+    # Tests of the worker itself use the database backend explicitly (tests/jobs/).
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(scope="session")

@@ -40,7 +40,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks_db",
     "zoneledger.core",
+    "zoneledger.jobs",
     "zoneledger.audit",
     "zoneledger.zones",
     "zoneledger.accounts",
@@ -208,6 +210,17 @@ ZONELEDGER_IMPORT_MAX_CELLS = int(os.environ.get("ZONELEDGER_IMPORT_MAX_CELLS", 
 # The import page keeps each upload and its progress here, and checks and imports in a background thread.
 ZONELEDGER_IMPORT_DIR = DATA_DIR / "imports"
 ZONELEDGER_IMPORT_BACKGROUND = True
+
+# Background work (jobs/): Django's tasks framework, stored in the database, run by `zoneledger worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+ZONELEDGER_WORKER_CONCURRENCY = int(os.environ.get("ZONELEDGER_WORKER_CONCURRENCY", "2"))
+ZONELEDGER_JOB_HEARTBEAT_SECONDS = 10
+# A running job whose worker has been silent this long died with it (its transaction rolled back): it is failed.
+ZONELEDGER_JOB_STALE_SECONDS = int(os.environ.get("ZONELEDGER_JOB_STALE_SECONDS", "120"))
+ZONELEDGER_JOB_RESULT_MAX_BYTES = 2 * 1024 * 1024
+ZONELEDGER_JOB_KEEP_HOURS = 24
+# Files the product keeps (a job's upload): Django's storage API, a folder here by default. Never served as is.
+MEDIA_ROOT = DATA_DIR / "files"
 
 # 签约未开工 warning thresholds, in days since signing (DOMAIN.md §5).
 ZONELEDGER_WARNING_YELLOW_DAYS = int(os.environ.get("ZONELEDGER_WARNING_YELLOW_DAYS", "90"))

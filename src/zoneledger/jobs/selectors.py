@@ -1,0 +1,36 @@
+"""Reads of jobs for the pages: a user's own job, and where a queued job stands."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from . import services
+from .choices import JobState
+from .models import Job, WorkerProcess
+
+
+def job_get(*, user, pk, kinds=None) -> Job:
+    """`user`'s job `pk` (of one of `kinds`), after failing it if its worker died; 404 for anyone else's."""
+    services.jobs_fail_stale()
+    jobs = Job.objects.of(user)
+    if kinds is not None:
+        jobs = jobs.filter(kind__in=kinds)
+    return get_object_or_404(jobs, pk=pk)
+
+
+def jobs_ahead(*, job: Job) -> int:
+    """How many queued jobs the worker takes before this queued one (it takes the oldest first)."""
+    return Job.objects.filter(state=JobState.QUEUED, created_at__lt=job.created_at).count()
+
+
+def workers_alive() -> int:
+    """How many workers renewed their heartbeat recently (0: queued jobs wait for someone to start one)."""
+    limit = timezone.now() - timedelta(seconds=settings.ZONELEDGER_JOB_STALE_SECONDS)
+    return WorkerProcess.objects.filter(heartbeat_at__gte=limit).count()
+
+
+def jobs_unfinished(*, user, kinds) -> int:
+    """How many of `user`'s jobs of `kinds` wait or run."""
+    return Job.objects.of(user).unfinished().filter(kind__in=kinds).count()
