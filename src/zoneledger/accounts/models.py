@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zoneledger.core.codes import province_code
+
 from .choices import ADMINISTRATOR_ROLES, BUSINESS_RANK, OrgKind, Role
 
 
@@ -50,6 +52,13 @@ class OrgUnit(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def audit_province(self):
+        """The province whose audit chain holds what this org's people do (audit's protocol)."""
+        if self.kind == OrgKind.ZONE:
+            return self.zone.audit_province
+        return province_code(self.division_id)
+
 
 class User(AbstractUser):
     """A person with one role in one org unit. There are no shared accounts."""
@@ -78,6 +87,11 @@ class User(AbstractUser):
     def set_password(self, raw_password):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
+
+    @property
+    def audit_province(self):
+        """The province of the user's organisation: where records of what the user does, or of the user, go."""
+        return self.org.audit_province if self.org_id else None
 
     @property
     def is_administrator(self):

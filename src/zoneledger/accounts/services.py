@@ -13,6 +13,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zoneledger.audit import services as audit
+from zoneledger.audit.actions import Action
 
 from .choices import ADMINISTRATOR_ROLES, OrgKind, Role
 from .models import LoginSession, OrgUnit, User
@@ -82,7 +83,7 @@ def user_create(*, actor, username, org, role, password, display_name=""):
     audit.record(
         actor=actor,
         actor_name="command line",
-        action="user.create",
+        action=Action.USER_CREATE,
         obj=user,
         after={"username": username, "org": str(org), "role": role},
     )
@@ -94,7 +95,7 @@ def password_change(*, user, password):
     """Give the user a new password they chose themselves; it must pass the policy (history included)."""
     set_new_password(user, password, chosen_by_owner=True, field="new_password1")
     user.save()
-    audit.record(actor=user, action="password.change", obj=user)
+    audit.record(actor=user, action=Action.PASSWORD_CHANGE, obj=user)
     return user
 
 
@@ -118,14 +119,14 @@ def second_factor_enrol(*, user, key, token):
     recovery = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
-    audit.record(actor=user, action="second_factor.enrol", obj=user)
+    audit.record(actor=user, action=Action.SECOND_FACTOR_ENROL, obj=user)
     return codes
 
 
 def second_factor_verify(*, user, token):
     """The device (authenticator or recovery code) that accepts `token`, or None; both outcomes are audited."""
     device = match_token(user, (token or "").strip().lower())
-    audit.record(actor=user, action="login.second_factor", obj=user, success=device is not None)
+    audit.record(actor=user, action=Action.LOGIN_SECOND_FACTOR, obj=user, success=device is not None)
     return device
 
 
@@ -143,7 +144,7 @@ def user_update(*, actor, user, org, role, is_active, display_name):
     user.save()
     if not is_active:
         end_all_sessions(user)
-    audit.record(actor=actor, action="user.update", obj=user, before=before, after=permissions_of(user))
+    audit.record(actor=actor, action=Action.USER_UPDATE, obj=user, before=before, after=permissions_of(user))
     return user
 
 
@@ -154,7 +155,7 @@ def password_reset(*, actor, user, password):
     set_new_password(user, password, chosen_by_owner=False)
     user.save()
     end_all_sessions(user)
-    audit.record(actor=actor, action="password.reset", obj=user)
+    audit.record(actor=actor, action=Action.PASSWORD_RESET, obj=user)
     return user
 
 
@@ -187,7 +188,7 @@ def session_end(*, actor, login_session):
     login_session.delete()
     audit.record(
         actor=actor,
-        action="session.end",
+        action=Action.SESSION_END,
         obj=login_session.user,
         before={"started_at": login_session.started_at, "source_address": login_session.source_address},
     )
@@ -205,7 +206,9 @@ def lockout_release(*, actor, username="", ip_address=""):
     if ip_address:
         released += lockout.reset(ip=ip_address)
     audit.record(
-        actor=actor, action="lockout.release", after={"username": username, "ip_address": ip_address, "rows": released}
+        actor=actor,
+        action=Action.LOCKOUT_RELEASE,
+        after={"username": username, "ip_address": ip_address, "rows": released},
     )
     return released
 
@@ -216,5 +219,5 @@ def second_factor_reset(*, actor, user):
     check_security_admin(actor, user=user)
     removed = TOTPDevice.objects.filter(user=user).delete()[0] + StaticDevice.objects.filter(user=user).delete()[0]
     end_all_sessions(user)
-    audit.record(actor=actor, action="second_factor.reset", obj=user, after={"removed": removed})
+    audit.record(actor=actor, action=Action.SECOND_FACTOR_RESET, obj=user, after={"removed": removed})
     return removed

@@ -10,9 +10,16 @@ from django.dispatch import receiver
 from django_otp import user_has_device
 
 from zoneledger.audit import services as audit
+from zoneledger.audit.actions import Action
 
 from . import session
-from .models import LoginSession
+from .models import LoginSession, User
+
+
+def province_of_account(username):
+    """The province of the account `username` names (None for no account): its auditor sees attempts on it."""
+    user = User.objects.select_related("org__zone").filter(username=username).first() if username else None
+    return user.audit_province if user is not None else None
 
 
 def second_factor_step(user):
@@ -31,7 +38,7 @@ def on_login(sender, request, user, **kwargs):
         session_key=request.session.session_key,
         defaults={"user": user, "source_address": request.META.get("REMOTE_ADDR")},
     )
-    audit.record(actor=user, action="login", obj=user)
+    audit.record(actor=user, action=Action.LOGIN, obj=user)
 
 
 @receiver(user_logged_out, dispatch_uid="zoneledger.logout")
@@ -39,7 +46,7 @@ def on_logout(sender, request, user, **kwargs):
     if user is None:
         return
     LoginSession.objects.filter(session_key=request.session.session_key).delete()
-    audit.record(actor=user, action="logout", obj=user, message=getattr(request, "logout_reason", ""))
+    audit.record(actor=user, action=Action.LOGOUT, obj=user, message=getattr(request, "logout_reason", ""))
 
 
 @receiver(user_login_failed, dispatch_uid="zoneledger.login_failed")
@@ -48,7 +55,8 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
     audit.record(
         actor=None,
         actor_name=credentials.get("username") or "",
-        action="login.failed",
+        action=Action.LOGIN_FAILED,
+        province=province_of_account(credentials.get("username")),
         success=False,
         message="locked" if blocked else "",
     )
@@ -61,7 +69,8 @@ def on_lockout(sender, request, username, ip_address, **kwargs):
     audit.record(
         actor=None,
         actor_name=username or "",
-        action="login.lockout",
+        action=Action.LOGIN_LOCKOUT,
+        province=province_of_account(username),
         success=False,
         message=f"locked: account “{username}”, address {ip_address}",
     )

@@ -19,6 +19,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 from django_otp.qr import write_qrcode_image
 
+from zoneledger.audit.actions import Action
 from zoneledger.audit.services import record as audit_record
 
 from . import services, session
@@ -159,5 +160,7 @@ def password_change(request):
 def permission_denied(request, exception):
     """Record a refused request in the audit trail (a security event), then answer with Django's 403 page."""
     user = request.user if request.user.is_authenticated else None
-    audit_record(actor=user, action="access.denied", success=False, message=f"{request.method} {request.path}"[:500])
+    audit_record(
+        actor=user, action=Action.ACCESS_DENIED, success=False, message=f"{request.method} {request.path}"[:500]
+    )
     return defaults.permission_denied(request, exception)

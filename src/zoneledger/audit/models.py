@@ -2,6 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .actions import Action
+
+NATIONAL = ""
+"""The chain of records that belong to no province (failed log-ins of unknown names, nation-level work)."""
+
 
 class AuditRecordQuerySet(models.QuerySet):
     def update(self, **kwargs):
@@ -18,8 +23,11 @@ class AuditIsAppendOnly(Exception):
 class AuditRecord(models.Model):
     """One entry of the append-only audit trail: a data change or a security event.
 
-    Each record stores the hash of the one before it, so any edit to the table breaks the
-    chain and `zoneledger audit_verify` finds where.
+    Records form one hash chain per province (`province`, a GB/T 2260 province code; `NATIONAL` for
+    none): each stores its position in its chain (`sequence`) and the hash of the record before it,
+    so any edit, removal or insertion breaks the chain and `zoneledger audit_verify` finds where.
+    `object_*` name the thing changed; `related_*` the thing whose history must show the change (a
+    project, for its stage events and monthly reports); `batch` ties together the rows of one import.
     """
 
     at = models.DateTimeField(_("time"), db_index=True)
@@ -38,6 +46,11 @@ class AuditRecord(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True)
     message = models.CharField(_("message"), max_length=500, blank=True)
     success = models.BooleanField(_("success"), default=True)
+    related_type = models.CharField(_("related object type"), max_length=60, blank=True)
+    related_id = models.CharField(_("related object id"), max_length=40, blank=True)
+    province = models.CharField(_("province"), max_length=6, blank=True, default=NATIONAL)
+    batch = models.UUIDField(_("batch"), null=True, blank=True, db_index=True)
+    sequence = models.PositiveBigIntegerField(_("position in the chain"))
     previous_hash = models.CharField(max_length=64)
     record_hash = models.CharField(max_length=64, unique=True)
 
@@ -47,7 +60,14 @@ class AuditRecord(models.Model):
         ordering = ["-id"]
         verbose_name = _("audit record")
         verbose_name_plural = _("audit records")
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["related_type", "related_id"], name="audit_related_idx"),
+            models.Index(fields=["province", "id"], name="audit_province_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "sequence"], name="audit_one_record_per_chain_position"),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_repr}"
@@ -60,11 +80,22 @@ class AuditRecord(models.Model):
     def delete(self, *args, **kwargs):
         raise AuditIsAppendOnly
 
+    @property
+    def action_label(self):
+        """What happened, in words (the registry's label for the stored action)."""
+        return Action.label_of(self.action)
+
 
 class AuditChainHead(models.Model):
-    """A single row holding the newest record's hash; locking it serialises writers of the chain."""
+    """One row per province's chain holding its newest record's position and hash.
 
+    Writers lock their chain's row, so records of one province are appended one after the other
+    while other provinces write at the same time.
+    """
+
+    province = models.CharField(max_length=6, unique=True, default=NATIONAL)
+    sequence = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
 
     def __str__(self):
-        return self.last_hash
+        return f"{self.province or 'national'} #{self.sequence} {self.last_hash}"

@@ -1,15 +1,42 @@
-"""Writing and verifying the audit trail."""
+"""Writing and verifying the audit trail.
+
+Every service records what it changed with `record` (one object) or `record_bulk` (many objects of one
+action, e.g. an import), in the caller's transaction, so a record exists exactly when its change does.
+
+Which chain and which history a record belongs to
+--------------------------------------------------
+A record carries its province (the hash chain it is appended to, and the auditors who may read it)
+and a related object (whose history page shows it besides the object's own). Both may be given to
+`record`/`record_bulk`; when they are not, they are asked of the objects, which answer through two
+optional properties (the protocol `Audited` below):
+
+- `audit_related`: the model instance whose history must show changes to this one, or None. A stage
+  event or a monthly report answers its project; a project answers None (it is its own history).
+- `audit_province`: the GB/T 2260 code of the province whose chain holds records about it ("140000"),
+  or None when it belongs to none.
+
+The province is taken from, in order: the `province` argument, `obj.audit_province`,
+`related.audit_province`, then the actor's (`actor.audit_province`, through the user's organisation),
+and otherwise the national chain (`NATIONAL`). These properties must not query when called in bulk:
+`select_related` what they read, or pass `related`/`province` explicitly.
+"""
 
 import hashlib
 import json
-from dataclasses import dataclass
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
+from .actions import Action
 from .context import request_context
-from .models import AuditChainHead, AuditRecord
+from .models import NATIONAL, AuditChainHead, AuditRecord
 
 GENESIS_HASH = "0" * 64
 HASHED_FIELDS = (
@@ -29,6 +56,37 @@ HASHED_FIELDS = (
     "success",
     "previous_hash",
 )
+# Added after records existed: they enter the hash only when they hold a value, so older records still verify.
+LATER_HASHED_FIELDS = ("province", "related_type", "related_id", "batch")
+
+
+@runtime_checkable
+class Audited(Protocol):
+    """What a model may tell the audit trail about itself (both properties are optional; see the module doc)."""
+
+    @property
+    def audit_related(self) -> models.Model | None: ...
+
+    @property
+    def audit_province(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One changed object of a bulk write, for `record_bulk` (the fields mean what `record`'s arguments do)."""
+
+    obj: models.Model | None = None
+    related: models.Model | None = None
+    province: str | None = None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    message: str = ""
+    success: bool = True
+
+
+def new_batch() -> uuid.UUID:
+    """A fresh batch id, to tie the records of one import (its bulk rows and its summary) together."""
+    return uuid.uuid4()
 
 
 def _as_json(value):
@@ -36,76 +94,249 @@ def _as_json(value):
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True)) if value is not None else None
 
 
-def compute_hash(record):
-    """The SHA-256 of a record's content and the hash of the record before it."""
-    content = {field: getattr(record, field) for field in HASHED_FIELDS}
+def compute_hash(record: AuditRecord) -> str:
+    """The SHA-256 of a record's content and the hash of the record before it in its chain."""
+    content = {name: getattr(record, name) for name in HASHED_FIELDS}
     content["at"] = record.at.isoformat(timespec="microseconds")
+    for name in LATER_HASHED_FIELDS:
+        value = getattr(record, name)
+        if value:
+            content[name] = str(value)
     payload = json.dumps(content, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def _province_of(thing) -> str | None:
+    return getattr(thing, "audit_province", None) if thing is not None else None
+
+
+def _pointer(obj) -> tuple[str, str]:
+    return (obj._meta.label_lower, str(obj.pk)) if obj is not None else ("", "")
+
+
+class _Writer:
+    """What the records of one call share: the actor, the request, the time, the action and the batch."""
+
+    def __init__(self, *, actor, action, batch, actor_name=""):
+        context = request_context()
+        authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+        self.actor = actor if authenticated else None
+        self.actor_name = (actor.get_username() if authenticated else actor_name)[:150]
+        self.org_name = str(actor.org) if authenticated and actor.org_id else ""
+        self.actor_province = _province_of(actor) if authenticated else None
+        self.context = context
+        self.action = Action(action).value  # ValueError for an action not in the registry
+        self.batch = batch
+        self.at = timezone.now()
+
+    def build(self, *, obj, related, province, before, after, message, success) -> AuditRecord:
+        if related is None:
+            related = getattr(obj, "audit_related", None)
+        if province is None:
+            province = _province_of(obj) or _province_of(related) or self.actor_province or NATIONAL
+        object_type, object_id = _pointer(obj)
+        related_type, related_id = _pointer(related)
+        return AuditRecord(
+            at=self.at,
+            actor=self.actor,
+            actor_name=self.actor_name,
+            org_name=self.org_name,
+            source_address=self.context.source_address,
+            request_id=self.context.request_id,
+            action=self.action,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=str(obj)[:200] if obj is not None else "",
+            related_type=related_type,
+            related_id=related_id,
+            province=province,
+            batch=self.batch,
+            before=_as_json(before),
+            after=_as_json(after),
+            message=str(message)[:500],
+            success=success,
+        )
+
+
+def _append(entries: list[AuditRecord]) -> list[AuditRecord]:
+    """Chain `entries` onto their provinces' chains (in the order given) and write them.
+
+    Each province's head row is locked until the caller's transaction ends, in code order so that two
+    writers touching the same provinces cannot deadlock; other provinces' writers are not held up.
+    """
+    by_province = defaultdict(list)
+    for entry in entries:
+        by_province[entry.province].append(entry)
+    for province in sorted(by_province):
+        head, _created = AuditChainHead.objects.select_for_update().get_or_create(
+            province=province, defaults={"last_hash": GENESIS_HASH}
+        )
+        sequence, last_hash = head.sequence, head.last_hash
+        for entry in by_province[province]:
+            sequence += 1
+            entry.sequence = sequence
+            entry.previous_hash = last_hash
+            entry.record_hash = last_hash = compute_hash(entry)
+        AuditChainHead.objects.filter(pk=head.pk).update(sequence=sequence, last_hash=last_hash)
+    if len(entries) == 1:
+        entries[0].save()
+        return entries
+    return AuditRecord.objects.bulk_create(entries)
+
+
 @transaction.atomic
-def record(*, actor, action, obj=None, before=None, after=None, message="", success=True, actor_name=""):
+def record(
+    *,
+    actor,
+    action: Action,
+    obj: models.Model | None = None,
+    related: models.Model | None = None,
+    province: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    message: str = "",
+    success: bool = True,
+    batch: uuid.UUID | None = None,
+    actor_name: str = "",
+) -> AuditRecord:
     """Append one record to the audit trail, in the caller's transaction.
 
-    `obj` is the model instance concerned (or None); `before`/`after` are JSON-able snapshots.
+    `action` is a member of `Action`; `obj` the model instance concerned (or None); `related` the object
+    whose history must show the record and `province` the chain it goes to (both found from the objects
+    when not given: see the module doc); `before`/`after` JSON-able snapshots of what changed; `batch` the
+    import it belongs to. `actor_name` names an actor who is not a signed-in user (a failed log-in's name).
     """
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
-    context = request_context()
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    entry = AuditRecord(
-        at=timezone.now(),
-        actor=actor if authenticated else None,
-        actor_name=(actor.get_username() if authenticated else actor_name)[:150],
-        org_name=str(actor.org) if authenticated and actor.org_id else "",
-        source_address=context.source_address,
-        request_id=context.request_id,
-        action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
-        before=_as_json(before),
-        after=_as_json(after),
-        message=str(message)[:500],
-        success=success,
-        previous_hash=head.last_hash,
+    writer = _Writer(actor=actor, action=action, batch=batch, actor_name=actor_name)
+    entry = writer.build(
+        obj=obj, related=related, province=province, before=before, after=after, message=message, success=success
     )
-    entry.record_hash = compute_hash(entry)
-    entry.save()
-    AuditChainHead.objects.filter(pk=1).update(last_hash=entry.record_hash)
-    return entry
+    return _append([entry])[0]
+
+
+@transaction.atomic
+def record_bulk(*, actor, action: Action, entries: Iterable[Entry], batch: uuid.UUID) -> list[AuditRecord]:
+    """Append one record per entry (one changed object each), all of `action` and `batch`, in one bulk insert.
+
+    For the bulk services (an import): call it once per action with the same `batch` (from `new_batch()`)
+    after the rows are written, e.g.
+
+        batch = audit.new_batch()
+        audit.record_bulk(actor=actor, action=Action.PROJECT_UPDATE, batch=batch,
+                          entries=[audit.Entry(obj=project, before=old, after=new) for ...])
+        audit.record(actor=actor, action=Action.INGEST_IMPORT, batch=batch, after={...})  # the file's summary
+
+    `entries` give only objects that changed. Records share one time and request; each goes to its
+    province's chain (locked for the rest of the transaction). Writing N records costs a few queries,
+    not N: pass `related`/`province` or `select_related` what `audit_related`/`audit_province` read.
+    """
+    writer = _Writer(actor=actor, action=action, batch=batch)
+    built = [
+        writer.build(
+            obj=entry.obj,
+            related=entry.related,
+            province=entry.province,
+            before=entry.before,
+            after=entry.after,
+            message=entry.message,
+            success=entry.success,
+        )
+        for entry in entries
+    ]
+    return _append(built) if built else []
 
 
 @dataclass
 class ChainReport:
-    checked: int
-    broken_at: int | None  # id of the first record whose hash or link does not match
+    """The outcome of walking one province's chain."""
+
+    province: str
+    checked: int = 0
+    broken_at: int | None = None  # id of the first record whose hash, link or position does not match
+    tail_missing: bool = False  # the head names a newer record than the chain ends with
 
     @property
-    def intact(self):
-        return self.broken_at is None
+    def intact(self) -> bool:
+        return self.broken_at is None and not self.tail_missing
+
+    @property
+    def name(self) -> str:
+        """The chain's name as people read it: its province's code, or "national"."""
+        return self.province or gettext("national")
+
+    def describe(self) -> str:
+        """One sentence saying what walking the chain found."""
+        if self.broken_at is not None:
+            return gettext(
+                "Chain %(chain)s is broken at record %(id)d: it, or the record before it, "
+                "was changed, removed or inserted."
+            ) % {"chain": self.name, "id": self.broken_at}
+        if self.tail_missing:
+            return gettext(
+                "Chain %(chain)s is broken: its %(count)d records are intact, "
+                "but its newest records were removed or its head rewritten."
+            ) % {"chain": self.name, "count": self.checked}
+        return ngettext(
+            "Chain %(chain)s is intact: %(count)d record checked.",
+            "Chain %(chain)s is intact: %(count)d records checked.",
+            self.checked,
+        ) % {"chain": self.name, "count": self.checked}
 
 
-def verify_chain():
-    """Walk the trail in order and report the first record that was altered, removed or inserted."""
-    expected_previous = GENESIS_HASH
-    checked = 0
-    for entry in AuditRecord.objects.order_by("id").iterator(chunk_size=2000):
-        if entry.previous_hash != expected_previous or compute_hash(entry) != entry.record_hash:
-            return ChainReport(checked=checked, broken_at=entry.id)
+@dataclass
+class TrailReport:
+    """The outcome of walking every chain: intact when each one is."""
+
+    chains: list[ChainReport] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        return all(chain.intact for chain in self.chains)
+
+    @property
+    def checked(self) -> int:
+        return sum(chain.checked for chain in self.chains)
+
+    @property
+    def broken(self) -> list[ChainReport]:
+        return [chain for chain in self.chains if not chain.intact]
+
+
+def _verify_one(province: str, head: AuditChainHead | None) -> ChainReport:
+    report = ChainReport(province=province)
+    expected_previous, expected_sequence = GENESIS_HASH, 1
+    records = AuditRecord.objects.filter(province=province).order_by("sequence")
+    for entry in records.iterator(chunk_size=2000):
+        if (
+            entry.sequence != expected_sequence
+            or entry.previous_hash != expected_previous
+            or compute_hash(entry) != entry.record_hash
+        ):
+            report.broken_at = entry.id
+            return report
         expected_previous = entry.record_hash
-        checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and head.last_hash != expected_previous:
-        return ChainReport(checked=checked, broken_at=-1)
-    return ChainReport(checked=checked, broken_at=None)
+        expected_sequence += 1
+        report.checked += 1
+    if head is None:
+        report.tail_missing = report.checked > 0  # records without a head: the head row was removed
+    elif head.sequence != report.checked or head.last_hash != expected_previous:
+        report.tail_missing = True
+    return report
+
+
+def verify_chain() -> TrailReport:
+    """Walk every province's chain in order and report, per chain, the first record altered, removed or inserted."""
+    heads = {head.province: head for head in AuditChainHead.objects.all()}
+    provinces = set(heads) | set(AuditRecord.objects.values_list("province", flat=True).distinct())
+    return TrailReport(chains=[_verify_one(province, heads.get(province)) for province in sorted(provinces)])
 
 
 def record_export(*, actor, what, count, filters=None):
     """Audit a download of data: `what` names it ("ledger", "bulletin 2024-2", …), `count` the rows in the file."""
-    return record(actor=actor, action="export", after={"what": what, "rows": count, "filters": filters or {}})
+    return record(actor=actor, action=Action.EXPORT, after={"what": what, "rows": count, "filters": filters or {}})
 
 
 def record_import(*, actor, what, count, success=True, message=""):
     """Audit an import (applied or refused): `what` names the file, `count` the rows written (0 when refused)."""
-    return record(actor=actor, action="import", after={"what": what, "rows": count}, success=success, message=message)
+    return record(
+        actor=actor, action=Action.IMPORT, after={"what": what, "rows": count}, success=success, message=message
+    )

@@ -14,6 +14,7 @@ from zoneledger.accounts.permissions import role_required
 from zoneledger.core.http import partial_template
 
 from . import services
+from .actions import Action
 from .filters import AuditRecordFilter
 from .models import AuditRecord
 
@@ -107,8 +108,9 @@ def chain_verify(request):
     report = services.verify_chain()
     services.record(
         actor=request.user,
-        action="audit.verify",
+        action=Action.AUDIT_VERIFY,
         success=report.intact,
         message=f"{report.checked} records checked",
+        after={"broken": [chain.name for chain in report.broken]} if not report.intact else None,
     )
     return render(request, "audit/chain_verify.html", {"report": report})

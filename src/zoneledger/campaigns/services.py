@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from zoneledger.accounts.choices import OrgKind
 from zoneledger.audit import services as audit
+from zoneledger.audit.actions import Action
 
 from .models import Round, parse_round_label
 
@@ -35,7 +36,7 @@ def round_create(*, actor, label, held_on, title="", venues=""):
     audit.record(
         actor=actor,
         actor_name="command line",
-        action="round.create",
+        action=Action.ROUND_CREATE,
         obj=round_,
         after=round_snapshot(round_),
     )
@@ -53,7 +54,7 @@ def round_update(*, actor, round_, held_on, title, venues):
     audit.record(
         actor=actor,
         actor_name="command line",
-        action="round.update",
+        action=Action.ROUND_UPDATE,
         obj=round_,
         before=before,
         after=round_snapshot(round_),

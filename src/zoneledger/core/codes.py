@@ -67,3 +67,8 @@ def validate_division_code(value):
             code="invalid_division",
             params={"value": value},
         )
+
+
+def province_code(division_code):
+    """The code of the province a GB/T 2260 division lies in: its first two digits, then zeros ("141121" → "140000")."""
+    return f"{division_code[:2]}0000"

@@ -16,6 +16,7 @@ from stdnum.cn import uscc as stdnum_uscc
 from zoneledger.accounts.choices import OrgKind, Role
 from zoneledger.accounts.models import OrgUnit, User
 from zoneledger.audit import services as audit
+from zoneledger.audit.actions import Action
 from zoneledger.campaigns.models import Round
 from zoneledger.chains.models import Chain, ChainLink
 from zoneledger.projects.choices import ProgressStatus, Stage
@@ -437,7 +438,7 @@ def load_demo():
     audit.record(
         actor=None,
         actor_name="zoneledger demo",
-        action="demo.load",
+        action=Action.DEMO_LOAD,
         message=f"demo ledger: {counts[0]} projects, {counts[1]} events, {counts[2]} monthly rows",
     )
     return counts

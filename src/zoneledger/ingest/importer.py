@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from zoneledger.accounts.scope import zone_is_writable
 from zoneledger.audit import services as audit
+from zoneledger.audit.actions import Action
 from zoneledger.campaigns.models import Round
 from zoneledger.chains.models import Chain, ChainLink
 from zoneledger.core.codes import validate_uscc
@@ -826,7 +827,7 @@ class _Import:
         result = self.result
         audit.record(
             actor=self.user,
-            action="ingest.import",
+            action=Action.INGEST_IMPORT,
             after={
                 "file": filename,
                 "sha256": sha256,

@@ -132,6 +132,23 @@ class Project(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def audit_province(self):
+        """The province whose audit chain holds this project's records (audit's protocol)."""
+        return self.zone.audit_province
+
+
+class ProjectPart:
+    """A part of a project (event, monthly report, milestone): its audit records show on the project's history."""
+
+    @property
+    def audit_related(self):
+        return self.project
+
+    @property
+    def audit_province(self):
+        return self.project.audit_province
+
 
 class ProjectPartQuerySet(models.QuerySet):
     """Rows that belong to a project (events, monthly progress, milestones) share their project's scope."""
@@ -149,7 +166,7 @@ class StageEventQuerySet(ProjectPartQuerySet):
         return self.filter(recorded_at__lte=moment).filter(Q(voided=False) | Q(voided_at__gt=moment))
 
 
-class StageEvent(models.Model):
+class StageEvent(ProjectPart, models.Model):
     """A project reached a stage on a date. Never edited or deleted: a wrong event is voided with a reason."""
 
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="events")
@@ -209,7 +226,7 @@ class StageEvent(models.Model):
         return f"{self.project} · {self.get_stage_display()} · {self.happened_on}"
 
 
-class MonthlyProgress(models.Model):
+class MonthlyProgress(ProjectPart, models.Model):
     """A project's completed investment in one month (月报), reviewed by the city or province."""
 
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="progress")
@@ -254,7 +271,7 @@ class MonthlyProgress(models.Model):
         return f"{self.project} · {self.month:%Y-%m}"
 
 
-class Milestone(models.Model):
+class Milestone(ProjectPart, models.Model):
     """A task node (任务节点) of a project, scheduled backwards from a deadline (倒排工期)."""
 
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="milestones")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from zoneledger.accounts.scope import zone_is_writable
 from zoneledger.audit import services as audit
+from zoneledger.audit.actions import Action
 from zoneledger.core.codes import validate_uscc
 from zoneledger.core.errors import Conflict
 
@@ -76,7 +77,7 @@ def project_create(*, actor, zone, name, total_investment, **facts):
         project.code = None
     _clean_project(project)
     project.save()
-    audit.record(actor=actor, action="project.create", obj=project, after=project_snapshot(project))
+    audit.record(actor=actor, action=Action.PROJECT_CREATE, obj=project, after=project_snapshot(project))
     return project
 
 
@@ -107,7 +108,7 @@ def project_update(*, actor, project, expected_version, **changes):
     changed = {field: after[field] for field in after if after[field] != before[field]}
     audit.record(
         actor=actor,
-        action="project.update",
+        action=Action.PROJECT_UPDATE,
         obj=current,
         before={field: before[field] for field in changed},
         after=changed,
@@ -146,7 +147,7 @@ def record_stage(*, actor, project, stage, happened_on, round=None, note="", rec
     _refresh_stage(project)
     audit.record(
         actor=actor,
-        action="stage.record",
+        action=Action.STAGE_RECORD,
         obj=project,
         after={
             "event": event.pk,
@@ -176,7 +177,7 @@ def void_event(*, actor, event, reason, voided_at=None):
     _refresh_stage(project)
     audit.record(
         actor=actor,
-        action="stage.void",
+        action=Action.STAGE_VOID,
         obj=project,
         before={"event": event.pk, "stage": event.stage, "happened_on": event.happened_on},
         message=reason,
@@ -221,7 +222,7 @@ def progress_submit(*, actor, project, month, completed_investment, progress_not
     entry.full_clean(exclude=["project"])
     entry.save()
     after = {"completed_investment": entry.completed_investment, "status": entry.status}
-    audit.record(actor=actor, action="progress.submit", obj=entry, before=before, after=after)
+    audit.record(actor=actor, action=Action.PROGRESS_SUBMIT, obj=entry, before=before, after=after)
     return entry
 
 
@@ -238,7 +239,7 @@ def progress_review(*, actor, entry, approve, note=""):
     entry.reviewed_at = timezone.now()
     entry.review_note = note
     entry.save()
-    audit.record(actor=actor, action="progress.review", obj=entry, before=before, after={"status": entry.status})
+    audit.record(actor=actor, action=Action.PROGRESS_REVIEW, obj=entry, before=before, after={"status": entry.status})
     return entry
 
 
@@ -258,5 +259,5 @@ def enterprise_resolve(*, actor, name, uscc=None, division=None):
         enterprise = Enterprise.objects.filter(name=name, uscc__isnull=True).first()
     if enterprise is None:
         enterprise = Enterprise.objects.create(name=name, uscc=uscc or None, division=division)
-        audit.record(actor=actor, action="enterprise.create", obj=enterprise, after={"name": name, "uscc": uscc})
+        audit.record(actor=actor, action=Action.ENTERPRISE_CREATE, obj=enterprise, after={"name": name, "uscc": uscc})
     return enterprise

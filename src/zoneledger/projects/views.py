@@ -8,6 +8,7 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied, ValidationError
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from zoneledger.accounts.scope import zone_is_writable
 from zoneledger.audit import services as audit
 from zoneledger.audit.models import AuditRecord
+from zoneledger.audit.selectors import object_history
 from zoneledger.core.http import XLSX_CONTENT_TYPE, partial_template
 from zoneledger.ingest.writer import TooLarge, write_ledger_xlsx
 
@@ -136,7 +138,7 @@ def _render_detail(request, project, *, stage_form=None, void_form=None, void_ev
         "project": project,
         "events": project.events.select_related("round", "recorded_by", "voided_by"),
         "progress": project.progress.order_by("-month"),
-        "history": _history(project),
+        "history": _history(project, user=request.user),
         "writable": writable,
         "stage_form": stage_form or (StageForm(initial={"stage": _next_stage(project.stage)}) if writable else None),
         "void_form": void_form,
@@ -275,12 +277,6 @@ def _differences(form, current):
     return rows
 
 
-ACTION_LABELS = {
-    "project.create": gettext_lazy("Project added"),
-    "project.update": gettext_lazy("Facts changed"),
-    "stage.record": gettext_lazy("Stage recorded"),
-    "stage.void": gettext_lazy("Event voided"),
-}
 FOREIGN_KEYS = {field.name: field for field in Project._meta.concrete_fields if field.many_to_one}
 NAMED_WITH = {"chain_link": ("chain",)}  # what a related object's str() reads
 
@@ -293,31 +289,36 @@ class HistoryEntry:
     action: str
     stage: str = ""
     happened_on: str = ""
+    subject: str = ""  # the part of the project concerned (a month's report), when not the project itself
     changes: list = field(default_factory=list)
 
 
-def _history(project):
+def _history(project, *, user):
     """The project's change history, newest first, with foreign keys shown by name."""
-    records = AuditRecord.objects.filter(object_type=Project._meta.label_lower, object_id=str(project.pk))
-    records = list(records.order_by("-id")[:HISTORY_SIZE])
+    records = list(object_history(user=user, obj=project)[:HISTORY_SIZE])
     names = _related_names(records)
 
-    def shown(name, value):
+    def shown(model, name, value):
         if value is None:
             return ""
-        return names.get((name, value), value) if name in FOREIGN_KEYS else value
+        if model is Project and name in FOREIGN_KEYS:
+            return names.get((name, value), value)
+        return _choice_label(model, name, value)
 
     entries = []
     for record in records:
         before, after = record.before or {}, record.after or {}
-        entry = HistoryEntry(record=record, action=ACTION_LABELS.get(record.action, record.action))
+        entry = HistoryEntry(record=record, action=record.action_label)
+        model = _model_of(record)
+        if model is not Project:
+            entry.subject = record.object_repr
         if record.action.startswith("stage."):
             event = after or before
             entry.stage = Stage(event["stage"]).label if event.get("stage") in Stage.values else ""
             entry.happened_on = event.get("happened_on", "")
         else:
             entry.changes = [
-                (_field_label(name), shown(name, before.get(name)), shown(name, after.get(name)))
+                (_field_label(model, name), shown(model, name, before.get(name)), shown(model, name, after.get(name)))
                 for name in sorted({*before, *after})
             ]
         entries.append(entry)
@@ -342,8 +343,25 @@ def _related_names(records):
     return names
 
 
-def _field_label(name):
+def _model_of(record):
+    """The model a record's object is an instance of (the project's for records without one)."""
     try:
-        return Project._meta.get_field(name).verbose_name
+        return apps.get_model(record.object_type) if record.object_type else Project
+    except LookupError:
+        return Project
+
+
+def _field_label(model, name):
+    try:
+        return model._meta.get_field(name).verbose_name
     except FieldDoesNotExist:
         return name
+
+
+def _choice_label(model, name, value):
+    """A choice's label (a status's words) for its stored value; other values as they are."""
+    try:
+        choices = dict(model._meta.get_field(name).flatchoices)
+    except FieldDoesNotExist:
+        return value
+    return choices.get(value, value)

@@ -5,6 +5,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from zoneledger.audit import services as audit
+from zoneledger.audit.actions import Action
 from zoneledger.audit.admin import ReadOnlyAdmin
 
 from .models import Division, Zone
@@ -29,7 +30,7 @@ class AuditedAdmin(admin.ModelAdmin):
         changed = form.changed_data
         audit.record(
             actor=request.user,
-            action="admin.change" if change else "admin.add",
+            action=Action.ADMIN_CHANGE if change else Action.ADMIN_ADD,
             obj=obj,
             before={name: _jsonable(form.initial.get(name)) for name in changed} if change else None,
             after={name: _jsonable(form.cleaned_data.get(name)) for name in changed},
@@ -38,15 +39,15 @@ class AuditedAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         for obj in formset.new_objects:
-            audit.record(actor=request.user, action="admin.add", obj=obj, after={"object": str(obj)})
+            audit.record(actor=request.user, action=Action.ADMIN_ADD, obj=obj, after={"object": str(obj)})
         for obj, changed in formset.changed_objects:
-            audit.record(actor=request.user, action="admin.change", obj=obj, after={"changed": changed})
+            audit.record(actor=request.user, action=Action.ADMIN_CHANGE, obj=obj, after={"changed": changed})
         for obj in formset.deleted_objects:
             # Deleted, the row has no key left: the record names it instead.
-            audit.record(actor=request.user, action="admin.delete", before={"object": str(obj)})
+            audit.record(actor=request.user, action=Action.ADMIN_DELETE, before={"object": str(obj)})
 
     def delete_model(self, request, obj):
-        audit.record(actor=request.user, action="admin.delete", obj=obj, before={"object": str(obj)})
+        audit.record(actor=request.user, action=Action.ADMIN_DELETE, obj=obj, before={"object": str(obj)})
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from zoneledger.core.codes import validate_division_code
+from zoneledger.core.codes import province_code, validate_division_code
 
 from .choices import DivisionLevel, ZoneKind, ZoneLevel
 
@@ -88,3 +88,8 @@ class Zone(models.Model):
         # The city is derived, kept as a column so that scope and breakdowns filter on one index.
         self.city = self.division.city
         super().save(*args, **kwargs)
+
+    @property
+    def audit_province(self):
+        """The province whose audit chain holds records about this zone's data (audit's protocol)."""
+        return province_code(self.division_id)

@@ -1,0 +1,63 @@
+"""The one registry of audit actions: every record's `action` is a member of `Action`, shown by its label.
+
+The values are what the table stores (and what older records already hold), so they never change;
+the labels are what people read, in zh-Hans and English. `audit.record` refuses a value that is
+not here, so a new kind of event starts with a line in this file.
+
+To add one: a member `NOUN_VERB = "noun.verb", _("What happened")`, named after the thing it
+concerns, then `scripts/messages` for its Chinese label. Keep members grouped by area; the
+auditor's action filter lists them in this order.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    """What an audit record says happened."""
+
+    # The ledger
+    PROJECT_CREATE = "project.create", _("Project added")
+    PROJECT_UPDATE = "project.update", _("Facts changed")
+    STAGE_RECORD = "stage.record", _("Stage recorded")
+    STAGE_VOID = "stage.void", _("Event voided")
+    PROGRESS_SUBMIT = "progress.submit", _("Monthly progress submitted")
+    PROGRESS_REVIEW = "progress.review", _("Monthly progress reviewed")
+    ENTERPRISE_CREATE = "enterprise.create", _("Enterprise added")
+    ROUND_CREATE = "round.create", _("Round added")
+    ROUND_UPDATE = "round.update", _("Round changed")
+    # Workbooks and downloads
+    INGEST_IMPORT = "ingest.import", _("Workbook imported")
+    IMPORT = "import", _("Import")
+    EXPORT = "export", _("Data downloaded")
+    DEMO_LOAD = "demo.load", _("Demo ledger loaded")
+    # The admin site
+    ADMIN_ADD = "admin.add", _("Added in the admin site")
+    ADMIN_CHANGE = "admin.change", _("Changed in the admin site")
+    ADMIN_DELETE = "admin.delete", _("Deleted in the admin site")
+    # Accounts
+    USER_CREATE = "user.create", _("User created")
+    USER_UPDATE = "user.update", _("User's permissions changed")
+    PASSWORD_CHANGE = "password.change", _("Password changed")
+    PASSWORD_RESET = "password.reset", _("Password reset")
+    SECOND_FACTOR_ENROL = "second_factor.enrol", _("Second factor enrolled")
+    SECOND_FACTOR_RESET = "second_factor.reset", _("Second factor removed")
+    SESSION_END = "session.end", _("Session ended")
+    LOCKOUT_RELEASE = "lockout.release", _("Lock-out released")
+    # Signing in and access
+    LOGIN = "login", _("Logged in")
+    LOGIN_SECOND_FACTOR = "login.second_factor", _("Second factor checked")
+    LOGIN_FAILED = "login.failed", _("Log-in failed")
+    LOGIN_LOCKOUT = "login.lockout", _("Account locked out")
+    LOGOUT = "logout", _("Logged out")
+    ACCESS_DENIED = "access.denied", _("Access refused")
+    # The audit trail itself
+    AUDIT_VERIFY = "audit.verify", _("Audit chain verified")
+
+    @classmethod
+    def label_of(cls, value: str) -> str:
+        """The label of a stored value; the value itself for one no longer in the registry."""
+        try:
+            return cls(value).label
+        except ValueError:
+            return value
