@@ -7,6 +7,7 @@ SECRET_KEY             required in production
 ALLOWED_HOSTS          comma-separated, production only
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -140,7 +141,8 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ZONELEDGER_LOCKOUT_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching the limit locks
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = True  # clears the failures against the account that logged in, and only those:
+AXES_HANDLER = "zoneledger.accounts.lockout.AccountLockoutHandler"
 AXES_LOCKOUT_CALLABLE = "zoneledger.accounts.views.locked_out"
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True  # successful log-ins are in the audit trail already
@@ -157,8 +159,18 @@ SECURE_SSL_REDIRECT = PRODUCTION and os.environ.get("ZONELEDGER_SSL_REDIRECT", "
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-if os.environ.get("ZONELEDGER_BEHIND_PROXY") == "1":  # TLS ends at a reverse proxy that sets X-Forwarded-Proto
+BEHIND_PROXY = os.environ.get("ZONELEDGER_BEHIND_PROXY") == "1"
+if BEHIND_PROXY:  # TLS ends at a reverse proxy that sets X-Forwarded-Proto
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client's address (lockout per address, the audit's source address, rate limits): core/addresses.py believes
+# this header only from these proxies. Behind the documented proxy (nginx on the same host) both have defaults.
+ZONELEDGER_PROXY_HEADER = os.environ.get("ZONELEDGER_PROXY_HEADER", "X-Forwarded-For" if BEHIND_PROXY else "")
+ZONELEDGER_TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(proxy.strip(), strict=False))  # a mistyped address stops the start, not a request
+    for proxy in os.environ.get("ZONELEDGER_TRUSTED_PROXIES", "127.0.0.1,::1" if BEHIND_PROXY else "").split(",")
+    if proxy.strip()
+]
+AXES_CLIENT_IP_CALLABLE = "zoneledger.core.addresses.client_address"
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {

@@ -11,6 +11,7 @@ from django_otp import user_has_device
 
 from zoneledger.audit import services as audit
 from zoneledger.audit.actions import Action
+from zoneledger.core.addresses import client_address
 
 from . import session
 from .models import LoginSession, User
@@ -36,7 +37,7 @@ def on_login(sender, request, user, **kwargs):
         request.session.save()
     LoginSession.objects.update_or_create(
         session_key=request.session.session_key,
-        defaults={"user": user, "source_address": request.META.get("REMOTE_ADDR")},
+        defaults={"user": user, "source_address": client_address(request)},
     )
     audit.record(actor=user, action=Action.LOGIN, obj=user)
 

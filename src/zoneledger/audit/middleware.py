@@ -1,5 +1,7 @@
 import uuid
 
+from zoneledger.core.addresses import client_address
+
 from .context import RequestContext, current_request
 
 
@@ -12,7 +14,7 @@ class RequestContextMiddleware:
     def __call__(self, request):
         request.request_id = str(uuid.uuid4())
         token = current_request.set(
-            RequestContext(source_address=request.META.get("REMOTE_ADDR"), request_id=request.request_id)
+            RequestContext(source_address=client_address(request), request_id=request.request_id)
         )
         try:
             response = self.get_response(request)
