@@ -2,18 +2,21 @@
 
 import os
 import re
+import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError
 from django.urls import reverse
 
 import zoneledger
 from tests.security.sessions import log_in
 from zoneledger.accounts.models import User
 from zoneledger.audit.models import AuditRecord
+from zoneledger.core.server import check_production_ready
 
 PACKAGE = Path(zoneledger.__file__).parent
 STRONG_KEY = "k3y-for-the-deploy-check-" + "x9Q!" * 12
@@ -25,7 +28,8 @@ def zoneledger_command(*args, **env):
     inherited = {name: value for name, value in os.environ.items() if name not in dropped}
     environment = {**inherited, "DJANGO_SETTINGS_MODULE": "zoneledger.settings", **env}
     command = [sys.executable, "-m", "zoneledger.cli", *args]
-    return subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
+    # A server that starts when it should have refused would run for ever: the timeout fails the test instead.
+    return subprocess.run(command, env=environment, capture_output=True, text=True, check=False, timeout=120)
 
 
 def production(folder, **env):
@@ -53,6 +57,35 @@ def test_production_refuses_to_serve_with_the_development_key(tmp_path):
     result = zoneledger_command("serve", **production(tmp_path))
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_serve_with_a_weak_key(tmp_path):
+    result = zoneledger_command("serve", **production(tmp_path, SECRET_KEY="zoneledger-" * 6))
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+    assert "过于规则" in result.stderr  # "too regular to be random", in the default language
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "short-but-random-9Qx!",  # under 50 characters
+        "a" * 64,
+        "password" * 8,
+        "0123456789" * 6,
+        "zoneledger-development-key-not-for-production",
+    ],
+)
+def test_a_weak_secret_key_is_refused_for_production(settings, key):
+    settings.PRODUCTION, settings.DEBUG, settings.SECRET_KEY = True, False, key
+    with pytest.raises(CommandError, match="SECRET_KEY"):
+        check_production_ready()
+
+
+@pytest.mark.parametrize("make_key", [lambda: secrets.token_urlsafe(50), lambda: secrets.token_hex(32)])
+def test_a_random_secret_key_is_accepted_for_production(settings, make_key):
+    settings.PRODUCTION, settings.DEBUG, settings.SECRET_KEY = True, False, make_key()
+    check_production_ready()
 
 
 def test_production_refuses_to_serve_debug_pages(tmp_path):

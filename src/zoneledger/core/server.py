@@ -1,7 +1,12 @@
 """Serving the product with gunicorn (a production WSGI server), started from Python."""
 
+import math
+import zlib
+from collections import Counter
+
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils.translation import gettext as _
 from gunicorn.app.base import BaseApplication
 
 
@@ -19,12 +24,49 @@ class _Gunicorn(BaseApplication):
         return self.application
 
 
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_DISTINCT = 10
+SECRET_KEY_MIN_BITS = 128
+ZLIB_OVERHEAD = 11  # bytes zlib adds to any input (header, checksum, block marker)
+
+
+def secret_key_bits(key):
+    """A rough upper estimate of the key's randomness in bits: the lower of its characters' entropy times its length
+    and the size it compresses to. A typed phrase repeated, a run of one character or a counting sequence scores
+    low; a key drawn from `secrets` scores its true size or close."""
+    length = len(key)
+    counts = Counter(key)
+    per_character = -sum(count / length * math.log2(count / length) for count in counts.values()) if key else 0
+    compressed = len(zlib.compress(key.encode(), 9)) - ZLIB_OVERHEAD
+    return min(per_character * length, compressed * 8)
+
+
+def secret_key_weakness(key):
+    """Why `key` is too weak to sign production sessions and tokens, or None when it will do."""
+    if key == settings.DEVELOPMENT_SECRET_KEY:
+        return _("it is the development key")
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return _("it is shorter than %(count)d characters") % {"count": SECRET_KEY_MIN_LENGTH}
+    if len(set(key)) < SECRET_KEY_MIN_DISTINCT or secret_key_bits(key) < SECRET_KEY_MIN_BITS:
+        return _("it is too regular to be random")
+    return None
+
+
 def check_production_ready():
-    """Refuse to serve production with the development secret key or with debug pages on."""
-    if settings.PRODUCTION and settings.SECRET_KEY == settings.DEVELOPMENT_SECRET_KEY:
-        raise CommandError("Set SECRET_KEY in the environment: production refuses the development key.")
-    if settings.PRODUCTION and settings.DEBUG:
-        raise CommandError("DEBUG must be off in production.")
+    """Refuse to serve production with a weak secret key (the development key included) or with debug pages on."""
+    if not settings.PRODUCTION:
+        return
+    weakness = secret_key_weakness(settings.SECRET_KEY)
+    if weakness is not None:
+        raise CommandError(
+            _(
+                "SECRET_KEY is too weak for production: %(reason)s. Set a random one in the environment, e.g. "
+                "the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            )
+            % {"reason": weakness}
+        )
+    if settings.DEBUG:
+        raise CommandError(_("DEBUG must be off in production."))
 
 
 def serve(*, bind, workers, threads):
