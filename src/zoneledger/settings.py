@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "zoneledger.projects",
     "zoneledger.reports",
     "zoneledger.ingest",
+    "zoneledger.demo",
 ]
 
 MIDDLEWARE = [

@@ -108,6 +108,11 @@ class User(AbstractUser):
         return self.is_active and self.org_id is not None and (self.business_rank > 0 or self.role == Role.AUDITOR)
 
     @property
+    def reads_audit_trail(self):
+        """Only the auditor reads the audit trail (三员分立); audit asks the user, so it needs no roles of its own."""
+        return self.is_active and self.role == Role.AUDITOR
+
+    @property
     def can_edit(self):
         return self.is_active and self.business_rank >= BUSINESS_RANK[Role.EDITOR]
 

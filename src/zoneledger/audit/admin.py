@@ -2,8 +2,6 @@
 
 from django.contrib import admin
 
-from zoneledger.accounts.choices import Role
-
 from .models import AuditRecord
 
 
@@ -28,7 +26,7 @@ class AuditRecordAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
 
     def has_module_permission(self, request):
-        return request.user.is_active and getattr(request.user, "role", None) == Role.AUDITOR
+        return getattr(request.user, "reads_audit_trail", False)
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)

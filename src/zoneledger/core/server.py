@@ -6,6 +6,7 @@ from collections import Counter
 
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.core.wsgi import get_wsgi_application
 from django.utils.translation import gettext as _
 from gunicorn.app.base import BaseApplication
 
@@ -71,9 +72,7 @@ def check_production_ready():
 
 def serve(*, bind, workers, threads):
     """Collect static files and run gunicorn until interrupted."""
-    from zoneledger.wsgi import application
-
     check_production_ready()
     call_command("collectstatic", interactive=False, verbosity=0)
     options = {"bind": bind, "workers": workers, "threads": threads, "accesslog": "-", "timeout": 120}
-    _Gunicorn(application, options).run()
+    _Gunicorn(get_wsgi_application(), options).run()

@@ -13,7 +13,8 @@ class Stage(models.TextChoices):
     TERMINATED = "terminated", _("Terminated (终止)")
 
 
-STAGE_ORDER = {stage: position for position, stage in enumerate(Stage)}
+# Keyed by the stored value: a Stage is a str, and events hold plain strings.
+STAGE_ORDER: dict[str, int] = {stage: position for position, stage in enumerate(Stage)}
 
 
 class KeyLevel(models.TextChoices):

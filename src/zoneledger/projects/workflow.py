@@ -6,6 +6,7 @@
 - events are not dated in the future.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,7 +23,7 @@ class LiveEvent:
     happened_on: date
 
 
-def check_stage_order(live_events, stage, happened_on, *, today):
+def check_stage_order(live_events: Iterable[LiveEvent], stage: str, happened_on: date, *, today: date) -> None:
     """Raise ValidationError (naming the field) if `stage` on `happened_on` breaks a lifecycle rule."""
     if happened_on > today:
         raise ValidationError({"happened_on": _("The date is in the future.")}, code="future")
@@ -53,11 +54,11 @@ def check_stage_order(live_events, stage, happened_on, *, today):
             )
 
 
-def _described(event):
+def _described(event: LiveEvent) -> dict[str, str]:
     """An event's stage and date for a message; only on the way to one: formatting a date costs."""
-    return {"stage": Stage(event.stage).label, "date": date_format(event.happened_on, "Y-m-d")}
+    return {"stage": str(Stage(event.stage).label), "date": date_format(event.happened_on, "Y-m-d")}
 
 
-def current_stage(live_stages):
+def current_stage(live_stages: Iterable[str]) -> str:
     """The stage of the latest live event ('' for none): dates are ordered with stages, so the furthest stage."""
     return max(live_stages, key=STAGE_ORDER.__getitem__, default="")
