@@ -62,12 +62,33 @@ def module_name(path):
     return ".".join(parts)
 
 
+# The user model is everyone's (settings.AUTH_USER_MODEL): lower layers refer to it by that string at run time and
+# may name its class for the type checker alone, under `if TYPE_CHECKING:`. No other import is exempt.
+TYPE_ONLY_ALLOWED = {"zoneledger.accounts.models", "zoneledger.accounts.models.User"}
+
+
+def _type_checking_imports(tree):
+    """The import nodes inside `if TYPE_CHECKING:` blocks."""
+    nodes = set()
+    for node in ast.walk(tree):
+        test = getattr(node, "test", None)
+        if isinstance(node, ast.If) and (
+            (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING")
+            or (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        ):
+            nodes.update(id(inner) for statement in node.body for inner in ast.walk(statement))
+    return nodes
+
+
 def imported_modules(path):
     """Every module `path` imports, at any depth of the file (an import inside a function is an edge too)."""
     name = module_name(path)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    type_only = _type_checking_imports(tree)
     for node in ast.walk(tree):
+        if id(node) in type_only and _only_the_user_model(node):
+            continue
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield alias.name, node.lineno
@@ -81,6 +102,14 @@ def imported_modules(path):
             yield target, node.lineno
             for alias in node.names:  # `from zoneledger import reports` names a module too
                 yield f"{target}.{alias.name}", node.lineno
+
+
+def _only_the_user_model(node):
+    if isinstance(node, ast.Import):
+        return all(alias.name in TYPE_ONLY_ALLOWED for alias in node.names)
+    if isinstance(node, ast.ImportFrom) and not node.level:
+        return node.module in TYPE_ONLY_ALLOWED and all(alias.name == "User" for alias in node.names)
+    return False
 
 
 def python_files():

@@ -1,6 +1,8 @@
 """Reads of jobs for the pages: a user's own job, and where a queued job stands."""
 
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
@@ -9,6 +11,9 @@ from django.utils import timezone
 from . import services
 from .choices import JobState
 from .models import Job, WorkerProcess
+
+if TYPE_CHECKING:  # users are settings.AUTH_USER_MODEL at run time (docs/ARCHITECTURE.md)
+    from zoneledger.accounts.models import User
 
 
 def job_get(*, user, pk, kinds=None) -> Job:
@@ -31,6 +36,6 @@ def workers_alive() -> int:
     return WorkerProcess.objects.filter(heartbeat_at__gte=limit).count()
 
 
-def jobs_unfinished(*, user, kinds) -> int:
+def jobs_unfinished(*, user: "User", kinds: Iterable[str]) -> int:
     """How many of `user`'s jobs of `kinds` wait or run."""
     return Job.objects.of(user).unfinished().filter(kind__in=kinds).count()

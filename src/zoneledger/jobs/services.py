@@ -9,9 +9,10 @@ import contextvars
 import json
 import logging
 import time
+import uuid
 from collections.abc import Callable
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import File
@@ -23,6 +24,12 @@ from django.utils.translation import gettext as _
 
 from .choices import JobKind, JobState
 from .models import Job, WorkerProcess
+
+if TYPE_CHECKING:  # users are settings.AUTH_USER_MODEL at run time (docs/ARCHITECTURE.md)
+    from zoneledger.accounts.models import User
+
+# A job's key as tasks pass it: the UUID itself, or its text.
+JobId = uuid.UUID | str
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +45,7 @@ class JobFailed(Exception):
 
 def job_start(
     *,
-    owner,
+    owner: "User",
     kind: JobKind,
     task: Task,
     upload: File | None = None,
@@ -94,7 +101,7 @@ def _enqueue(job: Job, task: Task) -> None:
     Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
 
 
-def job_begin(*, job_id, worker: str) -> Job | None:
+def job_begin(*, job_id: JobId, worker: str) -> Job | None:
     """Mark the queued job running on `worker`; None when it is not queued (failed meanwhile, or started twice)."""
     now = timezone.now()
     begun = Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
@@ -129,7 +136,7 @@ def _inside_transaction() -> bool:
     return connection.in_atomic_block
 
 
-def job_finish(*, job_id, result: dict[str, Any] | None) -> None:
+def job_finish(*, job_id: JobId, result: dict[str, Any] | None) -> None:
     """The job is done; `result` is kept if it fits in ZONELEDGER_JOB_RESULT_MAX_BYTES, else refused loudly."""
     if result is not None:
         size = len(json.dumps(result, ensure_ascii=False).encode())
@@ -140,7 +147,7 @@ def job_finish(*, job_id, result: dict[str, Any] | None) -> None:
     )
 
 
-def job_fail(*, job_id, message: str) -> None:
+def job_fail(*, job_id: JobId, message: str) -> None:
     """The job failed; `message` says why, for its owner."""
     Job.objects.filter(pk=job_id).exclude(state=JobState.DONE).update(
         state=JobState.FAILED, message=message, finished_at=timezone.now()
@@ -160,7 +167,7 @@ def _stopped_message(language: str) -> str:
         )
 
 
-def jobs_fail_stale(*, now=None) -> int:
+def jobs_fail_stale(*, now: datetime | None = None) -> int:
     """Fail every running job whose heartbeat is older than ZONELEDGER_JOB_STALE_SECONDS: its worker died, and
     its work's transaction went with it. Returns how many."""
     now = now or timezone.now()
@@ -192,7 +199,7 @@ def worker_unregister(*, worker_id: str) -> None:
     WorkerProcess.objects.filter(id=worker_id).delete()
 
 
-def workers_forget_stale(*, now=None) -> list[str]:
+def workers_forget_stale(*, now: datetime | None = None) -> list[str]:
     """Remove the rows of workers silent for longer than ZONELEDGER_JOB_STALE_SECONDS; their ids."""
     limit = (now or timezone.now()) - timedelta(seconds=settings.ZONELEDGER_JOB_STALE_SECONDS)
     stale = WorkerProcess.objects.filter(heartbeat_at__lt=limit)
@@ -201,7 +208,7 @@ def workers_forget_stale(*, now=None) -> list[str]:
     return ids
 
 
-def job_run(*, job_id, body: Callable[[Job, Progress], dict[str, Any] | None]) -> None:
+def job_run(*, job_id: JobId, body: Callable[[Job, Progress], dict[str, Any] | None]) -> None:
     """Run `body(job, progress)` for a queued job in the job's language, recording its result or why it failed.
 
     A task's whole body: `@task() def import_job(job_id): job_run(job_id=job_id, body=_check_or_apply)`.
