@@ -21,7 +21,9 @@ from zoneledger.reports.figures import (
     figures_json,
     resolve_scope,
     signed_not_started,
+    signed_not_started_rows,
     summary_sentences,
+    warning_counts,
 )
 from zoneledger.zones.models import Division
 
@@ -338,3 +340,65 @@ def test_known_at_must_be_an_aware_moment(viewer):
         batch_figures(user=viewer, scope=scope, period=Period.for_year(2024), known_at=datetime(2024, 1, 1))
     aware = datetime(2024, 1, 1, tzinfo=SHANGHAI)
     assert batch_figures(user=viewer, scope=scope, period=Period.for_year(2024), known_at=aware).signed.count == 0
+
+
+# -- the warning list read in the database: filtered, sorted and paged there ---------------------------------------
+
+
+def python_sorted(warnings, sort):
+    """The order the page used to compute in Python: a stable sort over the figures' order."""
+    keys = {
+        "days": lambda warning: warning.days,
+        "name": lambda warning: warning.name,
+        "zone": lambda warning: (warning.city, warning.zone),
+        "investment": lambda warning: warning.investment,
+    }
+    return sorted(warnings, key=keys[sort.lstrip("-")], reverse=sort.startswith("-"))
+
+
+@pytest.mark.parametrize("sort", ["days", "-days", "investment", "-investment"])
+@pytest.mark.parametrize("level", [None, "", "yellow", "red"])
+def test_the_database_filters_and_sorts_as_the_rules_say(viewer, level, sort):
+    province = resolve_scope("province", user=viewer)
+    everything = signed_not_started(user=viewer, scope=province, as_of=END_2024)
+    wanted = [warning for warning in everything if level is None or warning.level == level]
+
+    rows = signed_not_started(user=viewer, scope=province, as_of=END_2024, level=level, sort=sort)
+
+    assert [warning.project_id for warning in rows] == [w.project_id for w in python_sorted(wanted, sort)]
+
+
+def test_a_page_of_warnings_costs_two_queries_however_long_the_list(viewer, django_assert_num_queries):
+    province = resolve_scope("province", user=viewer)
+    rows = signed_not_started_rows(user=viewer, scope=province, as_of=END_2024, sort="-days")
+    everything = signed_not_started(user=viewer, scope=province, as_of=END_2024, sort="-days")
+    assert len(everything) > 60
+
+    with django_assert_num_queries(2):
+        total = rows.count()
+        page = rows[50:60]
+
+    assert total == len(everything)
+    assert page == everything[50:60]
+
+
+def test_the_warning_counts_agree_with_the_list(viewer, django_assert_num_queries):
+    province = resolve_scope("province", user=viewer)
+    warnings = signed_not_started(user=viewer, scope=province, as_of=END_2024)
+
+    with django_assert_num_queries(1):
+        counts = warning_counts(user=viewer, scope=province, as_of=END_2024)
+
+    assert counts == {
+        "yellow": sum(warning.level == "yellow" for warning in warnings),
+        "red": sum(warning.level == "red" for warning in warnings),
+    }
+    assert counts["red"] > 0
+
+
+def test_an_unknown_sort_or_level_is_a_programming_error(viewer):
+    province = resolve_scope("province", user=viewer)
+    with pytest.raises(ValueError, match="sort"):
+        signed_not_started(user=viewer, scope=province, sort="password")
+    with pytest.raises(ValueError, match="level"):
+        signed_not_started(user=viewer, scope=province, level="orange")

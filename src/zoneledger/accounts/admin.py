@@ -2,8 +2,7 @@
 
 from django.contrib import admin
 
-from zoneledger.audit.admin import ReadOnlyAdmin
-from zoneledger.zones.admin import AuditedAdmin
+from zoneledger.audit.admin import AuditedAdmin, ReadOnlyAdmin
 
 from .models import OrgUnit, User
 

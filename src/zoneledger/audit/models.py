@@ -9,6 +9,15 @@ NATIONAL = ""
 
 
 class AuditRecordQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The records the user may read in the auditor's pages: the auditor's (三员分立); nobody else's.
+
+        Audit asks the user (`reads_audit_trail`, supplied by accounts) instead of knowing roles itself.
+        """
+        if not getattr(user, "reads_audit_trail", False):
+            return self.none()
+        return self.all()
+
     def update(self, **kwargs):
         raise AuditIsAppendOnly
 

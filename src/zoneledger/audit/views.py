@@ -5,7 +5,7 @@ import json
 
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,10 +13,8 @@ from zoneledger.accounts.choices import Role
 from zoneledger.accounts.permissions import role_required
 from zoneledger.core.http import partial_template
 
-from . import services
+from . import selectors, services
 from .actions import Action
-from .filters import AuditRecordFilter
-from .models import AuditRecord
 
 PAGE_SIZE = 50
 EXPORT_COLUMNS = (
@@ -40,15 +38,11 @@ EXPORT_COLUMNS = (
 auditor_only = role_required(Role.AUDITOR)
 
 
-def filtered(request):
-    return AuditRecordFilter(request.GET, queryset=AuditRecord.objects.order_by("-id"), request=request)
-
-
 @auditor_only
 @require_GET
 def record_list(request):
     """The trail, newest first, filtered; htmx asks for the table alone."""
-    records = filtered(request)
+    records = selectors.record_filter(user=request.user, data=request.GET)
     page = Paginator(records.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filter": records, "page": page}
     return render(request, partial_template(request, "audit/record_list.html", "records"), context)
@@ -57,7 +51,7 @@ def record_list(request):
 @auditor_only
 @require_GET
 def record_detail(request, pk):
-    record = get_object_or_404(AuditRecord, pk=pk)
+    record = selectors.record_get(user=request.user, pk=pk)
     snapshots = {
         name: json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True) if value is not None else "—"
         for name, value in (("before", record.before), ("after", record.after))
@@ -83,7 +77,7 @@ def cell(value):
 @require_GET
 def record_export(request):
     """The filtered trail as CSV (UTF-8 with BOM, so Excel reads the Chinese); the export itself is audited."""
-    records = filtered(request)
+    records = selectors.record_filter(user=request.user, data=request.GET)
     if not records.is_valid():
         return render(request, "audit/record_list.html", {"filter": records, "page": None}, status=400)
     queryset = records.qs

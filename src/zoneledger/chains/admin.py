@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from zoneledger.zones.admin import AuditedAdmin
+from zoneledger.audit.admin import AuditedAdmin
 
 from .models import Chain, ChainLink
 

@@ -1,12 +1,15 @@
 """Reads of jobs for the pages: a user's own job, and where a queued job stands."""
 
+import uuid
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+
+from zoneledger.core.errors import NotFound
 
 from . import services
 from .choices import JobState
@@ -16,13 +19,19 @@ if TYPE_CHECKING:  # users are settings.AUTH_USER_MODEL at run time (docs/ARCHIT
     from zoneledger.accounts.models import User
 
 
-def job_get(*, user, pk, kinds=None) -> Job:
-    """`user`'s job `pk` (of one of `kinds`), after failing it if its worker died; 404 for anyone else's."""
+def job_get(*, user: "User", pk: uuid.UUID | str, kinds: Iterable[str] | None = None) -> Job:
+    """`user`'s job `pk` (of one of `kinds`), after failing it if its worker died; NotFound for anyone else's."""
     services.jobs_fail_stale()
     jobs = Job.objects.of(user)
     if kinds is not None:
         jobs = jobs.filter(kind__in=kinds)
-    return get_object_or_404(jobs, pk=pk)
+    try:
+        job = jobs.filter(pk=pk).first()
+    except ValidationError:  # not a job's key at all
+        job = None
+    if job is None:
+        raise NotFound
+    return job
 
 
 def jobs_ahead(*, job: Job) -> int:

@@ -27,6 +27,7 @@ from zoneledger.audit import services as audit
 from zoneledger.audit.models import AuditRecord
 from zoneledger.audit.selectors import object_history
 from zoneledger.core.http import XLSX_CONTENT_TYPE, partial_template
+from zoneledger.core.tables import Column, sort_headings
 from zoneledger.ingest.writer import TooLarge, write_ledger_xlsx
 
 from . import services
@@ -44,28 +45,16 @@ def _ledger(request):
     return ProjectFilter(request.GET, queryset=projects, request=request)
 
 
+# The ledger's sortable columns; ProjectFilter's `sort` orders by them.
 SORT_COLUMNS = [
-    ("code", gettext_lazy("Project code"), False),
-    ("name", gettext_lazy("Project"), False),
-    ("zone", gettext_lazy("Zone"), False),
-    ("enterprise", gettext_lazy("Enterprise"), False),
-    ("stage", gettext_lazy("Stage"), False),
-    ("investment", gettext_lazy("Total investment (万元)"), True),
-    ("leader", gettext_lazy("Leader in charge"), False),
+    Column("code", gettext_lazy("Project code")),
+    Column("name", gettext_lazy("Project")),
+    Column("zone", gettext_lazy("Zone")),
+    Column("enterprise", gettext_lazy("Enterprise")),
+    Column("stage", gettext_lazy("Stage")),
+    Column("investment", gettext_lazy("Total investment (万元)"), numeric=True),
+    Column("leader", gettext_lazy("Leader in charge")),
 ]
-
-
-def _sort_columns(current):
-    """The sortable headers: a click sorts by the column, a second click reverses it."""
-    return [
-        {
-            "label": label,
-            "numeric": numeric,
-            "next": f"-{key}" if current == key else key,
-            "aria_sort": {key: "ascending", f"-{key}": "descending"}.get(current, ""),
-        }
-        for key, label, numeric in SORT_COLUMNS
-    ]
 
 
 @login_required
@@ -77,7 +66,7 @@ def project_list(request):
     context = {
         "filter": ledger,
         "page": page,
-        "columns": _sort_columns(request.GET.get("sort", "")),
+        "columns": sort_headings(request.GET, SORT_COLUMNS, current=request.GET.get("sort", "")),
         "can_create": request.user.can_edit,
     }
     return render(request, partial_template(request, "projects/project_list.html", "ledger"), context)

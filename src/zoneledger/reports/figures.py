@@ -11,8 +11,12 @@ The contract the web app, the API and the commands rely on:
   per ``"city"``, ``"zone"`` or ``"chain"``; one query per breakdown, rows only for groups with batch events.
 - ``figures_json(figures, rows=None) -> dict`` — the JSON contract of ``zoneledger figures``.
 - ``summary_sentences(figures) -> list[str]`` — the year summary in the register of the seeds.
-- ``signed_not_started(*, user, scope, as_of=None, known_at=None) -> list[SignedNotStarted]`` — 签约未开工 with days
-  since signing and a level (``""``, ``"yellow"``, ``"red"``) from settings; one query.
+- ``signed_not_started(*, user, scope, as_of=None, known_at=None, level=None, sort=None) -> list[SignedNotStarted]``
+  — 签约未开工 with days since signing and a level (``""``, ``"yellow"``, ``"red"``) from settings, longest waiting
+  first or sorted by a key of ``WARNING_SORTS`` (``"-key"`` reversed), one level or all; one query.
+  ``signed_not_started_rows(...)`` (same arguments) reads the same list lazily: a count is one query, a page
+  (a slice) one more — filtered, ordered and paged in the database. ``warning_counts(...)`` counts each level; one
+  query.
 - ``completed_by_month(*, user, scope, year, as_of=None, known_at=None) -> list[MonthAmount]`` — approved completed
   investment per month of a year and its running total, for the dashboard's line chart; one query.
 
@@ -25,13 +29,15 @@ A batch is the set of stage events tagged with the period's rounds. Every figure
 from ``visible_to(user)``; rates are exact ratios rounded half-up once, by ``zoneledger.core.money.rate``.
 """
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import overload
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -510,7 +516,20 @@ class SignedNotStarted:
     level: str  # "", "yellow" or "red"
 
 
-def warning_level(days):
+WARNING_LEVELS = ("", "yellow", "red")
+# How the list may be sorted ("-key" reverses): the columns each key orders by, smallest first.
+# Fewest days since signing is the latest signing first.
+WARNING_SORTS: dict[str, tuple[str, ...]] = {
+    "days": ("-signed_on",),
+    "name": ("name",),
+    "zone": ("zone__city__name", "zone__name"),
+    "investment": ("total_investment",),
+}
+# The list's own order, and every sort's tie-break: longest waiting first; the key keeps pages stable.
+WARNING_ORDER = ("signed_on", "zone__city_id", "zone__name", "name", "pk")
+
+
+def warning_level(days: int) -> str:
     """'red', 'yellow' or '' for a project signed `days` ago (thresholds from settings)."""
     if days >= settings.ZONELEDGER_WARNING_RED_DAYS:
         return "red"
@@ -519,29 +538,125 @@ def warning_level(days):
     return ""
 
 
-def signed_not_started(*, user, scope, as_of=None, known_at=None):
-    """Projects whose latest stage as of `as_of` is `signed`, longest waiting first; one query.
+def _level_q(level: str, as_of: date) -> Q:
+    """The signing dates of a level as of a date: days since signing = as_of − signed_on, so a range of days."""
+    red_since = as_of - timedelta(days=settings.ZONELEDGER_WARNING_RED_DAYS)
+    yellow_since = as_of - timedelta(days=settings.ZONELEDGER_WARNING_YELLOW_DAYS)
+    if level == "red":
+        return Q(signed_on__lte=red_since)
+    if level == "yellow":
+        return Q(signed_on__gt=red_since, signed_on__lte=yellow_since)
+    return Q(signed_on__gt=yellow_since)
 
-    Projects signed outside any round are here too: the warning list is about the ledger, not the batches.
+
+def _ordering(sort: str) -> list[str]:
+    key = sort.removeprefix("-")
+    if key not in WARNING_SORTS:
+        raise ValueError(f"sort by {sort!r}: use one of {', '.join(WARNING_SORTS)}, or one with a leading '-'")
+    columns = WARNING_SORTS[key]
+    if sort.startswith("-"):
+        columns = tuple(column.removeprefix("-") if column.startswith("-") else f"-{column}" for column in columns)
+    return [*columns, *WARNING_ORDER]
+
+
+class SignedNotStartedRows(Sequence[SignedNotStarted]):
+    """The 签约未开工 list, filtered and ordered in the database and read only as far as it is used.
+
+    `count()` (and `len()`) is one query; a slice is one query for its rows; iterating reads all rows in one
+    query. A paginator shows one page of a province's list without loading the rest.
     """
-    as_of, known_at = _defaults(as_of, known_at)
+
+    def __init__(self, rows: QuerySet, as_of: date) -> None:
+        self._rows = rows
+        self.as_of = as_of
+
+    def _warning(self, row: tuple) -> SignedNotStarted:
+        pk, name, zone, city, investment, signed_on = row
+        days = (self.as_of - signed_on).days
+        return SignedNotStarted(pk, name, zone, city, investment, signed_on, days, warning_level(days))
+
+    def count(self) -> int:  # type: ignore[override]  # Paginator asks for count(); Sequence's counts a value
+        return self._rows.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @overload
+    def __getitem__(self, index: int) -> SignedNotStarted: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[SignedNotStarted]: ...
+
+    def __getitem__(self, index: int | slice) -> SignedNotStarted | list[SignedNotStarted]:
+        if isinstance(index, slice):
+            return [self._warning(row) for row in self._rows[index]]
+        return self._warning(self._rows[index])
+
+    def __iter__(self) -> Iterator[SignedNotStarted]:
+        return (self._warning(row) for row in self._rows)
+
+
+def _signed_not_started(*, user, scope: Scope, as_of: date, known_at: datetime | None) -> QuerySet:
+    """The projects of `scope` whose latest stage as of `as_of` is `signed`, annotated with their signing date."""
     events = _as_known(StageEvent.objects, known_at).filter(project=OuterRef("pk"), happened_on__lte=as_of)
     signing = events.filter(stage=Stage.SIGNED).order_by("-happened_on").values("happened_on")[:1]
     moved_on = events.exclude(stage__in=[Stage.PIPELINE, Stage.SIGNED])
-    rows = (
+    return (
         Project.objects.visible_to(user)
         .filter(scope.q("zone__"))
         .annotate(signed_on=Subquery(signing))
         .filter(signed_on__isnull=False)
         .exclude(Exists(moved_on))
-        .order_by("signed_on", "zone__city_id", "zone__name", "name")
-        .values_list("pk", "name", "zone__name", "zone__city__name", "total_investment", "signed_on")
     )
-    warnings = []
-    for pk, name, zone, city, investment, signed_on in rows:
-        days = (as_of - signed_on).days
-        warnings.append(SignedNotStarted(pk, name, zone, city, investment, signed_on, days, warning_level(days)))
-    return warnings
+
+
+def signed_not_started_rows(
+    *,
+    user,
+    scope: Scope,
+    as_of: date | None = None,
+    known_at: datetime | None = None,
+    level: str | None = None,
+    sort: str | None = None,
+) -> SignedNotStartedRows:
+    """Projects whose latest stage as of `as_of` is `signed`, longest waiting first (or as `sort` says), lazily.
+
+    `level` ("", "yellow" or "red") keeps one level; `sort` is a key of WARNING_SORTS, "-key" reversed. Projects
+    signed outside any round are here too: the warning list is about the ledger, not the batches.
+    """
+    as_of, known_at = _defaults(as_of, known_at)
+    rows = _signed_not_started(user=user, scope=scope, as_of=as_of, known_at=known_at)
+    if level is not None:
+        if level not in WARNING_LEVELS:
+            raise ValueError(f"level {level!r}: use one of {WARNING_LEVELS}")
+        rows = rows.filter(_level_q(level, as_of))
+    ordering = _ordering(sort) if sort else WARNING_ORDER
+    rows = rows.order_by(*ordering).values_list(
+        "pk", "name", "zone__name", "zone__city__name", "total_investment", "signed_on"
+    )
+    return SignedNotStartedRows(rows, as_of)
+
+
+def signed_not_started(
+    *,
+    user,
+    scope: Scope,
+    as_of: date | None = None,
+    known_at: datetime | None = None,
+    level: str | None = None,
+    sort: str | None = None,
+) -> list[SignedNotStarted]:
+    """`signed_not_started_rows` read in full: one query."""
+    return list(signed_not_started_rows(user=user, scope=scope, as_of=as_of, known_at=known_at, level=level, sort=sort))
+
+
+def warning_counts(*, user, scope: Scope, as_of: date | None = None, known_at: datetime | None = None) -> dict:
+    """How many 签约未开工 projects are at each level ("yellow", "red"); one query."""
+    as_of, known_at = _defaults(as_of, known_at)
+    rows = _signed_not_started(user=user, scope=scope, as_of=as_of, known_at=known_at)
+    return rows.aggregate(
+        yellow=Count("pk", filter=_level_q("yellow", as_of)), red=Count("pk", filter=_level_q("red", as_of))
+    )
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ period and the as-of date, and shape the results for tables and charts.
 
 import datetime
 import io
-from collections import Counter
 
 import xlsxwriter
 from django import forms
@@ -26,6 +25,7 @@ from zoneledger.campaigns.models import Round
 from zoneledger.core.errors import NotFound
 from zoneledger.core.http import is_partial, xlsx_response
 from zoneledger.core.money import format_percent, format_yi
+from zoneledger.core.tables import Column, sort_headings
 from zoneledger.zones.models import Zone
 
 from . import figures
@@ -280,12 +280,6 @@ def months_chart(months, *, year):
     )
 
 
-def warning_counts(warnings):
-    """How many 签约未开工 projects are at each level."""
-    levels = Counter(warning.level for warning in warnings)
-    return {"yellow": levels["yellow"], "red": levels["red"]}
-
-
 class YearForm(AsOfForm):
     year = forms.IntegerField(label=gettext_lazy("Year"), required=False, min_value=1900, max_value=2999)
 
@@ -316,7 +310,6 @@ class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
         round_figures = round_ and figures.batch_figures(
             user=user, scope=scope, period=figures.Period.for_round(round_.label), as_of=as_of
         )
-        warnings = figures.signed_not_started(user=user, scope=scope, as_of=as_of)
         months = figures.completed_by_month(user=user, scope=scope, year=year, as_of=as_of)
         self.show_in_form(as_of=as_of, year=year)
         return super().get_context_data(**kwargs) | {
@@ -326,7 +319,7 @@ class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
             "year_cards": kpi_cards(batch_cells(year_figures)),
             "latest_round": round_,
             "round_cards": round_figures and kpi_cards(batch_cells(round_figures)),
-            "warning_counts": warning_counts(warnings),
+            "warning_counts": figures.warning_counts(user=user, scope=scope, as_of=as_of),
             "yellow_days": settings.ZONELEDGER_WARNING_YELLOW_DAYS,
             "red_days": settings.ZONELEDGER_WARNING_RED_DAYS,
             "charts": {
@@ -421,20 +414,12 @@ class YearSummaryView(LoginRequiredMixin, AsOfMixin, TemplateView):
         }
 
 
-# Sort keys of the warnings table; "-key" sorts descending. Ties keep the figures' order (longest waiting first).
-WARNING_SORTS = {
-    "days": lambda warning: warning.days,
-    "name": lambda warning: warning.name,
-    "zone": lambda warning: (warning.city, warning.zone),
-    "investment": lambda warning: warning.investment,
-}
-
-
-WARNING_HEADINGS = [
-    ("name", gettext_lazy("Project")),
-    ("zone", gettext_lazy("Zone")),
-    ("investment", gettext_lazy("Total investment (10,000 yuan)")),
-    ("days", gettext_lazy("Days since signing")),
+# The warnings table's sortable columns (figures.WARNING_SORTS orders them); days waiting read largest first.
+WARNING_COLUMNS = [
+    Column("name", gettext_lazy("Project")),
+    Column("zone", gettext_lazy("Zone")),
+    Column("investment", gettext_lazy("Total investment (10,000 yuan)"), numeric=True),
+    Column("days", gettext_lazy("Days since signing"), numeric=True, descending_first=True),
 ]
 
 
@@ -450,7 +435,7 @@ class WarningsForm(AsOfForm):
     )
     sort = forms.ChoiceField(
         required=False,
-        choices=[(key, key) for name in WARNING_SORTS for key in (name, f"-{name}")],
+        choices=[(key, key) for name in figures.WARNING_SORTS for key in (name, f"-{name}")],
         widget=forms.HiddenInput,
     )
 
@@ -458,7 +443,10 @@ class WarningsForm(AsOfForm):
 
 
 class WarningsMixin(LoginRequiredMixin, AsOfMixin):
-    """The 签约未开工 list of the user's scope, filtered by level and sorted as the query string asks."""
+    """The 签约未开工 list of the user's scope, filtered by level and sorted as the query string asks.
+
+    The list is filtered, sorted and paged in the database: a page of a province's list reads one page of rows.
+    """
 
     form_class = WarningsForm
 
@@ -466,12 +454,13 @@ class WarningsMixin(LoginRequiredMixin, AsOfMixin):
         user = self.request.user
         if not user.reads_business_data:
             raise NotFound
-        warnings = figures.signed_not_started(user=user, scope=user_scope(user), as_of=self.get_as_of())
-        level = self.get_cleaned("level", "")
-        if level:
-            warnings = [warning for warning in warnings if warning.level == level]
-        sort = self.get_sort()
-        return sorted(warnings, key=WARNING_SORTS[sort.lstrip("-")], reverse=sort.startswith("-"))
+        return figures.signed_not_started_rows(
+            user=user,
+            scope=user_scope(user),
+            as_of=self.get_as_of(),
+            level=self.get_cleaned("level", "") or None,
+            sort=self.get_sort(),
+        )
 
     def get_sort(self):
         return self.get_cleaned("sort", "-days")
@@ -486,30 +475,6 @@ class WarningsView(WarningsMixin, TemplateView):
     template_name = "reports/warnings.html"
     paginate_by = 50
 
-    def query_without(self, *names):
-        query = self.request.GET.copy()
-        for name in names:
-            query.pop(name, None)
-        return query.urlencode()
-
-    def sort_headings(self):
-        """The sortable headings: the query string each one links to, and its aria-sort state."""
-        current = self.get_sort()
-        base = self.query_without("page", "sort")
-        headings = []
-        for key, label in WARNING_HEADINGS:
-            ascending, descending = current == key, current == f"-{key}"
-            target = f"-{key}" if ascending or (key == "days" and not descending) else key
-            headings.append(
-                {
-                    "key": key,
-                    "label": label,
-                    "query": f"{base}&sort={target}" if base else f"sort={target}",
-                    "aria_sort": "ascending" if ascending else "descending" if descending else "none",
-                }
-            )
-        return headings
-
     def get_template_names(self):
         if is_partial(self.request):
             return [f"{self.template_name}#table"]
@@ -521,8 +486,7 @@ class WarningsView(WarningsMixin, TemplateView):
         return super().get_context_data(**kwargs) | {
             "page": page,
             "sort": self.get_sort(),
-            "headings": self.sort_headings(),
-            "page_query": self.query_without("page"),
+            "headings": sort_headings(self.request.GET, WARNING_COLUMNS, current=self.get_sort()),
             "export_query": self.request.GET.urlencode(),
             "yellow_days": settings.ZONELEDGER_WARNING_YELLOW_DAYS,
             "red_days": settings.ZONELEDGER_WARNING_RED_DAYS,
@@ -536,7 +500,7 @@ class WarningsExportView(WarningsMixin, View):
     """The warnings table as it is filtered and sorted on the page, as .xlsx."""
 
     def get(self, request, *args, **kwargs):
-        warnings = self.get_warnings()
+        warnings = list(self.get_warnings())
         buffer = io.BytesIO()
         write_warnings_xlsx(warnings, buffer)
         audit.record_export(
