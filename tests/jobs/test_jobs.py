@@ -5,10 +5,10 @@ from datetime import timedelta
 
 import pytest
 from django.db.models import Q
-from django.http import Http404
 from django.utils import timezone
 
 from tests.jobs import tasks_for_tests
+from zoneledger.core.errors import NotFound
 from zoneledger.jobs import schedule, selectors, services
 from zoneledger.jobs.choices import JobKind, JobState
 from zoneledger.jobs.models import Job, PeriodicRun
@@ -73,7 +73,7 @@ def test_a_running_job_whose_worker_went_silent_is_failed_with_a_message(wenshui
 def test_a_job_is_its_owners_alone(wenshui_editor, xiaoyi_editor):
     job = Job.objects.create(owner=wenshui_editor, kind=JobKind.IMPORT_CHECK)
 
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         selectors.job_get(user=xiaoyi_editor, pk=job.pk)
 
 
