@@ -22,6 +22,7 @@ PAGES = [
     ("year-summary", "wenshui-viewer", "/summary/"),
     ("warnings", "lvliang-reviewer", "/warnings/"),
     ("import", "wenshui-editor", "/import/"),
+    ("workdays", "province-admin", "/workdays/2025/"),
 ]
 
 

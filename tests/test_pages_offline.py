@@ -42,6 +42,9 @@ NOT_PAGES = {
     "projects:event_void",
     "reports:warnings_export",
     "set_language",
+    "workdays:index",
+    "workdays:override_remove",
+    "workdays:year_enter",
 }
 
 
@@ -59,6 +62,7 @@ PAGE_ARGUMENTS = {
     "projects:project_edit": _wenshui_project,
     "campaigns:round_detail": _latest_round,
     "campaigns:round_update": _latest_round,
+    "workdays:year": lambda: {"year": 2025},
     "accounts:user_edit": lambda: {"pk": User.objects.get(username="wenshui-viewer").pk},
     "audit:record_detail": lambda: {"pk": AuditRecord.objects.order_by("pk").first().pk},
 }

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "zoneledger.audit",
     "zoneledger.zones",
     "zoneledger.accounts",
+    "zoneledger.workdays",
     "zoneledger.chains",
     "zoneledger.campaigns",
     "zoneledger.projects",
@@ -238,6 +239,10 @@ MEDIA_ROOT = DATA_DIR / "files"
 # 签约未开工 warning thresholds, in days since signing (DOMAIN.md §5).
 ZONELEDGER_WARNING_YELLOW_DAYS = int(os.environ.get("ZONELEDGER_WARNING_YELLOW_DAYS", "90"))
 ZONELEDGER_WARNING_RED_DAYS = int(os.environ.get("ZONELEDGER_WARNING_RED_DAYS", "180"))
+
+# Working days (core/calendar.py): a year neither the chinese-calendar package nor the province has entered is
+# "error" (asking for one of its days raises a message for the user) or "weekends" (Monday–Friday, a guess).
+ZONELEDGER_CALENDAR_UNKNOWN_YEAR = os.environ.get("ZONELEDGER_CALENDAR_UNKNOWN_YEAR", "error")
 
 LOGGING = {
     "version": 1,

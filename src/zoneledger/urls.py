@@ -8,6 +8,7 @@ urlpatterns = [
     path("projects/", include("zoneledger.projects.urls")),  # ledger and project pages
     path("rounds/", include("zoneledger.campaigns.urls")),
     path("import/", include("zoneledger.ingest.urls")),
+    path("workdays/", include("zoneledger.workdays.urls")),  # the province's working-day calendar
     path("accounts/", include("zoneledger.accounts.urls")),  # log in / out, two-factor, users
     path("audit/", include("zoneledger.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

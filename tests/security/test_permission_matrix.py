@@ -8,6 +8,7 @@ escapes the matrix.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -20,6 +21,7 @@ from zoneledger.accounts.choices import Role
 from zoneledger.accounts.models import LoginSession, OrgUnit, User
 from zoneledger.audit.models import AuditRecord
 from zoneledger.campaigns.models import Round
+from zoneledger.core.models import WorkdayOverride, WorkdayYear
 from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +64,7 @@ OBJECT_WRITE = "object write"  # changes to one project: 404 outside the scope, 
 CREATE = "create"  # new projects, imports: editors and above of a business org
 OWN_JOB = "own import job"  # an import job: only the user who uploaded it
 ROUND_ADMIN = "round admin"  # defining rounds: the province's business administrator
+WORKDAYS_ADMIN = "working days admin"  # the province's working days: its business administrator
 SYSADMIN = "system administrator"
 SECADMIN = "security administrator"
 AUDITOR = "auditor"
@@ -103,6 +106,10 @@ URL_RULES = {
     "campaigns:round_bulletin": (BUSINESS_READ, {"GET": None}),
     "campaigns:round_create": (ROUND_ADMIN, {"GET": None, "POST": {"label": "2039-1", "held_on": "2039-01-01"}}),
     "campaigns:round_update": (ROUND_ADMIN, {"GET": None, "POST": {"held_on": "2039-01-01"}}),
+    "workdays:index": (WORKDAYS_ADMIN, {"GET": None}),
+    "workdays:year": (WORKDAYS_ADMIN, {"GET": None, "POST": {"day": "2039-10-08", "working": "1"}}),
+    "workdays:override_remove": (WORKDAYS_ADMIN, {"POST": {"day": "2025-10-08"}}),
+    "workdays:year_enter": (WORKDAYS_ADMIN, {"POST": {"action": "withdraw"}}),
     "ingest:upload": (CREATE, {"GET": None, "POST": {}}),
     "ingest:template": (CREATE, {"GET": None}),
     "ingest:job": (OWN_JOB, {"GET": None}),
@@ -173,6 +180,9 @@ def world(client, tmp_path, settings):
     settings.ZONELEDGER_IMPORT_DIR = tmp_path
     job_owner = User.objects.get(username="wenshui-editor")
     job = ImportJob.create(user=job_owner, upload=SimpleUploadedFile("ledger.xlsx", b"PK"))
+    # What the working days page's refused writes would have removed.
+    WorkdayOverride.objects.create(province_code="140000", day=date(2025, 10, 8), working=True, note="matrix")
+    WorkdayYear.objects.create(province_code="140000", year=2039)
     return World(
         projects=projects,
         round=Round.objects.order_by("-year", "-sequence").first(),
@@ -195,6 +205,9 @@ def url_of(name, world, target):
         "campaigns:round_detail": lambda: {"year": world.round.year, "sequence": world.round.sequence},
         "campaigns:round_bulletin": lambda: {"year": world.round.year, "sequence": world.round.sequence},
         "campaigns:round_update": lambda: {"year": world.round.year, "sequence": world.round.sequence},
+        "workdays:year": lambda: {"year": 2039},
+        "workdays:override_remove": lambda: {"year": 2025},
+        "workdays:year_enter": lambda: {"year": 2039},
         "ingest:job": lambda: {"token": world.job_token},
         "ingest:confirm": lambda: {"token": world.job_token},
         "accounts:user_edit": lambda: {"pk": world.business_user.pk},
@@ -244,7 +257,7 @@ def expected(rule, user, target, world):
         if not edits:
             return 403
         return OK if user == world.job_owner else 404
-    if rule == ROUND_ADMIN:
+    if rule in (ROUND_ADMIN, WORKDAYS_ADMIN):
         return OK if user.username == "province-admin" else 403
     raise AssertionError(f"no rule {rule}")
 
@@ -263,6 +276,8 @@ def fingerprint():
         "voided": StageEvent.objects.filter(voided=True).count(),
         "progress": MonthlyProgress.objects.count(),
         "rounds": sorted(Round.objects.values_list("year", "sequence", "held_on")),
+        "workdays": sorted(WorkdayOverride.objects.values_list("province_code", "day", "working")),
+        "years entered": sorted(WorkdayYear.objects.values_list("province_code", "year")),
         "users": sorted(User.objects.values_list("username", "role", "org_id", "is_active", "password")),
         "orgs": OrgUnit.objects.count(),
         "sessions": Session.objects.count(),
@@ -318,6 +333,7 @@ def test_the_matrix_walks_every_rule():
         CREATE,
         OWN_JOB,
         ROUND_ADMIN,
+        WORKDAYS_ADMIN,
         SYSADMIN,
         SECADMIN,
         AUDITOR,

@@ -26,6 +26,11 @@ class Action(models.TextChoices):
     ENTERPRISE_CREATE = "enterprise.create", _("Enterprise added")
     ROUND_CREATE = "round.create", _("Round added")
     ROUND_UPDATE = "round.update", _("Round changed")
+    # The province's working days
+    WORKDAY_SET = "workday.set", _("Working day corrected")
+    WORKDAY_REMOVE = "workday.remove", _("Working-day correction removed")
+    WORKDAY_YEAR_ENTER = "workday.year_enter", _("Year of working days entered by the province")
+    WORKDAY_YEAR_WITHDRAW = "workday.year_withdraw", _("Year of working days no longer marked as entered")
     # Workbooks and downloads
     INGEST_IMPORT = "ingest.import", _("Workbook imported")
     IMPORT = "import", _("Import")

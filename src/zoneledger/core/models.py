@@ -1,0 +1,68 @@
+"""The province's own entries in the working-day calendar (core/calendar.py reads them; workdays/services.py
+writes them). A province is named by its division code, so that core needs no other app."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .codes import validate_division_code
+
+
+class WorkdayOverride(models.Model):
+    """A province's correction of one day: a working day or a rest day, whatever the State Council's notice (as
+    the chinese-calendar package has it) or the week says. It takes precedence over both."""
+
+    province_code = models.CharField(_("province"), max_length=6, validators=[validate_division_code])
+    day = models.DateField(_("day"))
+    working = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["province_code", "day"]
+        verbose_name = _("working-day correction")
+        verbose_name_plural = _("working-day corrections")
+        constraints = [
+            models.UniqueConstraint(fields=["province_code", "day"], name="workday_override_one_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.province_code} {self.day:%Y-%m-%d} {'work' if self.working else 'rest'}"
+
+
+class WorkdayYear(models.Model):
+    """A year the package does not know, which the province has entered itself: its holidays and 调休 days as
+    corrections, every other day by the week. Without it such a year is unknown (core/calendar.py)."""
+
+    province_code = models.CharField(_("province"), max_length=6, validators=[validate_division_code])
+    year = models.PositiveSmallIntegerField(_("year"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["province_code", "year"]
+        verbose_name = _("year entered by the province")
+        verbose_name_plural = _("years entered by the province")
+        constraints = [
+            models.UniqueConstraint(fields=["province_code", "year"], name="workday_year_once_per_province"),
+        ]
+
+    def __str__(self):
+        return f"{self.province_code} {self.year}"
