@@ -34,10 +34,17 @@ def test_next_year_unknown_is_a_warning_naming_the_provinces_and_the_way_out():
     assert "an error" in messages[0].hint
 
 
-def test_this_year_unknown_is_a_warning_too_and_next_year_with_it():
-    messages = calendar_years(today=date(LAST_KNOWN + 1, 1, 4))
+def test_next_year_is_not_warned_about_before_its_notice_can_be_out():
+    assert calendar_years(today=date(LAST_KNOWN, 10, 31)) == []
+    assert [message.id for message in calendar_years(today=date(LAST_KNOWN, 11, 1))] == ["zoneledger.W002"]
 
-    assert [message.id for message in messages] == ["zoneledger.W001", "zoneledger.W002"]
+
+def test_this_year_unknown_is_a_warning_all_year():
+    assert [message.id for message in calendar_years(today=date(LAST_KNOWN + 1, 1, 4))] == ["zoneledger.W001"]
+    assert [message.id for message in calendar_years(today=date(LAST_KNOWN + 1, 11, 4))] == [
+        "zoneledger.W001",
+        "zoneledger.W002",
+    ]
 
 
 def test_a_year_every_province_entered_itself_is_not_warned_about():

@@ -108,6 +108,7 @@ def test_an_admin_of_another_province_may_not_correct_this_one(hebei_admin):
     assert state() == before
 
     workday_override_set(actor=hebei_admin, province_code=HEBEI, day=date(2025, 10, 8), working=True)
+    assert AuditRecord.objects.order_by("-id").first().province == HEBEI
     assert WorkingCalendar(HEBEI, unknown_year="error").is_working_day(date(2025, 10, 8))
     assert not WorkingCalendar(SHANXI, unknown_year="error").is_working_day(date(2025, 10, 8))
 
@@ -137,7 +138,9 @@ def test_removing_what_is_not_there_is_refused(province_admin, hebei_admin):
 def test_the_operator_at_the_command_line_may_correct():
     workday_override_set(actor=None, province_code=SHANXI, day=date(2025, 10, 8), working=True)
 
-    assert AuditRecord.objects.order_by("-id").first().actor_name == "command line"
+    record = AuditRecord.objects.order_by("-id").first()
+    assert record.actor_name == "command line"
+    assert record.province == SHANXI  # the province's own chain, although the operator belongs to none
 
 
 def test_a_province_enters_a_year_the_package_does_not_know(province_admin):

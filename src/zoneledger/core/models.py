@@ -9,13 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from .codes import validate_division_code
 
 
-class WorkdayOverride(models.Model):
-    """A province's correction of one day: a working day or a rest day, whatever the State Council's notice (as
-    the chinese-calendar package has it) or the week says. It takes precedence over both."""
+class ProvinceEntry(models.Model):
+    """What a province entered into the calendar: which province (its division code), a note, who and when."""
 
     province_code = models.CharField(_("province"), max_length=6, validators=[validate_division_code])
-    day = models.DateField(_("day"))
-    working = models.BooleanField(_("working day"))
     note = models.CharField(_("note"), max_length=200, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -26,6 +23,22 @@ class WorkdayOverride(models.Model):
         related_name="+",
     )
     entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def audit_province(self) -> str:
+        """The audit chain of the province's own records (audit/services.py)."""
+        return self.province_code
+
+
+class WorkdayOverride(ProvinceEntry):
+    """A province's correction of one day: a working day or a rest day, whatever the State Council's notice (as
+    the chinese-calendar package has it) or the week says. It takes precedence over both."""
+
+    day = models.DateField(_("day"))
+    working = models.BooleanField(_("working day"))
 
     class Meta:
         ordering = ["province_code", "day"]
@@ -39,22 +52,11 @@ class WorkdayOverride(models.Model):
         return f"{self.province_code} {self.day:%Y-%m-%d} {'work' if self.working else 'rest'}"
 
 
-class WorkdayYear(models.Model):
+class WorkdayYear(ProvinceEntry):
     """A year the package does not know, which the province has entered itself: its holidays and 调休 days as
     corrections, every other day by the week. Without it such a year is unknown (core/calendar.py)."""
 
-    province_code = models.CharField(_("province"), max_length=6, validators=[validate_division_code])
     year = models.PositiveSmallIntegerField(_("year"))
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("entered by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
 
     class Meta:
         ordering = ["province_code", "year"]

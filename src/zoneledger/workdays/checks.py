@@ -1,8 +1,9 @@
 """System checks: a year the working-day calendar does not know is said at start-up, before anyone asks for it.
 
-This year and next are checked, against the chinese-calendar package and against what each province using the
-system (a province org unit) has entered itself. The State Council's notice for next year comes out in November,
-so a warning about next year in November–December is expected until the package is upgraded.
+This year is checked, and next year from November on, against the chinese-calendar package and against what each
+province using the system (a province org unit) has entered itself. The State Council's notice for next year comes
+out in November: before that a warning about next year could not be acted on, and one printed by every command
+for ten months would teach people to ignore it.
 
 They are warnings, not errors, on purpose: an error would stop the server on 1 January, and with it the page where
 a province enters the year itself. `check --deploy` makes the current year an error when unknown days are errors
@@ -21,6 +22,8 @@ from zoneledger.accounts.models import OrgUnit
 from zoneledger.core.calendar import PACKAGE_VERSION, PACKAGE_YEARS, UNKNOWN_YEAR_CHOICES, package_knows
 from zoneledger.core.models import WorkdayYear
 
+# The month from which next year's notice can be had (DOMAIN.md §9: it comes out each November).
+NOTICE_MONTH = 11
 HINT = (
     "Upgrade chinese-calendar (uv lock --upgrade-package chinesecalendar) once a release has the State Council's "
     "notice for {year}, or let each province's business administrator enter {year} on the working days page "
@@ -45,9 +48,9 @@ def _who_lacks(year: int) -> str | None:
 
 
 def unknown_years(today: date) -> list[tuple[int, str]]:
-    """This year and next where the package does not know them and some province lacks them, with who does."""
+    """This year (and next, from November) where the package does not know it and some province lacks it."""
     found = []
-    for year in (today.year, today.year + 1):
+    for year in (today.year, today.year + 1) if today.month >= NOTICE_MONTH else (today.year,):
         if not package_knows(year) and (who := _who_lacks(year)) is not None:
             found.append((year, who))
     return found
@@ -62,8 +65,8 @@ def _message(year: int, who: str) -> str:
 
 @checks.register()
 def calendar_years(app_configs=None, *, today: date | None = None, **kwargs) -> list[checks.CheckMessage]:
-    """Warn about this year (W001) or next year (W002) when the calendar does not know it; the setting's value
-    must be one the calendar knows (E001)."""
+    """Warn about this year (W001), or next year from November (W002), when the calendar does not know it; the
+    setting's value must be one the calendar knows (E001)."""
     policy = settings.ZONELEDGER_CALENDAR_UNKNOWN_YEAR
     if policy not in UNKNOWN_YEAR_CHOICES:
         return [

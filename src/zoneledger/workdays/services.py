@@ -33,6 +33,18 @@ def override_snapshot(override: WorkdayOverride) -> dict:
     }
 
 
+def _insert(entry: WorkdayOverride | WorkdayYear, *, actor, duplicate: ValidationError) -> None:
+    """Save a new entry of the province, signed by `actor`; `duplicate` when another one took its place meanwhile
+    (the unique constraint, between the caller's check and this insert)."""
+    entry.entered_by = actor if getattr(actor, "is_authenticated", False) else None
+    entry.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        raise duplicate from None
+
+
 def _duplicate(day: date) -> ValidationError:
     return ValidationError(
         {"day": _("%(day)s is corrected already: remove that correction first.") % {"day": day.isoformat()}}
@@ -52,19 +64,8 @@ def workday_override_set(*, actor, province_code: str, day: date, working: bool,
     if notice_says(day) == working:
         message = _("%(day)s is a working day already.") if working else _("%(day)s is a rest day already.")
         raise ValidationError({"working": message % {"day": day.isoformat()}})
-    override = WorkdayOverride(
-        province_code=province_code,
-        day=day,
-        working=working,
-        note=note.strip(),
-        entered_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    override.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            override.save()
-    except IntegrityError:  # entered by someone else between the check and the insert
-        raise _duplicate(day) from None
+    override = WorkdayOverride(province_code=province_code, day=day, working=working, note=note.strip())
+    _insert(override, actor=actor, duplicate=_duplicate(day))
     audit.record(
         actor=actor,
         actor_name="command line",
@@ -103,25 +104,16 @@ def workday_year_enter(*, actor, province_code: str, year: int, note: str = "") 
             _("The chinese-calendar package %(version)s has %(year)s already: correct single days instead.")
             % {"version": PACKAGE_VERSION, "year": year}
         )
+    duplicate = ValidationError(_("%(year)s is entered already.") % {"year": year})
     if WorkdayYear.objects.filter(province_code=province_code, year=year).exists():
-        raise ValidationError(_("%(year)s is entered already.") % {"year": year})
+        raise duplicate
     holidays = WorkdayOverride.objects.filter(province_code=province_code, day__year=year, working=False)
     if not holidays.exists():
         raise ValidationError(
             _("Enter %(year)s's holidays first: no day of %(year)s is a rest day by a correction yet.") % {"year": year}
         )
-    entered = WorkdayYear(
-        province_code=province_code,
-        year=year,
-        note=note.strip(),
-        entered_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    entered.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            entered.save()
-    except IntegrityError:
-        raise ValidationError(_("%(year)s is entered already.") % {"year": year}) from None
+    entered = WorkdayYear(province_code=province_code, year=year, note=note.strip())
+    _insert(entered, actor=actor, duplicate=duplicate)
     audit.record(
         actor=actor,
         actor_name="command line",
