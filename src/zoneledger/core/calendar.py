@@ -152,11 +152,12 @@ class WorkingCalendar:
         self.province_code = province_code
         self.overrides: dict[date, bool] = dict(overrides or {})
         self.entered_years: frozenset[int] = frozenset(entered_years or ())
-        self.unknown_year: UnknownYear = unknown_year or settings.ZONELEDGER_CALENDAR_UNKNOWN_YEAR
-        if self.unknown_year not in UNKNOWN_YEAR_CHOICES:
+        policy = unknown_year or settings.ZONELEDGER_CALENDAR_UNKNOWN_YEAR
+        if policy not in UNKNOWN_YEAR_CHOICES:
             raise ValueError(f"ZONELEDGER_CALENDAR_UNKNOWN_YEAR must be one of {UNKNOWN_YEAR_CHOICES}")
+        self.unknown_year: UnknownYear = policy
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"WorkingCalendar({self.province_code!r}, {len(self.overrides)} overrides)"
 
     def knows_year(self, year: int) -> bool:

@@ -1,9 +1,12 @@
 """Who keeps a province's working days: the business administrators of that province, nobody else."""
 
+from django.contrib.auth.models import AnonymousUser
+
 from zoneledger.accounts.choices import OrgKind
+from zoneledger.accounts.models import User
 
 
-def kept_province(user) -> str | None:
+def kept_province(user: User | AnonymousUser) -> str | None:
     """The division code of the province whose working days `user` may keep, or None.
 
     Only a province-level business administrator keeps them, for their own province: a city's or a zone's

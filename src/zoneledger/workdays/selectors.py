@@ -5,6 +5,7 @@ from datetime import date
 
 from django.conf import settings
 
+from zoneledger.accounts.models import User
 from zoneledger.core.calendar import PACKAGE_VERSION, PackageDay, notice_says, package_days, package_knows
 from zoneledger.core.errors import NotAllowed
 from zoneledger.core.models import WorkdayOverride, WorkdayYear
@@ -49,7 +50,7 @@ class WorkdayYearPage:
         return self.known_by_package or self.entered is not None
 
 
-def workday_year(*, user, year: int) -> WorkdayYearPage:
+def workday_year(*, user: User, year: int) -> WorkdayYearPage:
     """The working days page of the province `user` keeps, for `year` (NotAllowed for anyone else)."""
     province_code = kept_province(user)
     if province_code is None:

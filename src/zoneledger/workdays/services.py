@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from zoneledger.accounts.models import User
 from zoneledger.audit import services as audit
 from zoneledger.audit.actions import Action
 from zoneledger.core.calendar import PACKAGE_VERSION, notice_says, package_knows
@@ -18,13 +19,15 @@ from zoneledger.core.models import WorkdayOverride, WorkdayYear
 
 from .permissions import kept_province
 
+Actor = User | None  # None: the operator at the server's command line
 
-def _require_keeper(actor, province_code: str) -> None:
+
+def _require_keeper(actor: Actor, province_code: str) -> None:
     if actor is not None and kept_province(actor) != province_code:
         raise NotAllowed(_("Only an administrator of the province may change its working days."))
 
 
-def override_snapshot(override: WorkdayOverride) -> dict:
+def override_snapshot(override: WorkdayOverride) -> dict[str, object]:
     return {
         "province": override.province_code,
         "day": override.day,
@@ -33,7 +36,7 @@ def override_snapshot(override: WorkdayOverride) -> dict:
     }
 
 
-def _insert(entry: WorkdayOverride | WorkdayYear, *, actor, duplicate: ValidationError) -> None:
+def _insert(entry: WorkdayOverride | WorkdayYear, *, actor: Actor, duplicate: ValidationError) -> None:
     """Save a new entry of the province, signed by `actor`; `duplicate` when another one took its place meanwhile
     (the unique constraint, between the caller's check and this insert)."""
     entry.entered_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -52,7 +55,9 @@ def _duplicate(day: date) -> ValidationError:
 
 
 @transaction.atomic
-def workday_override_set(*, actor, province_code: str, day: date, working: bool, note: str = "") -> WorkdayOverride:
+def workday_override_set(
+    *, actor: Actor, province_code: str, day: date, working: bool, note: str = ""
+) -> WorkdayOverride:
     """Make `day` a working day (`working`) or a rest day for the province, whatever the notice says.
 
     A day holds one correction: to undo one, remove it (the notice's answer is then the other one). A correction
@@ -77,7 +82,7 @@ def workday_override_set(*, actor, province_code: str, day: date, working: bool,
 
 
 @transaction.atomic
-def workday_override_remove(*, actor, province_code: str, day: date) -> None:
+def workday_override_remove(*, actor: Actor, province_code: str, day: date) -> None:
     """Remove the province's correction of `day`: the notice (or the week) decides that day again."""
     _require_keeper(actor, province_code)
     override = WorkdayOverride.objects.select_for_update().filter(province_code=province_code, day=day).first()
@@ -94,7 +99,7 @@ def workday_override_remove(*, actor, province_code: str, day: date) -> None:
 
 
 @transaction.atomic
-def workday_year_enter(*, actor, province_code: str, year: int, note: str = "") -> WorkdayYear:
+def workday_year_enter(*, actor: Actor, province_code: str, year: int, note: str = "") -> WorkdayYear:
     """Declare that the province has entered `year` itself (a year the package does not know yet): its holidays
     and 调休 days are the province's corrections, every other day goes by the week. Until then the year is
     unknown, and its days are an error or a guess (ZONELEDGER_CALENDAR_UNKNOWN_YEAR)."""
@@ -125,7 +130,7 @@ def workday_year_enter(*, actor, province_code: str, year: int, note: str = "") 
 
 
 @transaction.atomic
-def workday_year_withdraw(*, actor, province_code: str, year: int) -> None:
+def workday_year_withdraw(*, actor: Actor, province_code: str, year: int) -> None:
     """Take back the declaration that the province entered `year`: the year is unknown again (its corrections
     stay)."""
     _require_keeper(actor, province_code)
