@@ -5,7 +5,19 @@ component it reaches, and an import of a component that is not strictly lower fa
 and the line. `core` imports no app. The picture in the document is redrawn from the same edges.
 """
 
-from tests.architecture import apps, component, document_picture, edges, layers, picture, rank_of
+from tests.architecture import (
+    PACKAGE,
+    apps,
+    component,
+    document_picture,
+    edges,
+    imported_modules,
+    layers,
+    module_name,
+    picture,
+    python_files,
+    rank_of,
+)
 
 # Edges still being removed in this wave, each with who removes it. The test fails when one is gone, so the list
 # only shrinks; by the end of issue 13 it is empty.
@@ -60,3 +72,16 @@ def test_modules_map_to_their_components():
     assert component("zoneledger.audit.services") == "audit"
     assert component("zoneledger.projects.selectors") == "projects"
     assert component("django.db") is None
+
+
+def test_no_app_imports_another_app_s_views():
+    wrong = []
+    for path in python_files():
+        importer = module_name(path).split(".")
+        if component(".".join(importer)) in ("site", "api"):
+            continue  # the URLconf and the API's root assemble the apps' pages and routers
+        for target, line in imported_modules(path):
+            parts = target.split(".")
+            if len(parts) > 2 and parts[0] == "zoneledger" and parts[2] == "views" and parts[1] != importer[1]:
+                wrong.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {target}")
+    assert wrong == []

@@ -14,14 +14,9 @@ from zoneledger.audit import services as audit
 from zoneledger.core.http import xlsx_response
 from zoneledger.reports import figures
 from zoneledger.reports.bulletin import write_bulletin_xlsx
-from zoneledger.reports.views import (
-    AsOfMixin,
-    batch_chart,
-    batch_row,
-    bulletin_rows,
-    rates_chart,
-    user_scope,
-)
+from zoneledger.reports.charts import batch_chart, rates_chart
+from zoneledger.reports.forms import AsOfMixin
+from zoneledger.reports.presenters import batch_row, bulletin_rows, user_scope
 
 from . import services
 from .forms import RoundForm

@@ -12,21 +12,16 @@ from .choices import STAGE_ORDER, KeyLevel, Stage
 from .models import Project, StageEvent
 
 
-def _visible_zones(request):
-    return Zone.objects.visible_to(request.user) if request else Zone.objects.none()
-
-
-def _visible_cities(request):
-    return Division.objects.filter(city_zones__in=_visible_zones(request)).distinct().order_by("code")
-
-
 class ProjectFilter(django_filters.FilterSet):
-    """Filters of the ledger over the projects the user may see (the caller passes the scoped queryset)."""
+    """Filters of the ledger over the projects the user may see (`projects.selectors.project_filter` builds it).
+
+    The choices of zones, cities, rounds and chains are the user's own, so a filter can't name another's.
+    """
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
-    zone = django_filters.ModelChoiceFilter(label=_("Zone"), queryset=_visible_zones, empty_label=_("All zones"))
+    zone = django_filters.ModelChoiceFilter(label=_("Zone"), queryset=Zone.objects.none(), empty_label=_("All zones"))
     city = django_filters.ModelChoiceFilter(
-        label=_("City"), field_name="zone__city", queryset=_visible_cities, empty_label=_("All cities")
+        label=_("City"), field_name="zone__city", queryset=Division.objects.none(), empty_label=_("All cities")
     )
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices, empty_label=_("All stages"))
     round = django_filters.ModelChoiceFilter(
@@ -63,6 +58,12 @@ class ProjectFilter(django_filters.FilterSet):
     class Meta:
         model = Project
         fields = []
+
+    def __init__(self, data=None, *, queryset, user, **kwargs):
+        super().__init__(data, queryset=queryset, **kwargs)
+        zones = Zone.objects.visible_to(user)
+        self.filters["zone"].queryset = zones
+        self.filters["city"].queryset = Division.objects.filter(city_zones__in=zones).distinct().order_by("code")
 
     def filter_text(self, queryset, name, value):
         """Name, project code or enterprise name containing the text."""

@@ -5,17 +5,14 @@ A write answers a redirect to the project page when it succeeds; htmx follows it
 """
 
 import tempfile
-from collections import defaultdict
-from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,25 +21,20 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zoneledger.accounts.scope import zone_is_writable
 from zoneledger.audit import services as audit
-from zoneledger.audit.models import AuditRecord
-from zoneledger.audit.selectors import object_history
 from zoneledger.core.http import XLSX_CONTENT_TYPE, partial_template
 from zoneledger.core.tables import Column, sort_headings
 from zoneledger.ingest.writer import TooLarge, write_ledger_xlsx
 
-from . import services
+from . import selectors, services
 from .choices import Stage
-from .filters import ProjectFilter
 from .forms import ProjectForm, StageForm, VoidForm
 from .models import Project
 
 PAGE_SIZE = 50
-HISTORY_SIZE = 50
 
 
 def _ledger(request):
-    projects = Project.objects.visible_to(request.user).select_related("zone", "enterprise", "chain")
-    return ProjectFilter(request.GET, queryset=projects, request=request)
+    return selectors.project_filter(user=request.user, data=request.GET)
 
 
 # The ledger's sortable columns; ProjectFilter's `sort` orders by them.
@@ -93,11 +85,8 @@ def project_export(request):
 
 
 def _project_for(request, pk):
-    """The project if the user may see it; 404 otherwise, the same as a project that does not exist."""
-    projects = Project.objects.visible_to(request.user).select_related(
-        "zone__city", "enterprise", "chain", "chain_link"
-    )
-    return get_object_or_404(projects, pk=pk)
+    """The project if the user may see it; NotFound (a 404) otherwise, like a project that does not exist."""
+    return selectors.project_get(user=request.user, pk=pk)
 
 
 def _require_writable(request, project):
@@ -125,9 +114,9 @@ def _render_detail(request, project, *, stage_form=None, void_form=None, void_ev
     writable = zone_is_writable(request.user, project.zone)
     context = {
         "project": project,
-        "events": project.events.select_related("round", "recorded_by", "voided_by"),
+        "events": selectors.project_events(user=request.user, project=project),
         "progress": project.progress.order_by("-month"),
-        "history": _history(project, user=request.user),
+        "history": selectors.project_history(user=request.user, project=project),
         "writable": writable,
         "stage_form": stage_form or (StageForm(initial={"stage": _next_stage(project.stage)}) if writable else None),
         "void_form": void_form,
@@ -174,7 +163,7 @@ def stage_record(request, pk):
 def event_void(request, pk, event_pk):
     """Void a stage event of the project, with the reason."""
     project = _project_for(request, pk)
-    event = get_object_or_404(project.events, pk=event_pk)
+    event = selectors.project_event_get(user=request.user, project=project, pk=event_pk)
     _require_writable(request, project)
     form = VoidForm(request.POST)
     if form.is_valid():
@@ -264,93 +253,3 @@ def _differences(form, current):
     if saved_enterprise != form.cleaned_data["enterprise_name"]:
         rows.append((form.fields["enterprise_name"].label, saved_enterprise, form.cleaned_data["enterprise_name"]))
     return rows
-
-
-FOREIGN_KEYS = {field.name: field for field in Project._meta.concrete_fields if field.many_to_one}
-NAMED_WITH = {"chain_link": ("chain",)}  # what a related object's str() reads
-
-
-@dataclass
-class HistoryEntry:
-    """One audit record of the project as the page shows it."""
-
-    record: AuditRecord
-    action: str
-    stage: str = ""
-    happened_on: str = ""
-    subject: str = ""  # the part of the project concerned (a month's report), when not the project itself
-    changes: list = field(default_factory=list)
-
-
-def _history(project, *, user):
-    """The project's change history, newest first, with foreign keys shown by name."""
-    records = list(object_history(user=user, obj=project)[:HISTORY_SIZE])
-    names = _related_names(records)
-
-    def shown(model, name, value):
-        if value is None:
-            return ""
-        if model is Project and name in FOREIGN_KEYS:
-            return names.get((name, value), value)
-        return _choice_label(model, name, value)
-
-    entries = []
-    for record in records:
-        before, after = record.before or {}, record.after or {}
-        entry = HistoryEntry(record=record, action=record.action_label)
-        model = _model_of(record)
-        if model is not Project:
-            entry.subject = record.object_repr
-        if record.action.startswith("stage."):
-            event = after or before
-            entry.stage = Stage(event["stage"]).label if event.get("stage") in Stage.values else ""
-            entry.happened_on = event.get("happened_on", "")
-        else:
-            entry.changes = [
-                (_field_label(model, name), shown(model, name, before.get(name)), shown(model, name, after.get(name)))
-                for name in sorted({*before, *after})
-            ]
-        entries.append(entry)
-    return entries
-
-
-def _related_names(records):
-    """{(field, pk): name} for the foreign keys the records mention, one query per related model."""
-    wanted = defaultdict(set)
-    for record in records:
-        for snapshot in (record.before or {}, record.after or {}):
-            for name, value in snapshot.items():
-                if name in FOREIGN_KEYS and value is not None:
-                    wanted[name].add(value)
-    names = {}
-    for name, pks in wanted.items():
-        related = FOREIGN_KEYS[name].related_model.objects.all()
-        if name in NAMED_WITH:
-            related = related.select_related(*NAMED_WITH[name])
-        for pk, obj in related.in_bulk(pks).items():
-            names[(name, pk)] = str(obj)
-    return names
-
-
-def _model_of(record):
-    """The model a record's object is an instance of (the project's for records without one)."""
-    try:
-        return apps.get_model(record.object_type) if record.object_type else Project
-    except LookupError:
-        return Project
-
-
-def _field_label(model, name):
-    try:
-        return model._meta.get_field(name).verbose_name
-    except FieldDoesNotExist:
-        return name
-
-
-def _choice_label(model, name, value):
-    """A choice's label (a status's words) for its stored value; other values as they are."""
-    try:
-        choices = dict(model._meta.get_field(name).flatchoices)
-    except FieldDoesNotExist:
-        return value
-    return choices.get(value, value)

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from . import views
+from .views import dashboard, warnings, year_summary
 
 app_name = "reports"
 urlpatterns = [
-    path("", views.DashboardView.as_view(), name="dashboard"),
-    path("summary/", views.YearSummaryView.as_view(), name="year_summary"),
-    path("warnings/", views.WarningsView.as_view(), name="warnings"),
-    path("warnings/export.xlsx", views.WarningsExportView.as_view(), name="warnings_export"),
+    path("", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("summary/", year_summary.YearSummaryView.as_view(), name="year_summary"),
+    path("warnings/", warnings.WarningsView.as_view(), name="warnings"),
+    path("warnings/export.xlsx", warnings.WarningsExportView.as_view(), name="warnings_export"),
 ]

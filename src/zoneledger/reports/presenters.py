@@ -1,0 +1,145 @@
+"""Figures shaped for pages: the cells of batch tables and KPI cards, the bulletin's rows, the user's
+scope and campaign year."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from zoneledger.accounts.choices import OrgKind
+from zoneledger.campaigns.models import Round
+from zoneledger.core.errors import NotFound
+from zoneledger.core.money import format_percent, format_yi
+from zoneledger.reports import figures
+
+
+def today():
+    return timezone.localdate()
+
+
+def user_scope_reference(user):
+    """How `figures.resolve_scope` names the user's own org unit: province, the city's code or the zone's name."""
+    org = user.org
+    if org is None:
+        raise NotFound
+    if org.kind == OrgKind.PROVINCE:
+        return "province"
+    if org.kind == OrgKind.CITY:
+        return org.division_id
+    return org.zone.name
+
+
+def user_scope(user):
+    """The scope of the user's own org unit: the province, their city or their zone (404 without one)."""
+    return figures.resolve_scope(user_scope_reference(user), user=user)
+
+
+def latest_round(as_of):
+    """The last round held by `as_of`, or None; its year is the campaign's current year."""
+    return Round.objects.filter(held_on__lte=as_of).order_by("-held_on").first()
+
+
+def campaign_year(round_, as_of):
+    """The year figures pages show by default: the latest round's, else the calendar year."""
+    return round_.year if round_ else as_of.year
+
+
+def batch_cells(batch):
+    """Batch figures as the formatted cells tables and cards show: counts, 亿元, rates with one decimal."""
+    signed, started, commissioned = batch.signed, batch.started, batch.commissioned
+    return {
+        "signed_count": signed.count,
+        "signed_yi": format_yi(signed.investment),
+        "signed_started": signed.started,
+        "start_rate": format_percent(signed.start_rate, 1),
+        "started_count": started.count,
+        "started_yi": format_yi(started.investment),
+        "completed_yi": format_yi(started.completed),
+        "completion_rate": format_percent(started.completion_rate, 1),
+        "started_commissioned": started.commissioned,
+        "commission_rate": format_percent(started.commission_rate, 1),
+        "commissioned_count": commissioned.count,
+        "commissioned_yi": format_yi(commissioned.investment),
+        "at_capacity": commissioned.at_capacity,
+        "capacity_rate": format_percent(commissioned.capacity_rate, 1),
+    }
+
+
+def percent_text(cell):
+    """A rate cell with its sign, or '—' alone when the rate is undefined."""
+    return cell if cell == "—" else f"{cell}%"
+
+
+def kpi_cards(cells):
+    """The dashboard's six cards for a period: the three batches, the two rates, completed investment."""
+    yi = _("%(amount)s hundred million yuan")
+    return [
+        {
+            "key": "signed",
+            "label": _("Signed"),
+            "value": cells["signed_count"],
+            "detail": yi % {"amount": cells["signed_yi"]},
+        },
+        {
+            "key": "started",
+            "label": _("Started"),
+            "value": cells["started_count"],
+            "detail": yi % {"amount": cells["started_yi"]},
+        },
+        {
+            "key": "commissioned",
+            "label": _("Commissioned"),
+            "value": cells["commissioned_count"],
+            "detail": yi % {"amount": cells["commissioned_yi"]},
+        },
+        {
+            "key": "start-rate",
+            "label": _("Start rate"),
+            "value": percent_text(cells["start_rate"]),
+            "detail": _("%(started)s of %(signed)s signed have started")
+            % {"started": cells["signed_started"], "signed": cells["signed_count"]},
+        },
+        {
+            "key": "commission-rate",
+            "label": _("Commissioning rate"),
+            "value": percent_text(cells["commission_rate"]),
+            "detail": _("%(commissioned)s of %(started)s started are in production")
+            % {"commissioned": cells["started_commissioned"], "started": cells["started_count"]},
+        },
+        {
+            "key": "completed",
+            "label": _("Completed investment"),
+            "value": cells["completed_yi"],
+            "detail": _("hundred million yuan · %(rate)s of the started batch")
+            % {"rate": percent_text(cells["completion_rate"])},
+        },
+    ]
+
+
+def batch_row(kind, name, batch):
+    """One row of a batch table: its kind (city, zone, chain, total) for styling, its name and its cells."""
+    return {"kind": kind, "name": name, "cells": batch_cells(batch)}
+
+
+def bulletin_rows(*, user, scope, period, as_of):
+    """The bulletin table in two breakdown queries: each city (in a province scope) with its zones beneath.
+
+    Returns the table's rows and the top level's (name, figures) pairs, which the bulletin's chart draws.
+    """
+    zones = figures.breakdown(user=user, scope=scope, period=period, by="zone", as_of=as_of)
+    if scope.kind != OrgKind.PROVINCE:
+        return [batch_row("zone", row.name, row) for row in zones], [(row.name, row) for row in zones]
+    zones_by_city = {}
+    for row in zones:
+        zones_by_city.setdefault(row.city_code, []).append(batch_row("zone", row.name, row))
+    cities = figures.breakdown(user=user, scope=scope, period=period, by="city", as_of=as_of)
+    rows = []
+    for city in cities:
+        rows.append(batch_row("city", city.name, city))
+        rows.extend(zones_by_city.get(city.key, []))
+    return rows, [(city.name, city) for city in cities]
+
+
+BREAKDOWN_LABELS = {"city": gettext_lazy("City"), "zone": gettext_lazy("Zone"), "chain": gettext_lazy("Industry chain")}
+
+
+BREAKDOWN_OF = {OrgKind.PROVINCE: "city", OrgKind.CITY: "zone", OrgKind.ZONE: "chain"}

@@ -1,0 +1,79 @@
+"""The dashboard (/)."""
+
+from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from zoneledger.accounts.choices import OrgKind
+from zoneledger.campaigns.models import Round
+from zoneledger.reports import figures
+from zoneledger.reports.charts import batch_chart, funnel_chart, months_chart
+from zoneledger.reports.forms import AsOfMixin, YearForm
+from zoneledger.reports.presenters import batch_cells, campaign_year, kpi_cards, latest_round, user_scope
+
+
+class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
+    """Home: KPI cards for the year and the latest round, the funnel, a breakdown, the monthly line, warnings.
+
+    The bars are by city for the province, by zone for a city, and by round for a zone.
+    """
+
+    template_name = "reports/dashboard.html"
+    form_class = YearForm
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.reads_business_data:
+            # The system and security administrators keep accounts, not the ledger (三员分立).
+            return render(request, "reports/dashboard_no_ledger.html")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        scope = user_scope(user)
+        as_of = self.get_as_of()
+        round_ = latest_round(as_of)
+        year = self.get_cleaned("year", campaign_year(round_, as_of))
+        period = figures.Period.for_year(year)
+        year_figures = figures.batch_figures(user=user, scope=scope, period=period, as_of=as_of)
+        round_figures = round_ and figures.batch_figures(
+            user=user, scope=scope, period=figures.Period.for_round(round_.label), as_of=as_of
+        )
+        months = figures.completed_by_month(user=user, scope=scope, year=year, as_of=as_of)
+        self.show_in_form(as_of=as_of, year=year)
+        return super().get_context_data(**kwargs) | {
+            "scope": scope,
+            "as_of": as_of,
+            "year": year,
+            "year_cards": kpi_cards(batch_cells(year_figures)),
+            "latest_round": round_,
+            "round_cards": round_figures and kpi_cards(batch_cells(round_figures)),
+            "warning_counts": figures.warning_counts(user=user, scope=scope, as_of=as_of),
+            "yellow_days": settings.ZONELEDGER_WARNING_YELLOW_DAYS,
+            "red_days": settings.ZONELEDGER_WARNING_RED_DAYS,
+            "charts": {
+                "funnel": funnel_chart(year_figures, year=year),
+                "bars": self.breakdown_chart(scope=scope, period=period, year=year, as_of=as_of),
+                "months": months_chart(months, year=year),
+            },
+        }
+
+    def breakdown_chart(self, *, scope, period, year, as_of):
+        user = self.request.user
+        if scope.kind == OrgKind.ZONE:
+            # A zone has no parts to compare: its batches round by round show its year instead.
+            rounds = [
+                (
+                    round_.label,
+                    figures.batch_figures(
+                        user=user, scope=scope, period=figures.Period.for_round(round_.label), as_of=as_of
+                    ),
+                )
+                for round_ in Round.objects.filter(year=year)
+            ]
+            return batch_chart(rounds, title=_("%(year)s batches by round") % {"year": year})
+        by = "city" if scope.kind == OrgKind.PROVINCE else "zone"
+        rows = figures.breakdown(user=user, scope=scope, period=period, by=by, as_of=as_of)
+        title = _("%(year)s batches by city") if by == "city" else _("%(year)s batches by zone")
+        return batch_chart([(row.name, row) for row in rows], title=title % {"year": year})

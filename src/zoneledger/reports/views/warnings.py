@@ -1,0 +1,92 @@
+"""签约未开工 (/warnings/): the list, filtered, sorted and paged in the database, and its export."""
+
+import io
+
+from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView, View
+
+from zoneledger.audit import services as audit
+from zoneledger.core.errors import NotFound
+from zoneledger.core.http import is_partial, xlsx_response
+from zoneledger.core.tables import Column, sort_headings
+from zoneledger.reports import figures
+from zoneledger.reports.exports import write_warnings_xlsx
+from zoneledger.reports.forms import AsOfMixin, WarningsForm
+from zoneledger.reports.presenters import user_scope
+
+# The warnings table's sortable columns (figures.WARNING_SORTS orders them); days waiting read largest first.
+WARNING_COLUMNS = [
+    Column("name", gettext_lazy("Project")),
+    Column("zone", gettext_lazy("Zone")),
+    Column("investment", gettext_lazy("Total investment (10,000 yuan)"), numeric=True),
+    Column("days", gettext_lazy("Days since signing"), numeric=True, descending_first=True),
+]
+
+
+class WarningsMixin(LoginRequiredMixin, AsOfMixin):
+    """The 签约未开工 list of the user's scope, filtered by level and sorted as the query string asks.
+
+    The list is filtered, sorted and paged in the database: a page of a province's list reads one page of rows.
+    """
+
+    form_class = WarningsForm
+
+    def get_warnings(self):
+        user = self.request.user
+        if not user.reads_business_data:
+            raise NotFound
+        return figures.signed_not_started_rows(
+            user=user,
+            scope=user_scope(user),
+            as_of=self.get_as_of(),
+            level=self.get_cleaned("level", "") or None,
+            sort=self.get_sort(),
+        )
+
+    def get_sort(self):
+        return self.get_cleaned("sort", "-days")
+
+
+class WarningsView(WarningsMixin, TemplateView):
+    """签约未开工: days since signing, a coloured and worded level, sortable, paged, exportable.
+
+    Sorting and filtering answer an htmx request with the table alone.
+    """
+
+    template_name = "reports/warnings.html"
+    paginate_by = 50
+
+    def get_template_names(self):
+        if is_partial(self.request):
+            return [f"{self.template_name}#table"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        page = Paginator(self.get_warnings(), self.paginate_by).get_page(self.request.GET.get("page"))
+        self.show_in_form(as_of=self.get_as_of())
+        return super().get_context_data(**kwargs) | {
+            "page": page,
+            "sort": self.get_sort(),
+            "headings": sort_headings(self.request.GET, WARNING_COLUMNS, current=self.get_sort()),
+            "export_query": self.request.GET.urlencode(),
+            "yellow_days": settings.ZONELEDGER_WARNING_YELLOW_DAYS,
+            "red_days": settings.ZONELEDGER_WARNING_RED_DAYS,
+        }
+
+
+class WarningsExportView(WarningsMixin, View):
+    """The warnings table as it is filtered and sorted on the page, as .xlsx."""
+
+    def get(self, request, *args, **kwargs):
+        warnings = list(self.get_warnings())
+        buffer = io.BytesIO()
+        write_warnings_xlsx(warnings, buffer)
+        audit.record_export(
+            actor=request.user, what="signed-not-started", count=len(warnings), filters=request.GET.dict()
+        )
+        filename = _("signed-not-started-%(date)s.xlsx") % {"date": self.get_as_of().isoformat()}
+        return xlsx_response(buffer, filename)
