@@ -2,15 +2,14 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.test import RequestFactory
 from django.urls import reverse
 
 from tests.security.sessions import log_in
 from zoneledger.accounts.models import User
 from zoneledger.audit.models import AuditRecord
-from zoneledger.projects.filters import ProjectFilter
 from zoneledger.projects.forms import ProjectForm
 from zoneledger.projects.models import Project
+from zoneledger.projects.selectors import project_filter
 from zoneledger.projects.services import project_update
 from zoneledger.zones.models import Zone
 
@@ -33,17 +32,13 @@ def test_the_project_form_offers_only_the_zones_the_user_may_write():
 
 @pytest.mark.parametrize("username", ["sysadmin", "secadmin"])
 def test_administrators_are_offered_no_zone_at_all(username):
-    request = RequestFactory().get("/projects/")
-    request.user = user(username)
-    ledger_filter = ProjectFilter(request.GET, queryset=Project.objects.visible_to(request.user), request=request)
+    ledger_filter = project_filter(user=user(username), data={})
     assert not ledger_filter.form.fields["zone"].queryset.exists()
-    assert not ProjectForm(user=request.user).fields["zone"].queryset.exists()
+    assert not ProjectForm(user=user(username)).fields["zone"].queryset.exists()
 
 
 def test_the_ledger_filter_offers_only_the_city_zones():
-    request = RequestFactory().get("/projects/")
-    request.user = user("lvliang-viewer")
-    ledger_filter = ProjectFilter(request.GET, queryset=Project.objects.visible_to(request.user), request=request)
+    ledger_filter = project_filter(user=user("lvliang-viewer"), data={})
     assert set(ledger_filter.form.fields["zone"].queryset) == set(Zone.objects.filter(city_id=LVLIANG))
 
 
