@@ -5,7 +5,15 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zoneledger.core.dates import DateField
+
 from .models import AuditRecord
+
+
+class DateFilter(django_filters.DateFilter):
+    """A date in the product's range (core/dates.py): a date out of it is a form error, not a 500."""
+
+    field_class = DateField
 
 
 class AuditRecordFilter(django_filters.FilterSet):
@@ -19,12 +27,8 @@ class AuditRecordFilter(django_filters.FilterSet):
         widget=forms.Select(choices=[("", _("All")), ("true", _("Succeeded")), ("false", _("Failed"))]),
     )
     source_address = django_filters.CharFilter(label=_("Source address"), field_name="source_address")
-    since = django_filters.DateFilter(
-        label=_("From"), field_name="at", lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = django_filters.DateFilter(
-        label=_("Until"), field_name="at", lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = DateFilter(label=_("From"), field_name="at", lookup_expr="date__gte")
+    until = DateFilter(label=_("Until"), field_name="at", lookup_expr="date__lte")
 
     class Meta:
         model = AuditRecord

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zoneledger.core.dates import DateField
+
 from .models import parse_round_label
 
 
@@ -14,7 +16,7 @@ class RoundForm(forms.Form):
         max_length=7,
         help_text=_("Year and sequence, such as 2024-1."),
     )
-    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    held_on = DateField(label=_("Held on"))
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     venues = forms.CharField(label=_("Venues"), max_length=300, required=False)
 

@@ -13,9 +13,9 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import base
 from django.core.management.base import CommandError, SystemCheckError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .dates import parse_date, parse_moment
 from .errors import DomainError, format_errors
 
 
@@ -50,22 +50,18 @@ class BaseCommand(base.BaseCommand):
 
 
 def option_date(text: str, *, option: str) -> date:
-    """A date from YYYY-MM-DD given to `option`, or a CommandError naming the option."""
+    """A date from YYYY-MM-DD given to `option`, within the product's range (core/dates.py), or a CommandError
+    naming the option."""
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(
-            _("%(field)s: “%(value)s” is not a date of the form YYYY-MM-DD.") % {"field": option, "value": text}
-        ) from None
+        return parse_date(text)
+    except ValueError as error:
+        raise CommandError(f"{option}: {error}") from None
 
 
 def option_moment(text: str, *, option: str) -> datetime:
-    """An aware datetime from ISO text given to `option` (local time without an offset), or a CommandError."""
+    """An aware datetime from ISO text given to `option` (local time without an offset), within the range, or a
+    CommandError."""
     try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise CommandError(
-            _("%(field)s: “%(value)s” is not a moment of the form YYYY-MM-DDTHH:MM[:SS][+08:00].")
-            % {"field": option, "value": text}
-        ) from None
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+        return parse_moment(text)
+    except ValueError as error:
+        raise CommandError(f"{option}: {error}") from None

@@ -7,13 +7,12 @@ from zoneledger.accounts.scope import writable_zone_filter
 from zoneledger.campaigns.models import Round
 from zoneledger.chains.models import ChainLink
 from zoneledger.core.codes import validate_uscc
+from zoneledger.core.dates import DateField
 from zoneledger.zones.models import Zone
 
 from .choices import Stage
 from .models import Project
 from .services import PROJECT_FACTS
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ProjectForm(forms.ModelForm):
@@ -61,7 +60,7 @@ class StageForm(forms.Form):
     """Record that the project reached a stage."""
 
     stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
-    happened_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    happened_on = DateField(label=_("Date"))
     round = forms.ModelChoiceField(
         label=_("Round"),
         queryset=Round.objects.order_by("-year", "-sequence"),

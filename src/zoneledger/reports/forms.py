@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zoneledger.accounts.choices import OrgKind
+from zoneledger.core.dates import EARLIEST, LATEST, DateField
 from zoneledger.reports import figures
 from zoneledger.reports.presenters import today
 from zoneledger.zones.models import Zone
@@ -14,9 +15,7 @@ from zoneledger.zones.models import Zone
 class AsOfForm(forms.Form):
     """The as-of date every figures page takes: events dated after it do not count."""
 
-    as_of = forms.DateField(
-        label=gettext_lazy("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    as_of = DateField(label=gettext_lazy("As of"), required=False)
 
 
 class AsOfMixin:
@@ -56,7 +55,9 @@ class AsOfMixin:
 
 
 class YearForm(AsOfForm):
-    year = forms.IntegerField(label=gettext_lazy("Year"), required=False, min_value=1900, max_value=2999)
+    year = forms.IntegerField(
+        label=gettext_lazy("Year"), required=False, min_value=EARLIEST.year, max_value=LATEST.year
+    )
 
 
 def scope_choices(user):
