@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "zoneledger.accounts.middleware.UploadLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "zoneledger.core.middleware.DatabaseBusyMiddleware",  # outside the session's: its save may meet the lock
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -101,10 +102,14 @@ def _database_settings():
         url = f"sqlite:///{DATA_DIR / 'zoneledger.sqlite3'}"
     config = dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 60)
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        # WAL lets readers work while one writer commits; IMMEDIATE avoids lock upgrades mid-transaction.
+        # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock at BEGIN, where SQLite
+        # waits for it (a read transaction upgrading to write mid-way would fail at once). A writer waits this long
+        # for another's transaction, then the page says "busy, try again" (core/middleware.py).
+        busy_ms = int(float(os.environ.get("ZONELEDGER_SQLITE_BUSY_SECONDS", "20")) * 1000)
         config["OPTIONS"] = {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+            "init_command": f"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={busy_ms};",
             "transaction_mode": "IMMEDIATE",
+            "timeout": busy_ms / 1000,
         }
     elif config["ENGINE"] == "django.db.backends.postgresql":
         # JIT spends ~1 s compiling the figures' queries (their correlated subqueries look costly to the planner)
@@ -152,6 +157,7 @@ OTP_TOTP_ISSUER = "zoneledger"
 ZONELEDGER_SESSION_IDLE_MINUTES = int(os.environ.get("ZONELEDGER_SESSION_IDLE_MINUTES", "30"))
 ZONELEDGER_SESSION_MAX_HOURS = int(os.environ.get("ZONELEDGER_SESSION_MAX_HOURS", "10"))
 SESSION_COOKIE_AGE = ZONELEDGER_SESSION_MAX_HOURS * 3600
+SESSION_ENGINE = "zoneledger.core.sessions"  # Django's database sessions; a busy database is a 503, not a 400
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -116,7 +116,7 @@ def other_processes(database_template, tmp_path):
         dropped = name
     env = os.environ | {
         "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "zoneledger.settings",
+        "DJANGO_SETTINGS_MODULE": "tests.jobs.process_settings",
         "ZONELEDGER_DATA_DIR": str(tmp_path / "data"),
         "PYTHONPATH": str(ROOT),
         "DEBUG": "0",

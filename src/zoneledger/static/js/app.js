@@ -23,6 +23,15 @@
   document.addEventListener("htmx:beforeRequest", function (event) { busy(event, "true"); });
   document.addEventListener("htmx:afterRequest", function (event) { busy(event, "false"); });
 
+  // htmx does not swap an error's answer: a busy database's (503, core/middleware.py) is a message for the user,
+  // shown in the page's messages.
+  document.addEventListener("htmx:responseError", function (event) {
+    var messages = document.getElementById("messages");
+    if (messages && event.detail.xhr.status === 503) {
+      messages.innerHTML = event.detail.xhr.responseText;
+    }
+  });
+
   // The part an htmx request replaced, as it now stands in the page (an outerHTML swap put a new element there).
   function swappedPart(event) {
     var id = event.detail.target && event.detail.target.id;
