@@ -227,9 +227,8 @@ ZONELEDGER_IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("ZONELEDGER_IMPORT_MAX
 ZONELEDGER_IMPORT_MAX_ENTRIES = int(os.environ.get("ZONELEDGER_IMPORT_MAX_ENTRIES", "1000"))
 # An .ods states repeated cells as a count; the cells its sheets span once counts are multiplied out.
 ZONELEDGER_IMPORT_MAX_CELLS = int(os.environ.get("ZONELEDGER_IMPORT_MAX_CELLS", "6000000"))
-# The import page keeps each upload and its progress here, and checks and imports in a background thread.
-ZONELEDGER_IMPORT_DIR = DATA_DIR / "imports"
-ZONELEDGER_IMPORT_BACKGROUND = True
+# Imports waiting or running per user (more uploads are refused until one finishes): jobs run a few at a time.
+ZONELEDGER_IMPORT_JOBS_PER_USER = int(os.environ.get("ZONELEDGER_IMPORT_JOBS_PER_USER", "3"))
 
 # Background work (jobs/): Django's tasks framework, stored in the database, run by `zoneledger worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

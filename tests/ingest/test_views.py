@@ -1,18 +1,19 @@
 """The import page: upload → check with every error by row and column → fix and re-upload → confirm."""
 
 import io
-import os
-import time
+from datetime import timedelta
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.ingest.conftest import ledger_fingerprint, project_row, write_workbook
 from zoneledger.accounts.models import User
-from zoneledger.ingest.views import ImportJob
+from zoneledger.jobs.choices import JobKind, JobState
+from zoneledger.jobs.models import Job
 from zoneledger.projects.models import Project
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -21,10 +22,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def jobs_in_tmp(settings, tmp_path):
-    """Jobs live in the test's own folder and run inline: a thread would not see the test's transaction."""
-    settings.ZONELEDGER_IMPORT_DIR = tmp_path / "imports"
-    settings.ZONELEDGER_IMPORT_BACKGROUND = False
+def uploads_in_tmp(settings, tmp_path):
+    """Uploads are stored in the test's own folder; the jobs run inline (tests/conftest.py)."""
+    settings.MEDIA_ROOT = tmp_path / "files"
 
 
 @pytest.fixture
@@ -53,6 +53,11 @@ def job_of(response):
     """The job a successful upload redirected to."""
     assert response.status_code == 302
     return response.url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def a_job(user, **fields):
+    """A job row as the worker leaves it part of the way (tests run jobs inline, so they never stay running)."""
+    return Job.objects.create(owner=user, kind=JobKind.IMPORT_CHECK, filename="ledger.xlsx", **fields)
 
 
 def test_upload_page_offers_the_form_and_the_template(client):
@@ -181,7 +186,7 @@ def test_a_job_that_failed_its_check_cannot_be_confirmed(client, tmp_path, nothi
 
     client.post(reverse("ingest:confirm", args=[token]))
 
-    assert client.get(reverse("ingest:job", args=[token])).context["status"]["mode"] == "check"
+    assert client.get(reverse("ingest:job", args=[token])).context["mode"] == "check"
 
 
 def test_another_users_job_is_not_found(client, tmp_path):
@@ -195,22 +200,19 @@ def test_another_users_job_is_not_found(client, tmp_path):
     assert not Project.objects.filter(name="别人看不到的导入").exists()
 
 
-@pytest.mark.parametrize("token", ["short", "x" * 100, "dots.are.not.in.tokens.ever"])
-def test_a_malformed_job_token_is_not_found(client, token):
+@pytest.mark.parametrize("path", ["/import/short/", "/import/12345678-1234-1234-1234-1234567890ab/"])
+def test_a_malformed_or_unknown_job_is_not_found(client, path):
     logged_in(client, "wenshui-editor")
 
-    assert client.get(reverse("ingest:job", args=[token])).status_code == 404
+    assert client.get(path).status_code == 404
 
 
-def test_a_running_job_polls_for_its_progress(client, tmp_path):
+def test_a_running_job_polls_for_its_progress(client):
+    logged_in(client, "wenshui-editor")
     user = User.objects.get(username="wenshui-editor")
-    logged_in(client, "wenshui-editor")
-    path = write_workbook(tmp_path / "slow.xlsx", [project_row("进行中的导入")])
-    with open(path, "rb") as handle:
-        job = ImportJob.create(user=user, upload=SimpleUploadedFile("slow.xlsx", handle.read()))
-    job.update(done=2000, total=8000)
+    job = a_job(user, state=JobState.RUNNING, done=2000, total=8000, heartbeat_at=timezone.now())
 
-    response = client.get(reverse("ingest:job", args=[job.token]), headers={"HX-Request": "true"})
+    response = client.get(reverse("ingest:job", args=[job.pk]), headers={"HX-Request": "true"})
 
     body = response.content.decode()
     assert 'hx-trigger="every 1s"' in body
@@ -218,18 +220,46 @@ def test_a_running_job_polls_for_its_progress(client, tmp_path):
     assert "<html" not in body  # the partial alone
 
 
-def test_a_job_silent_for_minutes_is_shown_as_failed(client, tmp_path):
-    user = User.objects.get(username="wenshui-editor")
+def test_a_job_whose_worker_went_silent_is_shown_as_failed_with_nothing_written(client):
     logged_in(client, "wenshui-editor")
-    job = ImportJob.create(user=user, upload=SimpleUploadedFile("stalled.xlsx", b"PK\x03\x04"))
-    an_hour_ago = time.time() - 3600
-    os.utime(job.status_path, (an_hour_ago, an_hour_ago))
+    user = User.objects.get(username="wenshui-editor")
+    job = a_job(user, state=JobState.RUNNING, language="en", heartbeat_at=timezone.now() - timedelta(hours=1))
 
-    response = client.get(reverse("ingest:job", args=[job.token]))
+    response = client.get(reverse("ingest:job", args=[job.pk]))
 
     assert response.context["running"] is False
     assert b'data-testid="job-failed"' in response.content
+    assert "nothing was written" in response.content.decode()
     assert b"every 1s" not in response.content
+
+
+def test_a_queued_job_says_how_many_are_ahead_and_that_no_worker_runs(client, xiaoyi_editor):
+    logged_in(client, "wenshui-editor")
+    user = User.objects.get(username="wenshui-editor")
+    a_job(xiaoyi_editor, created_at=timezone.now() - timedelta(minutes=1))
+    job = a_job(user)
+
+    response = client.get(reverse("ingest:job", args=[job.pk]), headers={"Accept-Language": "en"})
+
+    body = response.content.decode()
+    assert response.context["ahead"] == 1
+    assert "1 job is ahead of this one" in body
+    assert 'data-testid="no-worker"' in body
+    assert 'hx-trigger="every 1s"' in body
+
+
+def test_uploads_wait_their_turn_and_a_user_may_not_queue_more_than_the_limit(client, settings, tmp_path):
+    settings.ZONELEDGER_IMPORT_JOBS_PER_USER = 2
+    logged_in(client, "wenshui-editor")
+    user = User.objects.get(username="wenshui-editor")
+    a_job(user)
+    a_job(user, state=JobState.RUNNING, heartbeat_at=timezone.now())
+
+    response = upload(client, write_workbook(tmp_path / "third.xlsx", [project_row("第三个导入")]))
+
+    assert response.status_code == 200
+    assert "2" in response.context["form"].errors["file"][0]
+    assert Job.objects.filter(owner=user).count() == 2
 
 
 def test_an_htmx_upload_answers_with_a_redirect_header(client, tmp_path):

@@ -70,3 +70,83 @@ def test_a_stopped_worker_lets_its_running_job_finish(other_processes):
 def test_the_worker_refuses_options_that_would_never_run_a_job(option):
     with pytest.raises(CommandError, match=option[0]):
         call_command("worker", *option)
+
+
+def test_the_demo_runs_a_worker_beside_the_server_and_stops_it_with_it(other_processes, monkeypatch):
+    from zoneledger.core.server import worker_alongside
+
+    for key in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "ZONELEDGER_DATA_DIR", "PYTHONPATH"):
+        monkeypatch.setenv(key, other_processes.env[key])
+    workers = "SELECT count(*) FROM jobs_workerprocess"
+
+    with worker_alongside() as worker:
+        wait_for(lambda: other_processes.query(workers) == [(1,)])
+
+    assert worker.returncode == 0  # stopped gracefully
+    assert other_processes.query(workers) == [(0,)]
+
+
+START_APPLY = """
+from django.core.files import File
+from zoneledger.accounts.models import User
+from zoneledger.ingest.tasks import import_job
+from zoneledger.jobs.services import job_start
+with open({path!r}, "rb") as upload:
+    job = job_start(owner=User.objects.get(username="province-reviewer"), kind="import_apply", task=import_job,
+                    upload=File(upload, name="ledger.xlsx"), filename="ledger.xlsx", language="en")
+print(json.dumps(job.pk.hex))
+"""
+
+
+def writing(other_processes):
+    """Whether another connection holds the write lock of the copy (SQLite) or has rows of projects written but
+    not committed (PostgreSQL)."""
+    if other_processes.vendor == "sqlite":
+        import sqlite3
+
+        probe = sqlite3.connect(other_processes.url.removeprefix("sqlite:///"), timeout=0, isolation_level=None)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+            return False
+        except sqlite3.OperationalError:
+            return True
+        finally:
+            probe.close()
+    rows = other_processes.query(
+        "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+        "WHERE c.relname = 'projects_project' AND l.mode = 'RowExclusiveLock' AND l.granted"
+    )
+    return rows[0][0] > 0
+
+
+def test_a_worker_killed_while_it_writes_an_import_leaves_nothing_written_and_the_job_failed(other_processes, tmp_path):
+    from argparse import Namespace
+
+    from bench.ingest import step_build
+
+    workbook = tmp_path / "ledger.xlsx"
+    step_build(Namespace(file=str(workbook), projects=6000, months_each=5))
+    job = other_processes.run(START_APPLY.format(path=str(workbook)))
+    other_processes.env["ZONELEDGER_JOB_STALE_SECONDS"] = "3"
+    imported = "SELECT count(*) FROM projects_project WHERE name LIKE '基准测试项目%'"
+
+    worker = other_processes.start("worker", "--interval", "0.1")
+    try:
+        wait_for(lambda: other_processes.jobs()[job][0] == "running", timeout=60)
+        wait_for(lambda: writing(other_processes) and (time.sleep(0.3) or writing(other_processes)), timeout=120)
+    finally:
+        worker.kill()
+        worker.wait()
+    assert other_processes.jobs()[job][0] == "running"  # killed before it could say anything
+
+    sweeper = other_processes.start("worker", "--interval", "0.1")
+    try:
+        state, _result, message = wait_for(lambda: (found := other_processes.jobs()[job])[0] != "running" and found)
+    finally:
+        sweeper.send_signal(signal.SIGTERM)
+        sweeper.wait(timeout=30)
+
+    assert state == "failed"
+    assert "stopped before it finished, so nothing was written" in message
+    assert other_processes.query(imported) == [(0,)]

@@ -12,7 +12,6 @@ from datetime import date
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q, Sum
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -161,13 +160,14 @@ class World:
     business_user: User
     login_session: LoginSession
     audit_record: AuditRecord
-    job_token: str
+    job_id: str
     job_owner: User
 
 
 @pytest.fixture
 def world(client, tmp_path, settings):
-    from zoneledger.ingest.views import ImportJob
+    from zoneledger.jobs.choices import JobKind
+    from zoneledger.jobs.models import Job
 
     projects = {
         "wenshui": Project.objects.filter(zone__name="文水经济开发区", events__voided=False).first(),
@@ -177,9 +177,9 @@ def world(client, tmp_path, settings):
     business_user = User.objects.get(username="wenshui-viewer")
     other_client = type(client)()
     log_in(other_client, business_user)
-    settings.ZONELEDGER_IMPORT_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path
     job_owner = User.objects.get(username="wenshui-editor")
-    job = ImportJob.create(user=job_owner, upload=SimpleUploadedFile("ledger.xlsx", b"PK"))
+    job = Job.objects.create(owner=job_owner, kind=JobKind.IMPORT_CHECK, filename="ledger.xlsx")
     # What the working days page's refused writes would have removed.
     WorkdayOverride.objects.create(province_code="140000", day=date(2025, 10, 8), working=True, note="matrix")
     WorkdayYear.objects.create(province_code="140000", year=2039)
@@ -189,7 +189,7 @@ def world(client, tmp_path, settings):
         business_user=business_user,
         login_session=LoginSession.objects.filter(user=business_user).first(),
         audit_record=AuditRecord.objects.order_by("-id").first(),
-        job_token=job.token,
+        job_id=job.pk,
         job_owner=job_owner,
     )
 
@@ -208,8 +208,8 @@ def url_of(name, world, target):
         "workdays:year": lambda: {"year": 2039},
         "workdays:override_remove": lambda: {"year": 2025},
         "workdays:year_enter": lambda: {"year": 2039},
-        "ingest:job": lambda: {"token": world.job_token},
-        "ingest:confirm": lambda: {"token": world.job_token},
+        "ingest:job": lambda: {"pk": world.job_id},
+        "ingest:confirm": lambda: {"pk": world.job_id},
         "accounts:user_edit": lambda: {"pk": world.business_user.pk},
         "accounts:user_password": lambda: {"pk": world.business_user.pk},
         "accounts:session_end": lambda: {"pk": world.login_session.pk},

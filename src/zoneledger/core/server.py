@@ -1,6 +1,8 @@
-"""Serving the product with gunicorn (a production WSGI server), started from Python."""
 
+import contextlib
 import math
+import subprocess
+import sys
 import zlib
 from collections import Counter
 
@@ -76,3 +78,20 @@ def serve(*, bind, workers, threads):
     call_command("collectstatic", interactive=False, verbosity=0)
     options = {"bind": bind, "workers": workers, "threads": threads, "accesslog": "-", "timeout": 120}
     _Gunicorn(get_wsgi_application(), options).run()
+
+
+@contextlib.contextmanager
+def worker_alongside(*, stop_seconds=60):
+    """`zoneledger worker` in a process of its own while the block runs, stopped with it: SIGTERM lets its running
+    jobs finish (for up to `stop_seconds`). It runs in a session of its own, so a Ctrl+C at the terminal stops
+    the server, and the server's end stops the worker, once."""
+    worker = subprocess.Popen([sys.executable, "-m", "zoneledger.cli", "worker"], start_new_session=True)
+    try:
+        yield worker
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=stop_seconds)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()

@@ -6,6 +6,6 @@ app_name = "ingest"
 urlpatterns = [
     path("", views.UploadView.as_view(), name="upload"),
     path("template.xlsx", views.TemplateDownloadView.as_view(), name="template"),
-    path("<str:token>/", views.JobView.as_view(), name="job"),
-    path("<str:token>/confirm/", views.ConfirmView.as_view(), name="confirm"),
+    path("<uuid:pk>/", views.JobView.as_view(), name="job"),
+    path("<uuid:pk>/confirm/", views.ConfirmView.as_view(), name="confirm"),
 ]

@@ -2,12 +2,15 @@ from django.conf import settings
 from django.core.management import call_command
 
 from zoneledger.core.commands import BaseCommand
-from zoneledger.core.server import serve
+from zoneledger.core.server import serve, worker_alongside
 from zoneledger.demo.builder import DEMO_PASSWORD, ensure_demo_users, load_demo
 
 
 class Command(BaseCommand):
-    help = "Migrate, load the demo ledger, create one user per role and scope, and serve on 127.0.0.1:8000."
+    help = (
+        "Migrate, load the demo ledger, create one user per role and scope, and serve on 127.0.0.1:8000 with a "
+        "background worker beside the server (imports run on it)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="do everything but serve")
@@ -29,4 +32,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<20} {role.label:<28} {org_name}")
         if not no_serve:
             self.stdout.flush()
-            serve(bind=bind, workers=2, threads=4)
+            with worker_alongside():
+                serve(bind=bind, workers=2, threads=4)
