@@ -40,6 +40,7 @@ from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parents[1]
 PASSWORD = "Load-test-2024"
+BUSY_RETRIES = 30
 PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
 PG_DATABASE = "zl_bench_availability"
 _CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -68,7 +69,16 @@ class Browser:
         self.cookies = {}
 
     def request(self, action, method, path, fields=None, files=None, expect=(200,)):
-        """(status, body text); the status and time are recorded under `action`, and so is an unexpected status."""
+        """(status, body text, Location); the status and time are recorded under `action`, an unexpected status as
+        a failure. A "busy, try again" (503) is tried again, as its page asks, after its Retry-After."""
+        for _attempt in range(BUSY_RETRIES):
+            status, text, location = self._request(action, method, path, fields, files, expect)
+            if status != 503:
+                break
+            time.sleep(1)
+        return status, text, location
+
+    def _request(self, action, method, path, fields, files, expect):
         headers = {"Host": f"{self.host}:{self.port}", "Referer": f"http://{self.host}:{self.port}{path}"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{key}={value}" for key, value in self.cookies.items())
@@ -91,9 +101,8 @@ class Browser:
             location = response.headers.get("Location", "")
         finally:
             connection.close()
-        self.timings.add(
-            action if status in expect else f"{action} FAILED {status}", status, time.perf_counter() - started
-        )
+        recorded = action if status in expect else f"{action} {'BUSY' if status == 503 else 'FAILED'} {status}"
+        self.timings.add(recorded, status, time.perf_counter() - started)
         return status, text, location
 
     def csrf(self, path):
@@ -130,15 +139,17 @@ def _multipart(fields, files):
 
 
 # -- the people -------------------------------------------------------------------------------------------------
-def editor_rounds(address, username, project, timings, stop, rounds):
-    """Log in, record a stage, open the project, void the event, log out — until `stop` (at least once)."""
+def editor_rounds(address, username, project, timings, stop, rounds, finished):
+    """Log in, record a stage, open the project, void the event, log out — until `stop` (at least `rounds`);
+    `finished[username]` counts the rounds in which the stage was recorded."""
     browser = Browser(address, timings)
     done = 0
     while done < rounds or not stop.is_set():
         if browser.log_in(username):
             path = f"/projects/{project}/"
             fields = {"stage": "signed", "happened_on": date.today().isoformat(), "note": "load"}
-            browser.post("record a stage", f"{path}stages/", fields, expect=(302,))
+            status, _text, _location = browser.post("record a stage", f"{path}stages/", fields, expect=(302,))
+            finished[username] += status == 302
             _status, page, _location = browser.request("open the project", "GET", path)
             for void in _VOID_URL.findall(page):
                 browser.post("void the event", void, {"reason": "load test"}, expect=(302,))
@@ -187,10 +198,12 @@ def _wait_for_state(browser, job, timeout):
 
 
 def run_load(address, *, uploader, workbook, editors, rounds=1):
-    """The whole load; returns (Timings, phases)."""
+    """The whole load; returns (Timings, phases: the check's and the apply's seconds, the job's end state, and
+    how many rounds each editor recorded its stage in)."""
     timings, phases, stop = Timings(), {}, threading.Event()
+    finished = phases["recorded"] = defaultdict(int)
     people = [
-        threading.Thread(target=editor_rounds, args=(address, username, project, timings, stop, rounds))
+        threading.Thread(target=editor_rounds, args=(address, username, project, timings, stop, rounds, finished))
         for username, project in editors
     ]
     importing = threading.Thread(target=upload_and_confirm, args=(address, uploader, workbook, timings, phases))
@@ -205,13 +218,15 @@ def run_load(address, *, uploader, workbook, editors, rounds=1):
 
 
 def summary(timings):
-    """Per action: requests, failures by status, latency in ms (median, p95, p99, max)."""
+    """Per action: requests, latency in ms (median, p95, p99, max); failures (an unexpected status) and "busy"
+    answers (503, tried again) by action and status."""
     by_action = defaultdict(list)
-    failures = defaultdict(int)
+    failures, busy = defaultdict(int), defaultdict(int)
     for action, status, seconds in timings.rows:
-        if " FAILED " in action:
-            failures[f"{action.split(' FAILED ')[0]} {status}"] += 1
-            action = action.split(" FAILED ")[0]
+        for marker, counts in ((" FAILED ", failures), (" BUSY ", busy)):
+            if marker in action:
+                action = action.split(marker)[0]
+                counts[f"{action} {status}"] += 1
         by_action[action].append(seconds * 1000)
     report = {}
     for action, times in sorted(by_action.items()):
@@ -223,7 +238,7 @@ def summary(timings):
             "p99_ms": round(_percentile(times, 99)),
             "max_ms": round(times[-1]),
         }
-    return {"actions": report, "failures": dict(failures)}
+    return {"actions": report, "failures": dict(failures), "busy": dict(busy)}
 
 
 def _percentile(ordered, percent):
@@ -376,6 +391,7 @@ def main():
         "check_s": round(phases.get("check", 0), 1),
         "apply_s": round(phases.get("apply", 0), 1),
         "import": phases.get("state"),
+        "editors_who_recorded": sum(1 for count in phases["recorded"].values() if count),
     } | summary(timings)
     print(json.dumps(report, ensure_ascii=False, indent=2))
 

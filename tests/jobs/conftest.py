@@ -103,6 +103,7 @@ def other_processes(database_template, tmp_path):
         source = sqlite3.connect(database_template["path"])
         target = sqlite3.connect(path)
         source.backup(target)
+        target.execute("PRAGMA journal_mode=WAL")  # as the product's own connections set it (settings.py)
         source.close(), target.close()
         url = f"sqlite:///{path}"
         dropped = None

@@ -1,7 +1,9 @@
 """One import must not stop everyone (issue 20, A1): while a workbook is checked and applied by the worker, twenty
 users log in, record a stage, open their project, void the event and log out, against the product served as in
-production (gunicorn and `zoneledger worker`, on a database file of their own). Every request succeeds: no 500,
-no "busy", no 400. bench/availability.py is the same load at full size (docs/PERFORMANCE.md)."""
+production (gunicorn and `zoneledger worker`, on a database file of their own). No request fails (no 500, no
+400); a writer that waited longer than its busy timeout gets the 503 "busy, try again" and, trying again, succeeds:
+every user records their stage. bench/availability.py is the same load at full size, counting the 503s too
+(docs/PERFORMANCE.md)."""
 
 from argparse import Namespace
 
@@ -26,7 +28,6 @@ def test_twenty_users_work_while_a_large_workbook_is_imported(other_processes, t
         stop_product(server, worker)
 
     report = summary(timings)
-    assert report["failures"] == {}
+    assert report["failures"] == {}  # no 500, no 400: at worst a "busy, try again" that worked when tried again
     assert phases["state"] == "done"
-    assert report["actions"]["record a stage"]["requests"] >= 20
-    assert report["actions"]["log in"]["requests"] >= 20
+    assert sorted(phases["recorded"]) == sorted(username for username, _project in editors)

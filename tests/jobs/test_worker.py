@@ -22,13 +22,22 @@ print(json.dumps([job.pk.hex for job in jobs]))
 """
 
 
-def wait_for(check, *, timeout=30):
+def wait_for(check, *, timeout=180):  # a loaded machine starts a process in tens of seconds
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if found := check():
             return found
         time.sleep(0.2)
     raise AssertionError("timed out")
+
+
+def started_worker(other_processes, *arguments):
+    """`zoneledger worker ARGUMENTS…`, once it has registered (and so handles SIGTERM)."""
+    count = "SELECT count(*) FROM jobs_workerprocess"
+    before = other_processes.query(count)[0][0]
+    worker = other_processes.start("worker", *arguments)
+    wait_for(lambda: other_processes.query(count)[0][0] > before or worker.poll() is not None)
+    return worker
 
 
 def states(other_processes, ids):
@@ -40,7 +49,7 @@ def test_queued_jobs_run_one_at_a_time_with_concurrency_one(other_processes):
     ids = other_processes.run(START_NAPS.format(seconds=0.5, count=3))
     assert {state for state, _result, _message in states(other_processes, ids)} == {"queued"}
 
-    worker = other_processes.start("worker", "--concurrency", "1", "--interval", "0.1")
+    worker = started_worker(other_processes, "--concurrency", "1", "--interval", "0.1")
     try:
         wait_for(lambda: all(state == "done" for state, _r, _m in states(other_processes, ids)))
     finally:
@@ -54,7 +63,7 @@ def test_queued_jobs_run_one_at_a_time_with_concurrency_one(other_processes):
 
 def test_a_stopped_worker_lets_its_running_job_finish(other_processes):
     ids = other_processes.run(START_NAPS.format(seconds=3, count=1))
-    worker = other_processes.start("worker", "--concurrency", "2", "--interval", "0.1")
+    worker = started_worker(other_processes, "--concurrency", "2", "--interval", "0.1")
     try:
         wait_for(lambda: states(other_processes, ids)[0][0] == "running")
         worker.send_signal(signal.SIGTERM)
@@ -131,16 +140,16 @@ def test_a_worker_killed_while_it_writes_an_import_leaves_nothing_written_and_th
     other_processes.env["ZONELEDGER_JOB_STALE_SECONDS"] = "3"
     imported = "SELECT count(*) FROM projects_project WHERE name LIKE '基准测试项目%'"
 
-    worker = other_processes.start("worker", "--interval", "0.1")
+    worker = started_worker(other_processes, "--interval", "0.1")
     try:
-        wait_for(lambda: other_processes.jobs()[job][0] == "running", timeout=60)
-        wait_for(lambda: writing(other_processes) and (time.sleep(0.3) or writing(other_processes)), timeout=120)
+        wait_for(lambda: other_processes.jobs()[job][0] == "running")
+        wait_for(lambda: writing(other_processes) and (time.sleep(0.3) or writing(other_processes)))
     finally:
         worker.kill()
         worker.wait()
     assert other_processes.jobs()[job][0] == "running"  # killed before it could say anything
 
-    sweeper = other_processes.start("worker", "--interval", "0.1")
+    sweeper = started_worker(other_processes, "--interval", "0.1")
     try:
         state, _result, message = wait_for(lambda: (found := other_processes.jobs()[job])[0] != "running" and found)
     finally:
