@@ -227,6 +227,11 @@ ZONELEDGER_IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("ZONELEDGER_IMPORT_MAX
 ZONELEDGER_IMPORT_MAX_ENTRIES = int(os.environ.get("ZONELEDGER_IMPORT_MAX_ENTRIES", "1000"))
 # An .ods states repeated cells as a count; the cells its sheets span once counts are multiplied out.
 ZONELEDGER_IMPORT_MAX_CELLS = int(os.environ.get("ZONELEDGER_IMPORT_MAX_CELLS", "6000000"))
+# What reading one .xlsx may hold (ingest/xlsx.py, Budget): its shared strings' part unpacked and their count, and
+# one row's XML (one giant cell); the cells above count for every format.
+ZONELEDGER_IMPORT_MAX_SHARED_STRINGS_BYTES = int(os.environ.get("ZONELEDGER_IMPORT_MAX_SHARED_STRINGS_MB", "64")) << 20
+ZONELEDGER_IMPORT_MAX_SHARED_STRINGS = int(os.environ.get("ZONELEDGER_IMPORT_MAX_SHARED_STRINGS", "1000000"))
+ZONELEDGER_IMPORT_MAX_ROW_BYTES = int(os.environ.get("ZONELEDGER_IMPORT_MAX_ROW_MB", "16")) * 2**20
 # Imports waiting or running per user (more uploads are refused until one finishes): jobs run a few at a time.
 ZONELEDGER_IMPORT_JOBS_PER_USER = int(os.environ.get("ZONELEDGER_IMPORT_JOBS_PER_USER", "3"))
 

@@ -9,8 +9,13 @@ An .ods names repeated rows and cells by their count, so a file of a few hundred
 all of which python-calamine would hold in memory: its sheets' cells are counted, counts multiplied out, first.
 
 An .xlsx sheet is read as a stream (`xlsx.XlsxBook`; a long one of a file on disk by a child process), so memory
-does not grow with the sheet; .xls and .ods go to python-calamine, which holds one sheet in memory (an .xls sheet
-has at most 65,536 rows).
+does not grow with the sheet; what a hostile .xlsx could still make it hold (shared strings, a giant row or cell,
+cells scattered far to the right, too many cells) is budgeted by the ZONELEDGER_IMPORT_* settings and refused as
+soon as reading shows it (`xlsx.Budget`). .xls and .ods go to python-calamine, which holds one sheet in memory:
+an .ods is counted first, and a sheet of either spanning more cells than the budget is refused.
+
+Whatever is refused or found damaged, on opening or part of the way through, is an `Unreadable` whose message
+says why in the user's language: the import reports it as the file's one error, on the page and the command alike.
 """
 
 import contextlib
@@ -26,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from .cells import is_blank
 from .columns import column_by_header, normalize_header
-from .xlsx import Damaged, XlsxBook
+from .xlsx import Budget, Damaged, OverBudget, XlsxBook
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -44,6 +49,11 @@ ODS_SHEET, ODS_ROW = f"{ODS_TABLE}table", f"{ODS_TABLE}table-row"
 ODS_CELLS = {f"{ODS_TABLE}table-cell", f"{ODS_TABLE}covered-table-cell"}
 ODS_ROWS_REPEATED, ODS_COLUMNS_REPEATED = f"{ODS_TABLE}number-rows-repeated", f"{ODS_TABLE}number-columns-repeated"
 ODS_VALUE_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
+ODS_PARAGRAPH = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p"
+DEFAULT_MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_SHARED_STRINGS = 1_000_000
+DEFAULT_MAX_ROW_BYTES = 16 * 1024 * 1024
+MEGABYTE = 1024 * 1024
 HASH_BLOCK_BYTES = 1 << 20
 
 
@@ -65,6 +75,56 @@ def _refuse_not_spreadsheet():
 
 def _refuse_password():
     return Unreadable(_("The file is protected by a password; save it without one and upload it again."))
+
+
+def _budget():
+    """What reading one workbook may cost, from the settings (see xlsx.Budget)."""
+    return Budget(
+        shared_strings_bytes=_limit("ZONELEDGER_IMPORT_MAX_SHARED_STRINGS_BYTES", DEFAULT_MAX_SHARED_STRINGS_BYTES),
+        shared_strings=_limit("ZONELEDGER_IMPORT_MAX_SHARED_STRINGS", DEFAULT_MAX_SHARED_STRINGS),
+        row_bytes=_limit("ZONELEDGER_IMPORT_MAX_ROW_BYTES", DEFAULT_MAX_ROW_BYTES),
+        head_bytes=_limit("ZONELEDGER_IMPORT_MAX_ROW_BYTES", DEFAULT_MAX_ROW_BYTES),
+        cells=_limit("ZONELEDGER_IMPORT_MAX_CELLS", DEFAULT_MAX_CELLS),
+    )
+
+
+def _refuse_over_budget(refused):
+    """The message for a workbook over its reading budget, saying where when the reader knows."""
+    limit = refused.limit
+    where = {"sheet": refused.sheet or "", "row": refused.row or ""}
+    if refused.what == "shared_strings_bytes":
+        text = _("The workbook's shared texts would take more than %(limit)s MB once unpacked; it was not read.")
+        return Unreadable(text % {"limit": limit // MEGABYTE})
+    if refused.what == "shared_strings":
+        return Unreadable(
+            _("The workbook holds more than %(limit)s different texts; it was not read.") % {"limit": f"{limit:,}"}
+        )
+    if refused.what == "text_chars":
+        text = _("A text is longer than %(limit)s characters, more than a spreadsheet cell holds; it was not read.")
+        message = text % {"limit": f"{limit:,}"}
+        if refused.sheet and refused.row:
+            return Unreadable(_("%(sheet)s · row %(row)s: %(message)s") % (where | {"message": message}))
+        return Unreadable(message)
+    if refused.what == "head_bytes":
+        text = _("The sheet %(sheet)s holds more than %(limit)s MB before its first row; it is not a ledger sheet.")
+        return Unreadable(text % (where | {"limit": limit // MEGABYTE}))
+    if refused.what == "row_bytes":
+        text = _("%(sheet)s · row %(row)s holds more than %(limit)s MB: a row that large is not a ledger row.")
+        return Unreadable(text % (where | {"limit": limit // MEGABYTE}))
+    if refused.what == "padding":
+        text = _(
+            "%(sheet)s · row %(row)s: the sheet has cells far to the right of the ledger's columns, row after row."
+            " Delete the columns after the ledger's and upload it again."
+        )
+        return Unreadable(text % where)
+    return _refuse_cells(limit)
+
+
+def _refuse_cells(limit):
+    return Unreadable(
+        _("The file's sheets would span more than %(limit)s cells once opened; it was not opened.")
+        % {"limit": f"{limit:,}"}
+    )
 
 
 @contextlib.contextmanager
@@ -133,14 +193,13 @@ def _check_ods_cells(archive):
                     columns = row_last_column = 0
                     element.clear()
                     if sheets_cells + last_row * last_column > limit:
-                        raise Unreadable(
-                            _("The file's sheets would span more than %(limit)s cells once opened; it was not opened.")
-                            % {"limit": f"{limit:,}"}
-                        )
+                        raise _refuse_cells(limit)
                 elif element.tag == ODS_SHEET:
                     sheets_cells += last_row * last_column
                     rows = last_row = last_column = 0
                     element.clear()
+                elif element.tag == ODS_PARAGRAPH and len(element.text or "") > Budget.text_chars:
+                    raise _refuse_over_budget(OverBudget("text_chars", Budget.text_chars))
     except (ET.ParseError, ValueError, KeyError):
         raise _refuse_damaged() from None
 
@@ -168,9 +227,11 @@ def open_workbook(file):
             if "xl/workbook.xml" in archive.NameToInfo:
                 try:
                     on_disk = os.fspath(file) if isinstance(file, str | os.PathLike) else None
-                    book = XlsxBook(archive, path=on_disk)
+                    book = _RefusingBook(XlsxBook(archive, path=on_disk, budget=_budget()))
                 except Damaged:
                     raise _refuse_damaged() from None
+                except OverBudget as refused:
+                    raise _refuse_over_budget(refused) from None
             else:
                 _check_ods_cells(archive)
                 handle.seek(0)
@@ -210,6 +271,22 @@ def _calamine_book(data):
         raise _refuse_damaged() from None
 
 
+class _RefusingBook:
+    """An XlsxBook whose `sheet(name)` refuses a damaged sheet part as an Unreadable, like its rows."""
+
+    def __init__(self, book):
+        self.book = book
+        self.sheet_names = book.sheet_names
+
+    def sheet(self, name):
+        try:
+            return self.book.sheet(name)
+        except Damaged:
+            raise _refuse_damaged() from None
+        except OverBudget as refused:
+            raise _refuse_over_budget(refused) from None
+
+
 class CalamineBook:
     """An .xls or .ods workbook read by python-calamine, with the same face as `xlsx.XlsxBook`."""
 
@@ -219,9 +296,13 @@ class CalamineBook:
 
     def sheet(self, name):
         try:
-            return _CalamineSheet(self.workbook.get_sheet_by_name(name))
+            sheet = self.workbook.get_sheet_by_name(name)
         except Exception:  # as in _calamine_book: a sheet calamine cannot read is a damaged file
             raise _refuse_damaged() from None
+        limit = _limit("ZONELEDGER_IMPORT_MAX_CELLS", DEFAULT_MAX_CELLS)
+        if sheet.total_height * sheet.total_width > limit:
+            raise _refuse_cells(limit)
+        return _CalamineSheet(sheet)
 
 
 class _CalamineSheet:
@@ -282,8 +363,11 @@ class SheetReader:
 
 
 def _damage_refused(rows):
-    """The rows, with damage found while reading them (a broken stream, bad XML) refused as a damaged file."""
+    """The rows, with damage found while reading them (a broken stream, bad XML) refused as a damaged file, and a
+    sheet found too costly to read refused with the reason."""
     try:
         yield from rows
     except Damaged:
         raise _refuse_damaged() from None
+    except OverBudget as refused:
+        raise _refuse_over_budget(refused) from None

@@ -16,9 +16,17 @@ between them: a sheet broken only there is read for its cells (a damaged ZIP is 
 A long sheet of a workbook on disk is read by a child process (``python -m zoneledger.ingest.xlsx FILE SHEET``)
 that sends the rows back a block at a time, so the import checks one block while the next is being read, on
 another core. The child's memory is as flat as the reader's; a child that fails stops the import.
+
+What a hostile file could make the reader hold is budgeted (`Budget`), and a file over budget is refused
+(`OverBudget`) as soon as reading shows it, having read no further: the shared strings by their part's unpacked
+size, their count and each text's length; a row's XML by its size (one giant cell); a sheet's head before its
+rows by its size; the cells read, and the blank cells a row's list is padded with, by their count; a text by
+Excel's own limit of characters in a cell. Every step reads the part once, so refusing takes time in proportion
+to what was read.
 """
 
 import html
+import json
 import pickle
 import re
 import subprocess
@@ -26,6 +34,7 @@ import sys
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from posixpath import join, normpath
 
@@ -77,6 +86,35 @@ class Damaged(Exception):
     """The workbook cannot be read as the format says it should."""
 
 
+@dataclass(frozen=True)
+class Budget:
+    """What reading one workbook may cost (the defaults hold a 600,000-row ledger several times over)."""
+
+    shared_strings_bytes: int = 64 * 1024 * 1024  # the shared strings part, unpacked
+    shared_strings: int = 1_000_000
+    text_chars: int = 32_767  # Excel's own limit of characters in a cell
+    head_bytes: int = 16 * 1024 * 1024  # a sheet's XML before its rows begin
+    row_bytes: int = 16 * 1024 * 1024  # one row's XML
+    cells: int = 6_000_000  # cells read, over the sheets read
+    padding: int = 2_000_000  # blank cells a block's rows are padded with up to their cells' columns
+
+
+class OverBudget(Exception):
+    """The workbook would cost more than its budget to read. `what` names the budget (a field of Budget), `limit`
+    its value; `sheet`, `row` and `column` say where, when known. The caller words the message."""
+
+    def __init__(self, what, limit, *, sheet=None, row=None, column=None):
+        super().__init__(what, limit, sheet, row, column)
+        self.what, self.limit, self.sheet, self.row, self.column = what, limit, sheet, row, column
+
+    def __reduce__(self):  # sent back by the child process
+        return _over_budget, (self.what, self.limit, self.sheet, self.row, self.column)
+
+
+def _over_budget(what, limit, sheet, row, column):
+    return OverBudget(what, limit, sheet=sheet, row=row, column=column)
+
+
 class ChildFailed(Exception):
     """The process reading a sheet stopped before the end, for a reason of its own (killed, out of memory)."""
 
@@ -84,8 +122,10 @@ class ChildFailed(Exception):
 class XlsxBook:
     """An .xlsx workbook open for streaming: `sheet_names`, and `sheet(name)` for one sheet's rows."""
 
-    def __init__(self, archive, *, path=None):
+    def __init__(self, archive, *, path=None, budget=None):
         self.archive, self.path = archive, path
+        self.budget = budget or Budget()
+        self.cells_read = 0  # over the sheets read, against budget.cells
         try:
             self._read_parts()
         except _DAMAGE as damage:
@@ -105,6 +145,9 @@ class XlsxBook:
         self.sheet_names = list(self._paths)
         self.kinds = self._number_kinds()
         self._shared = None
+        self._shared_path = _shared_strings_path(archive, self._relationship_targets)
+        if self._shared_path and archive.NameToInfo[self._shared_path].file_size > self.budget.shared_strings_bytes:
+            raise OverBudget("shared_strings_bytes", self.budget.shared_strings_bytes)  # refused before unpacking
 
     def _relationship_targets(self, member, folder):
         if member not in self.archive.NameToInfo:
@@ -130,8 +173,13 @@ class XlsxBook:
     @property
     def shared_strings(self):
         if self._shared is None:
-            self._shared = _read_shared_strings(self.archive, self._relationship_targets)
+            self._shared = _read_shared_strings(self.archive, self._shared_path, self.budget)
         return self._shared
+
+    def count_cells(self, cells, sheet):
+        self.cells_read += cells
+        if self.cells_read > self.budget.cells:
+            raise OverBudget("cells", self.budget.cells, sheet=sheet)
 
     def sheet(self, name):
         return XlsxSheet(self, name, self._paths[name])
@@ -149,17 +197,31 @@ def _number_kind(format_id, codes):
     return DATE if number in _DATE_FORMAT_IDS else NUMBER
 
 
-def _read_shared_strings(archive, relationship_targets):
-    """The workbook's shared strings, in order; a rich text's runs joined, its phonetic guide left out."""
+def _shared_strings_path(archive, relationship_targets):
+    """The workbook's shared strings part, or None when it has none."""
     targets = relationship_targets("xl/_rels/workbook.xml.rels", "xl")
     path = next((p for p in targets.values() if p.endswith("sharedStrings.xml")), "xl/sharedStrings.xml")
-    if path not in archive.NameToInfo:
+    return path if path in archive.NameToInfo else None
+
+
+def _read_shared_strings(archive, path, budget):
+    """The workbook's shared strings, in order; a rich text's runs joined, its phonetic guide left out.
+
+    Their part's size was checked on opening (the size the ZIP declares is the most it yields: a stream longer
+    fails its checks); while reading, too many strings or one too long is refused (OverBudget).
+    """
+    if path is None:
         return []
     strings = []
     with archive.open(path) as stream:
         for _event, element in ET.iterparse(stream, events=("end",)):
             if element.tag == f"{MAIN}si":
-                strings.append(_unescape_ooxml(_rich_text(element)))
+                text = _unescape_ooxml(_rich_text(element))
+                if len(text) > budget.text_chars:
+                    raise OverBudget("text_chars", budget.text_chars)
+                strings.append(text)
+                if len(strings) > budget.shared_strings:
+                    raise OverBudget("shared_strings", budget.shared_strings)
                 element.clear()
     return strings
 
@@ -199,7 +261,7 @@ class XlsxSheet:
 
     def rows(self):
         """(Excel row number, [value by column position from A]) for each row that holds a cell; Damaged when the
-        sheet turns out to be unreadable part of the way through."""
+        sheet turns out to be unreadable part of the way through, OverBudget when it is too costly."""
         if self.book.path and self.total_height >= BACKGROUND_ROWS:
             for block in self._child_blocks():
                 yield from block
@@ -212,13 +274,16 @@ class XlsxSheet:
 
     def blocks_of_rows(self):
         """The sheet's rows, a block's worth (a list) at a time."""
-        cells = _CellReader(self.book)
+        cells = _CellReader(self.book, self.name)
         for block, fast in self._blocks():
             found = cells.fast(block) if fast else None
-            yield found if found is not None else cells.parsed(block)
+            rows = found if found is not None else cells.parsed(block)
+            self.book.count_cells(cells.counted, self.name)
+            yield rows
 
     def _child_blocks(self):
-        command = [sys.executable, "-m", __name__, str(self.book.path), self.name]
+        budget = json.dumps(asdict(self.book.budget))
+        command = [sys.executable, "-m", __name__, str(self.book.path), self.name, budget, str(self.book.cells_read)]
         with subprocess.Popen(command, stdout=subprocess.PIPE) as child:
             try:
                 while True:
@@ -228,6 +293,9 @@ class XlsxSheet:
                         break
                     if block is None:
                         raise Damaged
+                    if isinstance(block, OverBudget):
+                        raise block
+                    self.book.cells_read += sum(len(values) for _number, values in block)
                     yield block
             finally:
                 if child.poll() is None:
@@ -238,15 +306,24 @@ class XlsxSheet:
                 )
 
     def _blocks(self):
-        """(bytes holding whole rows, wrapped so the XML parser can read them alone; whether the fast path may try)."""
+        """(bytes holding whole rows, wrapped so the XML parser can read them alone; whether the fast path may try).
+
+        Each byte is searched once: for the start of the rows only in what was just read (and a tag's length
+        before it), for the end of a row likewise; reading stops at the end of the rows, and a head or a row
+        longer than its budget is refused where it is found.
+        """
+        budget = self.book.budget
         with self.book.archive.open(self.path) as stream:
             buffer = b""
             while True:
                 chunk = stream.read(BLOCK_BYTES)
+                searched = max(len(buffer) - 64, 0)
                 buffer += chunk
-                start = _SHEET_DATA.search(buffer)
+                start = _SHEET_DATA.search(buffer, searched)
                 if start or not chunk:
                     break
+                if len(buffer) > budget.head_bytes:
+                    raise OverBudget("head_bytes", budget.head_bytes, sheet=self.name)
             if not start or start.group(2):
                 return
             prefix = start.group(1) or b""
@@ -255,18 +332,31 @@ class XlsxSheet:
             namespaces = b"".join(declared.values())
             opening = b"<" + tag + b"sheetData" + namespaces + b">"
             closing, row_end = b"</" + tag + b"sheetData>", b"</" + tag + b"row>"
-            buffer = buffer[start.end() :]
+            buffer, searched = buffer[start.end() :], 0
             while True:
-                end = buffer.rfind(row_end)
+                finished = buffer.find(closing, searched)
+                if finished >= 0:  # the rows end here: what follows is the sheet's tail, never read
+                    buffer = buffer[:finished]
+                end = buffer.rfind(row_end, searched)
                 if end >= 0:
                     end += len(row_end)
                     yield _Block(buffer[:end], opening, closing), not prefix
                     buffer = buffer[end:]
+                if finished >= 0:
+                    break
+                if len(buffer) > budget.row_bytes:
+                    raise OverBudget("row_bytes", budget.row_bytes, sheet=self.name, row=_first_row(buffer))
                 chunk = stream.read(BLOCK_BYTES)
                 if not chunk:
                     break
+                searched = max(len(buffer) - len(closing), 0)
                 buffer += chunk
             # A last row may close itself (<row r="9"/>) and hold nothing; what is left is the sheet's tail.
+
+
+def _first_row(buffer):
+    found = re.search(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]+)"', buffer[:4096])
+    return int(found.group(1)) if found else None
 
 
 class _Block(bytes):
@@ -284,8 +374,11 @@ class _Block(bytes):
 class _CellReader:
     """Turns a block's rows into (Excel row number, [value by column position]), as python-calamine reads them."""
 
-    def __init__(self, book):
-        self.book = book
+    def __init__(self, book, sheet):
+        self.book, self.sheet = book, sheet
+        self.budget = book.budget
+        self.counted = 0  # cells in the last block read
+        self.refused_row = None  # the row being read, for a refusal to name
         self.kinds = book.kinds
         # Style attribute (as written) → how its numbers read; column letters → position; inline text → str.
         self.number_kinds = {b"": NUMBER} | {str(style).encode(): kind for style, kind in enumerate(book.kinds)}
@@ -307,8 +400,19 @@ class _CellReader:
         if text is None:
             if len(self.texts) >= TEXTS_REMEMBERED:
                 self.texts.clear()
-            text = self.texts[raw] = _text(raw)
+            text = _text(raw)
+            if len(text) > self.budget.text_chars:
+                raise OverBudget("text_chars", self.budget.text_chars, sheet=self.sheet)
+            self.texts[raw] = text
         return text
+
+    def pad(self, values, position, row):
+        """Blank cells up to `position`, counted against the block's padding budget."""
+        gap = position - len(values)
+        self.padded += gap
+        if self.padded > self.budget.padding:
+            raise OverBudget("padding", self.budget.padding, sheet=self.sheet, row=int(row))
+        values.extend([None] * gap)
 
     def fast(self, block):
         """The block's rows by the regular expression, or None when a cell in it has another shape.
@@ -319,17 +423,27 @@ class _CellReader:
         found = _CELL.findall(block)
         if len(found) != block.count(_CELL_START):
             return None
+        self.counted, self.padded = len(found), 0
+        try:
+            return self._fast_rows(found)
+        except OverBudget as refused:  # a text too long: say where (the loop knows the row, `text` does not)
+            if refused.row is None and refused.sheet == self.sheet:
+                raise OverBudget(refused.what, refused.limit, sheet=self.sheet, row=self.refused_row) from None
+            raise
+
+    def _fast_rows(self, found):
         rows, current, values = [], None, None
         columns, number_kinds, shared = self.columns, self.number_kinds, None
         for letters, row, style, kind, raw in found:
             if row != current:
                 current, values = row, []
-                rows.append((int(row), values))
+                self.refused_row = int(row)
+                rows.append((self.refused_row, values))
             position = columns.get(letters)
             if position is None:
                 position = self.column(letters)
             if position != len(values):
-                values.extend([None] * (position - len(values)))
+                self.pad(values, position, row)
             if kind == b"inlineStr":
                 values.append(self.text(raw))
             elif kind == b"s" and raw:
@@ -372,18 +486,24 @@ class _CellReader:
     def parsed(self, block):
         """The block's rows by the XML parser: any shape the format allows."""
         rows = []
+        self.counted, self.padded = 0, 0
         for row in ET.fromstring(block.document()).iter(f"{MAIN}row"):
             number = int(row.get("r") or self.next_row)
             self.next_row = number + 1
             values = []
             for cell in row.iter(f"{MAIN}c"):
+                self.counted += 1
                 reference = _CELL_REFERENCE.match(cell.get("r") or "")
                 position = self.column(reference.group(1)) if reference else len(values)
-                values.extend([None] * (position - len(values)))
+                if position > len(values):
+                    self.pad(values, position, number)
                 kind = (cell.get("t") or "").encode()
                 if kind == b"inlineStr":
                     found = cell.find(f"{MAIN}is")
-                    values.append(_unescape_ooxml(_rich_text(found)) if found is not None else None)
+                    text = _unescape_ooxml(_rich_text(found)) if found is not None else None
+                    if text is not None and len(text) > self.budget.text_chars:
+                        raise OverBudget("text_chars", self.budget.text_chars, sheet=self.sheet, row=number)
+                    values.append(text)
                 else:
                     raw = cell.findtext(f"{MAIN}v")
                     values.append(self.value(kind, cell.get("s"), raw.encode() if raw else b""))
@@ -415,17 +535,22 @@ def _serial_date(number, epoch_1904):
     return datetime.combine(day, time()) + timedelta(milliseconds=milliseconds)
 
 
-def _send_rows(path, name):
-    """The child's side: each block of the sheet's rows, pickled to stdout; None for a damaged sheet."""
+def _send_rows(path, name, budget, cells_read):
+    """The child's side: each block of the sheet's rows, pickled to stdout; None for a damaged sheet, the
+    OverBudget for one too costly to read (with the parent's budget and the cells it has read already)."""
     out = sys.stdout.buffer
     with zipfile.ZipFile(path) as archive:
         try:
-            for block in XlsxBook(archive).sheet(name).blocks_of_rows():
+            book = XlsxBook(archive, budget=Budget(**json.loads(budget)))
+            book.cells_read = int(cells_read)
+            for block in book.sheet(name).blocks_of_rows():
                 pickle.dump(block, out, protocol=pickle.HIGHEST_PROTOCOL)
+        except OverBudget as refused:
+            pickle.dump(refused, out)
         except (Damaged, *_DAMAGE):
             pickle.dump(None, out)
     out.flush()
 
 
 if __name__ == "__main__":
-    _send_rows(*sys.argv[1:3])
+    _send_rows(*sys.argv[1:5])
