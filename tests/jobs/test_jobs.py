@@ -1,6 +1,8 @@
 """Jobs are rows: started, run (inline in tests), finished or failed with a message, requeued once, swept when
 their worker died; periodic tasks are enqueued once when due."""
 
+import os
+import socket
 from datetime import timedelta
 
 import pytest
@@ -11,7 +13,7 @@ from tests.jobs import tasks_for_tests
 from zoneledger.core.errors import NotFound
 from zoneledger.jobs import schedule, selectors, services
 from zoneledger.jobs.choices import JobKind, JobState
-from zoneledger.jobs.models import Job, PeriodicRun
+from zoneledger.jobs.models import Job, PeriodicRun, WorkerProcess
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +70,20 @@ def test_a_running_job_whose_worker_went_silent_is_failed_with_a_message(wenshui
     assert seen.state == JobState.FAILED
     assert "nothing was written" in seen.message
     assert Job.objects.get(pk=alive.pk).state == JobState.RUNNING
+
+
+def test_a_silent_job_whose_worker_lives_on_this_machine_is_not_failed(wenshui_editor):
+    # On SQLite an import's transaction holds the write lock: no heartbeat can be written while it lasts.
+    services.worker_register(worker_id="busy-here", host=socket.gethostname(), pid=os.getpid(), concurrency=1)
+    job = Job.objects.create(owner=wenshui_editor, kind=JobKind.IMPORT_APPLY)
+    services.job_begin(job_id=job.pk, worker="busy-here")
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=an_hour_ago)
+    WorkerProcess.objects.filter(id="busy-here").update(heartbeat_at=an_hour_ago)
+
+    assert services.jobs_fail_stale() == 0
+    assert services.workers_forget_stale() == []
+    assert Job.objects.get(pk=job.pk).state == JobState.RUNNING
 
 
 def test_a_job_is_its_owners_alone(wenshui_editor, xiaoyi_editor):

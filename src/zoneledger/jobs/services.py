@@ -8,6 +8,8 @@ start one job, and a confirmation clicked twice starts its work once.
 import contextvars
 import json
 import logging
+import os
+import socket
 import time
 import uuid
 from collections.abc import Callable
@@ -16,11 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import File
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.tasks import Task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from zoneledger.core.db import is_database_busy
 
 from .choices import JobKind, JobState
 from .models import Job, WorkerProcess
@@ -136,21 +140,39 @@ def _inside_transaction() -> bool:
     return connection.in_atomic_block
 
 
+def _until_written(write: Callable[[], int], attempts: int = 10) -> int:
+    """Run a write that must happen (a job's end), trying again while the database is busy."""
+    for _attempt in range(attempts - 1):
+        try:
+            return write()
+        except OperationalError as error:
+            if not is_database_busy(error):
+                raise
+            logger.warning("the database is busy; writing a job's end again")
+    return write()
+
+
 def job_finish(*, job_id: JobId, result: dict[str, Any] | None) -> None:
     """The job is done; `result` is kept if it fits in ZONELEDGER_JOB_RESULT_MAX_BYTES, else refused loudly."""
     if result is not None:
         size = len(json.dumps(result, ensure_ascii=False).encode())
         if size > settings.ZONELEDGER_JOB_RESULT_MAX_BYTES:
             raise ValueError(f"job {job_id}: a result of {size} bytes is over the limit; the work must cap it")
-    Job.objects.filter(pk=job_id).update(
-        state=JobState.DONE, result=result, finished_at=timezone.now(), heartbeat_at=timezone.now()
+    _until_written(
+        lambda: Job.objects.filter(pk=job_id).update(
+            state=JobState.DONE, result=result, finished_at=timezone.now(), heartbeat_at=timezone.now()
+        )
     )
 
 
 def job_fail(*, job_id: JobId, message: str) -> None:
     """The job failed; `message` says why, for its owner."""
-    Job.objects.filter(pk=job_id).exclude(state=JobState.DONE).update(
-        state=JobState.FAILED, message=message, finished_at=timezone.now()
+    _until_written(
+        lambda: (
+            Job.objects.filter(pk=job_id)
+            .exclude(state=JobState.DONE)
+            .update(state=JobState.FAILED, message=message, finished_at=timezone.now())
+        )
     )
 
 
@@ -167,12 +189,37 @@ def _stopped_message(language: str) -> str:
         )
 
 
+def _alive_here(worker_ids: set[str]) -> set[str]:
+    """Of these workers, those running on this machine as a live process.
+
+    On SQLite an import's write transaction holds the database's write lock, so no heartbeat can be written while
+    it lasts: a silent worker on this machine is asked directly. (A worker on another machine shares a PostgreSQL
+    database, where heartbeats are never blocked so; its silence is its death.)
+    """
+    here = socket.gethostname()
+    alive = set()
+    for worker in WorkerProcess.objects.filter(id__in=worker_ids, host=here[:255]):
+        try:
+            os.kill(worker.pid, 0)
+        except ProcessLookupError:
+            continue
+        except PermissionError:  # a process of another user: alive
+            pass
+        alive.add(worker.id)
+    return alive
+
+
 def jobs_fail_stale(*, now: datetime | None = None) -> int:
-    """Fail every running job whose heartbeat is older than ZONELEDGER_JOB_STALE_SECONDS: its worker died, and
-    its work's transaction went with it. Returns how many."""
+    """Fail every running job whose heartbeat is older than ZONELEDGER_JOB_STALE_SECONDS and whose worker is not a
+    live process on this machine: its worker died, and its work's transaction went with it. Returns how many."""
     now = now or timezone.now()
     limit = now - timedelta(seconds=settings.ZONELEDGER_JOB_STALE_SECONDS)
-    stale = Job.objects.filter(state=JobState.RUNNING, heartbeat_at__lt=limit)
+    silent = Job.objects.filter(state=JobState.RUNNING, heartbeat_at__lt=limit)
+    candidates = dict(silent.values_list("pk", "worker"))  # a read first: the job page calls this on every poll,
+    if not candidates:  # and on SQLite a write waits for the write lock, which an import may hold
+        return 0
+    alive = _alive_here(set(candidates.values()))
+    stale = silent.filter(pk__in=[pk for pk, worker in candidates.items() if worker not in alive])
     failed = 0
     for language in stale.values_list("language", flat=True).distinct():
         failed += stale.filter(language=language).update(
@@ -202,9 +249,9 @@ def worker_unregister(*, worker_id: str) -> None:
 def workers_forget_stale(*, now: datetime | None = None) -> list[str]:
     """Remove the rows of workers silent for longer than ZONELEDGER_JOB_STALE_SECONDS; their ids."""
     limit = (now or timezone.now()) - timedelta(seconds=settings.ZONELEDGER_JOB_STALE_SECONDS)
-    stale = WorkerProcess.objects.filter(heartbeat_at__lt=limit)
-    ids = list(stale.values_list("id", flat=True))
-    stale.delete()
+    silent = set(WorkerProcess.objects.filter(heartbeat_at__lt=limit).values_list("id", flat=True))
+    ids = sorted(silent - _alive_here(silent))
+    WorkerProcess.objects.filter(id__in=ids).delete()
     return ids
 
 
