@@ -33,10 +33,9 @@ def wait_for(check, *, timeout=180):  # a loaded machine starts a process in ten
 
 def started_worker(other_processes, *arguments):
     """`zoneledger worker ARGUMENTS…`, once it has registered (and so handles SIGTERM)."""
-    count = "SELECT count(*) FROM jobs_workerprocess"
-    before = other_processes.query(count)[0][0]
     worker = other_processes.start("worker", *arguments)
-    wait_for(lambda: other_processes.query(count)[0][0] > before or worker.poll() is not None)
+    registered = "SELECT count(*) FROM jobs_workerprocess WHERE pid = ?"
+    wait_for(lambda: other_processes.query(registered, (worker.pid,))[0][0] or worker.poll() is not None)
     return worker
 
 
