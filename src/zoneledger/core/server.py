@@ -1,3 +1,4 @@
+"""Serving the product with gunicorn (a production WSGI server), started from Python; and a worker beside it."""
 
 import contextlib
 import math
