@@ -77,7 +77,7 @@ class OtherProcesses:
             with sqlite3.connect(self.url.removeprefix("sqlite:///"), timeout=30) as database:
                 return database.execute(sql, parameters).fetchall()
         with psycopg.connect(self.url.replace("postgres://", "postgresql://"), autocommit=True) as database:
-            return database.execute(sql.replace("?", "%s"), parameters).fetchall()
+            return database.execute(sql.replace("?", "%s"), parameters or None).fetchall()  # no parameters: % is %
 
     def jobs(self):
         """{job id (hex): (state, result, message)} of every job on the copy."""
