@@ -25,7 +25,7 @@ def as_user(client, username):
 
 
 def detail(client, **query):
-    return client.get(reverse("campaigns:round_detail", kwargs=ROUND_2023_4), query)
+    return client.get(reverse("reports:round_bulletin", kwargs=ROUND_2023_4), query)
 
 
 # -- list and bulletin -------------------------------------------------------------------------------------------
@@ -99,14 +99,14 @@ def test_a_zone_sees_its_own_row_only(client):
 def test_an_unknown_round_is_not_found(client):
     as_user(client, "province-viewer")
 
-    assert client.get(reverse("campaigns:round_detail", kwargs={"year": 2099, "sequence": 1})).status_code == 404
+    assert client.get(reverse("reports:round_bulletin", kwargs={"year": 2099, "sequence": 1})).status_code == 404
 
 
 def test_the_bulletin_page_has_the_chart_the_download_and_the_print_stylesheet(client):
     body = detail(as_user(client, "province-viewer")).content.decode()
 
     assert 'data-chart="chart-round"' in body
-    assert reverse("campaigns:round_bulletin", kwargs=ROUND_2023_4) in body
+    assert reverse("reports:round_bulletin_xlsx", kwargs=ROUND_2023_4) in body
     assert 'css/print.css" media="print"' in body
 
 
@@ -114,7 +114,7 @@ def test_the_bulletin_downloads_as_a_workbook_and_is_audited(client):
     as_user(client, "lvliang-viewer")
     exports_before = AuditRecord.objects.filter(action="export").count()
 
-    response = client.get(reverse("campaigns:round_bulletin", kwargs=ROUND_2023_4), {"as_of": "2023-12-31"})
+    response = client.get(reverse("reports:round_bulletin_xlsx", kwargs=ROUND_2023_4), {"as_of": "2023-12-31"})
 
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
@@ -152,7 +152,7 @@ def test_the_province_admin_creates_a_round(client):
     )
 
     created = Round.objects.get(year=2025, sequence=1)
-    assert response.url == reverse("campaigns:round_detail", kwargs={"year": 2025, "sequence": 1})
+    assert response.url == reverse("reports:round_bulletin", kwargs={"year": 2025, "sequence": 1})
     assert (created.held_on, created.venues) == (date(2025, 3, 27), "太原")
     assert AuditRecord.objects.filter(action="round.create", object_id=str(created.pk)).exists()
 

@@ -27,8 +27,8 @@ def page_urls():
             (reverse("reports:year_summary"), "as_of"),
             (reverse("reports:warnings"), "as_of"),
             (reverse("reports:warnings_export"), "as_of"),
-            (reverse("campaigns:round_detail", kwargs=label), "as_of"),
-            (reverse("campaigns:round_bulletin", kwargs=label), "as_of"),
+            (reverse("reports:round_bulletin", kwargs=label), "as_of"),
+            (reverse("reports:round_bulletin_xlsx", kwargs=label), "as_of"),
         ],
         "auditor": [
             (reverse("audit:record_list"), "since"),

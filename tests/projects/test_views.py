@@ -192,7 +192,7 @@ def test_htmx_restoring_history_gets_the_whole_page(editor_client):
 def test_the_export_link_carries_the_filter(editor_client):
     response = editor_client.get(LEDGER, {"stage": Stage.STARTED, "page": 1})
 
-    assert b'href="/projects/export.xlsx?stage=started"' in response.content
+    assert b'href="/import/ledger.xlsx?stage=started"' in response.content
 
 
 def ledger_names(response):
@@ -203,7 +203,7 @@ def ledger_names(response):
 
 
 def test_the_export_holds_exactly_the_filtered_rows_in_the_ledgers_order(editor_client, wenshui):
-    response = editor_client.get(reverse("projects:project_export"), {"stage": Stage.STARTED, "sort": "-investment"})
+    response = editor_client.get(reverse("ingest:ledger_export"), {"stage": Stage.STARTED, "sort": "-investment"})
 
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
@@ -212,7 +212,7 @@ def test_the_export_holds_exactly_the_filtered_rows_in_the_ledgers_order(editor_
 
 
 def test_the_export_is_audited_with_its_filter_and_row_count(editor_client, wenshui, wenshui_editor):
-    editor_client.get(reverse("projects:project_export"), {"stage": Stage.SIGNED, "page": 3})
+    editor_client.get(reverse("ingest:ledger_export"), {"stage": Stage.SIGNED, "page": 3})
 
     record = AuditRecord.objects.filter(action="export").latest("id")
     assert record.actor == wenshui_editor
@@ -227,7 +227,7 @@ def test_an_export_too_large_for_a_sheet_goes_back_to_the_ledger_saying_why(edit
     from zoneledger.ingest import writer
 
     monkeypatch.setattr(writer, "SHEET_ROWS", Project.objects.filter(zone=wenshui, stage=Stage.SIGNED).count())
-    response = editor_client.get(reverse("projects:project_export"), {"stage": Stage.SIGNED}, follow=True)
+    response = editor_client.get(reverse("ingest:ledger_export"), {"stage": Stage.SIGNED}, follow=True)
 
     assert response.redirect_chain == [(f"{reverse('projects:project_list')}?stage={Stage.SIGNED}", 302)]
     page = response.content.decode()
@@ -237,7 +237,7 @@ def test_an_export_too_large_for_a_sheet_goes_back_to_the_ledger_saying_why(edit
 
 
 def test_the_export_never_leaves_the_users_scope(editor_client, wenshui):
-    response = editor_client.get(reverse("projects:project_export"))
+    response = editor_client.get(reverse("ingest:ledger_export"))
 
     assert sorted(ledger_names(response)) == sorted(Project.objects.filter(zone=wenshui).values_list("name", flat=True))
 

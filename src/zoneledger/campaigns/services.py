@@ -11,11 +11,16 @@ from zoneledger.audit.actions import Action
 from .models import Round, parse_round_label
 
 
+def may_define_rounds(user):
+    """Rounds are the province's: only its business administrators define them."""
+    return user.is_authenticated and user.can_administer and user.org is not None and user.org.kind == OrgKind.PROVINCE
+
+
 def _require_province_admin(actor):
     """A province business admin, or None: the operator at the server's command line."""
     if actor is None:
         return
-    if not (actor.can_administer and actor.org and actor.org.kind == OrgKind.PROVINCE):
+    if not may_define_rounds(actor):
         raise PermissionDenied(_("Only a province administrator may define rounds."))
 
 

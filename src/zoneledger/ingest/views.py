@@ -1,4 +1,5 @@
-"""The import page: upload a workbook, see the check's every error by row and column, fix and re-upload, confirm.
+"""The workbook pages: the ledger's export, and the import page — upload a workbook, see the check's every error
+by row and column, fix and re-upload, confirm.
 
 An upload becomes a job (`zoneledger.jobs`): a row holding the file, its progress and its result, checked and
 then applied by `zoneledger worker`, a bounded number at a time, so no web process reads a workbook. The page
@@ -7,26 +8,34 @@ not exist.
 """
 
 import io
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import FileResponse
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
 
-from zoneledger.core.http import hx_redirect, is_partial, xlsx_response
+from zoneledger.audit import services as audit
+from zoneledger.core.http import XLSX_CONTENT_TYPE, hx_redirect, is_partial, xlsx_response
 from zoneledger.jobs import selectors as jobs
 from zoneledger.jobs.choices import JobKind, JobState
 from zoneledger.jobs.services import job_requeue, job_start
+from zoneledger.projects import selectors as projects
 
 from .forms import UploadForm
 from .tasks import import_job
-from .writer import write_template_xlsx
+from .writer import TooLarge, write_ledger_xlsx, write_template_xlsx
 
 IMPORT_KINDS = (JobKind.IMPORT_CHECK, JobKind.IMPORT_APPLY)
 
@@ -119,3 +128,24 @@ class TemplateDownloadView(EditorRequiredMixin, View):
         buffer = io.BytesIO()
         write_template_xlsx(file=buffer)
         return xlsx_response(buffer, _("ledger-template.xlsx"))
+
+
+@login_required
+@require_GET
+def ledger_export(request):
+    """Exactly the ledger's filtered rows (all pages, in its order), as the import template's workbook."""
+    # On disk, not in memory: a province's ledger is large. Closing the file deletes it.
+    ledger = projects.project_filter(user=request.user, data=request.GET).qs
+    workbook = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
+    try:
+        rows, _months = write_ledger_xlsx(projects_queryset=ledger, file=workbook)
+    except TooLarge as refused:
+        workbook.close()
+        messages.error(request, str(refused))
+        query = request.GET.urlencode()
+        return redirect(reverse("projects:project_list") + (f"?{query}" if query else ""))
+    filters = {key: value for key, value in request.GET.items() if key != "page"}
+    audit.record_export(actor=request.user, what="ledger", count=rows, filters=filters)
+    workbook.seek(0)
+    filename = f"{_('ledger')}-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(workbook, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)

@@ -5,7 +5,6 @@ from . import views
 app_name = "projects"
 urlpatterns = [
     path("", views.project_list, name="project_list"),
-    path("export.xlsx", views.project_export, name="project_export"),
     path("new/", views.project_create, name="project_create"),
     path("<int:pk>/", views.project_detail, name="project_detail"),
     path("<int:pk>/edit/", views.project_edit, name="project_edit"),

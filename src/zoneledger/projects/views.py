@@ -4,26 +4,19 @@ Every page renders in full, or only its htmx target when htmx asks for it (`zone
 A write answers a redirect to the project page when it succeeds; htmx follows it and picks the part it shows.
 """
 
-import tempfile
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from zoneledger.accounts.scope import zone_is_writable
-from zoneledger.audit import services as audit
-from zoneledger.core.http import XLSX_CONTENT_TYPE, partial_template
+from zoneledger.core.http import partial_template
 from zoneledger.core.tables import Column, sort_headings
-from zoneledger.ingest.writer import TooLarge, write_ledger_xlsx
 
 from . import selectors, services
 from .choices import Stage
@@ -62,26 +55,6 @@ def project_list(request):
         "can_create": request.user.can_edit,
     }
     return render(request, partial_template(request, "projects/project_list.html", "ledger"), context)
-
-
-@login_required
-@require_GET
-def project_export(request):
-    """Exactly the ledger's filtered rows (all pages, in its order), as the import template's workbook."""
-    # On disk, not in memory: a province's ledger is large. Closing the file deletes it.
-    workbook = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
-    try:
-        rows, _months = write_ledger_xlsx(projects_queryset=_ledger(request).qs, file=workbook)
-    except TooLarge as refused:
-        workbook.close()
-        messages.error(request, str(refused))
-        query = request.GET.urlencode()
-        return redirect(reverse("projects:project_list") + (f"?{query}" if query else ""))
-    filters = {key: value for key, value in request.GET.items() if key != "page"}
-    audit.record_export(actor=request.user, what="ledger", count=rows, filters=filters)
-    workbook.seek(0)
-    filename = f"{_('ledger')}-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(workbook, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
 def _project_for(request, pk):
