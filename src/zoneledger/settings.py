@@ -254,11 +254,21 @@ ZONELEDGER_WARNING_RED_DAYS = int(os.environ.get("ZONELEDGER_WARNING_RED_DAYS", 
 # "error" (asking for one of its days raises a message for the user) or "weekends" (Monday–Friday, a guess).
 ZONELEDGER_CALENDAR_UNKNOWN_YEAR = os.environ.get("ZONELEDGER_CALENDAR_UNKNOWN_YEAR", "error")
 
+# The audit chains' checkpoints (audit/anchors.py, docs/SECURITY.md): each chain's head, signed (HMAC-SHA256) with a
+# key that is not in the database, appended to a file outside it and logged. Production refuses to start without a
+# key: a random one of at least 32 characters in the environment, or in a file only the product's user reads.
+ZONELEDGER_AUDIT_ANCHOR_KEY = os.environ.get("ZONELEDGER_AUDIT_ANCHOR_KEY", "")
+ZONELEDGER_AUDIT_ANCHOR_KEY_FILE = os.environ.get("ZONELEDGER_AUDIT_ANCHOR_KEY_FILE", "")
+ZONELEDGER_AUDIT_ANCHOR_FILE = Path(os.environ.get("ZONELEDGER_AUDIT_ANCHOR_FILE", DATA_DIR / "audit-anchors.jsonl"))
+ZONELEDGER_AUDIT_ANCHOR_MINUTES = int(os.environ.get("ZONELEDGER_AUDIT_ANCHOR_MINUTES", "60"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Every checkpoint is logged too, a second copy outside the database wherever the deployment keeps its logs.
+    "loggers": {"zoneledger.audit.anchors": {"level": "INFO"}},
 }
 
 ADMIN_TITLE = _("zoneledger administration")

@@ -20,6 +20,7 @@ from zoneledger.core.server import check_production_ready
 
 PACKAGE = Path(zoneledger.__file__).parent
 STRONG_KEY = "k3y-for-the-deploy-check-" + "x9Q!" * 12
+ANCHOR_KEY = secrets.token_urlsafe(32)
 
 
 def zoneledger_command(*args, **env):
@@ -37,6 +38,7 @@ def production(folder, **env):
         "ZONELEDGER_ENV": "production",
         "ALLOWED_HOSTS": "ledger.example.cn",
         "ZONELEDGER_DATA_DIR": str(folder),
+        "ZONELEDGER_AUDIT_ANCHOR_KEY": ANCHOR_KEY,
         **env,
     }
 
@@ -57,6 +59,13 @@ def test_production_refuses_to_serve_with_the_development_key(tmp_path):
     result = zoneledger_command("serve", **production(tmp_path))
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_key_to_anchor_the_audit_chains(tmp_path):
+    result = zoneledger_command("serve", **production(tmp_path, SECRET_KEY=STRONG_KEY, ZONELEDGER_AUDIT_ANCHOR_KEY=""))
+    assert result.returncode != 0
+    assert "zoneledger.E010" in result.stderr
+    assert "ZONELEDGER_AUDIT_ANCHOR_KEY" in result.stderr
 
 
 def test_production_refuses_to_serve_with_a_weak_key(tmp_path):

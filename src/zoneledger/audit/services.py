@@ -34,7 +34,9 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from . import anchors as anchoring
 from .actions import Action
+from .anchors import Checkpoint
 from .context import request_context
 from .models import NATIONAL, AuditChainHead, AuditRecord
 
@@ -247,16 +249,19 @@ def record_bulk(*, actor, action: Action, entries: Iterable[Entry], batch: uuid.
 
 @dataclass
 class ChainReport:
-    """The outcome of walking one province's chain."""
+    """The outcome of walking one province's chain (and checking it against its checkpoints)."""
 
     province: str
     checked: int = 0
     broken_at: int | None = None  # id of the first record whose hash, link or position does not match
     tail_missing: bool = False  # the head names a newer record than the chain ends with
+    rebuilt: Checkpoint | None = None  # a checkpoint whose position now holds another record
+    cut_short: Checkpoint | None = None  # a checkpoint of a position past the chain's end
+    last_hash: str = GENESIS_HASH  # the hash of the last record walked
 
     @property
     def intact(self) -> bool:
-        return self.broken_at is None and not self.tail_missing
+        return self.broken_at is None and not self.tail_missing and self.rebuilt is None and self.cut_short is None
 
     @property
     def name(self) -> str:
@@ -264,12 +269,33 @@ class ChainReport:
         return self.province or gettext("national")
 
     def describe(self) -> str:
-        """One sentence saying what walking the chain found."""
+        """One sentence saying what walking the chain found (the most telling finding when there are several)."""
         if self.broken_at is not None:
             return gettext(
                 "Chain %(chain)s is broken at record %(id)d: it, or the record before it, "
                 "was changed, removed or inserted."
             ) % {"chain": self.name, "id": self.broken_at}
+        if self.rebuilt is not None:
+            return gettext(
+                "Chain %(chain)s was rebuilt: its record at position %(position)d is not the one anchored at "
+                "%(at)s (line %(line)d of the anchor file); records were changed and the hashes recomputed."
+            ) % {
+                "chain": self.name,
+                "position": self.rebuilt.sequence,
+                "at": self.rebuilt.at,
+                "line": self.rebuilt.line,
+            }
+        if self.cut_short is not None:
+            return gettext(
+                "Chain %(chain)s was cut short: it ends at position %(count)d, but position %(position)d was "
+                "anchored at %(at)s (line %(line)d of the anchor file); its newest records were removed."
+            ) % {
+                "chain": self.name,
+                "count": self.checked,
+                "position": self.cut_short.sequence,
+                "at": self.cut_short.at,
+                "line": self.cut_short.line,
+            }
         if self.tail_missing:
             return gettext(
                 "Chain %(chain)s is broken: its %(count)d records are intact, "
@@ -284,13 +310,17 @@ class ChainReport:
 
 @dataclass
 class TrailReport:
-    """The outcome of walking every chain: intact when each one is."""
+    """The outcome of walking every chain and checking it against the anchor file: intact when each chain is,
+    no checkpoint is forged and the checkpoints could be read (when a key is configured)."""
 
     chains: list[ChainReport] = field(default_factory=list)
+    anchors: anchoring.AnchorFile | None = None  # None: not anchored (no key), or unreadable (`anchor_error`)
+    anchor_error: str = ""
 
     @property
     def intact(self) -> bool:
-        return all(chain.intact for chain in self.chains)
+        forged = self.anchors is not None and self.anchors.forged
+        return all(chain.intact for chain in self.chains) and not forged and not self.anchor_error
 
     @property
     def checked(self) -> int:
@@ -300,34 +330,153 @@ class TrailReport:
     def broken(self) -> list[ChainReport]:
         return [chain for chain in self.chains if not chain.intact]
 
+    def forgeries(self) -> list[str]:
+        """One sentence per line of the anchor file that is not a checkpoint signed with the key."""
+        if self.anchors is None:
+            return []
+        return [
+            gettext(
+                "The checkpoint on line %(line)d of %(path)s is forged or damaged: "
+                "its signature does not match the key."
+            )
+            % {"line": line, "path": self.anchors.path}
+            for line in self.anchors.forged
+        ]
 
-def _verify_one(province: str, head: AuditChainHead | None) -> ChainReport:
+    def describe_anchoring(self) -> str:
+        """What the chains were checked against: the checkpoints (how many), or why not."""
+        if self.anchor_error:
+            return self.anchor_error
+        if self.anchors is None:
+            return gettext(
+                "The chains are not anchored: no key is configured (ZONELEDGER_AUDIT_ANCHOR_KEY), so a chain "
+                "rebuilt or cut short by someone with access to the database would not be found."
+            )
+        count = len(self.anchors.checkpoints)
+        if not count:
+            return gettext("No checkpoint has been written to %(path)s yet.") % {"path": self.anchors.path}
+        return ngettext(
+            "The chains were checked against %(count)d signed checkpoint in %(path)s.",
+            "The chains were checked against %(count)d signed checkpoints in %(path)s.",
+            count,
+        ) % {"count": count, "path": self.anchors.path}
+
+    def problems(self) -> list[str]:
+        """Every finding that makes the trail not intact, one sentence each."""
+        found = [chain.describe() for chain in self.broken] + self.forgeries()
+        return [*found, self.anchor_error] if self.anchor_error else found
+
+
+def _walk(
+    province: str, *, after: tuple[int, str] = (0, GENESIS_HASH), through: int | None = None, anchored=()
+) -> ChainReport:
+    """Walk `province`'s chain from the record after `after` (a position and its hash; the start by default)
+    through position `through` (the end by default), checking each record's position, link and hash, and each
+    checkpoint of `anchored` against the record at its position. Stops at the first broken record."""
     report = ChainReport(province=province)
-    expected_previous, expected_sequence = GENESIS_HASH, 1
-    records = AuditRecord.objects.filter(province=province).order_by("sequence")
-    for entry in records.iterator(chunk_size=2000):
+    start, expected_previous = after
+    pending: dict[int, list[Checkpoint]] = defaultdict(list)
+    for anchor in anchored:
+        pending[anchor.sequence].append(anchor)
+    records = AuditRecord.objects.filter(province=province, sequence__gt=start)
+    if through is not None:
+        records = records.filter(sequence__lte=through)
+    for entry in records.order_by("sequence").iterator(chunk_size=2000):
         if (
-            entry.sequence != expected_sequence
+            entry.sequence != start + report.checked + 1
             or entry.previous_hash != expected_previous
             or compute_hash(entry) != entry.record_hash
         ):
             report.broken_at = entry.id
             return report
+        for anchor in pending.pop(entry.sequence, ()):
+            if anchor.hash != entry.record_hash and report.rebuilt is None:
+                report.rebuilt = anchor
         expected_previous = entry.record_hash
-        expected_sequence += 1
         report.checked += 1
+    report.last_hash = expected_previous
+    beyond = [anchor for anchors in pending.values() for anchor in anchors if anchor.sequence > start + report.checked]
+    if beyond:
+        report.cut_short = max(beyond, key=lambda anchor: anchor.sequence)
+    return report
+
+
+def _verify_one(province: str, head: AuditChainHead | None, anchored=()) -> ChainReport:
+    report = _walk(province, anchored=anchored)
+    if report.broken_at is not None:
+        return report
     if head is None:
         report.tail_missing = report.checked > 0  # records without a head: the head row was removed
-    elif head.sequence != report.checked or head.last_hash != expected_previous:
+    elif head.sequence != report.checked or head.last_hash != report.last_hash:
         report.tail_missing = True
     return report
 
 
+def _read_anchors() -> tuple[anchoring.AnchorFile | None, str]:
+    """The anchor file checked against the key (None without a key), or None and why it cannot be read."""
+    try:
+        key = anchoring.anchor_key()
+        return (anchoring.read(key) if key is not None else None), ""
+    except anchoring.AnchorUnavailable as error:
+        return None, str(error)
+
+
 def verify_chain() -> TrailReport:
-    """Walk every province's chain in order and report, per chain, the first record altered, removed or inserted."""
+    """Walk every province's chain in order and report, per chain, the first record altered, removed or inserted,
+    and a checkpoint it no longer matches (rebuilt) or reaches (cut short); and every forged checkpoint.
+
+    The anchor file is read first: every checkpoint in it names records that were written before it."""
+    anchors, anchor_error = _read_anchors()
+    by_chain: dict[str, list[Checkpoint]] = defaultdict(list)
+    for anchor in anchors.checkpoints if anchors is not None else ():
+        by_chain[anchor.chain].append(anchor)
     heads = {head.province: head for head in AuditChainHead.objects.all()}
-    provinces = set(heads) | set(AuditRecord.objects.values_list("province", flat=True).distinct())
-    return TrailReport(chains=[_verify_one(province, heads.get(province)) for province in sorted(provinces)])
+    provinces = set(heads) | set(AuditRecord.objects.values_list("province", flat=True).distinct()) | set(by_chain)
+    chains = [_verify_one(province, heads.get(province), by_chain[province]) for province in sorted(provinces)]
+    return TrailReport(chains=chains, anchors=anchors, anchor_error=anchor_error)
+
+
+@dataclass
+class AnchorRun:
+    """What `write_checkpoints` did: the checkpoints written, and the chains it refused to anchor."""
+
+    written: list[Checkpoint] = field(default_factory=list)
+    refused: list[ChainReport] = field(default_factory=list)
+
+
+def write_checkpoints() -> AnchorRun:
+    """Append a signed checkpoint of each chain whose head moved since its last checkpoint (`anchors.py`).
+
+    A chain is anchored only when the records since its last checkpoint follow on from it, hash by hash: a chain
+    changed, rebuilt or cut short since then is refused (and reported by `audit_verify`), so a tampered chain is
+    never signed over. Raises AnchorUnavailable without a key (which only development allows), or when the key
+    or the file cannot be read."""
+    key = anchoring.anchor_key()
+    if key is None:
+        raise anchoring.AnchorUnavailable(
+            gettext("No anchor key is configured: set ZONELEDGER_AUDIT_ANCHOR_KEY or ZONELEDGER_AUDIT_ANCHOR_KEY_FILE.")
+        )
+    anchors = anchoring.read(key)
+    latest = anchors.latest()
+    run = AnchorRun()
+    for head in AuditChainHead.objects.order_by("province"):
+        last = latest.get(head.province)
+        after = (last.sequence, last.hash) if last is not None else (0, GENESIS_HASH)
+        if (head.sequence, head.last_hash) == after:
+            continue  # nothing new since the last checkpoint
+        segment = _walk(head.province, after=after, through=head.sequence)
+        if (
+            head.sequence > after[0]
+            and segment.broken_at is None
+            and after[0] + segment.checked == head.sequence
+            and segment.last_hash == head.last_hash
+        ):
+            run.written.append(anchoring.checkpoint(chain=head.province, sequence=head.sequence, hash=head.last_hash))
+        else:
+            mine = [anchor for anchor in anchors.checkpoints if anchor.chain == head.province]
+            run.refused.append(_verify_one(head.province, head, mine))
+    anchoring.append(run.written, key)
+    return run
 
 
 def record_export(*, actor, what, count, filters=None):
