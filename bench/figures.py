@@ -181,11 +181,12 @@ WITH events AS (
                AND e.happened_on <= %(year_end)s))
 ),
 reached AS (
+    -- A stage is reached by its own event or by any later stage event, on the first of their dates.
     SELECT project_id,
-           MAX(CASE WHEN stage = 'started' THEN 1 ELSE 0 END) AS started,
-           MAX(CASE WHEN stage = 'started' AND happened_on >= %(year_start)s AND happened_on <= %(year_end)s
-                    THEN 1 ELSE 0 END) AS started_in_year,
-           MAX(CASE WHEN stage = 'commissioned' THEN 1 ELSE 0 END) AS commissioned,
+           1 AS started,
+           CASE WHEN MIN(happened_on) >= %(year_start)s AND MIN(happened_on) <= %(year_end)s
+                THEN 1 ELSE 0 END AS started_in_year,
+           MAX(CASE WHEN stage IN ('commissioned', 'at_capacity') THEN 1 ELSE 0 END) AS commissioned,
            MAX(CASE WHEN stage = 'at_capacity' THEN 1 ELSE 0 END) AS at_capacity
     FROM projects_stageevent
     WHERE NOT voided AND happened_on <= %(as_of)s AND stage IN ('started', 'commissioned', 'at_capacity')

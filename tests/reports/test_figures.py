@@ -194,6 +194,27 @@ def test_same_year_start_rate_counts_signings_of_the_year_started_within_it(view
     assert figures.signed.count == 1  # only the round's signing is in the batch
 
 
+def test_a_stage_reached_counts_as_every_earlier_stage_passed(viewer, rounds, zone):
+    # Recorded straight to 投产 in 2019 without a 开工 event: it started, on its commissioning day.
+    add_project(zone, events=[(SIGNED, date(2019, 2, 1), rounds["2019-1"]), (COMMISSIONED, date(2019, 8, 1), None)])
+    # Started in 2020 only by reaching 达产 then: not a same-year start for 2019, but started by mid-2020.
+    add_project(zone, events=[(SIGNED, date(2019, 2, 1), rounds["2019-1"]), (AT_CAPACITY, date(2020, 3, 1), None)])
+    add_project(
+        zone, events=[(SIGNED, date(2019, 2, 1), rounds["2019-1"]), (STARTED, date(2019, 5, 1), rounds["2019-3"])]
+    )
+    add_project(zone, events=[(STARTED, date(2019, 5, 1), rounds["2019-3"]), (AT_CAPACITY, date(2019, 10, 1), None)])
+
+    at_the_end_of_2019 = zone_figures(viewer, zone, Period.for_year(2019), as_of=date(2019, 12, 31))
+    assert (at_the_end_of_2019.signed.count, at_the_end_of_2019.signed.started) == (3, 2)
+    assert (at_the_end_of_2019.started.count, at_the_end_of_2019.started.commissioned) == (2, 1)
+    assert (at_the_end_of_2019.same_year.signed, at_the_end_of_2019.same_year.started) == (3, 2)
+
+    mid_2020 = zone_figures(viewer, zone, Period.for_year(2019), as_of=date(2020, 6, 30))
+    assert mid_2020.signed.started == 3
+    assert figures_json(mid_2020)["signed"]["start_rate"] == "100.00"
+    assert mid_2020.same_year.started == 2  # the one started in 2020 is no same-year start
+
+
 # -- scope --------------------------------------------------------------------------------------------------------
 
 

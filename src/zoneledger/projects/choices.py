@@ -16,6 +16,16 @@ class Stage(models.TextChoices):
 # Keyed by the stored value: a Stage is a str, and events hold plain strings.
 STAGE_ORDER: dict[str, int] = {stage: position for position, stage in enumerate(Stage)}
 
+LIFECYCLE: tuple[Stage, ...] = (Stage.PIPELINE, Stage.SIGNED, Stage.STARTED, Stage.COMMISSIONED, Stage.AT_CAPACITY)
+
+
+def stage_and_later(stage: str) -> tuple[Stage, ...]:
+    """`stage` and the lifecycle's stages after it: an event of any of them means `stage` was reached.
+
+    `terminated` ends a project at any stage, so it is no later stage of anything.
+    """
+    return LIFECYCLE[LIFECYCLE.index(Stage(stage)) :]
+
 
 class KeyLevel(models.TextChoices):
     NONE = "", _("Not a key project")

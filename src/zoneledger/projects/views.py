@@ -19,7 +19,7 @@ from zoneledger.core.http import partial_template
 from zoneledger.core.tables import Column, sort_headings
 
 from . import selectors, services
-from .choices import Stage
+from .choices import LIFECYCLE, Stage
 from .forms import ProjectForm, StageForm, VoidForm
 from .models import Project
 
@@ -98,7 +98,6 @@ def _render_detail(request, project, *, stage_form=None, void_form=None, void_ev
     return render(request, "projects/project_detail.html", context)
 
 
-LIFECYCLE = [Stage.PIPELINE, Stage.SIGNED, Stage.STARTED, Stage.COMMISSIONED, Stage.AT_CAPACITY]
 
 
 def _next_stage(current):

@@ -33,6 +33,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 from typing import overload
 
 from django.conf import settings
@@ -46,7 +48,7 @@ from zoneledger.accounts.choices import OrgKind
 from zoneledger.campaigns.models import parse_round_label
 from zoneledger.core.errors import NotFound
 from zoneledger.core.money import WanField, format_wan, format_yi, rate
-from zoneledger.projects.choices import ProgressStatus, Stage
+from zoneledger.projects.choices import ProgressStatus, Stage, stage_and_later
 from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
 from zoneledger.zones.choices import DivisionLevel
 from zoneledger.zones.models import Division, Zone
@@ -260,13 +262,21 @@ def _approved(known_at):
 
 
 def _reached(stage, *, known_at, until, since=None):
-    """Whether the row's project has an event of `stage` dated in [since, until]."""
-    events = _as_known(StageEvent.objects, known_at).filter(
-        project=OuterRef("project"), stage=stage, happened_on__lte=until
-    )
+    """Whether the row's project had reached `stage` by `until` (and, given `since`, first reached it on or after it).
+
+    A stage is reached on the date of its own event or of any later stage's event, whichever is first (DOMAIN §5):
+    a project recorded straight to 投产 has started, so a rate never falls when a later stage is recorded.
+    """
+    events = _as_known(StageEvent.objects, known_at).filter(project=OuterRef("project"))
+
+    def any_event(**dated):
+        # One EXISTS per stage: SQLite 3.40 miscounts a correlated EXISTS over `stage IN (…)` once ANALYZE has run.
+        return reduce(or_, (Exists(events.filter(stage=later, **dated)) for later in stage_and_later(stage)))
+
+    reached = any_event(happened_on__lte=until)
     if since is not None:
-        events = events.filter(happened_on__gte=since)
-    return Exists(events)
+        return reached & ~any_event(happened_on__lt=since)
+    return reached
 
 
 def _completed(*, known_at, as_of):
