@@ -98,8 +98,6 @@ def _render_detail(request, project, *, stage_form=None, void_form=None, void_ev
     return render(request, "projects/project_detail.html", context)
 
 
-
-
 def _next_stage(current):
     """The stage a project usually reaches next, offered first in the form (signing, for a project without any)."""
     if current == Stage.TERMINATED:
