@@ -5,6 +5,7 @@ DATABASE_URL           default: SQLite file at $ZONELEDGER_DATA_DIR/zoneledger.s
 ZONELEDGER_DATA_DIR    default: ./var (created on first use)
 SECRET_KEY             required in production
 ALLOWED_HOSTS          comma-separated, production only
+DEBUG                  "1" shows Django's debug pages (a developer's choice; off by default, the demo too)
 """
 
 import ipaddress
@@ -23,7 +24,8 @@ DATA_DIR = Path(os.environ.get("ZONELEDGER_DATA_DIR", "var")).resolve()
 
 DEVELOPMENT_SECRET_KEY = "zoneledger-development-key-not-for-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
-DEBUG = os.environ.get("DEBUG", "0" if PRODUCTION else "1") == "1"
+# Off unless a developer asks (DEBUG=1): the demo shows the product's own error pages, never Django's debug pages.
+DEBUG = os.environ.get("DEBUG", "0") == "1"
 ALLOWED_HOSTS = (
     os.environ.get("ALLOWED_HOSTS", "").split(",") if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
@@ -265,7 +267,8 @@ ZONELEDGER_AUDIT_ANCHOR_MINUTES = int(os.environ.get("ZONELEDGER_AUDIT_ANCHOR_MI
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"refusals_without_traceback": {"()": "zoneledger.core.logging.RefusalsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals_without_traceback"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     # Every checkpoint is logged too, a second copy outside the database wherever the deployment keeps its logs.
     "loggers": {"zoneledger.audit.anchors": {"level": "INFO"}},
