@@ -80,6 +80,7 @@ def test_a_zone_editor_works_through_the_day(page, tmp_path):
     started = page.get_by_test_id("event-started")
     expect(started).to_contain_text("浏览器测试开工")
     expect(page.locator("#messages")).to_contain_text("已录入")
+    expect(page.get_by_test_id("current-stage")).to_contain_text("开工")  # the badge under the title too
     expect(page.locator("#history tbody tr").first).to_contain_text("录入阶段")
     expect(page.locator("#timeline-heading")).to_be_focused()
     assert page.evaluate("window.stillTheSamePage") is True, "the stage was recorded with a full page load"
@@ -93,6 +94,7 @@ def test_a_zone_editor_works_through_the_day(page, tmp_path):
     expect(started).to_have_class(re.compile("event-voided"))
     expect(started.locator("del")).to_be_visible()
     expect(started).to_contain_text("日期录错了")
+    expect(page.get_by_test_id("current-stage")).to_contain_text("签约")
     assert year_kpi(page, "started") == started_before
 
     # Import a workbook with a bad row: the error names the row and the column; fix it and import.
