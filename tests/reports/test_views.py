@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from tests.factories import ProjectFactory, RoundFactory, ZoneFactory
 from tests.security.sessions import log_in
-from zoneledger.accounts.choices import Role
 from zoneledger.accounts.models import User
 from zoneledger.audit.models import AuditRecord
 from zoneledger.projects.choices import Stage
@@ -143,15 +142,6 @@ def test_the_dashboard_needs_a_log_in(client):
 
     assert response.status_code == 302
     assert "login" in response.url
-
-
-def test_a_user_without_ledger_data_gets_a_page_without_figures(client, make_user):
-    log_in(client, make_user("province", role=Role.SECADMIN))
-
-    response = client.get(reverse("reports:dashboard"))
-
-    assert response.status_code == 200
-    assert "year_cards" not in response.context
 
 
 def dashboard_queries(client):

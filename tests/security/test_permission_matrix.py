@@ -58,6 +58,7 @@ EDITING_ROLES = {Role.EDITOR, Role.REVIEWER, Role.ADMIN}
 PUBLIC = "public"  # the log-in page
 ANY_USER = "any user"  # one's own password and second factor; logging out
 BUSINESS_READ = "business read"  # pages of figures and lists, shown within the user's scope
+HOME = "home"  # the dashboard for business readers; the console for the administrators who read no ledger
 OBJECT_READ = "object read"  # one project: 404 outside the scope
 OBJECT_WRITE = "object write"  # changes to one project: 404 outside the scope, 403 for non-editors
 CREATE = "create"  # new projects, imports: editors and above of a business org
@@ -89,7 +90,7 @@ URL_RULES = {
     "audit:record_detail": (AUDITOR, {"GET": None}),
     "audit:record_export": (AUDITOR, {"GET": None}),
     "audit:chain_verify": (AUDITOR, {"POST": {}}),
-    "reports:dashboard": (BUSINESS_READ, {"GET": None}),
+    "reports:dashboard": (HOME, {"GET": None}),
     "reports:year_summary": (BUSINESS_READ, {"GET": None}),
     "reports:warnings": (BUSINESS_READ, {"GET": None}),
     "reports:warnings_export": (BUSINESS_READ, {"GET": None}),
@@ -228,6 +229,7 @@ def scope_of(user):
 LOGIN = "redirect to log in"
 OK = "allowed"
 NO_DATA = "shows no business data"
+CONSOLE = "redirect to the administrator's console"
 
 
 def expected(rule, user, target, world):
@@ -245,6 +247,8 @@ def expected(rule, user, target, world):
         return OK
     if rule == BUSINESS_READ:
         return OK if visible else NO_DATA
+    if rule == HOME:
+        return CONSOLE if user.role in (Role.SYSADMIN, Role.SECADMIN) else OK
     if rule == OBJECT_READ:
         return OK if target in visible else 404
     if rule == OBJECT_WRITE:
@@ -311,6 +315,9 @@ def test_the_permission_matrix(client, world, name, method, subject, target):
         assert status < 500
         assert status not in (401, 403, 404, 405)
         assert not (status == 302 and response["Location"].startswith("/accounts/login/?next="))
+    elif want == CONSOLE:
+        assert status == 302
+        assert response["Location"] in ("/accounts/users/", "/accounts/security/")
     elif want == NO_DATA:
         assert status in (200, 403, 404)
         if status == 200 and not name.endswith("export"):
@@ -328,6 +335,7 @@ def test_the_matrix_walks_every_rule():
         PUBLIC,
         ANY_USER,
         BUSINESS_READ,
+        HOME,
         OBJECT_READ,
         OBJECT_WRITE,
         CREATE,

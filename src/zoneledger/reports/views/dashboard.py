@@ -2,16 +2,19 @@
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from zoneledger.accounts.choices import OrgKind
+from zoneledger.accounts.choices import OrgKind, Role
 from zoneledger.campaigns.models import Round
 from zoneledger.reports import figures
 from zoneledger.reports.charts import batch_chart, funnel_chart, months_chart
 from zoneledger.reports.forms import AsOfMixin, YearForm
 from zoneledger.reports.presenters import batch_cells, campaign_year, kpi_cards, latest_round, user_scope
+
+# Where the administrators who read no ledger start their day.
+ADMINISTRATOR_HOME = {Role.SYSADMIN: "accounts:user_list", Role.SECADMIN: "accounts:security"}
 
 
 class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
@@ -25,8 +28,8 @@ class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         if not request.user.reads_business_data:
-            # The system and security administrators keep accounts, not the ledger (三员分立).
-            return render(request, "reports/dashboard_no_ledger.html")
+            # The system and security administrators keep accounts, not the ledger (三员分立): home is their console.
+            return redirect(ADMINISTRATOR_HOME.get(request.user.role, "accounts:password_change"))
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
