@@ -50,27 +50,31 @@ class RoundFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Round
 
+    province_id = "140000"
     year = 2030
     sequence = factory.Sequence(lambda n: n + 1)
     held_on = date(2025, 1, 1)
 
 
 def org_for(target):
-    """The org unit of a zone, a city division, or the province (created when missing)."""
+    """The org unit of a zone, a city or province division, Shanxi ('province') or the nation (zones' created when
+    missing)."""
+    if target == "nation":
+        return OrgUnit.objects.get(kind=OrgKind.NATION)
     if target == "province":
-        return OrgUnit.objects.get(kind=OrgKind.PROVINCE)
+        return OrgUnit.objects.get(kind=OrgKind.PROVINCE, division_id="140000")
     if isinstance(target, Zone):
         city_org = OrgUnit.objects.get(kind=OrgKind.CITY, division_id=target.city_id)
         return OrgUnit.objects.get_or_create(
             zone=target, defaults={"kind": OrgKind.ZONE, "name": f"{target.name}管委会", "parent": city_org}
         )[0]
-    return OrgUnit.objects.get(kind=OrgKind.CITY, division=target)
+    return OrgUnit.objects.get(kind__in=[OrgKind.CITY, OrgKind.PROVINCE], division=target)
 
 
 _user_serial = iter(range(1, 10**9))
 
 
 def make_org_user(target, role=Role.EDITOR, **fields):
-    """A user with `role` at `target`: 'province', a city Division or a Zone."""
+    """A user with `role` at `target`: 'nation', 'province' (Shanxi), a province's or city's Division, or a Zone."""
     username = fields.pop("username", f"user{next(_user_serial)}")
     return User.objects.create_user(username=username, password="Pass-1234x", org=org_for(target), role=role, **fields)

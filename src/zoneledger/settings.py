@@ -248,6 +248,10 @@ ZONELEDGER_JOB_KEEP_HOURS = 24
 # Files the product keeps (a job's upload): Django's storage API, a folder here by default. Never served as is.
 MEDIA_ROOT = DATA_DIR / "files"
 
+# The province "province" names at the command line and that the demo ledger is in (a GB/T 2260 province code).
+# A signed-in user's "province" is always their own.
+ZONELEDGER_HOME_PROVINCE = os.environ.get("ZONELEDGER_HOME_PROVINCE", "140000")
+
 # 签约未开工 warning thresholds, in days since signing (DOMAIN.md §5).
 ZONELEDGER_WARNING_YELLOW_DAYS = int(os.environ.get("ZONELEDGER_WARNING_YELLOW_DAYS", "90"))
 ZONELEDGER_WARNING_RED_DAYS = int(os.environ.get("ZONELEDGER_WARNING_RED_DAYS", "180"))

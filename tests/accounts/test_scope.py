@@ -94,3 +94,64 @@ def test_a_new_zone_is_visible_to_its_city_but_not_to_another_city(make_user):
     lvliang_user = User.objects.get(username="lvliang-viewer")
     assert Project.objects.visible_to(jinzhong_user).filter(zone=zone).exists()
     assert not Project.objects.visible_to(lvliang_user).filter(zone=zone).exists()
+
+
+# -- the scope door: nation → province → city → zone, and the one parser of scope references ---------------------
+
+
+def test_scope_references_are_parsed_in_one_place(settings):
+    from zoneledger.accounts.scope import ScopeKind, parse_scope
+
+    assert parse_scope("nation").kind == ScopeKind.NATION
+    assert parse_scope("province").as_json() == {"kind": "province", "name": "山西省", "code": "140000"}
+    settings.ZONELEDGER_HOME_PROVINCE = "130000"
+    assert parse_scope("province").name == "河北省"
+    assert parse_scope("province", province="140000").code == "140000"
+    assert parse_scope("141100").as_json() == {"kind": "city", "name": "吕梁市", "code": "141100"}
+    assert parse_scope("141121").as_json() == {"kind": "county", "name": "文水县", "code": "141121"}
+    wenshui = parse_scope(" 文水经济开发区 ")
+    assert (wenshui.kind, wenshui.city, wenshui.province) == (ScopeKind.ZONE, "141100", "140000")
+
+
+@pytest.mark.parametrize("reference", ["", "999999", "14110", "火星经济开发区", "Province"])
+def test_a_reference_that_names_nothing_is_not_found(reference):
+    from zoneledger.accounts.scope import ScopeNotFound, parse_scope
+
+    with pytest.raises(ScopeNotFound):
+        parse_scope(reference)
+
+
+def test_a_province_user_sees_only_the_province_s_zones_and_the_nation_sees_all(province_admin, make_user):
+    hebei_zone = ZoneFactory(division=Division.objects.get(code="130102"))
+    hebei_project = ProjectFactory(zone=hebei_zone)
+    assert hebei_zone.province_id == "130000"
+    assert not Zone.objects.visible_to(province_admin).filter(pk=hebei_zone.pk).exists()
+    assert not Project.objects.visible_to(province_admin).filter(pk=hebei_project.pk).exists()
+    nation = make_user("nation", Role.VIEWER)
+    assert Zone.objects.visible_to(nation).count() == Zone.objects.count()
+    assert Project.objects.visible_to(nation).filter(pk=hebei_project.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("username", "reference", "allowed"),
+    [
+        ("province-viewer", "province", True),
+        ("province-viewer", "141121", True),
+        ("province-viewer", "130000", False),
+        ("province-viewer", "nation", False),
+        ("lvliang-viewer", "141121", True),
+        ("lvliang-viewer", "文水经济开发区", True),
+        ("lvliang-viewer", "140100", False),
+        ("wenshui-viewer", "文水经济开发区", True),
+        ("wenshui-viewer", "141121", False),
+    ],
+)
+def test_a_user_may_name_only_scopes_within_their_own(username, reference, allowed):
+    from zoneledger.accounts.scope import ScopeNotFound, user_scope_in
+
+    user = User.objects.get(username=username)
+    if allowed:
+        assert user_scope_in(user, reference)
+    else:
+        with pytest.raises(ScopeNotFound):
+            user_scope_in(user, reference)

@@ -9,7 +9,9 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.urls import reverse
 
+from tests.factories import make_org_user
 from tests.security.sessions import log_in
+from zoneledger.accounts.choices import Role
 from zoneledger.accounts.models import User
 from zoneledger.audit import services as audit
 from zoneledger.audit.actions import Action
@@ -22,7 +24,8 @@ EXPORT = reverse("audit:record_export")
 
 @pytest.fixture
 def auditor(client):
-    user = User.objects.get(username="auditor")
+    """The nation's auditor: every chain, the national one too (where records made without a province go)."""
+    user = make_org_user("nation", Role.AUDITOR, username="nation-auditor")
     log_in(client, user)
     return user
 

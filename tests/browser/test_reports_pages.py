@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import PHONE, log_in
 from tests.browser.test_main_flow import upload, workbook
 from zoneledger.accounts.models import User
+from zoneledger.accounts.scope import user_scope_in
 from zoneledger.projects.models import Project
 from zoneledger.reports import figures
 
@@ -57,7 +58,7 @@ def test_the_dashboard_draws_its_charts_from_the_figures(page):
     user = User.objects.get(username="province-viewer")
     batch = figures.batch_figures(
         user=user,
-        scope=figures.resolve_scope("province", user=user),
+        scope=user_scope_in(user, "province"),
         period=figures.Period.for_year(2024),
         as_of=date(2024, 12, 31),
     )

@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 
 from zoneledger.accounts.models import User
+from zoneledger.accounts.scope import user_scope_in
 from zoneledger.projects.models import Milestone, Project, StageEvent
 from zoneledger.projects.workflow import LiveEvent, check_stage_order, current_stage
-from zoneledger.reports.figures import Period, SignedFigures, batch_figures, resolve_scope
+from zoneledger.reports.figures import Period, SignedFigures, batch_figures
 from zoneledger.zones.models import Zone
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ AS_OF = date(2024, 12, 31)
 
 def demo_figures(reference, period):
     viewer = User.objects.get(username="province-viewer")
-    return batch_figures(user=viewer, scope=resolve_scope(reference, user=viewer), period=period, as_of=AS_OF)
+    return batch_figures(user=viewer, scope=user_scope_in(viewer, reference), period=period, as_of=AS_OF)
 
 
 def test_province_round_2023_4_has_233_signed_225_started_225_commissioned():

@@ -17,10 +17,11 @@ AS_OF = date(2025, 12, 31)
 
 def ledger_figures(user):
     """The province's batch figures for each year with rounds, as the figures command reports them."""
+    from zoneledger.accounts.scope import user_scope_in
     from zoneledger.campaigns.models import Round
-    from zoneledger.reports.figures import Period, batch_figures, figures_json, resolve_scope
+    from zoneledger.reports.figures import Period, batch_figures, figures_json
 
-    scope = resolve_scope("province", user=user)
+    scope = user_scope_in(user, "province")
     years = sorted(set(Round.objects.values_list("year", flat=True)))
     return {
         year: figures_json(batch_figures(user=user, scope=scope, period=Period(year), as_of=AS_OF)) for year in years

@@ -71,7 +71,7 @@ def test_import_refuses_an_unknown_user(tmp_path):
     [
         ("文水经济开发区", None, {"文水经济开发区"}),
         ("141100", "lvliang-viewer", None),
-        ("province", "wenshui-viewer", {"文水经济开发区"}),
+        ("141121", "lvliang-viewer", {"文水经济开发区"}),
     ],
 )
 def test_export_writes_the_scope_the_user_may_see(tmp_path, scope, username, zones):
@@ -97,6 +97,26 @@ def test_export_refuses_more_monthly_rows_than_a_sheet_holds_and_writes_no_file(
     monkeypatch.setattr(writer, "SHEET_ROWS", months + 1)
     run("export", str(tmp_path / "out.xlsx"), "--scope", "文水经济开发区")
     assert (tmp_path / "out.xlsx").exists()
+
+
+def test_export_is_audited_in_the_chain_of_the_province_it_reads(tmp_path):
+    from zoneledger.audit.models import AuditRecord
+
+    run("export", str(tmp_path / "out.xlsx"), "--scope", "141100", "--as", "lvliang-viewer")
+    record = AuditRecord.objects.order_by("-id").first()
+    assert (record.action, record.actor.username, record.province) == ("export.command", "lvliang-viewer", "140000")
+    assert record.after["scope"] == {"kind": "city", "name": "吕梁市", "code": "141100"}
+    assert record.after["rows"] == Project.objects.filter(zone__city_id="141100").count()
+
+
+def test_export_refuses_a_scope_beyond_the_user_s_and_writes_nothing(tmp_path):
+    from zoneledger.audit.models import AuditRecord
+
+    records = AuditRecord.objects.count()
+    with pytest.raises(CommandError, match="--scope"):
+        run("export", str(tmp_path / "out.xlsx"), "--scope", "province", "--as", "wenshui-viewer")
+    assert not (tmp_path / "out.xlsx").exists()
+    assert AuditRecord.objects.count() == records
 
 
 def test_export_refuses_an_unknown_scope(tmp_path):

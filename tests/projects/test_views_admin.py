@@ -75,7 +75,7 @@ def test_a_bad_code_in_the_admin_is_refused_and_writes_nothing(staff_client):
 
 
 def test_a_chain_link_added_inline_is_audited(staff_client):
-    chain = Chain.objects.create(name="管理后台测试产业链")
+    chain = Chain.objects.create(province_id="140000", name="管理后台测试产业链")
     management = {
         "links-TOTAL_FORMS": "1",
         "links-INITIAL_FORMS": "0",
@@ -86,7 +86,7 @@ def test_a_chain_link_added_inline_is_audited(staff_client):
 
     response = staff_client.post(
         reverse("admin:chains_chain_change", args=[chain.pk]),
-        {"name": chain.name, "leader": "", "description": "", **management, **link},
+        {"province": "140000", "name": chain.name, "leader": "", "description": "", **management, **link},
     )
 
     assert response.status_code == 302

@@ -21,7 +21,9 @@ def make_rounds():
     """2019-1 … 2019-4 and 2020-1, keyed by label."""
     held = {(2019, 1): 2, (2019, 2): 5, (2019, 3): 8, (2019, 4): 11, (2020, 1): 3}
     return {
-        f"{year}-{sequence}": Round.objects.create(year=year, sequence=sequence, held_on=date(year, month, 1))
+        f"{year}-{sequence}": Round.objects.create(
+            province_id="140000", year=year, sequence=sequence, held_on=date(year, month, 1)
+        )
         for (year, sequence), month in held.items()
     }
 

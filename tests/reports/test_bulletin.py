@@ -11,8 +11,9 @@ from django.utils import translation
 
 from tests.factories import make_org_user
 from zoneledger.accounts.choices import Role
+from zoneledger.accounts.scope import user_scope_in
 from zoneledger.reports.bulletin import write_bulletin_xlsx
-from zoneledger.reports.figures import Period, resolve_scope
+from zoneledger.reports.figures import Period
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def bulletin(tmp_path, django_assert_num_queries):
     """The province's bulletin of round 2023-4 as of the end of 2024, written in Chinese."""
     viewer = make_org_user("province", Role.VIEWER)
     path = tmp_path / "bulletin-2023-4.xlsx"
-    scope = resolve_scope("province", user=viewer)
+    scope = user_scope_in(viewer, "province")
     with translation.override("zh-hans"), django_assert_num_queries(3):
         write_bulletin_xlsx(
             user=viewer, scope=scope, period=Period.for_round("2023-4"), as_of=date(2024, 12, 31), file=path

@@ -10,16 +10,15 @@ from django.utils import translation
 from tests.factories import make_org_user
 from tests.reports.ledger import LOADED_AT, SHANGHAI, add_project, make_rounds, make_zone
 from zoneledger.accounts.choices import Role
+from zoneledger.accounts.scope import ScopeNotFound, user_scope_in
 from zoneledger.projects.choices import Stage
 from zoneledger.projects.services import record_stage, void_event
 from zoneledger.reports.figures import (
     Period,
-    ScopeNotFound,
     batch_figures,
     breakdown,
     completed_by_month,
     figures_json,
-    resolve_scope,
     signed_not_started,
     signed_not_started_rows,
     summary_sentences,
@@ -48,14 +47,14 @@ def zone(db):
 
 
 def zone_figures(user, zone, period, **when):
-    return batch_figures(user=user, scope=resolve_scope(zone.name, user=user), period=period, **when)
+    return batch_figures(user=user, scope=user_scope_in(user, zone.name), period=period, **when)
 
 
 # -- golden: what the seeds publish -------------------------------------------------------------------------------
 
 
 def test_wenshui_2024_gives_the_seeds_numbers(viewer):
-    scope = resolve_scope("文水经济开发区", user=viewer)
+    scope = user_scope_in(viewer, "文水经济开发区")
     figures = batch_figures(user=viewer, scope=scope, period=Period.for_year(2024), as_of=END_2024)
     document = figures_json(figures)
     assert document["signed"] == {"count": 7, "investment_wan": "105500.00", "started": 3, "start_rate": "42.86"}
@@ -69,7 +68,7 @@ def test_wenshui_2024_gives_the_seeds_numbers(viewer):
 
 
 def test_wenshui_2024_summary_reads_like_the_seed(viewer):
-    scope = resolve_scope("文水经济开发区", user=viewer)
+    scope = user_scope_in(viewer, "文水经济开发区")
     figures = batch_figures(user=viewer, scope=scope, period=Period.for_year(2024), as_of=END_2024)
     with translation.override("zh-hans"):
         sentences = summary_sentences(figures)
@@ -81,7 +80,7 @@ def test_wenshui_2024_summary_reads_like_the_seed(viewer):
 
 
 def test_province_round_2023_4_has_233_signed_225_started_225_commissioned(viewer):
-    scope = resolve_scope("province", user=viewer)
+    scope = user_scope_in(viewer, "province")
     figures = batch_figures(user=viewer, scope=scope, period=Period.for_round("2023-4"), as_of=END_2024)
     assert (figures.signed.count, figures.started.count, figures.commissioned.count) == (233, 225, 225)
     assert figures.same_year_start_rate is None  # a round has no 当年开工率
@@ -219,9 +218,9 @@ def test_a_stage_reached_counts_as_every_earlier_stage_passed(viewer, rounds, zo
 
 
 def test_scopes_resolve_from_province_a_city_code_or_a_zone_name(viewer):
-    assert resolve_scope("province", user=viewer).as_json() == {"kind": "province", "name": "山西省", "code": "140000"}
-    assert resolve_scope("141100", user=viewer).as_json() == {"kind": "city", "name": "吕梁市", "code": "141100"}
-    assert resolve_scope("文水经济开发区", user=viewer).as_json() == {
+    assert user_scope_in(viewer, "province").as_json() == {"kind": "province", "name": "山西省", "code": "140000"}
+    assert user_scope_in(viewer, "141100").as_json() == {"kind": "city", "name": "吕梁市", "code": "141100"}
+    assert user_scope_in(viewer, "文水经济开发区").as_json() == {
         "kind": "zone",
         "name": "文水经济开发区",
         "code": "141121",
@@ -237,7 +236,9 @@ def test_scopes_resolve_from_province_a_city_code_or_a_zone_name(viewer):
         ("wenshui-viewer", "141100"),
         ("wenshui-viewer", "孝义经济开发区"),
         ("sysadmin", "province"),
-        ("province-viewer", "140000"),
+        ("province-viewer", "130000"),
+        ("province-viewer", "nation"),
+        ("province-viewer", "000000"),
         ("province-viewer", "no such zone"),
     ],
 )
@@ -245,7 +246,7 @@ def test_a_scope_out_of_view_looks_like_a_missing_one(username, reference):
     from zoneledger.accounts.models import User
 
     with pytest.raises(ScopeNotFound, match=re.escape(reference)):
-        resolve_scope(reference, user=User.objects.get(username=username))
+        user_scope_in(User.objects.get(username=username), reference)
 
 
 def test_a_city_user_sees_the_same_city_figures_as_the_province(viewer):
@@ -253,14 +254,14 @@ def test_a_city_user_sees_the_same_city_figures_as_the_province(viewer):
 
     city_user = User.objects.get(username="lvliang-viewer")
     period = Period.for_year(2024)
-    own = batch_figures(user=city_user, scope=resolve_scope("141100", user=city_user), period=period, as_of=END_2024)
-    seen = batch_figures(user=viewer, scope=resolve_scope("141100", user=viewer), period=period, as_of=END_2024)
+    own = batch_figures(user=city_user, scope=user_scope_in(city_user, "141100"), period=period, as_of=END_2024)
+    seen = batch_figures(user=viewer, scope=user_scope_in(viewer, "141100"), period=period, as_of=END_2024)
     assert figures_json(own) == figures_json(seen)
     assert own.signed.count > 7
 
 
 def test_breakdowns_by_city_zone_and_chain_add_up_to_the_total(viewer):
-    scope = resolve_scope("province", user=viewer)
+    scope = user_scope_in(viewer, "province")
     period = Period.for_round("2023-4")
     for by in ("city", "zone", "chain"):
         rows = breakdown(user=viewer, scope=scope, period=period, by=by, as_of=END_2024)
@@ -274,7 +275,7 @@ def test_breakdowns_by_city_zone_and_chain_add_up_to_the_total(viewer):
 
 
 def test_breakdown_by_something_else_is_refused(viewer):
-    scope = resolve_scope("province", user=viewer)
+    scope = user_scope_in(viewer, "province")
     with pytest.raises(ValueError, match="breakdown by 'county'"):
         breakdown(user=viewer, scope=scope, period=Period.for_year(2024), by="county")
 
@@ -301,7 +302,7 @@ def test_signed_not_started_lists_days_since_signing_with_yellow_and_red(viewer,
         zone, name="已终止", events=[(SIGNED, date(2019, 1, 1), None), (Stage.TERMINATED, date(2019, 5, 1), None)]
     )
     add_project(zone, name="开工在后", events=[(SIGNED, date(2020, 1, 1), None), (STARTED, date(2020, 7, 1), None)])
-    scope = resolve_scope(zone.name, user=viewer)
+    scope = user_scope_in(viewer, zone.name)
     warnings = signed_not_started(user=viewer, scope=scope, as_of=as_of)
     assert [(w.name, w.days, w.level) for w in warnings] == [
         ("开工在后", 181, "red"),
@@ -315,9 +316,7 @@ def test_completed_by_month_runs_to_the_as_of_month_with_a_running_total(viewer,
     months = [(date(2019, 1, 1), "10.00", True), (date(2019, 3, 1), "5.50", True), (date(2019, 4, 1), "99.00", False)]
     add_project(zone, events=[(STARTED, date(2019, 1, 1), None)], months=months)
     add_project(zone, events=[(STARTED, date(2019, 1, 1), None)], months=[(date(2019, 3, 1), "1.00", True)])
-    series = completed_by_month(
-        user=viewer, scope=resolve_scope(zone.name, user=viewer), year=2019, as_of=date(2019, 4, 15)
-    )
+    series = completed_by_month(user=viewer, scope=user_scope_in(viewer, zone.name), year=2019, as_of=date(2019, 4, 15))
     assert [(m.month.month, m.amount, m.cumulative) for m in series] == [
         (1, Decimal("10.00"), Decimal("10.00")),
         (2, Decimal("0.00"), Decimal("10.00")),
@@ -330,8 +329,8 @@ def test_completed_by_month_runs_to_the_as_of_month_with_a_running_total(viewer,
 
 
 def test_query_counts_do_not_grow_with_zones_or_projects(viewer, rounds, django_assert_num_queries):
-    province = resolve_scope("province", user=viewer)
-    wenshui = resolve_scope("文水经济开发区", user=viewer)
+    province = user_scope_in(viewer, "province")
+    wenshui = user_scope_in(viewer, "文水经济开发区")
     period = Period.for_year(2024)
 
     def measure():
@@ -356,7 +355,7 @@ def test_query_counts_do_not_grow_with_zones_or_projects(viewer, rounds, django_
 
 
 def test_known_at_must_be_an_aware_moment(viewer):
-    scope = resolve_scope("province", user=viewer)
+    scope = user_scope_in(viewer, "province")
     with pytest.raises(ValueError, match="aware"):
         batch_figures(user=viewer, scope=scope, period=Period.for_year(2024), known_at=datetime(2024, 1, 1))
     aware = datetime(2024, 1, 1, tzinfo=SHANGHAI)
@@ -380,7 +379,7 @@ def python_sorted(warnings, sort):
 @pytest.mark.parametrize("sort", ["days", "-days", "investment", "-investment"])
 @pytest.mark.parametrize("level", [None, "", "yellow", "red"])
 def test_the_database_filters_and_sorts_as_the_rules_say(viewer, level, sort):
-    province = resolve_scope("province", user=viewer)
+    province = user_scope_in(viewer, "province")
     everything = signed_not_started(user=viewer, scope=province, as_of=END_2024)
     wanted = [warning for warning in everything if level is None or warning.level == level]
 
@@ -390,7 +389,7 @@ def test_the_database_filters_and_sorts_as_the_rules_say(viewer, level, sort):
 
 
 def test_a_page_of_warnings_costs_two_queries_however_long_the_list(viewer, django_assert_num_queries):
-    province = resolve_scope("province", user=viewer)
+    province = user_scope_in(viewer, "province")
     rows = signed_not_started_rows(user=viewer, scope=province, as_of=END_2024, sort="-days")
     everything = signed_not_started(user=viewer, scope=province, as_of=END_2024, sort="-days")
     assert len(everything) > 60
@@ -404,7 +403,7 @@ def test_a_page_of_warnings_costs_two_queries_however_long_the_list(viewer, djan
 
 
 def test_the_warning_counts_agree_with_the_list(viewer, django_assert_num_queries):
-    province = resolve_scope("province", user=viewer)
+    province = user_scope_in(viewer, "province")
     warnings = signed_not_started(user=viewer, scope=province, as_of=END_2024)
 
     with django_assert_num_queries(1):
@@ -418,7 +417,7 @@ def test_the_warning_counts_agree_with_the_list(viewer, django_assert_num_querie
 
 
 def test_an_unknown_sort_or_level_is_a_programming_error(viewer):
-    province = resolve_scope("province", user=viewer)
+    province = user_scope_in(viewer, "province")
     with pytest.raises(ValueError, match="sort"):
         signed_not_started(user=viewer, scope=province, sort="password")
     with pytest.raises(ValueError, match="level"):

@@ -20,9 +20,10 @@ from hypothesis import strategies as st
 from tests.factories import make_org_user
 from tests.reports.ledger import LOADED_AT, add_project, make_rounds, make_zone
 from zoneledger.accounts.choices import Role
+from zoneledger.accounts.scope import user_scope_in
 from zoneledger.projects.choices import ProgressStatus, Stage
 from zoneledger.projects.models import MonthlyProgress, StageEvent
-from zoneledger.reports.figures import Period, batch_figures, breakdown, figures_json, resolve_scope
+from zoneledger.reports.figures import Period, batch_figures, breakdown, figures_json
 
 pytestmark = pytest.mark.django_db
 COUNTIES = ["141121", "141181", "140727"]  # two zones in 吕梁市 (141100), one in 晋中市 (140700)
@@ -202,7 +203,7 @@ def test_every_figure_and_rate_is_the_count_of_the_ledger_rounded_half_up(viewer
         else:
             reference, in_scope = zones[scope].name, [plan for plan in ledger if plan.zone == scope]
         figures = batch_figures(
-            user=viewer, scope=resolve_scope(reference, user=viewer), period=period_of(period), as_of=as_of
+            user=viewer, scope=user_scope_in(viewer, reference), period=period_of(period), as_of=as_of
         )
         assert contract(figures) == counted(in_scope, period, as_of)
 
@@ -212,7 +213,7 @@ def test_every_figure_and_rate_is_the_count_of_the_ledger_rounded_half_up(viewer
 def test_figures_as_of_a_date_never_see_what_happened_after_it(viewer, ledger, period, as_of):
     with rolled_back():
         _, _, projects = write(ledger)
-        scope = resolve_scope("141100", user=viewer)
+        scope = user_scope_in(viewer, "141100")
         before = batch_figures(user=viewer, scope=scope, period=period_of(period), as_of=as_of)
         StageEvent.objects.filter(project__in=projects, happened_on__gt=as_of).delete()
         MonthlyProgress.objects.filter(project__in=projects, month__gt=as_of).delete()
@@ -237,13 +238,13 @@ def summed(rows):
 def test_the_zone_breakdown_adds_up_to_the_cities_and_the_province(viewer, ledger, period, as_of):
     with rolled_back():
         write(ledger)
-        province = resolve_scope("province", user=viewer)
+        province = user_scope_in(viewer, "province")
         when = {"period": period_of(period), "as_of": as_of}
         zones = breakdown(user=viewer, scope=province, by="zone", **when)
         cities = breakdown(user=viewer, scope=province, by="city", **when)
         for city in cities:
             assert summed([zone for zone in zones if zone.city_code == city.key]) == summed([city])
-            city_figures = batch_figures(user=viewer, scope=resolve_scope(city.key, user=viewer), **when)
+            city_figures = batch_figures(user=viewer, scope=user_scope_in(viewer, city.key), **when)
             assert summed([city_figures]) == summed([city])
         total = batch_figures(user=viewer, scope=province, **when)
         assert summed(zones) == summed(cities) == summed([total])
@@ -259,7 +260,7 @@ def test_known_at_before_a_correction_reproduces_the_figure_before_it(viewer, le
     corrected_at = published_at + timedelta(hours=1)
     with rolled_back():
         _, _, projects = write(ledger)
-        scope = resolve_scope("province", user=viewer)
+        scope = user_scope_in(viewer, "province")
         published = batch_figures(user=viewer, scope=scope, period=period_of(period), known_at=published_at)
 
         events = list(StageEvent.objects.filter(project__in=projects).order_by("pk"))

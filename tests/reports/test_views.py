@@ -13,6 +13,7 @@ from django.urls import reverse
 from tests.factories import ProjectFactory, RoundFactory, ZoneFactory
 from tests.security.sessions import log_in
 from zoneledger.accounts.models import User
+from zoneledger.accounts.scope import user_scope_in
 from zoneledger.audit.models import AuditRecord
 from zoneledger.projects.choices import Stage
 from zoneledger.projects.models import StageEvent
@@ -48,7 +49,7 @@ def test_the_dashboard_shows_the_seeds_figures_for_wenshui_2024(client):
 
 def test_the_dashboard_charts_come_from_the_figures_functions(client):
     user = User.objects.get(username="lvliang-reviewer")
-    scope = figures.resolve_scope("141100", user=user)
+    scope = user_scope_in(user, "141100")
     period = figures.Period.for_year(2024)
 
     response = as_user(client, "lvliang-reviewer").get(reverse("reports:dashboard"), WENSHUI_2024)
@@ -117,7 +118,7 @@ def test_the_warning_counts_link_to_the_warnings_page(client):
 
     warnings = figures.signed_not_started(
         user=User.objects.get(username="province-viewer"),
-        scope=figures.resolve_scope("province", user=User.objects.get(username="province-viewer")),
+        scope=user_scope_in(User.objects.get(username="province-viewer"), "province"),
         as_of=date(2024, 12, 31),
     )
     counts = response.context["warning_counts"]

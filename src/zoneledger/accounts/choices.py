@@ -3,6 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OrgKind(models.TextChoices):
+    """The levels of org units, nation → province → city → zone; each covers the zones beneath it."""
+
+    NATION = "nation", _("Nation")
     PROVINCE = "province", _("Province")
     CITY = "city", _("City")
     ZONE = "zone", _("Zone")

@@ -4,13 +4,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zoneledger.core.codes import province_code
-
+from . import scope
 from .choices import ADMINISTRATOR_ROLES, BUSINESS_RANK, OrgKind, Role
 
 
 class OrgUnit(models.Model):
-    """An organisation that holds a scope: the province, a city's commerce bureau, or a zone's administration."""
+    """An organisation that holds a scope: the ministry (the nation), a province's commerce department, a city's
+    commerce bureau, or a zone's administration."""
 
     kind = models.CharField(_("kind"), max_length=10, choices=OrgKind.choices)
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -41,7 +41,8 @@ class OrgUnit(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(kind=OrgKind.PROVINCE, zone__isnull=True, division__isnull=False)
+                    Q(kind=OrgKind.NATION, zone__isnull=True, division__isnull=True)
+                    | Q(kind=OrgKind.PROVINCE, zone__isnull=True, division__isnull=False)
                     | Q(kind=OrgKind.CITY, zone__isnull=True, division__isnull=False)
                     | Q(kind=OrgKind.ZONE, zone__isnull=False)
                 ),
@@ -55,9 +56,7 @@ class OrgUnit(models.Model):
     @property
     def audit_province(self):
         """The province whose audit chain holds what this org's people do (audit's protocol)."""
-        if self.kind == OrgKind.ZONE:
-            return self.zone.audit_province
-        return province_code(self.division_id)
+        return scope.org_province(self) or ""
 
 
 class User(AbstractUser):
@@ -92,6 +91,17 @@ class User(AbstractUser):
     def audit_province(self):
         """The province of the user's organisation: where records of what the user does, or of the user, go."""
         return self.org.audit_province if self.org_id else None
+
+    def zone_filter(self, *, prefix):
+        """The scope door's filter of what this user reads (`Zone.objects.visible_to` asks the user: zones sit
+        below accounts)."""
+        return scope.zone_filter(self, prefix=prefix)
+
+    @property
+    def audit_scope(self):
+        """The chain of audit records the user's scope reads: their org's province, or None for every chain (the
+        nation). Records carry their province, not their zone, so a city's or zone's auditor reads the province's."""
+        return scope.org_province(self.org) if self.org_id else ""
 
     @property
     def is_administrator(self):

@@ -17,22 +17,32 @@ from zoneledger.audit.actions import Action
 
 from .choices import ADMINISTRATOR_ROLES, OrgKind, Role
 from .models import LoginSession, OrgUnit, User
+from .scope import ScopeKind, ScopeNotFound, parse_scope
 
 
 def org_by_reference(reference):
-    """The org unit named by `province`, a city's division code, or a zone's name (or the org's own name)."""
+    """The org unit named by its own name or by a scope reference the scope door reads (nation, province, a
+    province's or city's code, a zone's name)."""
     reference = (reference or "").strip()
-    if reference == "province":
-        found = OrgUnit.objects.filter(kind=OrgKind.PROVINCE)
-    elif reference.isdigit():
-        found = OrgUnit.objects.filter(kind=OrgKind.CITY, division_id=reference)
-    else:
-        found = OrgUnit.objects.filter(zone__name=reference) | OrgUnit.objects.filter(name=reference)
-    org = found.first()
+    org = OrgUnit.objects.filter(name=reference).first() if reference else None
+    if org is None:
+        try:
+            wanted = parse_scope(reference)
+        except ScopeNotFound:
+            wanted = None
+        if wanted is not None and wanted.kind == ScopeKind.NATION:
+            org = OrgUnit.objects.filter(kind=OrgKind.NATION).first()
+        elif wanted is not None and wanted.zone_id is not None:
+            org = OrgUnit.objects.filter(zone_id=wanted.zone_id).first()
+        elif wanted is not None:
+            org = OrgUnit.objects.filter(kind=wanted.kind, division_id=wanted.code).first()
     if org is None:
         raise ValidationError(
             {
-                "org": _("No organisation “%(value)s”: give province, a city's division code or a zone's name.")
+                "org": _(
+                    "No organisation “%(value)s”: give nation, province, a province's or city's division code, "
+                    "a zone's name or the organisation's name."
+                )
                 % {"value": reference}
             }
         )

@@ -35,6 +35,7 @@ class Action(models.TextChoices):
     INGEST_IMPORT = "ingest.import", _("Workbook imported")
     IMPORT = "import", _("Import")
     EXPORT = "export", _("Data downloaded")
+    EXPORT_COMMAND = "export.command", _("Ledger exported at the command line")
     DEMO_LOAD = "demo.load", _("Demo ledger loaded")
     # The admin site
     ADMIN_ADD = "admin.add", _("Added in the admin site")

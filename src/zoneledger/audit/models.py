@@ -10,13 +10,15 @@ NATIONAL = ""
 
 class AuditRecordQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The records the user may read in the auditor's pages: the auditor's (三员分立); nobody else's.
+        """The records the user may read in the auditor's pages: the auditor's (三员分立) of their scope; no one else's.
 
-        Audit asks the user (`reads_audit_trail`, supplied by accounts) instead of knowing roles itself.
+        A province's auditor reads their province's chain, the nation's auditor every chain. Audit asks the user
+        (`reads_audit_trail`, `audit_scope`, supplied by accounts) instead of knowing roles and scopes itself.
         """
         if not getattr(user, "reads_audit_trail", False):
             return self.none()
-        return self.all()
+        province = user.audit_scope
+        return self.all() if province is None else self.filter(province=province)
 
     def update(self, **kwargs):
         raise AuditIsAppendOnly

@@ -8,6 +8,12 @@ ROUND_LABEL_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
 class RoundQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The rounds of the provinces the user's org unit lies in (every province's for the nation)."""
+        from zoneledger.accounts.scope import province_filter
+
+        return self.filter(province_filter(user, prefix=""))
+
     def get_by_label(self, label):
         """The round called e.g. '2023-4'; Round.DoesNotExist if there is none, ValidationError if malformed."""
         year, sequence = parse_round_label(label)
@@ -25,8 +31,18 @@ def parse_round_label(label):
 
 
 class Round(models.Model):
-    """One province-wide "三个一批" event: a batch signed, a batch started and a batch commissioned."""
+    """One province-wide "三个一批" event: a batch signed, a batch started and a batch commissioned.
 
+    A round belongs to its province: two provinces may both hold a round 2024-1.
+    """
+
+    province = models.ForeignKey(
+        "zones.Division",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="rounds",
+        limit_choices_to={"level": "province"},
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     sequence = models.PositiveSmallIntegerField(_("sequence"))
     held_on = models.DateField(_("held on"))
@@ -36,11 +52,13 @@ class Round(models.Model):
     objects = RoundQuerySet.as_manager()
 
     class Meta:
-        ordering = ["year", "sequence"]
+        ordering = ["province", "year", "sequence"]
         verbose_name = _("round")
         verbose_name_plural = _("rounds")
         constraints = [
-            models.UniqueConstraint(fields=["year", "sequence"], name="round_unique_year_sequence"),
+            models.UniqueConstraint(
+                fields=["province", "year", "sequence"], name="round_unique_province_year_sequence"
+            ),
             models.CheckConstraint(condition=models.Q(sequence__gte=1), name="round_sequence_positive"),
         ]
 

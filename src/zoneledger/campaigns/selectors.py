@@ -1,6 +1,6 @@
 """Reads of the rounds that serve a user: each takes `user=`.
 
-Rounds are the province's, and every business user of the province reads them all; the round pages, the
+Rounds are a province's, and every business user of the province (and of the nation) reads them; the round pages, the
 bulletin, the commands and (next) the API find them here, so a round that does not exist is `NotFound` alike.
 """
 
@@ -17,10 +17,9 @@ if TYPE_CHECKING:
 
 
 def round_list(*, user: "User") -> QuerySet[Round]:
-    """The rounds the user reads, newest first (none for a user who reads no business data)."""
-    if not user.is_authenticated or not user.reads_business_data:
-        return Round.objects.none()
-    return Round.objects.order_by("-year", "-sequence")
+    """The rounds of the user's province (every province's for the nation), newest first (none for a user who reads
+    no business data)."""
+    return Round.objects.visible_to(user).select_related("province").order_by("-year", "-sequence", "province_id")
 
 
 def round_get(*, user: "User", year: int, sequence: int) -> Round:

@@ -1,5 +1,6 @@
 """Writes to the province's rounds: only a province-level business admin may define them."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -29,13 +30,19 @@ def round_snapshot(round_):
 
 
 @transaction.atomic
-def round_create(*, actor, label, held_on, title="", venues=""):
-    """Define a round such as '2024-1', held on `held_on`."""
+def round_create(*, actor, label, held_on, title="", venues="", province=None):
+    """Define a round such as '2024-1', held on `held_on`, in the actor's province.
+
+    At the command line (no actor) the round is the province given by its code, else the home province's.
+    """
     _require_province_admin(actor)
+    if actor is not None:
+        province = actor.org.division_id
+    province = province or settings.ZONELEDGER_HOME_PROVINCE
     year, sequence = parse_round_label(label)
-    if Round.objects.filter(year=year, sequence=sequence).exists():
+    if Round.objects.filter(province_id=province, year=year, sequence=sequence).exists():
         raise ValidationError({"label": _("Round %(label)s already exists.") % {"label": f"{year}-{sequence}"}})
-    round_ = Round(year=year, sequence=sequence, held_on=held_on, title=title, venues=venues)
+    round_ = Round(province_id=province, year=year, sequence=sequence, held_on=held_on, title=title, venues=venues)
     round_.full_clean()
     round_.save()
     audit.record(

@@ -2,10 +2,28 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Chain(models.Model):
-    """An industry chain (产业链) run under the 链长制: a chain leader and chain-master enterprises."""
+class ChainQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The chains of the provinces the user's org unit lies in (every province's for the nation)."""
+        from zoneledger.accounts.scope import province_filter
 
-    name = models.CharField(_("name"), max_length=50, unique=True)
+        return self.filter(province_filter(user, prefix=""))
+
+
+class Chain(models.Model):
+    """An industry chain (产业链) run under the 链长制: a chain leader and chain-master enterprises.
+
+    A chain belongs to its province (its 链长 is a province's official); two provinces may both run a 氢能 chain.
+    """
+
+    province = models.ForeignKey(
+        "zones.Division",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="chains",
+        limit_choices_to={"level": "province"},
+    )
+    name = models.CharField(_("name"), max_length=50)
     leader = models.CharField(_("chain leader"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
     masters = models.ManyToManyField(
@@ -15,10 +33,13 @@ class Chain(models.Model):
         related_name="chains_led",
     )
 
+    objects = ChainQuerySet.as_manager()
+
     class Meta:
-        ordering = ["name"]
+        ordering = ["province", "name"]
         verbose_name = _("industry chain")
         verbose_name_plural = _("industry chains")
+        constraints = [models.UniqueConstraint(fields=["province", "name"], name="chain_unique_province_name")]
 
     def __str__(self):
         return self.name

@@ -131,7 +131,7 @@ class DemoBuilder:
         for label, held_on, title, venues in seeds.ROUNDS:
             year, sequence = map(int, label.split("-"))
             self.rounds[label] = Round.objects.create(
-                year=year, sequence=sequence, held_on=held_on, title=title, venues=venues
+                province_id=seeds.SHANXI[0], year=year, sequence=sequence, held_on=held_on, title=title, venues=venues
             )
         self.zones = {}
         for name, short, kind, level, code, industries, stats_code in seeds.NAMED_ZONES:
@@ -143,7 +143,7 @@ class DemoBuilder:
             self.zones[name] = self._zone(name, f"{stem}经开区", "edz", "provincial", code, "", "", True)
         self.chains = {}
         for name, links, leader, masters in seeds.CHAINS:
-            chain = Chain.objects.create(name=name, leader=leader)
+            chain = Chain.objects.create(province_id=seeds.SHANXI[0], name=name, leader=leader)
             for position, link in enumerate(links, start=1):
                 ChainLink.objects.create(chain=chain, position=position, name=link)
             chain.masters.set([self._enterprise(master) for master in masters])
@@ -166,9 +166,9 @@ class DemoBuilder:
 
     def _enterprise(self, name):
         self.enterprise_serial += 1
-        body = f"91{'140000'}{self.enterprise_serial:09d}"
+        body = f"91{seeds.SHANXI[0]}{self.enterprise_serial:09d}"
         code = body + stdnum_uscc.calc_check_digit(body)
-        return Enterprise.objects.create(name=name, uscc=code, division_id="140000")
+        return Enterprise.objects.create(name=name, uscc=code, division_id=seeds.SHANXI[0])
 
     # -- the named projects ----------------------------------------------------------------------
     def plan_named(self):
@@ -371,15 +371,14 @@ class DemoBuilder:
 
 
 def build_orgs():
-    """The province, each city's commerce bureau and each zone's administration."""
-    province = OrgUnit.objects.get_or_create(
-        name="山西省商务厅", defaults={"kind": OrgKind.PROVINCE, "division_id": "140000"}
-    )[0]
-    for city in Division.objects.filter(level=DivisionLevel.CITY):
+    """Shanxi's commerce department, each of its cities' commerce bureaus and each demo zone's administration."""
+    code, name = seeds.SHANXI
+    province = OrgUnit.objects.get_or_create(name=name, defaults={"kind": OrgKind.PROVINCE, "division_id": code})[0]
+    for city in Division.objects.filter(level=DivisionLevel.CITY, parent_id=code):
         OrgUnit.objects.get_or_create(
             name=f"{city.name}商务局", defaults={"kind": OrgKind.CITY, "division": city, "parent": province}
         )
-    for zone in Zone.objects.all():
+    for zone in Zone.objects.filter(province_id=code):
         city_org = OrgUnit.objects.get(kind=OrgKind.CITY, division_id=zone.city_id)
         OrgUnit.objects.get_or_create(
             name=f"{zone.name}管委会", defaults={"kind": OrgKind.ZONE, "zone": zone, "parent": city_org}
@@ -439,6 +438,7 @@ def load_demo():
         actor=None,
         actor_name="zoneledger demo",
         action=Action.DEMO_LOAD,
+        province=seeds.SHANXI[0],
         message=f"demo ledger: {counts[0]} projects, {counts[1]} events, {counts[2]} monthly rows",
     )
     return counts

@@ -6,6 +6,9 @@ publish (文水经济开发区 2024) come out exactly.
 
 from datetime import date
 
+SHANXI = ("140000", "山西省商务厅")
+"""The demo ledger's province (its rounds and chains are Shanxi's) and its commerce department."""
+
 # Round dates: 2023's are published; 2024's are illustrative.
 ROUNDS = [
     ("2023-1", date(2023, 2, 22), "全省开发区2023年第一次“三个一批”活动", ""),

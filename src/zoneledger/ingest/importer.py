@@ -206,8 +206,9 @@ class _Import:
             if zone.short_name:
                 self.zones.setdefault(zone.short_name, zone)
         self.writable = {zone.pk for zone in self.zones.values() if zone_is_writable(user, zone)}
-        self.rounds = {(r.year, r.sequence): r for r in Round.objects.all()}
-        self.chains = {chain.name: chain for chain in Chain.objects.all()}
+        # Rounds and chains are a province's: a row's are looked up in its zone's province.
+        self.rounds = {(r.province_id, r.year, r.sequence): r for r in Round.objects.visible_to(user)}
+        self.chains = {(chain.province_id, chain.name): chain for chain in Chain.objects.visible_to(user)}
         self.links = {(link.chain_id, link.name): link for link in ChainLink.objects.all()}
         # A new project's values as Project() leaves them, in field order: the quick way into Model.__init__
         # (three times quicker than by name).
@@ -397,7 +398,7 @@ class _Import:
             try:
                 project, before = self._match(number, zone, values, by_code, by_name, new_rows)
                 self._set_facts(number, project, zone, values, enterprises)
-                added = self._stage_events(number, values, events.get(project.pk, {}))
+                added = self._stage_events(number, zone, values, events.get(project.pk, {}))
             except RowRejected:
                 self._reject_keys(number, values.get("code"), zone.name, values["name"])
                 if project is not None:  # later rows of the chunk find it by the row's keys, and are repeats
@@ -505,7 +506,7 @@ class _Import:
             setattr(project, key, values.get(key, blank))
         project.zone = zone
         project.enterprise = enterprises[_enterprise_key(values)] if values.get("enterprise") else None
-        project.chain, project.chain_link = self._chain(number, values)
+        project.chain, project.chain_link = self._chain(number, zone, values)
         try:
             project.full_clean(exclude=LOOKED_UP, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
@@ -515,10 +516,10 @@ class _Import:
                     self.error(LEDGER_SHEET, number, column, message)
             raise RowRejected from None
 
-    def _chain(self, number, values):
+    def _chain(self, number, zone, values):
         chain = link = None
         if values.get("chain"):
-            chain = self.chains.get(values["chain"])
+            chain = self.chains.get((zone.province_id, values["chain"]))
             if chain is None:
                 self.error(
                     LEDGER_SHEET,
@@ -540,7 +541,7 @@ class _Import:
                 raise RowRejected
         return chain, link
 
-    def _stage_events(self, number, values, existing):
+    def _stage_events(self, number, zone, values, existing):
         """The row's new stage events as (stage, date, round id), checked against the live ones.
 
         A date (or round) that contradicts a live event is an error: the file never overwrites the ledger.
@@ -551,7 +552,7 @@ class _Import:
             happened_on = values.get(date_column.key)
             round_ = None
             if round_column and round_column.key in values:
-                round_ = self.rounds.get(values[round_column.key])
+                round_ = self.rounds.get((zone.province_id, *values[round_column.key]))
                 if round_ is None:
                     self.error(
                         LEDGER_SHEET,

@@ -2,13 +2,15 @@
 
 The contract the web app, the API and the commands rely on:
 
-- ``resolve_scope(reference, *, user) -> Scope`` — ``"province"``, a city's division code (``"141100"``) or a
-  zone's name. A scope the user cannot see raises ``ScopeNotFound`` (a ``NotFound``), exactly like a missing one.
+- A ``Scope`` (the nation, a province, a city, a county or a zone) comes from the scope door,
+  ``zoneledger.accounts.scope``: ``user_scope(user)`` or ``user_scope_in(user, "141100")``. A scope the user cannot
+  see raises ``ScopeNotFound`` (a ``NotFound``) there, exactly like a missing one.
 - ``Period.for_year(2024)`` / ``Period.for_round("2023-4")`` — a year is all the rounds held in it.
 - ``batch_figures(*, user, scope, period, as_of=None, known_at=None) -> BatchFigures`` — the signed, started and
   commissioned batches (counts, investment, rates) and 当年开工率 for a year; one query.
 - ``breakdown(*, user, scope, period, by, as_of=None, known_at=None) -> list[BreakdownRow]`` — the same figures
-  per ``"city"``, ``"zone"`` or ``"chain"``; one query per breakdown, rows only for groups with batch events.
+  per ``"province"``, ``"city"``, ``"zone"`` or ``"chain"``; one query per breakdown, rows only for groups with
+  batch events.
 - ``figures_json(figures, rows=None) -> dict`` — the JSON contract of ``zoneledger figures``.
 - ``summary_sentences(figures) -> list[str]`` — the year summary in the register of the seeds.
 - ``signed_not_started(*, user, scope, as_of=None, known_at=None, level=None, sort=None) -> list[SignedNotStarted]``
@@ -44,62 +46,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from zoneledger.accounts.choices import OrgKind
+from zoneledger.accounts.scope import Scope
 from zoneledger.campaigns.models import parse_round_label
-from zoneledger.core.errors import NotFound
 from zoneledger.core.money import WanField, format_wan, format_yi, rate
 from zoneledger.projects.choices import ProgressStatus, Stage, stage_and_later
 from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
-from zoneledger.zones.choices import DivisionLevel
-from zoneledger.zones.models import Division, Zone
 
 BATCH_STAGES = (Stage.SIGNED, Stage.STARTED, Stage.COMMISSIONED)
 ZERO = Decimal("0.00")
-
-
-class ScopeNotFound(NotFound):
-    """No scope of that name in the user's view (pages answer 404; commands print the message)."""
-
-
-@dataclass(frozen=True)
-class Scope:
-    """One zone, one city (all its zones) or the province."""
-
-    kind: str  # "zone", "city" or "province"
-    name: str
-    code: str  # the division code: the zone's county, the city, or the province
-    zone_id: int | None = None
-
-    def q(self, prefix):
-        """A Q selecting rows of this scope, reaching the zone by `prefix` (e.g. "project__zone__")."""
-        if self.kind == OrgKind.ZONE:
-            return Q(**{f"{prefix}pk": self.zone_id})
-        if self.kind == OrgKind.CITY:
-            return Q(**{f"{prefix}city_id": self.code})
-        return Q()
-
-    def as_json(self):
-        return {"kind": str(self.kind), "name": self.name, "code": self.code}
-
-
-def resolve_scope(reference, *, user):
-    """The scope named by `reference` if the user may see all of it; ScopeNotFound otherwise."""
-    reference = (reference or "").strip()
-    org = user.org if getattr(user, "reads_business_data", False) else None
-    if org is not None:
-        if reference == "province" and org.kind == OrgKind.PROVINCE:
-            province = Division.objects.get(level=DivisionLevel.PROVINCE)
-            return Scope(OrgKind.PROVINCE, province.name, province.code)
-        if reference.isdigit() and (org.kind == OrgKind.PROVINCE or org.division_id == reference):
-            city = Division.objects.filter(code=reference, level=DivisionLevel.CITY).first()
-            if city is not None:
-                return Scope(OrgKind.CITY, city.name, city.code)
-        zone = Zone.objects.visible_to(user).filter(name=reference).first()
-        if zone is not None:
-            return Scope(OrgKind.ZONE, zone.name, zone.division_id, zone.pk)
-    raise ScopeNotFound(
-        _("No scope “%(value)s”: give province, a city's division code or a zone's name.") % {"value": reference}
-    )
 
 
 @dataclass(frozen=True)
@@ -228,7 +182,8 @@ class BatchFigures:
 
 @dataclass(frozen=True)
 class BreakdownRow:
-    """The batches of one city, zone or chain (`key` is the city code, zone id or chain id; None: no chain)."""
+    """The batches of one province, city, zone or chain (`key` is the province's or city's code, the zone's or
+    chain's id; None: no chain)."""
 
     key: object
     name: str
@@ -368,6 +323,7 @@ def batch_figures(*, user, scope, period, as_of=None, known_at=None):
 
 
 BREAKDOWN_KEYS = {
+    "province": ("project__zone__province_id", "project__zone__province__name", None),
     "city": ("project__zone__city_id", "project__zone__city__name", "project__zone__city_id"),
     "zone": ("project__zone_id", "project__zone__name", "project__zone__city_id"),
     "chain": ("project__chain_id", "project__chain__name", None),
@@ -375,7 +331,8 @@ BREAKDOWN_KEYS = {
 
 
 def breakdown(*, user, scope, period, by, as_of=None, known_at=None):
-    """The batch figures per city, zone or chain (`by`), ordered by city code then name; one query."""
+    """The batch figures per province, city, zone or chain (`by`), ordered by code (a zone's city's) then name;
+    one query."""
     if by not in BREAKDOWN_KEYS:
         raise ValueError(f"breakdown by {by!r}: use one of {', '.join(BREAKDOWN_KEYS)}")
     as_of, known_at = _defaults(as_of, known_at)
@@ -385,7 +342,7 @@ def breakdown(*, user, scope, period, by, as_of=None, known_at=None):
         _events(user=user, scope=scope, period=period, as_of=as_of, known_at=known_at)
         .values(*groups)
         .annotate(**_aggregates(period, as_of=as_of, known_at=known_at))
-        .order_by(*([city] if city else []), name)
+        .order_by(*([city] if city else [key] if by == "province" else []), name)
     )
     return [
         BreakdownRow(row[key], row[name] or _("No chain"), row[city] if city else None, *_families(row, period))

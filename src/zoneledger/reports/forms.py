@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zoneledger.accounts.choices import OrgKind
+from zoneledger.accounts.scope import NATION, PROVINCE, ScopeKind, user_scope
 from zoneledger.core.dates import EARLIEST, LATEST, DateField
 from zoneledger.reports import figures
 from zoneledger.reports.presenters import today
@@ -61,12 +61,20 @@ class YearForm(AsOfForm):
 
 
 def scope_choices(user):
-    """The scopes a user may summarise, for a select: the province, their cities, their zones; one query."""
-    zones = list(Zone.objects.visible_to(user).select_related("city").order_by("city_id", "name"))
+    """The scopes a user may summarise, for a select: the nation and its provinces, the province, the cities and the
+    zones that lie in the user's scope and hold zones; one query beside the user's own scope."""
+    kind = user_scope(user).kind
+    zones = list(
+        Zone.objects.visible_to(user).select_related("city", "province").order_by("province_id", "city_id", "name")
+    )
     choices = []
-    if user.org.kind == OrgKind.PROVINCE:
-        choices.append(("province", _("The whole province")))
-    if user.org.kind != OrgKind.ZONE:
+    if kind == ScopeKind.NATION:
+        choices.append((NATION, _("The whole country")))
+        provinces = {zone.province_id: zone.province.name for zone in zones}
+        choices.append((_("Provinces"), list(provinces.items())))
+    if kind == ScopeKind.PROVINCE:
+        choices.append((PROVINCE, _("The whole province")))
+    if kind != ScopeKind.ZONE:
         cities = {zone.city_id: zone.city.name for zone in zones}
         choices.append((_("Cities"), list(cities.items())))
     choices.append((_("Zones"), [(zone.name, zone.name) for zone in zones]))

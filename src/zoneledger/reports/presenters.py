@@ -1,13 +1,11 @@
-"""Figures shaped for pages: the cells of batch tables and KPI cards, the bulletin's rows, the user's
-scope and campaign year."""
+"""Figures shaped for pages: the cells of batch tables and KPI cards, the bulletin's rows, the campaign year."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zoneledger.accounts.choices import OrgKind
+from zoneledger.accounts.scope import ScopeKind
 from zoneledger.campaigns.models import Round
-from zoneledger.core.errors import NotFound
 from zoneledger.core.money import format_percent, format_yi
 from zoneledger.reports import figures
 
@@ -16,26 +14,10 @@ def today():
     return timezone.localdate()
 
 
-def user_scope_reference(user):
-    """How `figures.resolve_scope` names the user's own org unit: province, the city's code or the zone's name."""
-    org = user.org
-    if org is None:
-        raise NotFound
-    if org.kind == OrgKind.PROVINCE:
-        return "province"
-    if org.kind == OrgKind.CITY:
-        return org.division_id
-    return org.zone.name
-
-
-def user_scope(user):
-    """The scope of the user's own org unit: the province, their city or their zone (404 without one)."""
-    return figures.resolve_scope(user_scope_reference(user), user=user)
-
-
-def latest_round(as_of):
-    """The last round held by `as_of`, or None; its year is the campaign's current year."""
-    return Round.objects.filter(held_on__lte=as_of).order_by("-held_on").first()
+def latest_round(user, as_of):
+    """The last round of the user's province (of any, for the nation) held by `as_of`, or None; its year is the
+    campaign's current year."""
+    return Round.objects.visible_to(user).filter(held_on__lte=as_of).order_by("-held_on").first()
 
 
 def campaign_year(round_, as_of):
@@ -121,12 +103,13 @@ def batch_row(kind, name, batch):
 
 
 def bulletin_rows(*, user, scope, period, as_of):
-    """The bulletin table in two breakdown queries: each city (in a province scope) with its zones beneath.
+    """The bulletin table in two breakdown queries: each city (in a province's or the nation's scope) with its zones
+    beneath.
 
     Returns the table's rows and the top level's (name, figures) pairs, which the bulletin's chart draws.
     """
     zones = figures.breakdown(user=user, scope=scope, period=period, by="zone", as_of=as_of)
-    if scope.kind != OrgKind.PROVINCE:
+    if scope.kind not in (ScopeKind.NATION, ScopeKind.PROVINCE):
         return [batch_row("zone", row.name, row) for row in zones], [(row.name, row) for row in zones]
     zones_by_city = {}
     for row in zones:
@@ -139,7 +122,19 @@ def bulletin_rows(*, user, scope, period, as_of):
     return rows, [(city.name, city) for city in cities]
 
 
-BREAKDOWN_LABELS = {"city": gettext_lazy("City"), "zone": gettext_lazy("Zone"), "chain": gettext_lazy("Industry chain")}
+BREAKDOWN_LABELS = {
+    "province": gettext_lazy("Province"),
+    "city": gettext_lazy("City"),
+    "zone": gettext_lazy("Zone"),
+    "chain": gettext_lazy("Industry chain"),
+}
 
 
-BREAKDOWN_OF = {OrgKind.PROVINCE: "city", OrgKind.CITY: "zone", OrgKind.ZONE: "chain"}
+BREAKDOWN_OF = {
+    ScopeKind.NATION: "province",
+    ScopeKind.PROVINCE: "city",
+    ScopeKind.CITY: "zone",
+    ScopeKind.COUNTY: "zone",
+    ScopeKind.ZONE: "chain",
+}
+"""What a scope's table and bars break its figures down by: the parts one level down (a zone's chains)."""

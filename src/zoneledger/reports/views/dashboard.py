@@ -6,12 +6,13 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from zoneledger.accounts.choices import OrgKind, Role
+from zoneledger.accounts.choices import Role
+from zoneledger.accounts.scope import ScopeKind, user_scope
 from zoneledger.campaigns.models import Round
 from zoneledger.reports import figures
 from zoneledger.reports.charts import batch_chart, funnel_chart, months_chart
 from zoneledger.reports.forms import AsOfMixin, YearForm
-from zoneledger.reports.presenters import batch_cells, campaign_year, kpi_cards, latest_round, user_scope
+from zoneledger.reports.presenters import BREAKDOWN_OF, batch_cells, campaign_year, kpi_cards, latest_round
 
 # Where the administrators who read no ledger start their day.
 ADMINISTRATOR_HOME = {Role.SYSADMIN: "accounts:user_list", Role.SECADMIN: "accounts:security"}
@@ -20,7 +21,7 @@ ADMINISTRATOR_HOME = {Role.SYSADMIN: "accounts:user_list", Role.SECADMIN: "accou
 class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
     """Home: KPI cards for the year and the latest round, the funnel, a breakdown, the monthly line, warnings.
 
-    The bars are by city for the province, by zone for a city, and by round for a zone.
+    The bars are by province for the nation, by city for a province, by zone for a city, and by round for a zone.
     """
 
     template_name = "reports/dashboard.html"
@@ -36,7 +37,7 @@ class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
         user = self.request.user
         scope = user_scope(user)
         as_of = self.get_as_of()
-        round_ = latest_round(as_of)
+        round_ = latest_round(user, as_of)
         year = self.get_cleaned("year", campaign_year(round_, as_of))
         period = figures.Period.for_year(year)
         year_figures = figures.batch_figures(user=user, scope=scope, period=period, as_of=as_of)
@@ -64,7 +65,7 @@ class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
 
     def breakdown_chart(self, *, scope, period, year, as_of):
         user = self.request.user
-        if scope.kind == OrgKind.ZONE:
+        if scope.kind == ScopeKind.ZONE:
             # A zone has no parts to compare: its batches round by round show its year instead.
             rounds = [
                 (
@@ -73,10 +74,14 @@ class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
                         user=user, scope=scope, period=figures.Period.for_round(round_.label), as_of=as_of
                     ),
                 )
-                for round_ in Round.objects.filter(year=year)
+                for round_ in Round.objects.visible_to(user).filter(year=year)
             ]
             return batch_chart(rounds, title=_("%(year)s batches by round") % {"year": year})
-        by = "city" if scope.kind == OrgKind.PROVINCE else "zone"
+        by = BREAKDOWN_OF[scope.kind]
         rows = figures.breakdown(user=user, scope=scope, period=period, by=by, as_of=as_of)
-        title = _("%(year)s batches by city") if by == "city" else _("%(year)s batches by zone")
+        title = {
+            "province": _("%(year)s batches by province"),
+            "city": _("%(year)s batches by city"),
+            "zone": _("%(year)s batches by zone"),
+        }[by]
         return batch_chart([(row.name, row) for row in rows], title=title % {"year": year})

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from zoneledger.accounts.choices import OrgKind
+from zoneledger.accounts.scope import ScopeKind, user_scope
 from zoneledger.audit import services as audit
 from zoneledger.campaigns import selectors as rounds
 from zoneledger.campaigns.models import Round
@@ -17,7 +17,7 @@ from zoneledger.reports import figures
 from zoneledger.reports.bulletin import write_bulletin_xlsx
 from zoneledger.reports.charts import batch_chart, rates_chart
 from zoneledger.reports.forms import AsOfMixin
-from zoneledger.reports.presenters import batch_row, bulletin_rows, user_scope
+from zoneledger.reports.presenters import batch_row, bulletin_rows
 
 
 class RoundMixin:
@@ -40,7 +40,7 @@ class RoundBulletinView(LoginRequiredMixin, RoundMixin, AsOfMixin, TemplateView)
         as_of = self.get_as_of()
         self.show_in_form(as_of=as_of)
         rows, groups = bulletin_rows(user=user, scope=scope, period=period, as_of=as_of)
-        by_city = scope.kind == OrgKind.PROVINCE
+        by_city = scope.kind in (ScopeKind.NATION, ScopeKind.PROVINCE)
         title = _("Round %(round)s by city") if by_city else _("Round %(round)s by zone")
         rates_title = _("Round %(round)s rates by city (%%)") if by_city else _("Round %(round)s rates by zone (%%)")
         return super().get_context_data(**kwargs) | {

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
+from zoneledger.accounts.scope import user_scope
 from zoneledger.audit import services as audit
 from zoneledger.core.errors import NotFound
 from zoneledger.core.http import is_partial, xlsx_response
@@ -16,7 +17,6 @@ from zoneledger.core.tables import Column, sort_headings
 from zoneledger.reports import figures
 from zoneledger.reports.exports import write_warnings_xlsx
 from zoneledger.reports.forms import AsOfMixin, WarningsForm
-from zoneledger.reports.presenters import user_scope
 
 # The warnings table's sortable columns (figures.WARNING_SORTS orders them); days waiting read largest first.
 WARNING_COLUMNS = [

@@ -6,7 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from zoneledger.core.errors import NotFound
+from zoneledger.accounts.scope import user_scope, user_scope_in
 from zoneledger.core.money import format_percent
 from zoneledger.reports import figures
 from zoneledger.reports.forms import AsOfMixin, YearSummaryForm
@@ -17,15 +17,15 @@ from zoneledger.reports.presenters import (
     campaign_year,
     latest_round,
     today,
-    user_scope,
-    user_scope_reference,
 )
 
 
 class YearSummaryView(LoginRequiredMixin, AsOfMixin, TemplateView):
-    """A zone's, a city's or the province's year: its figures and the sentences of the seeds, as of a date.
+    """A zone's, a county's, a city's, a province's or the nation's year: its figures and the sentences of the
+    seeds, as of a date.
 
-    The breakdown beneath is by city for the province, by zone for a city and by chain for a zone.
+    The breakdown beneath is one level down (`BREAKDOWN_OF`): by province for the nation, by city for a province,
+    by zone for a city or county and by chain for a zone. A scope beyond the user's is not found (404).
     """
 
     template_name = "reports/year_summary.html"
@@ -36,17 +36,15 @@ class YearSummaryView(LoginRequiredMixin, AsOfMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        if user.org is None or not user.reads_business_data:
-            raise NotFound
         reference = self.get_cleaned("scope", None)
-        scope = figures.resolve_scope(reference, user=user) if reference else user_scope(user)
-        year = self.get_cleaned("year", campaign_year(latest_round(today()), today()))
+        scope = user_scope_in(user, reference) if reference else user_scope(user)
+        year = self.get_cleaned("year", campaign_year(latest_round(user, today()), today()))
         as_of = self.get_as_of(default=min(today(), datetime.date(year, 12, 31)))
         period = figures.Period.for_year(year)
         batch = figures.batch_figures(user=user, scope=scope, period=period, as_of=as_of)
         by = BREAKDOWN_OF[scope.kind]
         rows = figures.breakdown(user=user, scope=scope, period=period, by=by, as_of=as_of)
-        self.show_in_form(scope=reference or user_scope_reference(user), year=year, as_of=as_of)
+        self.show_in_form(scope=reference or scope.reference, year=year, as_of=as_of)
         return super().get_context_data(**kwargs) | {
             "scope": scope,
             "year": year,

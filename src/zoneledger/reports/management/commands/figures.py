@@ -1,7 +1,8 @@
 """`zoneledger figures`: the figures of a scope and period as JSON, the year summary as text, or the bulletin.
 
-The operator at the console is trusted and reads as a province-wide viewer; `--as USER` computes as that user
-instead, with their scope (a scope they cannot see is reported as missing).
+The operator at the console is trusted and reads as a nation-wide viewer (``province`` is then the home province,
+`ZONELEDGER_HOME_PROVINCE`); `--as USER` computes as that user instead, with their scope (a scope they cannot see
+is reported as missing). Scopes are read by the scope door (accounts/scope.py).
 """
 
 import json
@@ -12,24 +13,23 @@ from django.utils.translation import gettext as _
 
 from zoneledger.accounts.choices import OrgKind, Role
 from zoneledger.accounts.models import OrgUnit, User
+from zoneledger.accounts.scope import ScopeNotFound, user_scope_in
 from zoneledger.campaigns.models import Round
 from zoneledger.core.commands import BaseCommand, option_date, option_moment
 from zoneledger.reports.bulletin import write_bulletin_xlsx
 from zoneledger.reports.figures import (
     BREAKDOWN_KEYS,
     Period,
-    ScopeNotFound,
     batch_figures,
     breakdown,
     figures_json,
-    resolve_scope,
     summary_sentences,
 )
 
 
 def console_reader():
-    """The console operator: an unsaved province-wide viewer, so figures still pass through `visible_to`."""
-    return User(username="console", org=OrgUnit.objects.get(kind=OrgKind.PROVINCE), role=Role.VIEWER)
+    """The console operator: an unsaved nation-wide viewer, so figures still pass through `visible_to`."""
+    return User(username="console", org=OrgUnit.objects.get(kind=OrgKind.NATION), role=Role.VIEWER)
 
 
 class Command(BaseCommand):
@@ -39,7 +39,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--scope", required=True, help="province, a city's division code, or a zone's name")
+        parser.add_argument(
+            "--scope", required=True, help="nation, province, a province's, city's or county's code, or a zone's name"
+        )
         period = parser.add_mutually_exclusive_group(required=True)
         period.add_argument("--year", help="a year: all its rounds")
         period.add_argument("--round", help="one round, e.g. 2023-4")
@@ -53,10 +55,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         user = self.reader(options["username"])
         try:
-            scope = resolve_scope(options["scope"], user=user)
+            scope = user_scope_in(user, options["scope"])
         except ScopeNotFound as error:
             raise CommandError(f"--scope: {error}") from None
-        period = self.period(options["year"], options["round"])
+        period = self.period(options["year"], options["round"], user=user, province=scope.province)
         as_of = option_date(options["as_of"], option="--as-of") if options["as_of"] else None
         known_at = option_moment(options["known_at"], option="--known-at") if options["known_at"] else None
         output, kind = options["output"], options["format"]
@@ -88,7 +90,7 @@ class Command(BaseCommand):
             raise CommandError(_("--as: there is no user “%(value)s”.") % {"value": username})
         return user
 
-    def period(self, year, label):
+    def period(self, year, label, *, user, province):
         try:
             if year is not None:
                 return Period.for_year(year)
@@ -96,6 +98,7 @@ class Command(BaseCommand):
         except ValidationError as error:
             field = "--year" if year is not None else "--round"
             raise CommandError(f"{field}: {' '.join(error.messages)}") from None
-        if not Round.objects.filter(year=period.year, sequence=period.sequence).exists():
+        rounds = Round.objects.visible_to(user).filter(year=period.year, sequence=period.sequence)
+        if not (rounds.filter(province_id=province) if province else rounds).exists():
             raise CommandError(_("--round: there is no round %(label)s.") % {"label": period.label})
         return period
