@@ -26,12 +26,12 @@ class ProjectFilter(django_filters.FilterSet):
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices, empty_label=_("All stages"))
     round = django_filters.ModelChoiceFilter(
         label=_("Round"),
-        queryset=Round.objects.order_by("-year", "-sequence"),
+        queryset=Round.objects.none(),
         method="filter_round",
         empty_label=_("All rounds"),
     )
     chain = django_filters.ModelChoiceFilter(
-        label=_("Industry chain"), queryset=Chain.objects.all(), empty_label=_("All chains")
+        label=_("Industry chain"), queryset=Chain.objects.none(), empty_label=_("All chains")
     )
     industry = django_filters.CharFilter(label=_("Industry code"), field_name="industry_code", lookup_expr="startswith")
     key_level = django_filters.ChoiceFilter(
@@ -64,6 +64,8 @@ class ProjectFilter(django_filters.FilterSet):
         zones = Zone.objects.visible_to(user)
         self.filters["zone"].queryset = zones
         self.filters["city"].queryset = Division.objects.filter(city_zones__in=zones).distinct().order_by("code")
+        self.filters["round"].queryset = Round.objects.visible_to(user).order_by("-year", "-sequence")
+        self.filters["chain"].queryset = Chain.objects.visible_to(user)
 
     def filter_text(self, queryset, name, value):
         """Name, project code or enterprise name containing the text."""

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zoneledger.accounts.scope import writable_zone_filter
 from zoneledger.campaigns.models import Round
-from zoneledger.chains.models import ChainLink
+from zoneledger.chains.models import Chain, ChainLink
 from zoneledger.core.codes import validate_uscc
 from zoneledger.core.dates import DateField
 from zoneledger.zones.models import Zone
@@ -34,7 +34,9 @@ class ProjectForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["zone"].queryset = Zone.objects.filter(writable_zone_filter(user, prefix=""))
-        self.fields["chain_link"].queryset = ChainLink.objects.select_related("chain")
+        chains = Chain.objects.visible_to(user)
+        self.fields["chain"].queryset = chains
+        self.fields["chain_link"].queryset = ChainLink.objects.filter(chain__in=chains).select_related("chain")
         self.fields["zone"].empty_label = _("Choose a zone")
         self.fields["chain"].empty_label = self.fields["chain_link"].empty_label = _("(none)")
         if not self.instance.pk and user.org and user.org.zone_id:
@@ -62,12 +64,16 @@ class StageForm(forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
     happened_on = DateField(label=_("Date"))
     round = forms.ModelChoiceField(
-        label=_("Round"),
-        queryset=Round.objects.order_by("-year", "-sequence"),
-        required=False,
-        empty_label=_("No round"),
+        label=_("Round"), queryset=Round.objects.none(), required=False, empty_label=_("No round")
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A round is its province's: a project is presented only at its own province's rounds.
+        self.fields["round"].queryset = Round.objects.filter(province_id=project.zone.province_id).order_by(
+            "-year", "-sequence"
+        )
 
 
 class VoidForm(forms.Form):

@@ -134,6 +134,8 @@ def record_stage(*, actor, project, stage, happened_on, round=None, note="", rec
     locked = Project.objects.select_for_update().get(pk=project.pk)
     if stage not in Stage.values:
         raise ValidationError({"stage": _("“%(value)s” is not a stage.") % {"value": stage}})
+    if round is not None and round.province_id != project.zone.province_id:
+        raise ValidationError({"round": _("Round %(label)s is another province's.") % {"label": round.label}})
     check_stage_order(_live_events(locked), stage, happened_on, today=timezone.localdate())
     event = StageEvent.objects.create(
         project=locked,

@@ -91,7 +91,8 @@ def _render_detail(request, project, *, stage_form=None, void_form=None, void_ev
         "progress": project.progress.order_by("-month"),
         "history": selectors.project_history(user=request.user, project=project),
         "writable": writable,
-        "stage_form": stage_form or (StageForm(initial={"stage": _next_stage(project.stage)}) if writable else None),
+        "stage_form": stage_form
+        or (StageForm(project=project, initial={"stage": _next_stage(project.stage)}) if writable else None),
         "void_form": void_form,
         "void_event_pk": void_event_pk,
     }
@@ -112,7 +113,7 @@ def stage_record(request, pk):
     """Record a stage of the project (date, round, note)."""
     project = _project_for(request, pk)
     _require_writable(request, project)
-    form = StageForm(request.POST)
+    form = StageForm(request.POST, project=project)
     if form.is_valid():
         try:
             event = services.record_stage(actor=request.user, project=project, **form.cleaned_data)
