@@ -110,7 +110,7 @@ def generate(projects, months):
     from zoneledger.zones.models import Division, Zone
 
     rng = random.Random(SEED)
-    counties = list(Division.objects.filter(level="county").order_by("code"))
+    counties = list(Division.objects.filter(level="county", parent__parent_id="140000").order_by("code"))
     zones = Zone.objects.bulk_create(
         Zone(
             name=f"{county.name}经济开发区（{county.code}）",
@@ -118,12 +118,14 @@ def generate(projects, months):
             level="provincial",
             division=county,
             city_id=county.parent_id,
+            province_id="140000",
         )
         for county in counties
     )
-    chains = Chain.objects.bulk_create(Chain(name=f"产业链{number}") for number in range(10))
+    chains = Chain.objects.bulk_create(Chain(province_id="140000", name=f"产业链{number}") for number in range(10))
     round_rows = Round.objects.bulk_create(
-        Round(year=year, sequence=sequence, held_on=held_on) for (year, sequence), held_on in ROUND_DAYS.items()
+        Round(province_id="140000", year=year, sequence=sequence, held_on=held_on)
+        for (year, sequence), held_on in ROUND_DAYS.items()
     )
     rounds = [(round_.held_on, round_.pk) for round_ in round_rows]
     Project.objects.bulk_create(
@@ -285,8 +287,9 @@ def run_backend(backend, projects, months, repeat):
         from django.db import connection, transaction
 
         from zoneledger.accounts.models import OrgUnit, User
+        from zoneledger.accounts.scope import user_scope_in
         from zoneledger.reports.bulletin import write_bulletin_xlsx
-        from zoneledger.reports.figures import Period, batch_figures, breakdown, resolve_scope
+        from zoneledger.reports.figures import Period, batch_figures, breakdown
 
         started = time.perf_counter()
         with transaction.atomic():
@@ -296,7 +299,7 @@ def run_backend(backend, projects, months, repeat):
             cursor.execute("ANALYZE")  # as any production database would have statistics
         province_org = OrgUnit.objects.create(kind="province", name="山西省商务厅", division_id="140000")
         viewer = User(username="bench", org=province_org, role="viewer")
-        province = resolve_scope("province", user=viewer)
+        province = user_scope_in(viewer, "province")
         year, round_ = Period.for_year(YEAR), Period(*ROUND)
 
         def year_orm():

@@ -291,7 +291,7 @@ def test_known_at_before_a_correction_reproduces_the_figure_before_it(viewer, le
 def test_recording_a_later_stage_never_lowers_a_rate(viewer, ledger, period, as_of, data):
     with rolled_back():
         _, _, projects = write(ledger)
-        scope = resolve_scope("province", user=viewer)
+        scope = user_scope_in(viewer, "province")
         before = batch_figures(user=viewer, scope=scope, period=period_of(period), as_of=as_of)
         which = data.draw(st.integers(0, len(projects) - 1), label="project")
         plan, project = ledger[which], projects[which]
@@ -337,7 +337,7 @@ def test_figures_stay_exact_once_the_database_has_statistics(viewer):
         for period in PERIODS:
             figures = batch_figures(
                 user=viewer,
-                scope=resolve_scope("141100", user=viewer),
+                scope=user_scope_in(viewer, "141100"),
                 period=period_of(period),
                 as_of=date(2020, 12, 31),
             )
