@@ -219,3 +219,13 @@ def test_a_bad_correction_names_the_field_and_changes_nothing(client):
 
     assert "held_on" in response.context["form"].errors
     assert Round.objects.get(year=2024, sequence=2).title == "全省开发区2024年第二次“三个一批”活动"
+
+
+def test_a_rate_with_no_projects_behind_it_is_a_dash_in_the_chart_s_table_never_none(client):
+    response = as_user(client, "lvliang-reviewer").get(reverse("reports:round_bulletin", kwargs=ROUND_2023_4))
+
+    rates = [value for series in response.context["charts"]["rates"]["series"] for value in series["data"]]
+    assert None in rates  # a zone of the city without a signed or started batch in the round
+    page = response.content.decode()
+    assert '<td class="numeric">None</td>' not in page
+    assert '<td class="numeric">—</td>' in page
