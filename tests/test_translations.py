@@ -66,8 +66,6 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
             "--no-location",
             "--ignore",
             "static/*",
-            "--ignore",
-            "demo/*",
         ],
         cwd=copy,
         check=True,

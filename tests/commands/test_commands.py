@@ -10,6 +10,8 @@ from django.core.management import CommandError, call_command
 
 from zoneledger.accounts.models import User
 from zoneledger.campaigns.models import Round
+from zoneledger.core.commands import terminal_width
+from zoneledger.demo.builder import DEMO_USERS
 
 pytestmark = pytest.mark.django_db
 
@@ -104,10 +106,10 @@ def test_demo_no_serve_twice_on_a_fresh_sqlite_file(tmp_path):
     first = zoneledger("demo", "--no-serve", env=env)
     assert first.returncode == 0, first.stderr
     assert "wenshui-editor" in first.stdout
-    assert "Loaded the demo ledger" in first.stdout
+    assert "已载入演示台账" in first.stdout
     second = zoneledger("demo", "--no-serve", env=env)
     assert second.returncode == 0, second.stderr
-    assert "already loaded" in second.stdout
+    assert "演示台账已载入" in second.stdout
     count = zoneledger(
         "shell",
         "-v",
@@ -116,7 +118,20 @@ def test_demo_no_serve_twice_on_a_fresh_sqlite_file(tmp_path):
         "from zoneledger.projects.models import Project; print(Project.objects.count())",
         env=env,
     )
-    assert int(count.stdout) == int(first.stdout.split("demo ledger: ")[1].split(" ")[0])
+    assert int(count.stdout) == int(first.stdout.split("已载入演示台账：")[1].split(" ")[0])
+    # The log-ins line up in a terminal: each org unit's name starts in the same column, whatever the role's width.
+    logins = [line for line in first.stdout.splitlines() if line.startswith("  ")]
+    assert len(logins) == len(DEMO_USERS)
+    assert (
+        len(
+            {
+                terminal_width(line[: line.index(org)])
+                for line, (_user, org, _role, _name) in zip(logins, DEMO_USERS, strict=True)
+            }
+        )
+        == 1
+    )
+    assert "auditor, sysadmin, secadmin 需要第二因素" in first.stdout
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,8 @@ carrying the same message. `--traceback` still shows the traceback.
 """
 
 import sys
+import unicodedata
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -65,3 +67,20 @@ def option_moment(text: str, *, option: str) -> datetime:
         return parse_moment(text)
     except ValueError as error:
         raise CommandError(f"{option}: {error}") from None
+
+
+def terminal_width(text: str) -> int:
+    """How many columns `text` takes in a terminal: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in text)
+
+
+def aligned(rows: Iterable[Sequence[str]], *, gap: int = 2) -> list[str]:
+    """The rows as lines whose columns line up in a terminal, Chinese text included."""
+    rows = [list(row) for row in rows]
+    widths = [max(terminal_width(cell) for cell in column) for column in zip(*rows, strict=True)]
+    return [
+        (" " * gap)
+        .join(cell + " " * (width - terminal_width(cell)) for cell, width in zip(row, widths, strict=True))
+        .rstrip()
+        for row in rows
+    ]
