@@ -26,7 +26,6 @@ STATIC_DIR = Path(__file__).resolve().parents[1] / "src" / "zoneledger" / "stati
 # and the second-factor step, which shows only in the middle of a log-in.
 NOT_PAGES = {
     "accounts:second_factor",
-    "audit:chain_verify",
     "accounts:logout",
     "accounts:lockout_release",
     "accounts:session_end",

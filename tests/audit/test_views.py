@@ -133,3 +133,13 @@ def test_the_verify_command_notices_removed_newest_records():
         cursor.execute("DELETE FROM audit_auditrecord WHERE id = %s", [newest.pk])
     with pytest.raises(CommandError):
         call_command("audit_verify")
+
+
+def test_opening_the_chain_check_shows_its_button_and_checks_nothing_yet(client, auditor):
+    before = AuditRecord.objects.count()
+    response = client.get(reverse("audit:chain_verify"))
+
+    assert response.status_code == 200
+    assert response.context["report"] is None
+    assert f'action="{reverse("audit:chain_verify")}"' in response.content.decode()
+    assert AuditRecord.objects.count() == before

@@ -89,7 +89,7 @@ URL_RULES = {
     "audit:record_list": (AUDITOR, {"GET": None}),
     "audit:record_detail": (AUDITOR, {"GET": None}),
     "audit:record_export": (AUDITOR, {"GET": None}),
-    "audit:chain_verify": (AUDITOR, {"POST": {}}),
+    "audit:chain_verify": (AUDITOR, {"GET": None, "POST": {}}),
     "reports:dashboard": (HOME, {"GET": None}),
     "reports:year_summary": (BUSINESS_READ, {"GET": None}),
     "reports:warnings": (BUSINESS_READ, {"GET": None}),

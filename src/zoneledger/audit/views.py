@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from zoneledger.accounts.choices import Role
 from zoneledger.accounts.permissions import role_required
@@ -96,9 +96,11 @@ def record_export(request):
 
 
 @auditor_only
-@require_POST
+@require_http_methods(["GET", "POST"])
 def chain_verify(request):
-    """Walk the hash chain now and say whether the table was tampered with."""
+    """Walk the hash chain now and say whether the table was tampered with (GET: the page with its button)."""
+    if request.method == "GET":
+        return render(request, "audit/chain_verify.html", {"report": None})
     report = services.verify_chain()
     services.record(
         actor=request.user,
