@@ -146,3 +146,31 @@ def test_passing_the_second_factor_renews_the_session_key_and_keeps_it_listed(cl
     after = client.session.session_key
     assert after != before
     assert list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True)) == [after]
+
+
+def test_an_enrolled_user_sees_that_the_second_factor_is_on_and_no_new_secret(client, make_user):
+    auditor = make_user("province", Role.AUDITOR)
+    log_in(client, auditor)
+    enrol(client)
+    device = TOTPDevice.objects.get(user=auditor)
+
+    response = client.get(ENROL)
+
+    page = response.content.decode()
+    assert 'data-testid="second-factor-on"' in page
+    assert 'data-testid="totp-secret"' not in page
+    assert ENROL_KEY not in client.session
+    assert TOTPDevice.objects.get(user=auditor).key == device.key
+
+
+def test_an_enrolled_user_may_move_to_a_new_authenticator_and_the_old_one_stops(client, make_user):
+    auditor = make_user("province", Role.AUDITOR)
+    log_in(client, auditor)
+    enrol(client)
+    old_key = TOTPDevice.objects.get(user=auditor).key
+
+    client.get(ENROL, {"replace": 1})
+    response = client.post(f"{ENROL}?replace=1", {"token": current_code(client.session[ENROL_KEY])})
+
+    assert len(response.context["codes"]) == 10
+    assert TOTPDevice.objects.get(user=auditor).key != old_key

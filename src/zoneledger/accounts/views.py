@@ -22,7 +22,7 @@ from django_otp.qr import write_qrcode_image
 from zoneledger.audit.actions import Action
 from zoneledger.audit.services import record as audit_record
 
-from . import services, session
+from . import selectors, services, session
 from .choices import Role
 from .forms import ChangePasswordForm, EnrolForm, LoginForm, TokenForm
 from .passwords import password_expired
@@ -116,6 +116,10 @@ def second_factor_enrol(request):
     if session.second_factor_due(request.session) == "verify":
         # Knowing the password is not enough to replace the device that is due to be checked.
         return redirect("accounts:second_factor")
+    if request.method == "GET" and "replace" not in request.GET:
+        device = selectors.authenticator_of(user=request.user)
+        if device is not None:
+            return render(request, "accounts/second_factor_enrolled.html", {"device": device})
     key = request.session.get(ENROL_KEY)
     if key is None:
         key = request.session[ENROL_KEY] = default_key()
