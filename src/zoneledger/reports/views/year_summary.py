@@ -1,6 +1,5 @@
 """The year summary (/summary/)."""
 
-import datetime
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext as _
@@ -39,7 +38,7 @@ class YearSummaryView(LoginRequiredMixin, AsOfMixin, TemplateView):
         reference = self.get_cleaned("scope", None)
         scope = user_scope_in(user, reference) if reference else user_scope(user)
         year = self.get_cleaned("year", campaign_year(latest_round(user, today()), today()))
-        as_of = self.get_as_of(default=min(today(), datetime.date(year, 12, 31)))
+        as_of = self.get_as_of()  # today unless chosen, as on every page (DOMAIN §5)
         period = figures.Period.for_year(year)
         batch = figures.batch_figures(user=user, scope=scope, period=period, as_of=as_of)
         by = BREAKDOWN_OF[scope.kind]
