@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "zoneledger.core.middleware.DomainErrorMiddleware",
     "zoneledger.accounts.middleware.SessionPolicyMiddleware",
+    "zoneledger.accounts.probes.ProbeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -259,6 +260,11 @@ ZONELEDGER_WARNING_RED_DAYS = int(os.environ.get("ZONELEDGER_WARNING_RED_DAYS", 
 # Working days (core/calendar.py): a year neither the chinese-calendar package nor the province has entered is
 # "error" (asking for one of its days raises a message for the user) or "weekends" (Monday–Friday, a guess).
 ZONELEDGER_CALENDAR_UNKNOWN_YEAR = os.environ.get("ZONELEDGER_CALENDAR_UNKNOWN_YEAR", "error")
+
+# Out-of-scope probes (accounts/probes.py): a signed-in user's 404s on the product's pages are audited; more than
+# this many within the window hold back their pages that name an object (429) for the window's length.
+ZONELEDGER_PROBE_LIMIT = int(os.environ.get("ZONELEDGER_PROBE_LIMIT", "20"))
+ZONELEDGER_PROBE_WINDOW_MINUTES = int(os.environ.get("ZONELEDGER_PROBE_WINDOW_MINUTES", "10"))
 
 # The audit chains' checkpoints (audit/anchors.py, docs/SECURITY.md): each chain's head, signed (HMAC-SHA256) with a
 # key that is not in the database, appended to a file outside it and logged. Production refuses to start without a

@@ -16,3 +16,4 @@ urlpatterns = [
 ]
 
 handler403 = "zoneledger.accounts.views.permission_denied"  # audits the refusal, then Django's 403 page
+handler404 = "zoneledger.accounts.views.page_not_found"  # audits a signed-in user's probe; 429 past the limit

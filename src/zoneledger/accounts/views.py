@@ -22,7 +22,7 @@ from django_otp.qr import write_qrcode_image
 from zoneledger.audit.actions import Action
 from zoneledger.audit.services import record as audit_record
 
-from . import selectors, services, session
+from . import probes, selectors, services, session
 from .choices import Role
 from .forms import ChangePasswordForm, EnrolForm, LoginForm, TokenForm
 from .passwords import password_expired
@@ -168,3 +168,9 @@ def permission_denied(request, exception):
         actor=user, action=Action.ACCESS_DENIED, success=False, message=f"{request.method} {request.path}"[:500]
     )
     return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception):
+    """Django's 404 page; for a signed-in user's 404 on one of the product's pages, a probe audited first, and the
+    "held back" page (429) once they are over the limit (`probes.py`)."""
+    return probes.not_found(request) or defaults.page_not_found(request, exception)

@@ -57,6 +57,8 @@ class Action(models.TextChoices):
     LOGIN_LOCKOUT = "login.lockout", _("Account locked out")
     LOGOUT = "logout", _("Logged out")
     ACCESS_DENIED = "access.denied", _("Access refused")
+    ACCESS_NOT_FOUND = "access.not_found", _("Page not found: out of scope or missing")
+    ACCESS_PROBES_LIMITED = "access.probes_limited", _("Too many pages not found: held back")
     # The audit trail itself
     AUDIT_VERIFY = "audit.verify", _("Audit chain verified")
 

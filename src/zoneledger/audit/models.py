@@ -20,6 +20,10 @@ class AuditRecordQuerySet(models.QuerySet):
         province = user.audit_scope
         return self.all() if province is None else self.filter(province=province)
 
+    def of_actor_since(self, user, action, since):
+        """The user's records of `action` from `since` on (e.g. their refused requests of the last minutes)."""
+        return self.filter(actor=user, action=action, at__gte=since)
+
     def update(self, **kwargs):
         raise AuditIsAppendOnly
 
