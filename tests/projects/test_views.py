@@ -10,7 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from tests.factories import ProjectFactory, valid_uscc
+from tests.factories import EnterpriseFactory, ProjectFactory, valid_uscc
+from tests.security.sessions import log_in
+from zoneledger.accounts.choices import Role
 from zoneledger.accounts.models import User
 from zoneledger.audit.models import AuditRecord
 from zoneledger.campaigns.models import Round
@@ -577,3 +579,24 @@ def test_an_edit_that_lost_a_race_shows_the_differences_and_keeps_the_input(
     assert resubmitted.status_code == 302
     project.refresh_from_db()
     assert (project.name, project.leader_in_charge) == ("我的改名", "张三")
+
+
+def test_the_header_search_finds_a_project_by_its_enterprise_s_uscc_within_the_user_s_scope(client, wenshui):
+    enterprise = EnterpriseFactory()
+    own = ProjectFactory(zone=wenshui, enterprise=enterprise)
+    elsewhere = ProjectFactory(zone=Zone.objects.exclude(pk=wenshui.pk).first(), enterprise=enterprise)
+    editor = log_in(client, User.objects.get(username="wenshui-editor"))
+
+    page = editor.get(LEDGER, {"q": f" {enterprise.uscc} "})
+
+    assert listed(page) == {own.name}
+    assert elsewhere.name not in page.content.decode()
+    header = editor.get(reverse("reports:warnings")).content.decode()
+    assert 'data-testid="site-search"' in header
+    assert f'action="{LEDGER}"' in header
+
+
+def test_the_header_search_is_only_for_users_who_read_the_ledger(client, make_user):
+    sysadmin = log_in(client, make_user("province", Role.SYSADMIN))
+
+    assert 'data-testid="site-search"' not in sysadmin.get(reverse("accounts:user_list")).content.decode()

@@ -68,9 +68,13 @@ class ProjectFilter(django_filters.FilterSet):
         self.filters["chain"].queryset = Chain.objects.visible_to(user)
 
     def filter_text(self, queryset, name, value):
-        """Name, project code or enterprise name containing the text."""
+        """Name, project code, enterprise name or USCC containing the text (the header's search box asks this)."""
+        value = value.strip()
         return queryset.filter(
-            Q(name__icontains=value) | Q(code__icontains=value) | Q(enterprise__name__icontains=value)
+            Q(name__icontains=value)
+            | Q(code__icontains=value)
+            | Q(enterprise__name__icontains=value)
+            | Q(enterprise__uscc__icontains=value)
         )
 
     def filter_round(self, queryset, name, value):

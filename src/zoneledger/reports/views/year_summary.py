@@ -1,6 +1,5 @@
 """The year summary (/summary/)."""
 
-
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
