@@ -33,6 +33,8 @@ NOT_PAGES = {
     "accounts:user_password",
     "audit:record_export",
     "reports:round_bulletin_xlsx",
+    "reports:round_bulletin_document",
+    "reports:year_summary_document",
     "ingest:template",
     "ingest:job",
     "ingest:confirm",

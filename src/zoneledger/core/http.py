@@ -8,6 +8,10 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCUMENT_CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
 
 
 def is_htmx(request) -> bool:
@@ -41,6 +45,15 @@ def attachment(filename: str) -> str:
 
 def xlsx_response(buffer, filename: str) -> HttpResponse:
     """A download of the workbook written into `buffer` (an io.BytesIO)."""
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    return file_response(buffer, filename, XLSX_CONTENT_TYPE)
+
+
+def document_response(buffer, filename: str, kind: str) -> HttpResponse:
+    """A download of the document of `kind` ("docx" or "pdf") written into `buffer`."""
+    return file_response(buffer, filename, DOCUMENT_CONTENT_TYPES[kind])
+
+
+def file_response(buffer, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(buffer.getvalue(), content_type=content_type)
     response["Content-Disposition"] = attachment(filename)
     return response

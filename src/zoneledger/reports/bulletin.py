@@ -74,18 +74,20 @@ def _write_figures(sheet, row, label, figures, formats, style):
             sheet.write_number(row, column, value, formats[kind + bold])
 
 
-def _write_headers(sheet, formats):
-    head = formats["head"]
-    sheet.merge_range(2, 0, 3, 0, pgettext("bulletin", "City / zone"), head)
-    groups = [
+def group_headings():
+    """The bulletin's upper header row: (first column, last column, batch) over the ten figure columns 1–10."""
+    return [
         (1, 3, pgettext("bulletin", '"Signed" batch')),
         (4, 7, pgettext("bulletin", '"Started" batch')),
         (8, 10, pgettext("bulletin", '"Commissioned" batch')),
     ]
-    for first, last, title in groups:
-        sheet.merge_range(2, first, 2, last, title, head)
+
+
+def column_headings():
+    """The bulletin's first column and its ten figure columns, in the order of `FIGURE_CELLS`."""
     projects, investment = pgettext("bulletin", "Number of projects"), pgettext("bulletin", "Total investment")
-    subheads = [
+    return [
+        pgettext("bulletin", "City / zone"),
         projects,
         investment,
         pgettext("bulletin", "Start rate (%)"),
@@ -97,6 +99,44 @@ def _write_headers(sheet, formats):
         investment,
         pgettext("bulletin", "Capacity rate (%)"),
     ]
+
+
+# The ten figure columns as `presenters.batch_cells` formats them, for documents that print text.
+FIGURE_CELLS = [
+    "signed_count",
+    "signed_yi",
+    "start_rate",
+    "started_count",
+    "started_yi",
+    "completed_yi",
+    "commission_rate",
+    "commissioned_count",
+    "commissioned_yi",
+    "capacity_rate",
+]
+
+
+def bulletin_title(scope, period):
+    return _("Development zones of %(scope)s: “three batches” projects, %(period)s") % {
+        "scope": scope.name,
+        "period": period,
+    }
+
+
+def rounding_note():
+    return _(
+        "Note: amounts in 亿元 and rates in percent are rounded half up (四舍五入) to the places shown. Totals are "
+        "computed from exact amounts and rounded once, so they may differ slightly from the sum of the rounded rows. "
+        "Events dated after the as-of date are not counted."
+    )
+
+
+def _write_headers(sheet, formats):
+    head = formats["head"]
+    first, *subheads = column_headings()
+    sheet.merge_range(2, 0, 3, 0, first, head)
+    for first_column, last_column, title in group_headings():
+        sheet.merge_range(2, first_column, 2, last_column, title, head)
     for column, text in enumerate(subheads, start=1):
         sheet.write_string(3, column, text, head)
 
@@ -110,11 +150,7 @@ def write_bulletin_xlsx(*, user, scope, period, file, as_of=None, known_at=None)
     book = xlsxwriter.Workbook(file, {"in_memory": True})
     formats = _formats(book)
     sheet = book.add_worksheet(_("Bulletin"))
-    title = _("Development zones of %(scope)s: “three batches” projects, %(period)s") % {
-        "scope": scope.name,
-        "period": period,
-    }
-    sheet.merge_range(0, 0, 0, LAST_COLUMN, title, formats["title"])
+    sheet.merge_range(0, 0, 0, LAST_COLUMN, bulletin_title(scope, period), formats["title"])
     sheet.set_row(0, 30)
     as_of_text = _("As of %(date)s") % {"date": date_format(total.as_of, "DATE_FORMAT")}
     sheet.merge_range(1, 0, 1, 5, as_of_text, formats["as_of"])
@@ -130,12 +166,7 @@ def write_bulletin_xlsx(*, user, scope, period, file, as_of=None, known_at=None)
             _write_figures(sheet, row, zone.name, zone, formats, "zone")
             row += 1
     _write_figures(sheet, row, pgettext("bulletin", "Total"), total, formats, "total")
-    note = _(
-        "Note: amounts in 亿元 and rates in percent are rounded half up (四舍五入) to the places shown. Totals are "
-        "computed from exact amounts and rounded once, so they may differ slightly from the sum of the rounded rows. "
-        "Events dated after the as-of date are not counted."
-    )
-    sheet.merge_range(row + 1, 0, row + 1, LAST_COLUMN, note, formats["note"])
+    sheet.merge_range(row + 1, 0, row + 1, LAST_COLUMN, rounding_note(), formats["note"])
     sheet.set_row(row + 1, 42)
 
     sheet.set_column(0, 0, 30)

@@ -102,19 +102,19 @@ def batch_row(kind, name, batch):
     return {"kind": kind, "name": name, "cells": batch_cells(batch)}
 
 
-def bulletin_rows(*, user, scope, period, as_of):
+def bulletin_rows(*, user, scope, period, as_of, known_at=None):
     """The bulletin table in two breakdown queries: each city (in a province's or the nation's scope) with its zones
     beneath.
 
     Returns the table's rows and the top level's (name, figures) pairs, which the bulletin's chart draws.
     """
-    zones = figures.breakdown(user=user, scope=scope, period=period, by="zone", as_of=as_of)
+    zones = figures.breakdown(user=user, scope=scope, period=period, by="zone", as_of=as_of, known_at=known_at)
     if scope.kind not in (ScopeKind.NATION, ScopeKind.PROVINCE):
         return [batch_row("zone", row.name, row) for row in zones], [(row.name, row) for row in zones]
     zones_by_city = {}
     for row in zones:
         zones_by_city.setdefault(row.city_code, []).append(batch_row("zone", row.name, row))
-    cities = figures.breakdown(user=user, scope=scope, period=period, by="city", as_of=as_of)
+    cities = figures.breakdown(user=user, scope=scope, period=period, by="city", as_of=as_of, known_at=known_at)
     rows = []
     for city in cities:
         rows.append(batch_row("city", city.name, city))

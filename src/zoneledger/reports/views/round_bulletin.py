@@ -1,8 +1,10 @@
-"""A round's bulletin (/rounds/2023-4/): its table and charts for the user's scope, and the .xlsx the office prints."""
+"""A round's bulletin (/rounds/2023-4/): its table and charts for the user's scope, the .xlsx the office prints and
+the 通报 as a .docx or PDF."""
 
 import io
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -18,6 +20,8 @@ from zoneledger.reports.bulletin import write_bulletin_xlsx
 from zoneledger.reports.charts import batch_chart, rates_chart
 from zoneledger.reports.forms import AsOfMixin
 from zoneledger.reports.presenters import batch_row, bulletin_rows
+
+from .documents import bulletin_document_response
 
 
 class RoundMixin:
@@ -78,3 +82,21 @@ class RoundBulletinDownloadView(LoginRequiredMixin, RoundMixin, AsOfMixin, View)
             filters={"scope": scope.name, "as_of": as_of.isoformat()},
         )
         return xlsx_response(buffer, _("bulletin-%(round)s.xlsx") % {"round": round_.label})
+
+
+class RoundBulletinDocumentView(LoginRequiredMixin, RoundMixin, AsOfMixin, View):
+    """The round's 通报 as a .docx or a PDF (`kind`), for the user's scope, as of the page's date."""
+
+    def get(self, request, *args, kind, **kwargs):
+        round_ = self.get_round()
+        as_of = self.get_as_of()
+        return bulletin_document_response(
+            request,
+            kind=kind,
+            scope=user_scope(request.user),
+            period=figures.Period.for_round(round_.label),
+            as_of=as_of,
+            filename=_("bulletin-%(round)s.%(kind)s") % {"round": round_.label, "kind": kind},
+            back_to=reverse("reports:round_bulletin", kwargs={"year": round_.year, "sequence": round_.sequence})
+            + f"?as_of={as_of.isoformat()}",
+        )

@@ -1,4 +1,5 @@
-"""`zoneledger figures`: the figures of a scope and period as JSON, the year summary as text, or the bulletin.
+"""`zoneledger figures`: the figures of a scope and period as JSON, the year summary as text, or the bulletin
+(a workbook, or the 通报 as a .docx or a PDF).
 
 The operator at the console is trusted and reads as a nation-wide viewer (``province`` is then the home province,
 `ZONELEDGER_HOME_PROVINCE`); `--as USER` computes as that user instead, with their scope (a scope they cannot see
@@ -16,7 +17,9 @@ from zoneledger.accounts.models import OrgUnit, User
 from zoneledger.accounts.scope import ScopeNotFound, user_scope_in
 from zoneledger.campaigns.models import Round
 from zoneledger.core.commands import BaseCommand, option_date, option_moment
+from zoneledger.core.office import OfficeUnavailable
 from zoneledger.reports.bulletin import write_bulletin_xlsx
+from zoneledger.reports.document import write_bulletin_docx, write_bulletin_pdf
 from zoneledger.reports.figures import (
     BREAKDOWN_KEYS,
     Period,
@@ -25,6 +28,8 @@ from zoneledger.reports.figures import (
     figures_json,
     summary_sentences,
 )
+
+WRITERS = {"xlsx": write_bulletin_xlsx, "docx": write_bulletin_docx, "pdf": write_bulletin_pdf}
 
 
 def console_reader():
@@ -35,7 +40,7 @@ def console_reader():
 class Command(BaseCommand):
     help = (
         "Figures of a scope and period: zoneledger figures --scope SCOPE (--year YYYY | --round YYYY-N) "
-        "[--as-of YYYY-MM-DD] [--known-at ISO-DATETIME] [--format json|text|xlsx] [--output FILE]."
+        "[--as-of YYYY-MM-DD] [--known-at ISO-DATETIME] [--format json|text|xlsx|docx|pdf] [--output FILE]."
     )
 
     def add_arguments(self, parser):
@@ -47,9 +52,9 @@ class Command(BaseCommand):
         period.add_argument("--round", help="one round, e.g. 2023-4")
         parser.add_argument("--as-of", help="count events dated up to this day (default: today)")
         parser.add_argument("--known-at", help="the ledger as it stood at this moment (reproduces a bulletin)")
-        parser.add_argument("--format", choices=["json", "text", "xlsx"], default="json")
+        parser.add_argument("--format", choices=["json", "text", *WRITERS], default="json")
         parser.add_argument("--by", choices=list(BREAKDOWN_KEYS), help="add a breakdown to the JSON")
-        parser.add_argument("--output", help="write to this file (required for xlsx)")
+        parser.add_argument("--output", help="write to this file (required for xlsx, docx and pdf)")
         parser.add_argument("--as", dest="username", help="compute as this user, within their scope")
 
     def handle(self, *args, **options):
@@ -62,10 +67,13 @@ class Command(BaseCommand):
         as_of = option_date(options["as_of"], option="--as-of") if options["as_of"] else None
         known_at = option_moment(options["known_at"], option="--known-at") if options["known_at"] else None
         output, kind = options["output"], options["format"]
-        if kind == "xlsx":
+        if kind in WRITERS:
             if not output:
-                raise CommandError(_("--output: give the file to write the workbook to."))
-            write_bulletin_xlsx(user=user, scope=scope, period=period, as_of=as_of, known_at=known_at, file=output)
+                raise CommandError(_("--output: give the file to write the bulletin to."))
+            try:
+                WRITERS[kind](user=user, scope=scope, period=period, as_of=as_of, known_at=known_at, file=output)
+            except OfficeUnavailable as error:
+                raise CommandError(str(error)) from None
             self.stdout.write(_("Wrote the bulletin to %(file)s.") % {"file": output})
             return
         figures = batch_figures(user=user, scope=scope, period=period, as_of=as_of, known_at=known_at)
