@@ -170,7 +170,7 @@ def test_a_city_reviewer_sees_exactly_the_citys_zones(page):
     # Typing a search narrows the table as one types, and the URL keeps both filters.
     named = Project.objects.filter(zone=xiaoyi).order_by("name").first()
     text = named.name[:6]
-    page.get_by_role("searchbox").press_sequentially(text)
+    page.locator("#id_q").press_sequentially(text)
     expect(page).to_have_url(re.compile(r"zone=\d+.*q=|q=.*zone=\d+"))
     expected = (
         Project.objects.filter(zone=xiaoyi)
@@ -192,6 +192,39 @@ def test_the_main_pages_fit_a_phone(page):
         page.goto(path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"{path} is {width} px wide on a 360 px phone"
+
+
+def test_on_a_phone_the_menu_is_a_drawer_and_the_content_starts_near_the_top(page):
+    page.set_viewport_size({"width": 360, "height": 780})
+    log_in(page, "province-admin")
+
+    for path in PHONE_PAGES:
+        page.goto(path)
+        content_top = page.evaluate("document.getElementById('main').getBoundingClientRect().top")
+        assert content_top <= 100, f"{path}: the header takes {content_top} px on a 360 px phone"
+    ledger = page.get_by_role("link", name="项目台账", exact=True)
+    expect(ledger).to_be_hidden()
+
+    page.get_by_test_id("menu-toggle").click()
+
+    expect(page.get_by_test_id("menu-toggle")).to_have_attribute("aria-expanded", "true")
+    expect(ledger).to_be_visible()
+    ledger.click()
+    expect(page).to_have_url(re.compile("/projects/$"))
+
+
+def test_on_a_desktop_the_navigation_shows_without_a_menu_button(page):
+    page.set_viewport_size({"width": 1366, "height": 800})
+    log_in(page, "province-admin")
+
+    expect(page.get_by_test_id("menu-toggle")).to_be_hidden()
+    expect(page.get_by_role("link", name="项目台账", exact=True)).to_be_visible()
+    tops = set()
+    for path in PHONE_PAGES:
+        page.goto(path)
+        tops.add(page.evaluate("document.getElementById('main').getBoundingClientRect().top"))
+    assert len(tops) == 1, f"the header's height changes between pages: {tops}"
+    assert tops.pop() <= 200
 
 
 def test_the_keyboard_reaches_the_content_first_and_shows_where_it_is(page):

@@ -5,6 +5,16 @@
   // With scripts on, the language switch needs no button (see .js .language-go in app.css).
   document.documentElement.classList.add("js");
 
+  // The phone's menu button opens and closes the drawer holding the navigation and tools (see .site-menu).
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest(".menu-toggle");
+    var menu = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+    if (menu) {
+      var open = menu.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+  });
+
   // Selects marked data-autosubmit (the language switch) send their form on change; the button stays for no-JS.
   document.addEventListener("change", function (event) {
     var select = event.target.closest("select[data-autosubmit]");
