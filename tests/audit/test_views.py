@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import make_org_user
 from tests.security.sessions import log_in
@@ -16,6 +17,7 @@ from zoneledger.accounts.models import User
 from zoneledger.audit import services as audit
 from zoneledger.audit.actions import Action
 from zoneledger.audit.models import AuditRecord
+from zoneledger.projects.models import Project
 
 pytestmark = pytest.mark.django_db
 LOG = reverse("audit:record_list")
@@ -90,10 +92,13 @@ def test_the_export_holds_exactly_the_filtered_records_and_is_audited(client, au
     rows = list(csv.reader(io.StringIO(content)))
     expected = AuditRecord.objects.filter(action__startswith="login.failed").count()
     assert len(rows) == expected + 1
-    assert rows[0][:3] == ["ID", "time", "user"]
+    assert rows[0][:3] == ["ID", "时间（北京时间）", "用户"]
     hostile = next(row for row in rows if "HYPERLINK" in row[2])
     assert hostile[2] == "'=HYPERLINK(1)"
-    assert hostile[11] == "'@cmd"
+    assert hostile[12] == "'@cmd"
+    record = AuditRecord.objects.get(pk=int(hostile[0]))
+    assert hostile[1] == f"{timezone.localtime(record.at):%Y-%m-%d %H:%M:%S}"  # Beijing time, not UTC
+    assert (hostile[6], hostile[7], hostile[11]) == (str(record.action_label), "login.failed", "失败")
     export = AuditRecord.objects.filter(action="export").first()
     assert (export.actor, export.after["what"], export.after["rows"]) == (auditor, "audit log", expected)
 
@@ -143,3 +148,24 @@ def test_opening_the_chain_check_shows_its_button_and_checks_nothing_yet(client,
     assert response.context["report"] is None
     assert f'action="{reverse("audit:chain_verify")}"' in response.content.decode()
     assert AuditRecord.objects.count() == before
+
+
+def test_a_project_s_change_reads_field_by_field_with_the_fields_labels_in_local_time(client, auditor):
+    project = Project.objects.first()
+    entry = audit.record(
+        actor=None,
+        actor_name="x",
+        action=Action.PROJECT_UPDATE,
+        obj=project,
+        before={"total_investment": "100.00", "name": "甲"},
+        after={"total_investment": "120.00", "name": "甲"},
+    )
+
+    response = client.get(reverse("audit:record_detail", args=[entry.pk]))
+
+    changes = {change.name: change for change in response.context["changes"]}
+    assert changes["total_investment"].label == str(Project._meta.get_field("total_investment").verbose_name)
+    assert (changes["total_investment"].before, changes["total_investment"].after) == ("100.00", "120.00")
+    assert changes["total_investment"].changed
+    assert not changes["name"].changed
+    assert f"{timezone.localtime(entry.at):%Y-%m-%d %H:%M:%S}" in response.content.decode()

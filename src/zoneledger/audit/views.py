@@ -1,12 +1,12 @@
 """The auditor's pages: search the audit trail, read one record, export, verify the chain. Nobody else may read it."""
 
 import csv
-import json
 
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zoneledger.accounts.choices import Role
@@ -15,24 +15,27 @@ from zoneledger.core.http import partial_template
 
 from . import selectors, services
 from .actions import Action
+from .presenters import field_changes, local_time, shown
 
 PAGE_SIZE = 50
+# The CSV's columns: a heading in the auditor's language and how a record gives the cell.
 EXPORT_COLUMNS = (
-    ("id", "ID"),
-    ("at", "time"),
-    ("actor_name", "user"),
-    ("org_name", "organisation"),
-    ("source_address", "source address"),
-    ("request_id", "request id"),
-    ("action", "action"),
-    ("object_type", "object type"),
-    ("object_id", "object id"),
-    ("object_repr", "object"),
-    ("success", "success"),
-    ("message", "message"),
-    ("before", "before"),
-    ("after", "after"),
-    ("record_hash", "hash"),
+    (_("ID"), lambda record: record.pk),
+    (_("Time (Beijing)"), lambda record: local_time(record.at)),
+    (_("User"), lambda record: record.actor_name),
+    (_("Organisation"), lambda record: record.org_name),
+    (_("Source address"), lambda record: record.source_address),
+    (_("Request id"), lambda record: record.request_id),
+    (_("Action"), lambda record: record.action_label),
+    (_("Action code"), lambda record: record.action),
+    (_("Object type"), lambda record: record.object_type),
+    (_("Object id"), lambda record: record.object_id),
+    (_("Object"), lambda record: record.object_repr),
+    (_("Outcome"), lambda record: _("Succeeded") if record.success else _("Failed")),
+    (_("Message"), lambda record: record.message),
+    (_("Before"), lambda record: shown(record.before) if record.before is not None else ""),
+    (_("After"), lambda record: shown(record.after) if record.after is not None else ""),
+    (_("Hash"), lambda record: record.record_hash),
 )
 
 auditor_only = role_required(Role.AUDITOR)
@@ -51,12 +54,10 @@ def record_list(request):
 @auditor_only
 @require_GET
 def record_detail(request, pk):
+    """One record: who, when (local time), what, and its snapshots field by field with the fields' labels."""
     record = selectors.record_get(user=request.user, pk=pk)
-    snapshots = {
-        name: json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True) if value is not None else "—"
-        for name, value in (("before", record.before), ("after", record.after))
-    }
-    return render(request, "audit/record_detail.html", {"record": record, **snapshots})
+    context = {"record": record, "at": local_time(record.at), "changes": field_changes(record)}
+    return render(request, "audit/record_detail.html", context)
 
 
 class Echo:
@@ -83,11 +84,14 @@ def record_export(request):
     queryset = records.qs
     services.record_export(actor=request.user, what="audit log", count=queryset.count(), filters=request.GET.dict())
     writer = csv.writer(Echo())
+    language = translation.get_language()
 
     def rows():
-        yield "\ufeff" + writer.writerow([label for _field, label in EXPORT_COLUMNS])
-        for record in queryset.iterator(chunk_size=2000):
-            yield writer.writerow([cell(getattr(record, field)) for field, _label in EXPORT_COLUMNS])
+        # Streamed after the view has returned: the auditor's language is set again for the cells' words.
+        with translation.override(language):
+            yield "\ufeff" + writer.writerow([str(heading) for heading, _value in EXPORT_COLUMNS])
+            for record in queryset.iterator(chunk_size=2000):
+                yield writer.writerow([cell(value(record)) for _heading, value in EXPORT_COLUMNS])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     filename = f"audit-{timezone.localdate():%Y%m%d}.csv"
