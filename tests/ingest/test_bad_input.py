@@ -1,7 +1,9 @@
 """Each kind of bad cell gives its own message at its row and column, and a refused import writes nothing."""
 
 from datetime import date
+from decimal import Decimal
 
+import openpyxl
 import pytest
 
 from tests.factories import valid_uscc
@@ -156,6 +158,24 @@ def test_a_workbook_without_the_ledger_sheet_is_refused(tmp_path, wenshui_editor
     book.close()
     result = import_workbook(file=tmp_path / "sheet.xlsx", user=wenshui_editor, language="en")
     assert [error.message for error in result.errors] == ["The workbook has no sheet called 项目台账."]
+
+
+def test_a_text_longer_than_a_cell_holds_is_refused_at_its_row_and_column(tmp_path, wenshui_editor, unchanged_ledger):
+    # 16,384 characters of CJK Extension B are 32,768 of a cell's UTF-16 units, one more than a cell holds: a
+    # spreadsheet program would not save them, but a file made otherwise can hold them (openpyxl does not cut).
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = LEDGER_SHEET
+    bad = project_row("过长的测试项目", 建设内容="\U00020000" * 16_384)
+    sheet.append(list(bad))
+    sheet.append([float(value) if isinstance(value, Decimal) else value for value in bad.values()])
+    book.save(tmp_path / "long.xlsx")
+
+    result = import_workbook(file=tmp_path / "long.xlsx", user=wenshui_editor, language="en")
+
+    assert where(result.errors) == [(LEDGER_SHEET, 2, "建设内容")]
+    assert result.errors[0].message == "The text has 32,768 characters, more than a cell holds (32,767)."
+    assert not result.applied
 
 
 def test_a_project_code_of_another_zone_is_refused(tmp_path, wenshui_editor, unchanged_ledger):

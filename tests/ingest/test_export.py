@@ -13,7 +13,7 @@ from django.db.models import Count
 
 from zoneledger.campaigns.models import Round
 from zoneledger.ingest.columns import GUIDE_SHEET, LEDGER_COLUMNS, LEDGER_SHEET, MONTHLY_SHEET
-from zoneledger.ingest.writer import excel_serial, write_ledger_xlsx, write_template_xlsx
+from zoneledger.ingest.writer import TooLarge, excel_serial, write_ledger_xlsx, write_template_xlsx
 from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
 from zoneledger.zones.models import Zone
 
@@ -204,3 +204,50 @@ def test_a_sliced_queryset_exports_its_projects_and_only_their_months():
     assert [row[1].value for row in book[LEDGER_SHEET].iter_rows(min_row=2)] == [p.name for p in projects]
     months = MonthlyProgress.objects.filter(project__in=[p.pk for p in projects]).count()
     assert book[MONTHLY_SHEET].max_row == months + 1
+
+
+# Text as the format holds it (issue 20, I3 and I4)
+
+CELL_CHARACTERS = 32_767  # the characters (UTF-16 code units) a cell holds
+ASTRAL = "\U00020000"  # 𠀀, CJK Extension B: one character, two UTF-16 code units, as Excel counts them
+
+
+def test_an_ooxml_escape_and_a_text_as_long_as_a_cell_come_back_unchanged_from_export_and_import(
+    tmp_path, wenshui_editor
+):
+    from zoneledger.ingest.importer import import_workbook
+
+    project = Project.objects.filter(zone__name="文水经济开发区").first()
+    content = "建" * (CELL_CHARACTERS - 2) + ASTRAL  # exactly a cell's worth
+    Project.objects.filter(pk=project.pk).update(name="名_x0041_称_x005F_", construction_content=content)
+    path = tmp_path / "escaped.xlsx"
+    write_ledger_xlsx(projects_queryset=Project.objects.filter(pk=project.pk), file=path)
+
+    with zipfile.ZipFile(path) as unzipped:
+        sheet_xml = unzipped.read("xl/worksheets/sheet1.xml").decode()
+    # ECMA-376 Part 1, 22.9.2.19: a literal _xHHHH_ is written with its underscore escaped, else a reader decodes it.
+    assert "名_x005F_x0041_称_x005F_x005F_" in sheet_xml
+    result = import_workbook(file=path, user=wenshui_editor, dry_run=True)
+    assert result.errors == []
+    assert result.unchanged[LEDGER_SHEET] == [2]
+    project.refresh_from_db()
+    assert (project.name, project.construction_content) == ("名_x0041_称_x005F_", content)
+
+
+@pytest.mark.parametrize(
+    "content", ["建" * (CELL_CHARACTERS + 1), ASTRAL * (CELL_CHARACTERS // 2 + 1)], ids=["characters", "astral"]
+)
+def test_a_text_longer_than_a_cell_holds_is_refused_with_its_row_and_column_not_cut(tmp_path, content):
+    wenshui = Project.objects.filter(zone__name="文水经济开发区").order_by("pk")
+    too_long = wenshui[1]
+    Project.objects.filter(pk=too_long.pk).update(construction_content=content)  # as a database from before the cap
+
+    with pytest.raises(TooLarge) as refused:
+        write_ledger_xlsx(projects_queryset=wenshui, file=tmp_path / "cut.xlsx")
+
+    length = len(content.encode("utf-16-le")) // 2
+    assert str(refused.value) == (
+        f"Row 3 ({too_long.code or too_long.name}), column 建设内容: the text has {length:,} characters, more than a"
+        f" cell holds ({CELL_CHARACTERS:,}). Shorten it before exporting."
+    )
+    assert not (tmp_path / "cut.xlsx").exists()

@@ -509,6 +509,8 @@ def test_a_zone_editor_finds_their_zone_chosen_in_the_new_project_form(editor_cl
         ({"enterprise_name": "某公司", "enterprise_uscc": "911400001234567890"}, "enterprise_uscc"),
         ({"enterprise_uscc": valid_uscc(424242)}, "enterprise_name"),
         ({"industry_code": "XYZ"}, "industry_code"),
+        ({"construction_content": "建" * 32_768}, "construction_content"),
+        ({"construction_content": "\U00020000" * 16_384}, "construction_content"),  # 32,768 UTF-16 units
         ({"name": "吕梁建龙优特钢基地(二期)项目"}, None),
     ],
 )

@@ -4,8 +4,10 @@
     write_template_xlsx(file=path_or_stream)
 
 Text is always written with `write_string`, so a cell such as "=HYPERLINK(…)" or "+86 …" stays text and
-never becomes a formula. Amounts are numbers with two decimals, dates are date cells: the number Excel counts
-days by, with a date format (`excel_serial`).
+never becomes a formula; a text that holds what reads as an escape (``_x0041_``) is written with its underscore
+escaped (``_x005F_x0041_``, ECMA-376 Part 1 §22.9.2.19), by xlsxwriter as each row is written out. A text
+longer than a cell holds is refused (TooLarge, naming its row and column), never cut. Amounts are numbers with
+two decimals, dates are date cells: the number Excel counts days by, with a date format (`excel_serial`).
 """
 
 import unicodedata
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from zoneledger.campaigns.models import Round
 from zoneledger.core.money import hundredths
+from zoneledger.core.text import CELL_CHARACTERS, cell_length
 from zoneledger.projects.models import MonthlyProgress
 from zoneledger.zones.models import Zone
 
@@ -39,6 +42,7 @@ from .columns import (
 CHUNK_ROWS = 2000
 TEMPLATE_ROWS = 5000  # how far down the template's drop-downs reach
 ROW_POINTS = 15  # the height of a line of text at the default font
+CUT = -2  # what xlsxwriter's writers return for a text they cut to a cell's length
 SHEET_ROWS = 1_048_576  # an Excel sheet's rows, its header included; xlsxwriter drops a cell past them silently
 # Each stage's live event, joined to its project: a stage has at most one (a constraint), so a project stays one row.
 STAGE_EVENTS = {stage: f"event_{stage}" for stage, _date_column, _round_column in STAGE_COLUMNS}
@@ -94,7 +98,8 @@ class _Book:
 
         They are the methods xlsxwriter's public `write_string` and `write_number` call after a decorator that
         also accepts "A1" cell names; at an export's millions of cells that decorator alone cost a twentieth
-        of its time. (xlsxwriter is pinned in uv.lock; tests/ingest/test_export.py reads the cells back.)
+        of its time. Like them they return `CUT` for a text they cut to a cell's length. (xlsxwriter is pinned
+        in uv.lock; tests/ingest/test_export.py reads the cells back, escapes and all.)
         """
         return sheet._write_string, sheet._write_number
 
@@ -177,6 +182,7 @@ class _LedgerExport:
             self.facts.append((position, value_index[column.key], write))
         month_at = {column.key: position for position, column in enumerate(MONTHLY_COLUMNS)}
         self.project_texts = [(month_at[key], value_index[key]) for key in ("code", "name", "zone")]
+        self.code_at, self.name_at = value_index["code"], value_index["name"]
         self.month_at, self.amount_at = month_at["month"], month_at["completed_investment"]
         self.row = self.month_row = 0
 
@@ -186,8 +192,8 @@ class _LedgerExport:
         row = self.row
         for position, index, write in self.facts:
             value = values[index]
-            if value is not None and value != "":
-                write(row, position, value)
+            if value is not None and value != "" and write(row, position, value) == CUT:
+                raise _cut(row, LEDGER_COLUMNS[position], value, values[self.code_at] or values[self.name_at])
         if months:
             self._write_months(values, months)
 
@@ -213,7 +219,24 @@ def _round_writer(write_string, labels):
 
 
 class TooLarge(Exception):
-    """The export would not fit in a sheet; the message says so, for the user."""
+    """The export would not fit in a sheet, or a text in a cell; the message says so, for the user."""
+
+
+def _cut(row, column, text, project):
+    """TooLarge for `text`, too long for its cell in (0-based) `row` of `project` (its code, else its name)."""
+    return TooLarge(
+        _(
+            "Row %(row)s (%(project)s), column %(column)s: the text has %(length)s characters, more than a cell"
+            " holds (%(limit)s). Shorten it before exporting."
+        )
+        % {
+            "row": row + 1,
+            "project": project,
+            "column": column.header,
+            "length": f"{cell_length(text):,}",
+            "limit": f"{CELL_CHARACTERS:,}",
+        }
+    )
 
 
 def _check_fits(projects_queryset):

@@ -8,6 +8,7 @@ from zoneledger.campaigns.models import Round
 from zoneledger.chains.models import Chain, ChainLink
 from zoneledger.core.codes import validate_uscc
 from zoneledger.core.dates import DateField
+from zoneledger.core.text import CELL_CHARACTERS
 from zoneledger.zones.models import Zone
 
 from .choices import Stage
@@ -29,7 +30,8 @@ class ProjectForm(forms.ModelForm):
         model = Project
         # The facts the services take, but the enterprise (typed above) and the demo's own marker.
         fields = [name for name in PROJECT_FACTS if name not in ("enterprise", "is_illustrative")]
-        widgets = {"construction_content": forms.Textarea(attrs={"rows": 3})}
+        # A browser counts maxlength in UTF-16 code units, as a cell does.
+        widgets = {"construction_content": forms.Textarea(attrs={"rows": 3, "maxlength": CELL_CHARACTERS})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

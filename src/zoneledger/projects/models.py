@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from zoneledger.accounts.scope import zone_filter
 from zoneledger.core.codes import validate_industry_code, validate_project_code, validate_uscc
 from zoneledger.core.money import WanField
+from zoneledger.core.text import validate_fits_a_cell
 
 from .choices import KeyLevel, ProgressStatus, Stage
 
@@ -87,7 +88,7 @@ class Project(models.Model):
     expected_output = WanField(_("expected annual output (万元)"), null=True, blank=True, validators=NOT_NEGATIVE)
     expected_tax = WanField(_("expected annual tax (万元)"), null=True, blank=True, validators=NOT_NEGATIVE)
     actual_output = WanField(_("actual annual output (万元)"), null=True, blank=True, validators=NOT_NEGATIVE)
-    construction_content = models.TextField(_("construction content"), blank=True)
+    construction_content = models.TextField(_("construction content"), blank=True, validators=[validate_fits_a_cell])
     leader_in_charge = models.CharField(_("leader in charge (包联领导)"), max_length=50, blank=True)
     task_force = models.CharField(_("task force (专班)"), max_length=200, blank=True)
     key_level = models.CharField(_("key-project level"), max_length=10, choices=KeyLevel.choices, blank=True)
