@@ -1,5 +1,6 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from zoneledger.core.backup import BackupError, restore
 from zoneledger.core.commands import BaseCommand
@@ -20,7 +21,18 @@ class Command(BaseCommand):
             if answer.strip().lower() != "yes":
                 raise CommandError(_("Restore cancelled."))
         try:
-            restore(file)
+            pending = restore(file)
         except BackupError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(_("Restored from %(file)s.") % {"file": file})
+        if pending:
+            self.stdout.write(
+                ngettext(
+                    "The backup is of an earlier version: %(count)d migration is still to be applied. Run"
+                    " “zoneledger migrate” before starting the server.",
+                    "The backup is of an earlier version: %(count)d migrations are still to be applied. Run"
+                    " “zoneledger migrate” before starting the server.",
+                    len(pending),
+                )
+                % {"count": len(pending)}
+            )
