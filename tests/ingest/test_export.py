@@ -10,6 +10,7 @@ import pytest
 import xlsxwriter
 from django.core.management import call_command
 from django.db.models import Count
+from django.utils import translation
 
 from zoneledger.campaigns.models import Round
 from zoneledger.ingest.columns import GUIDE_SHEET, LEDGER_COLUMNS, LEDGER_SHEET, MONTHLY_SHEET
@@ -242,7 +243,7 @@ def test_a_text_longer_than_a_cell_holds_is_refused_with_its_row_and_column_not_
     too_long = wenshui[1]
     Project.objects.filter(pk=too_long.pk).update(construction_content=content)  # as a database from before the cap
 
-    with pytest.raises(TooLarge) as refused:
+    with pytest.raises(TooLarge) as refused, translation.override("en"):
         write_ledger_xlsx(projects_queryset=wenshui, file=tmp_path / "cut.xlsx")
 
     length = len(content.encode("utf-16-le")) // 2
