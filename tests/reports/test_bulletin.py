@@ -53,17 +53,20 @@ def test_the_bulletin_has_title_unit_two_level_headers_cities_with_zones_total_a
     assert "太原中北高新技术产业开发区" in labels[labels.index("太原市") : labels.index("大同市")]
 
 
-def test_the_bulletin_is_set_up_to_print_on_one_landscape_a4_page(bulletin):
+def test_the_bulletin_is_set_up_to_print_as_wide_as_a_landscape_a4_page(bulletin):
     sheet = openpyxl.load_workbook(bulletin).active
     assert sheet.freeze_panes == "B5"
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.page_setup.paperSize == 9
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    # One page wide (the file format's default, so not written) and as many tall as it takes.
+    assert (sheet.page_setup.fitToWidth or 1, sheet.page_setup.fitToHeight) == (1, 0)
+    assert "&D" in sheet.oddFooter.left.text  # the date printed
     assert sheet.print_area == f"'通报'!$A$1:$K${sheet.max_row}"
     assert sheet.print_title_rows == "$3:$4"
 
 
-def test_libreoffice_renders_the_bulletin_as_one_landscape_a4_page(bulletin, tmp_path):
+def test_libreoffice_renders_the_bulletin_on_landscape_a4_pages(bulletin, tmp_path):
     profile = tmp_path / "libreoffice-profile"
     subprocess.run(
         [
@@ -85,5 +88,5 @@ def test_libreoffice_renders_the_bulletin_as_one_landscape_a4_page(bulletin, tmp
     width, height = (
         Decimal(value.decode()) for value in re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf).groups()
     )
-    assert len(pages) == 1
+    assert len(pages) == 2  # eleven cities and their zones, readable; the header rows repeat (test_printing.py)
     assert (round(width), round(height)) == (842, 595)  # A4 landscape in points

@@ -26,6 +26,7 @@ from django.views import View
 from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
 
+from zoneledger.accounts.scope import user_scope
 from zoneledger.audit import services as audit
 from zoneledger.core.http import XLSX_CONTENT_TYPE, hx_redirect, is_partial, xlsx_response
 from zoneledger.jobs import selectors as jobs
@@ -138,7 +139,9 @@ def ledger_export(request):
     ledger = projects.project_filter(user=request.user, data=request.GET).qs
     workbook = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
     try:
-        rows, _months = write_ledger_xlsx(projects_queryset=ledger, file=workbook)
+        rows, _months = write_ledger_xlsx(
+            projects_queryset=ledger, file=workbook, scope_name=user_scope(request.user).name
+        )
     except TooLarge as refused:
         workbook.close()
         messages.error(request, str(refused))

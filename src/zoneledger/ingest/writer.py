@@ -17,10 +17,12 @@ from itertools import batched
 
 import xlsxwriter
 from django.db.models import FilteredRelation, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zoneledger.campaigns.models import Round
 from zoneledger.core.money import hundredths
+from zoneledger.core.sheets import PrintHeading, print_setup
 from zoneledger.core.text import CELL_CHARACTERS, cell_length
 from zoneledger.projects.models import MonthlyProgress
 from zoneledger.zones.models import Zone
@@ -84,12 +86,14 @@ class _Book:
         }
         self.wrap = add({"text_wrap": True, "valign": "top"})
 
-    def sheet(self, name, columns):
+    def sheet(self, name, columns, heading):
+        """A sheet whose row 1 is the columns' headers, printed under `heading` (title, scope, as-of date) on A4."""
         sheet = self.workbook.add_worksheet(name)
         for position, column in enumerate(columns):
             sheet.set_column(position, position, column.width)
             sheet.write_string(0, position, column.header, self.required if column.required else self.header)
         sheet.freeze_panes(1, 0)
+        print_setup(sheet, heading, width=sum(column.width for column in columns))
         return sheet
 
     @staticmethod
@@ -166,10 +170,11 @@ class _LedgerExport:
     Which value goes to which column is worked out once, so a row is written without looking columns up.
     """
 
-    def __init__(self, book):
+    def __init__(self, book, *, scope_name):
         self.book = book
-        self.ledger = book.sheet(LEDGER_SHEET, LEDGER_COLUMNS)
-        self.monthly = book.sheet(MONTHLY_SHEET, MONTHLY_COLUMNS)
+        as_of = timezone.localdate()  # the ledger as it stands when exported
+        self.ledger = book.sheet(LEDGER_SHEET, LEDGER_COLUMNS, _heading(LEDGER_SHEET, scope_name, as_of))
+        self.monthly = book.sheet(MONTHLY_SHEET, MONTHLY_COLUMNS, _heading(MONTHLY_SHEET, scope_name, as_of))
         value_index = {key: index for index, key in enumerate(PROJECT_VALUES, start=1)}  # after the pk
         round_labels = {round_.pk: round_.label for round_ in Round.objects.all()}
         write_string = book.cell_writers(self.ledger)[0]
@@ -255,15 +260,21 @@ def _check_fits(projects_queryset):
     return projects
 
 
-def write_ledger_xlsx(*, projects_queryset, file, progress=None):
+def _heading(title, scope_name="", as_of=None):
+    return PrintHeading(title=title, scope=scope_name, as_of=as_of, unit=_("Amounts in 10,000 yuan (万元)"))
+
+
+def write_ledger_xlsx(*, projects_queryset, file, progress=None, scope_name=""):
     """Write exactly these projects (in the queryset's order) and their monthly rows; returns the row counts.
+
+    The sheets print on A4 under the sheet's name, `scope_name` and the date of the export.
 
     An export with more rows than a sheet holds is refused (TooLarge) before anything is written.
     `progress(done, total)` is called after each chunk of rows, for a page that shows how far it got.
     """
     total = _check_fits(projects_queryset)
     book = _Book(file)
-    export = _LedgerExport(book)
+    export = _LedgerExport(book, scope_name=scope_name)
     serials = _MonthSerials()
     for chunk in batched(_projects(projects_queryset).iterator(chunk_size=CHUNK_ROWS), CHUNK_ROWS):
         months = _months([values[0] for values in chunk], serials)
@@ -279,11 +290,11 @@ def write_ledger_xlsx(*, projects_queryset, file, progress=None):
 def write_template_xlsx(*, file):
     """An empty template: the two sheets with drop-downs for 开发区 and 批次, and a 填报说明 sheet explaining them."""
     book = _Book(file)
-    ledger = book.sheet(LEDGER_SHEET, LEDGER_COLUMNS)
-    book.sheet(MONTHLY_SHEET, MONTHLY_COLUMNS)
+    ledger = book.sheet(LEDGER_SHEET, LEDGER_COLUMNS, _heading(LEDGER_SHEET))
+    book.sheet(MONTHLY_SHEET, MONTHLY_COLUMNS, _heading(MONTHLY_SHEET))
     guide = book.workbook.add_worksheet(GUIDE_SHEET)
     guide_headers = [_("Column"), _("Sheet"), _("Required"), _("Format"), _("What it means")]
-    widths = [20, 10, 8, 54, 72, 4, 30, 12, 14]
+    widths = [20, 10, 8, 54, 72, 4, 30, 12, 14]  # the guide's five columns, a gap, the drop-downs' lists
     for position, width in enumerate(widths):
         guide.set_column(position, position, width)
     for position, text in enumerate([*guide_headers, "", _("Zones"), _("Rounds"), _("Held on")]):
@@ -318,6 +329,9 @@ def write_template_xlsx(*, file):
             guide.write_string(row, 7, rounds[index].label)
             guide.write_datetime(row, 8, rounds[index].held_on, book.formats[DATE])
     guide.freeze_panes(1, 0)
+    # The guide prints; the drop-downs' lists beside it do not.
+    guide.print_area(0, 0, len(lines), len(guide_headers) - 1)
+    print_setup(guide, PrintHeading(title=GUIDE_SHEET), width=sum(widths[: len(guide_headers)]))
     _drop_downs(ledger, zones, rounds)
     book.close()
 

@@ -1,4 +1,4 @@
-"""The "三个一批" bulletin as a workbook a provincial office prints (通报): one landscape A4 page.
+"""The "三个一批" bulletin as a workbook a provincial office prints (通报): landscape A4, as wide as the page.
 
 A title row, a unit row, two-level merged headers (签约 / 开工 / 投产 × 项目数 / 总投资 / rate), one row per city
 with its zones beneath, a total row and a footnote on rounding. The figures come from `figures.breakdown` and
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from zoneledger.core.money import WAN_PER_YI, rate, round_half_up
+from zoneledger.core.sheets import print_footer
 
 from .figures import batch_figures, breakdown
 
@@ -176,8 +177,8 @@ def write_bulletin_xlsx(*, user, scope, period, file, as_of=None, known_at=None)
     sheet.print_area(0, 0, row + 1, LAST_COLUMN)
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
-    sheet.fit_to_pages(1, 1)
+    sheet.fit_to_pages(1, 0)  # as wide as the page; a long table goes on, its header rows repeated
     sheet.center_horizontally()
-    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-    sheet.set_footer(_("&CPage &P of &N"))
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    print_footer(sheet)
     book.close()

@@ -84,7 +84,8 @@ class WarningsExportView(WarningsMixin, View):
     def get(self, request, *args, **kwargs):
         warnings = list(self.get_warnings())
         buffer = io.BytesIO()
-        write_warnings_xlsx(warnings, buffer)
+        scope = user_scope(request.user)
+        write_warnings_xlsx(warnings, buffer, scope_name=scope.name, as_of=self.get_as_of())
         audit.record_export(
             actor=request.user, what="signed-not-started", count=len(warnings), filters=request.GET.dict()
         )

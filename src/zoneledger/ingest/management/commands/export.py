@@ -36,7 +36,7 @@ class Command(BaseCommand):
             raise CommandError(f"--scope: {error}") from None
         projects = Project.objects.visible_to(user).filter(wanted.q("zone__"))
         try:
-            projects, months = write_ledger_xlsx(projects_queryset=projects, file=file)
+            projects, months = write_ledger_xlsx(projects_queryset=projects, file=file, scope_name=wanted.name)
         except TooLarge as refused:
             raise CommandError(str(refused)) from None
         audit.record(
