@@ -76,7 +76,7 @@ def test_the_docx_table_holds_the_figures_commands_numbers_for_the_total_and_eac
 
 def test_the_docx_says_the_years_and_the_rounds_sentences_under_a_title_with_its_dates(round_docx):
     text = "\n".join(paragraph.text for paragraph in round_docx.paragraphs)
-    assert round_docx.paragraphs[0].text == "关于山西省开发区2023年第4次“三个一批”项目进展情况的通报"
+    assert round_docx.paragraphs[0].text == "关于山西省开发区2023年第4次\n“三个一批”项目进展情况的通报"  # two lines
     assert "截至2024年12月31日" in text
     for sentence in figures(*ROUND, "--format", "text").splitlines():
         assert sentence in text

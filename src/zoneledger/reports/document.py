@@ -271,6 +271,27 @@ def _table(document, content):
             _cell(cells[column], row["cells"][key], bold=strong, align=WD_ALIGN_PARAGRAPH.RIGHT, width_mm=figure_width)
 
 
+def _title_lines(title):
+    """The title in lines of at most a line's characters, broken at a quotation mark nearest the middle (GB/T 9704
+    wants a title's lines split where its words part, not where the line happens to end); else left to wrap."""
+    per_line = int(TEXT_WIDTH_MM / (TITLE_PT * 25.4 / 72))
+    if len(title) <= per_line:
+        return [title]
+    # Before an opening or after a closing quotation mark: where a quoted name such as “三个一批” starts or ends.
+    places = [place for place in range(1, len(title)) if title[place] == "“" or title[place - 1] == "”"]
+    fitting = [place for place in places if place <= per_line and len(title) - place <= per_line]
+    if not fitting:
+        return [title]
+    middle = min(fitting, key=lambda place: abs(place - len(title) / 2))
+    return [title[:middle], title[middle:]]
+
+
+def _line_break():
+    run = OxmlElement("w:r")
+    run.append(OxmlElement("w:br"))
+    return run
+
+
 def _paragraph(document, text, style=None, **layout):
     paragraph = document.add_paragraph(text, style=style)
     for name, value in layout.items():
@@ -286,7 +307,11 @@ def write_bulletin_docx(*, user, scope, period, file, as_of=None, known_at=None)
     document.core_properties.author = scope.name
     _styles(document)
     _page(document)
-    _paragraph(document, content.title, "Bulletin Title", space_after=Pt(LINE_PT))
+    title = _paragraph(document, "", "Bulletin Title", space_after=Pt(LINE_PT))
+    for number, line in enumerate(_title_lines(content.title)):
+        run = title.add_run(line)
+        if number:
+            run._r.addprevious(_line_break())
     _paragraph(document, content.opening)
     sections = [*content.sections, (content.table_heading, [])]
     for number, (heading, sentences) in zip(NUMBERED, sections, strict=False):
