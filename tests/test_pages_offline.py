@@ -31,6 +31,7 @@ NOT_PAGES = {
     "accounts:session_end",
     "accounts:second_factor_reset",
     "accounts:user_password",
+    "accounts:user_confirm",
     "audit:record_export",
     "reports:round_bulletin_xlsx",
     "reports:round_bulletin_document",

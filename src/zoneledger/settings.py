@@ -146,7 +146,7 @@ ZONELEDGER_PASSWORD_HISTORY = int(os.environ.get("ZONELEDGER_PASSWORD_HISTORY", 
 # Access control and hardening: docs/SECURITY.md explains each choice.
 AUTHENTICATION_BACKENDS = [
     "zoneledger.accounts.backends.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "zoneledger.accounts.backends.AccountBackend",
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ZONELEDGER_LOCKOUT_MINUTES", "30")))

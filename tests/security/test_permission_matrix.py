@@ -68,6 +68,8 @@ WORKDAYS_ADMIN = "working days admin"  # the province's working days: its busine
 SYSADMIN = "system administrator"
 SECADMIN = "security administrator"
 AUDITOR = "auditor"
+BUSINESS_ADMIN = "business administrator"  # the accounts waiting for their confirmation
+CONFIRM = "confirm an account"  # a business administrator's; with nothing waiting, a 404
 DJANGO_ADMIN = "django admin"  # staff only; the demo users are not staff
 
 # Each URL name: its rule and the methods to try (with the form a POST sends).
@@ -81,7 +83,9 @@ URL_RULES = {
     "accounts:user_list": (SYSADMIN, {"GET": None}),
     "accounts:user_create": (SYSADMIN, {"GET": None, "POST": {"username": "matrix-person"}}),
     "accounts:user_edit": (SYSADMIN, {"GET": None, "POST": {"role": Role.ADMIN}}),
-    "accounts:user_password": (SYSADMIN, {"POST": {"password": "Matrix-pass-1", "password_again": "Matrix-pass-1"}}),
+    "accounts:user_password": (SYSADMIN, {"POST": {}}),
+    "accounts:confirmations": (BUSINESS_ADMIN, {"GET": None}),
+    "accounts:user_confirm": (CONFIRM, {"POST": {}}),
     "accounts:security": (SECADMIN, {"GET": None}),
     "accounts:lockout_release": (SECADMIN, {"POST": {"username": "wenshui-viewer"}}),
     "accounts:session_end": (SECADMIN, {"POST": {}}),
@@ -221,6 +225,7 @@ def url_of(name, world, target):
         "ingest:confirm": lambda: {"pk": world.job_id},
         "accounts:user_edit": lambda: {"pk": world.business_user.pk},
         "accounts:user_password": lambda: {"pk": world.business_user.pk},
+        "accounts:user_confirm": lambda: {"pk": world.business_user.pk},
         "accounts:session_end": lambda: {"pk": world.login_session.pk},
         "accounts:second_factor_reset": lambda: {"pk": world.business_user.pk},
         "audit:record_detail": lambda: {"pk": world.audit_record.pk},
@@ -248,9 +253,11 @@ def expected(rule, user, target, world):
         return LOGIN
     visible = VISIBLE[scope_of(user)]
     edits = user.role in EDITING_ROLES
-    role_rules = {SYSADMIN: Role.SYSADMIN, SECADMIN: Role.SECADMIN, AUDITOR: Role.AUDITOR}
+    role_rules = {SYSADMIN: Role.SYSADMIN, SECADMIN: Role.SECADMIN, AUDITOR: Role.AUDITOR, BUSINESS_ADMIN: Role.ADMIN}
     if rule in role_rules:
         return OK if user.role == role_rules[rule] else 403
+    if rule == CONFIRM:
+        return 404 if user.role == Role.ADMIN else 403
     if rule == ANY_USER:
         return OK
     if rule == BUSINESS_READ:
@@ -353,6 +360,8 @@ def test_the_matrix_walks_every_rule():
         SYSADMIN,
         SECADMIN,
         AUDITOR,
+        BUSINESS_ADMIN,
+        CONFIRM,
         DJANGO_ADMIN,
     }
 

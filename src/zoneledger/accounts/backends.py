@@ -1,7 +1,9 @@
-"""The lockout check in front of Django's password check."""
+"""The lockout check in front of Django's password check, and the password check's own conditions."""
 
 from axes.backends import AxesStandaloneBackend
 from axes.exceptions import AxesBackendPermissionDenied
+from django.contrib.auth.backends import ModelBackend
+from django.utils import timezone
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -20,3 +22,18 @@ class LockoutBackend(AxesStandaloneBackend):
         except AxesBackendPermissionDenied:
             request.attempt_while_locked = True  # audited as a failed log-in, not as a new lockout
             raise
+
+
+class AccountBackend(ModelBackend):
+    """Django's password check, refusing also an account not yet confirmed by a business administrator and a
+    generated initial password older than a day — with the answer of a wrong password, naming nothing."""
+
+    def user_can_authenticate(self, user):
+        return super().user_can_authenticate(user) and getattr(user, "confirmed", True)
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        expires = getattr(user, "initial_password_expires_at", None)
+        if user is not None and expires is not None and expires < timezone.now():
+            return None
+        return user

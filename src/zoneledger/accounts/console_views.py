@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services
 from .choices import Role
-from .forms import NewPasswordForm, NewUserForm, UnlockForm, UserForm
+from .forms import NewUserForm, UnlockForm, UserForm
 from .models import LoginSession, User
 from .permissions import role_required
 
@@ -49,21 +49,25 @@ def user_create(request):
                 username=data["username"],
                 org=data["org"],
                 role=data["role"],
-                password=data["password"],
                 display_name=data["display_name"],
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Account %(name)s created.") % {"name": user.username})
-            return redirect("accounts:user_list")
+            return initial_password_page(request, user, user.initial_password)
     return render(request, "accounts/user_form.html", {"form": form, "title": _("New account")})
 
 
-def user_page(request, user, *, form=None, password_form=None, status=200):
+def initial_password_page(request, user, password):
+    """The generated password, shown this once (never stored in clear, not cached by the browser)."""
+    response = render(request, "accounts/initial_password.html", {"account": user, "password": password})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def user_page(request, user, *, form=None, status=200):
     context = {
         "form": form or UserForm(instance=user),
-        "password_form": password_form or NewPasswordForm(),
         "account": user,
         "title": user.username,
     }
@@ -106,18 +110,9 @@ def user_edit(request, pk):
 @system_admin_only
 @require_POST
 def user_password(request, pk):
-    """Set a new password for a business account; its owner must change it at the next log-in."""
+    """Give a business account a new generated password, shown once; its owner must change it at the next log-in."""
     user = managed_user(request, pk)
-    password_form = NewPasswordForm(request.POST)
-    if password_form.is_valid():
-        try:
-            services.password_reset(actor=request.user, user=user, password=password_form.cleaned_data["password"])
-        except ValidationError as error:
-            password_form.add_error(None, error)
-        else:
-            messages.success(request, _("New password set for %(name)s.") % {"name": user.username})
-            return redirect("accounts:user_list")
-    return user_page(request, user, password_form=password_form, status=400)
+    return initial_password_page(request, user, services.password_reset(actor=request.user, user=user))
 
 
 def locked_attempts():
@@ -175,3 +170,22 @@ def second_factor_reset(request, pk):
     services.second_factor_reset(actor=request.user, user=user)
     messages.success(request, _("Two-factor authentication of %(name)s was reset.") % {"name": user.username})
     return redirect("accounts:security")
+
+
+business_admin_only = role_required(Role.ADMIN)
+
+
+@business_admin_only
+@require_GET
+def confirmations(request):
+    """A business administrator's list: new accounts and raised roles in their scope that wait for them."""
+    return render(request, "accounts/confirmations.html", {"waiting": services.awaiting_confirmation(request.user)})
+
+
+@business_admin_only
+@require_POST
+def user_confirm(request, pk):
+    """Confirm one account or raised role; out of the administrator's scope, or nothing waiting, is a 404."""
+    user = services.user_confirm(actor=request.user, user=get_object_or_404(User, pk=pk))
+    messages.success(request, _("Account %(name)s confirmed.") % {"name": user.username})
+    return redirect("accounts:confirmations")

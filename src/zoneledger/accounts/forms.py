@@ -60,29 +60,15 @@ class UserForm(forms.ModelForm):
         self.fields["org"].queryset = OrgUnit.objects.order_by("kind", "name")
 
 
-class NewPasswordForm(forms.Form):
-    """A password typed twice; the policy is checked by the service with the user known."""
+class NewUserForm(UserForm):
+    """A new business account: no password is typed — the system generates one for its owner (三员分立)."""
 
-    password = forms.CharField(
-        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
-    password_again = forms.CharField(
-        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
-
-    def clean_password_again(self):
-        if self.cleaned_data.get("password") != self.cleaned_data.get("password_again"):
-            raise forms.ValidationError(_("The two passwords differ."), code="password_mismatch")
-        return self.cleaned_data["password_again"]
-
-
-class NewUserForm(UserForm, NewPasswordForm):
     username = forms.CharField(label=_("User name"), max_length=150)
 
     class Meta(UserForm.Meta):
         fields = ["username", "display_name", "org", "role"]
 
-    field_order = ["username", "display_name", "org", "role", "password", "password_again"]
+    field_order = ["username", "display_name", "org", "role"]
 
 
 class UnlockForm(forms.Form):

@@ -75,6 +75,14 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField(_("password changed at"), default=timezone.now)
     # Set when someone else chose the password (a new account, a reset): only its owner should know it.
     must_change_password = models.BooleanField(_("must change password"), default=False)
+    # A password the system generated for the owner (a new account, a reset) opens the account once, within a day.
+    initial_password_expires_at = models.DateTimeField(_("initial password valid until"), null=True, blank=True)
+    # 三员分立: an account made, or a role raised, by the system administrator waits for a business administrator
+    # of its scope to confirm it. Unconfirmed, the account cannot log in; a raised role waits in `pending_role`.
+    confirmed = models.BooleanField(_("confirmed by a business administrator"), default=True)
+    pending_role = models.CharField(_("role awaiting confirmation"), max_length=10, choices=Role.choices, blank=True)
+    # The generated password, on the one instance that made it, to be shown once; never stored in clear.
+    initial_password: str | None = None
 
     class Meta:
         verbose_name = _("user")

@@ -1,12 +1,16 @@
 """Accounts: creating users in an org unit with a role, passwords, second factors."""
 
+import secrets
+import string
 from contextlib import contextmanager
+from datetime import timedelta
 
 from axes import utils as lockout
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -14,10 +18,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zoneledger.audit import services as audit
 from zoneledger.audit.actions import Action
+from zoneledger.core.errors import NotFound
 
-from .choices import ADMINISTRATOR_ROLES, OrgKind, Role
+from .choices import ADMINISTRATOR_ROLES, BUSINESS_RANK, OrgKind, Role
 from .models import LoginSession, OrgUnit, User
-from .scope import ScopeKind, ScopeNotFound, parse_scope
+from .scope import ScopeKind, ScopeNotFound, org_scope, parse_scope
 
 
 def org_by_reference(reference):
@@ -73,12 +78,38 @@ def check_user_manager(actor, *, user=None, role=None):
         raise ValidationError({"role": _("Administrator roles are given on the command line only.")})
 
 
-@transaction.atomic
-def user_create(*, actor, username, org, role, password, display_name=""):
-    """Create a personal account with one role in one org unit; the password must pass the policy.
+INITIAL_PASSWORD_VALIDITY = timedelta(hours=24)
+INITIAL_PASSWORD_LENGTH = 14
 
-    `actor` is None on the command line (the operator); an account made in the pages must change
-    its password at first log-in, since the system administrator chose it.
+
+def initial_password() -> str:
+    """A random password passing the policy (lower and upper case, digits and a symbol), for its owner alone."""
+    alphabet = string.ascii_letters + string.digits + "-_.!@#%"
+    while True:
+        password = "".join(secrets.choice(alphabet) for _ in range(INITIAL_PASSWORD_LENGTH))
+        classes = (str.islower, str.isupper, str.isdigit, lambda character: not character.isalnum())
+        if all(any(test(character) for character in password) for test in classes):
+            return password
+
+
+def give_initial_password(user) -> str:
+    """Give the account a generated password, valid for a day and to be changed at its first use; returns it
+    (to be shown once, never stored in clear)."""
+    password = initial_password()
+    set_new_password(user, password, chosen_by_owner=False)
+    user.initial_password_expires_at = timezone.now() + INITIAL_PASSWORD_VALIDITY
+    return password
+
+
+@transaction.atomic
+def user_create(*, actor, username, org, role, password=None, display_name=""):
+    """Create a personal account with one role in one org unit.
+
+    `actor` is None on the command line (the operator), who types a password passing the policy. In the pages the
+    system administrator types none: the account gets a generated initial password (returned as
+    `user.initial_password`, to be shown once), valid for a day and changed at first log-in, and it cannot log in
+    until a business administrator of its scope confirms it (三员分立: the system administrator alone cannot make
+    an account and use it).
     """
     if actor is not None:
         check_user_manager(actor, role=role)
@@ -86,9 +117,12 @@ def user_create(*, actor, username, org, role, password, display_name=""):
         raise ValidationError({"role": _("“%(value)s” is not a role.") % {"value": role}})
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("The user name “%(value)s” is taken.") % {"value": username}})
-    user = User(username=username, org=org, role=role, display_name=display_name)
+    user = User(username=username, org=org, role=role, display_name=display_name, confirmed=actor is None)
     user.full_clean(exclude=["password"])
-    set_new_password(user, password, chosen_by_owner=actor is None)
+    if actor is None:
+        set_new_password(user, password or "", chosen_by_owner=True)
+    else:
+        user.initial_password = give_initial_password(user)
     user.save()
     audit.record(
         actor=actor,
@@ -104,6 +138,7 @@ def user_create(*, actor, username, org, role, password, display_name=""):
 def password_change(*, user, password):
     """Give the user a new password they chose themselves; it must pass the policy (history included)."""
     set_new_password(user, password, chosen_by_owner=True, field="new_password1")
+    user.initial_password_expires_at = None
     user.save()
     audit.record(actor=user, action=Action.PASSWORD_CHANGE, obj=user)
     return user
@@ -141,7 +176,45 @@ def second_factor_verify(*, user, token):
 
 
 def permissions_of(user):
-    return {"org": str(user.org) if user.org_id else "", "role": user.role, "active": user.is_active}
+    return {
+        "org": str(user.org) if user.org_id else "",
+        "role": user.role,
+        "pending_role": user.pending_role,
+        "active": user.is_active,
+        "confirmed": user.confirmed,
+    }
+
+
+def may_confirm(actor, user) -> bool:
+    """Whether `actor` is a business administrator whose scope covers the account's org unit."""
+    return (
+        actor.is_active
+        and actor.role == Role.ADMIN
+        and actor.org is not None
+        and user.org is not None
+        and not user.is_administrator
+        and org_scope(actor.org).covers(org_scope(user.org))
+    )
+
+
+def awaiting_confirmation(actor):
+    """The accounts and raised roles in `actor`'s scope that wait for their confirmation, oldest first."""
+    waiting = User.objects.filter(is_active=True).exclude(confirmed=True, pending_role="").select_related("org")
+    return [user for user in waiting.order_by("date_joined") if may_confirm(actor, user)]
+
+
+@transaction.atomic
+def user_confirm(*, actor, user):
+    """A business administrator of the account's scope confirms a new account or its raised role (audited)."""
+    if not may_confirm(actor, user) or (user.confirmed and not user.pending_role):
+        raise NotFound
+    before = permissions_of(user)
+    user.confirmed = True
+    if user.pending_role:
+        user.role, user.pending_role = user.pending_role, ""
+    user.save(update_fields=["confirmed", "role", "pending_role"])
+    audit.record(actor=actor, action=Action.USER_CONFIRM, obj=user, before=before, after=permissions_of(user))
+    return user
 
 
 @transaction.atomic
@@ -149,7 +222,12 @@ def user_update(*, actor, user, org, role, is_active, display_name):
     """Change a business account's org unit, role, name or whether it may log in (a permission change, audited)."""
     check_user_manager(actor, user=user, role=role)
     before = permissions_of(user)
-    user.org, user.role, user.is_active, user.display_name = org, role, is_active, display_name
+    raised = BUSINESS_RANK.get(role, 0) > BUSINESS_RANK.get(user.role, 0)
+    # A raised role waits for a business administrator's confirmation; a lower one applies at once.
+    user.pending_role = role if raised else ""
+    user.org, user.is_active, user.display_name = org, is_active, display_name
+    if not raised:
+        user.role = role
     user.full_clean(exclude=["password"])
     user.save()
     if not is_active:
@@ -159,14 +237,15 @@ def user_update(*, actor, user, org, role, is_active, display_name):
 
 
 @transaction.atomic
-def password_reset(*, actor, user, password):
-    """Give a business account a new password chosen by the system administrator; its owner must change it."""
+def password_reset(*, actor, user):
+    """Give a business account a generated initial password (returned, to be shown once): valid for a day, its
+    owner must change it at the next log-in."""
     check_user_manager(actor, user=user)
-    set_new_password(user, password, chosen_by_owner=False)
+    password = give_initial_password(user)
     user.save()
     end_all_sessions(user)
     audit.record(actor=actor, action=Action.PASSWORD_RESET, obj=user)
-    return user
+    return password
 
 
 def check_security_admin(actor, *, user=None):

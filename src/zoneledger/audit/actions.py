@@ -44,6 +44,7 @@ class Action(models.TextChoices):
     # Accounts
     USER_CREATE = "user.create", _("User created")
     USER_UPDATE = "user.update", _("User's permissions changed")
+    USER_CONFIRM = "user.confirm", _("Account or role confirmed by the business administrator")
     PASSWORD_CHANGE = "password.change", _("Password changed")
     PASSWORD_RESET = "password.reset", _("Password reset")
     SECOND_FACTOR_ENROL = "second_factor.enrol", _("Second factor enrolled")
