@@ -296,7 +296,8 @@ def test_recording_a_later_stage_never_lowers_a_rate(viewer, ledger, period, as_
         which = data.draw(st.integers(0, len(projects) - 1), label="project")
         plan, project = ledger[which], projects[which]
         reached = [LIFE.index(stage) for stage, _, _ in plan.events]
-        later = LIFE[max(reached, default=-1) + 1 :]
+        # Past signing: a signing is no later stage but a new member of the year's same-year cohort.
+        later = LIFE[max(reached, default=0) + 1 :]
         if later:
             stage = data.draw(st.sampled_from(later), label="stage")
             last = max((day for _, day, _ in plan.events), default=DAY_ONE)
