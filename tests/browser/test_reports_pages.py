@@ -152,3 +152,18 @@ def test_the_bulletin_prints_on_a_page_without_the_site_around_it(page):
     expect(page.get_by_test_id("batch-table")).to_be_visible()
     pdf = page.pdf(format="A4", landscape=True)
     assert io.BytesIO(pdf).read(4) == b"%PDF"
+
+
+def test_the_dashboard_prints_without_the_site_around_it_and_no_chart_across_pages(page):
+    log_in(page, "province-viewer")
+    page.goto("/")
+
+    page.emulate_media(media="print")
+
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator("form").first).to_be_hidden()
+    expect(page.locator("[data-kpi=signed]").first).to_be_visible()
+    assert page.evaluate(
+        "[...document.querySelectorAll('.chart-figure')].every(f => getComputedStyle(f).breakInside === 'avoid')"
+    )
+    assert io.BytesIO(page.pdf(format="A4", landscape=True)).read(4) == b"%PDF"
