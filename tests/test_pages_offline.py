@@ -48,6 +48,24 @@ NOT_PAGES = {
     "workdays:override_remove",
     "workdays:year_enter",
 }
+# The JSON API answers JSON, not pages (its docs page, api:openapi-view, is a page and is checked).
+NOT_PAGES |= {
+    "api:openapi-json",
+    "api:api-root",
+    "api_unknown",
+    "api:project_list",
+    "api:project_create",
+    "api:project_detail",
+    "api:project_update",
+    "api:project_events",
+    "api:event_create",
+    "api:event_void",
+    "api:round_list",
+    "api:round_detail",
+    "api:figures",
+    "api:zone_list",
+    "api:zone_detail",
+}
 
 
 def _wenshui_project():

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "ninja",  # its Swagger UI's files are then served from here, not a CDN
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

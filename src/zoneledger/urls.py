@@ -1,7 +1,9 @@
 """The URL map. Each app owns its own urls.py; the paths here are its place in the site."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from zoneledger.api import api, unknown_url
 
 urlpatterns = [
     path("", include("zoneledger.reports.urls")),  # dashboard, year summary, warnings
@@ -13,6 +15,9 @@ urlpatterns = [
     path("audit/", include("zoneledger.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", unknown_url),  # before ninja's own root, which answers the site's 404 page
+    path("api/v1/", api.urls),  # the JSON API (zoneledger/api.py)
+    re_path(r"^api/", unknown_url, name="api_unknown"),
 ]
 
 handler403 = "zoneledger.accounts.views.permission_denied"  # audits the refusal, then Django's 403 page

@@ -7,6 +7,7 @@ nothing changed. A URL added to the site without a rule here fails the test, so 
 escapes the matrix.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -71,9 +72,18 @@ AUDITOR = "auditor"
 BUSINESS_ADMIN = "business administrator"  # the accounts waiting for their confirmation
 CONFIRM = "confirm an account"  # a business administrator's; with nothing waiting, a 404
 DJANGO_ADMIN = "django admin"  # staff only; the demo users are not staff
+# The JSON API: 401 (never a redirect) without a log-in, else as the pages of the same kind.
+API_PUBLIC = "api description"  # the OpenAPI schema and its docs page
+API_NOWHERE = "api unknown address"  # a problem document 404 for everyone
+API_READ = "api read"
+API_OBJECT_READ = "api object read"
+API_OBJECT_WRITE = "api object write"
+API_CREATE = "api create"
+API_RULES = {API_READ: BUSINESS_READ, API_OBJECT_READ: OBJECT_READ, API_OBJECT_WRITE: OBJECT_WRITE, API_CREATE: CREATE}
 
 # Each URL name: its rule and the methods to try (with the form a POST sends).
 STAGE_FORM = {"stage": "terminated", "happened_on": "2025-06-30", "note": "matrix"}
+API_PROJECT = {"name": "越权项目", "total_investment": "1.00"}  # a whole project: the role is what refuses it
 URL_RULES = {
     "accounts:login": (PUBLIC, {"GET": None}),
     "accounts:logout": (ANY_USER, {"POST": {}}),
@@ -122,8 +132,27 @@ URL_RULES = {
     "ingest:confirm": (OWN_JOB, {"POST": {}}),
     "set_language": (PUBLIC, {"POST": {"language": "en", "next": "/"}}),
     "admin:index": (DJANGO_ADMIN, {"GET": None}),
+    "api:openapi-json": (API_PUBLIC, {"GET": None}),
+    "api:openapi-view": (API_PUBLIC, {"GET": None}),
+    "api:api-root": (API_NOWHERE, {"GET": None}),
+    "api_unknown": (API_NOWHERE, {"GET": None, "POST": {}}),
+    "api:project_list": (API_READ, {"GET": None}),
+    "api:project_create": (
+        API_CREATE,
+        {"POST": lambda world: API_PROJECT | {"zone": world.projects["wenshui"].zone_id}},
+    ),
+    "api:project_detail": (API_OBJECT_READ, {"GET": None}),
+    "api:project_update": (API_OBJECT_WRITE, {"PATCH": {"version": 1, "name": "越权改名"}}),
+    "api:project_events": (API_OBJECT_READ, {"GET": None}),
+    "api:event_create": (API_OBJECT_WRITE, {"POST": STAGE_FORM}),
+    "api:event_void": (API_OBJECT_WRITE, {"POST": {"reason": "越权作废"}}),
+    "api:round_list": (API_READ, {"GET": None}),
+    "api:round_detail": (API_READ, {"GET": None}),
+    "api:figures": (API_READ, {"GET": None}),
+    "api:zone_list": (API_READ, {"GET": None}),
+    "api:zone_detail": (API_OBJECT_READ, {"GET": None}),
 }
-OBJECT_RULES = {OBJECT_READ, OBJECT_WRITE}
+OBJECT_RULES = {OBJECT_READ, OBJECT_WRITE, API_OBJECT_READ, API_OBJECT_WRITE}
 # The Django admin's own pages share one rule; the matrix tries its index for them all.
 SKIPPED_NAMESPACES = {"admin"}
 
@@ -229,8 +258,16 @@ def url_of(name, world, target):
         "accounts:session_end": lambda: {"pk": world.login_session.pk},
         "accounts:second_factor_reset": lambda: {"pk": world.business_user.pk},
         "audit:record_detail": lambda: {"pk": world.audit_record.pk},
+        "api:project_detail": lambda: {"pk": project.pk},
+        "api:project_update": lambda: {"pk": project.pk},
+        "api:project_events": lambda: {"pk": project.pk},
+        "api:event_create": lambda: {"pk": project.pk},
+        "api:event_void": lambda: {"pk": project.pk, "event_pk": project.events.filter(voided=False).first().pk},
+        "api:round_detail": lambda: {"pk": world.round.pk},
+        "api:zone_detail": lambda: {"pk": project.zone_id},
     }
-    return reverse(name, kwargs=arguments[name]() if name in arguments else None)
+    query = {"api:figures": "?year=2024"}.get(name, "")
+    return reverse(name, kwargs=arguments[name]() if name in arguments else None) + query
 
 
 def scope_of(user):
@@ -247,7 +284,11 @@ CONSOLE = "redirect to the administrator's console"
 
 def expected(rule, user, target, world):
     """What the rules say `user` gets from a page of `rule` about `target`."""
-    if rule == PUBLIC:
+    if rule == API_NOWHERE:
+        return 404
+    if rule in API_RULES:
+        return 401 if user is None else expected(API_RULES[rule], user, target, world)
+    if rule in (PUBLIC, API_PUBLIC):
         return OK
     if user is None or rule == DJANGO_ADMIN:
         return LOGIN
@@ -307,6 +348,8 @@ def fingerprint():
 def request(client, method, url, form):
     if method == "GET":
         return client.get(url)
+    if url.startswith("/api/"):
+        return client.generic(method, url, json.dumps(form), content_type="application/json")
     return client.post(url, form)
 
 
@@ -319,7 +362,8 @@ def test_the_permission_matrix(client, world, name, method, subject, target):
     url = url_of(name, world, target)
     before = fingerprint()
 
-    response = request(client, method, url, methods[method])
+    form = methods[method]
+    response = request(client, method, url, form(world) if callable(form) else form)
 
     want = expected(rule, user, target, world)
     status = response.status_code
@@ -340,6 +384,8 @@ def test_the_permission_matrix(client, world, name, method, subject, target):
             assert all(project.name not in page for project in world.projects.values())
     else:
         assert status == want
+    if url.startswith("/api/") and status >= 400:
+        assert response["Content-Type"] == "application/problem+json"
     if want != OK:
         assert fingerprint() == before
 
@@ -363,6 +409,12 @@ def test_the_matrix_walks_every_rule():
         BUSINESS_ADMIN,
         CONFIRM,
         DJANGO_ADMIN,
+        API_PUBLIC,
+        API_NOWHERE,
+        API_READ,
+        API_OBJECT_READ,
+        API_OBJECT_WRITE,
+        API_CREATE,
     }
 
 

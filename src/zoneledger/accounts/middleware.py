@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from zoneledger.core.api import is_api_request
 from zoneledger.core.http import hx_redirect
 
 from . import session
@@ -34,6 +35,10 @@ class SessionPolicyMiddleware:
             return self.get_response(request)
         reason = session.expiry_reason(request.session)
         if reason is not None:
+            if is_api_request(request):
+                # The API answers a request without a valid log-in with 401, never a redirect to the log-in page.
+                logout(request)
+                return self.get_response(request)
             return self.end(request, reason)
         session.touch(request.session)
         response = self.get_response(request)
@@ -43,8 +48,8 @@ class SessionPolicyMiddleware:
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not request.user.is_authenticated:
-            return None
+        if not request.user.is_authenticated or is_api_request(request):
+            return None  # the API's session authentication refuses a log-in with a step due itself (401)
         view_name = request.resolver_match.view_name
         if session.second_factor_due(request.session):
             if view_name in OPEN_WHILE_SECOND_FACTOR_DUE:

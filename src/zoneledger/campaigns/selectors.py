@@ -28,3 +28,12 @@ def round_get(*, user: "User", year: int, sequence: int) -> Round:
         return round_list(user=user).get(year=year, sequence=sequence)
     except Round.DoesNotExist:
         raise NotFound from None
+
+
+def round_by_id(*, user: "User", pk: int) -> Round:
+    """The round `pk` among the user's rounds (the API names rounds by id: a nation's user sees several 2024-1);
+    `NotFound` when there is none."""
+    try:
+        return round_list(user=user).get(pk=pk)
+    except Round.DoesNotExist:
+        raise NotFound from None

@@ -13,7 +13,7 @@ from zoneledger.zones.models import Zone
 
 from .choices import Stage
 from .models import Project
-from .services import PROJECT_FACTS
+from .services import PROJECT_FACTS, enterprise_resolve
 
 
 class ProjectForm(forms.ModelForm):
@@ -58,6 +58,13 @@ class ProjectForm(forms.ModelForm):
     def facts(self):
         """The cleaned project facts, keyed as the services take them (enterprise resolved separately)."""
         return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+    def enterprise(self, actor):
+        """The enterprise the form names, found or added by the service (call it in the write's transaction)."""
+        name = self.cleaned_data["enterprise_name"]
+        if not name:
+            return None
+        return enterprise_resolve(actor=actor, name=name, uscc=self.cleaned_data["enterprise_uscc"] or None)
 
 
 class StageForm(forms.Form):

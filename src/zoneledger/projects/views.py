@@ -148,13 +148,6 @@ def event_void(request, pk, event_pk):
     return _render_detail(request, project, void_form=form, void_event_pk=event.pk)
 
 
-def _enterprise(user, form):
-    name = form.cleaned_data["enterprise_name"]
-    if not name:
-        return None
-    return services.enterprise_resolve(actor=user, name=name, uscc=form.cleaned_data["enterprise_uscc"] or None)
-
-
 @login_required
 def project_create(request):
     """Add a project to a zone the user may write."""
@@ -165,7 +158,7 @@ def project_create(request):
         try:
             with transaction.atomic():
                 project = services.project_create(
-                    actor=request.user, enterprise=_enterprise(request.user, form), **form.facts()
+                    actor=request.user, enterprise=form.enterprise(request.user), **form.facts()
                 )
         except ValidationError as error:
             _add_service_errors(form, error)
@@ -189,7 +182,7 @@ def project_edit(request, pk):
                     actor=request.user,
                     project=project,
                     expected_version=form.cleaned_data["version"],
-                    enterprise=_enterprise(request.user, form),
+                    enterprise=form.enterprise(request.user),
                     **form.facts(),
                 )
         except services.StaleEdit as stale:

@@ -11,7 +11,10 @@ The contract the web app, the API and the commands rely on:
 - ``breakdown(*, user, scope, period, by, as_of=None, known_at=None) -> list[BreakdownRow]`` — the same figures
   per ``"province"``, ``"city"``, ``"zone"`` or ``"chain"``; one query per breakdown, rows only for groups with
   batch events.
-- ``figures_json(figures, rows=None) -> dict`` — the JSON contract of ``zoneledger figures``.
+- ``figures_json(figures, rows=None) -> dict`` — the JSON contract of ``zoneledger figures``;
+  ``figures_document(*, user, scope, period, as_of=None, known_at=None, by=None)`` computes it (the command and
+  the API's figures both call it), and ``period_for(*, user, province, year=None, round=None)`` finds the period
+  (``NotFound`` for a round the user has not).
 - ``summary_sentences(figures) -> list[str]`` — the year summary in the register of the seeds.
 - ``signed_not_started(*, user, scope, as_of=None, known_at=None, level=None, sort=None) -> list[SignedNotStarted]``
   — 签约未开工 with days since signing and a level (``""``, ``"yellow"``, ``"red"``) from settings, longest waiting
@@ -47,7 +50,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from zoneledger.accounts.scope import Scope
-from zoneledger.campaigns.models import parse_round_label
+from zoneledger.campaigns.models import Round, parse_round_label
+from zoneledger.core.errors import NotFound
 from zoneledger.core.money import WanField, format_wan, format_yi, rate
 from zoneledger.projects.choices import ProgressStatus, Stage, stage_and_later
 from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
@@ -408,6 +412,38 @@ def figures_json(figures, rows=None, *, by=None):
             ],
         }
     return document
+
+
+def period_for(*, user, province: str, year: str | None = None, round: str | None = None) -> Period:
+    """The period of `year` or of round `round` ('2023-4'), one of the user's rounds (in `province`, when given).
+
+    ValidationError when the year or the round's label is malformed; NotFound when the user has no such round.
+    """
+    if year is not None:
+        return Period.for_year(year)
+    period = Period.for_round(round)
+    rounds = Round.objects.visible_to(user).filter(year=period.year, sequence=period.sequence)
+    if not (rounds.filter(province_id=province) if province else rounds).exists():
+        raise NotFound(_("There is no round %(label)s.") % {"label": period.label})
+    return period
+
+
+def figures_document(
+    *,
+    user,
+    scope: Scope,
+    period: Period,
+    as_of: date | None = None,
+    known_at: datetime | None = None,
+    by: str | None = None,
+) -> dict:
+    """The document of `zoneledger figures --format json`, and of the API's figures: the batches, and the
+    breakdown `by` province, city, zone or chain when asked; one query, two with the breakdown."""
+    figures = batch_figures(user=user, scope=scope, period=period, as_of=as_of, known_at=known_at)
+    rows = None
+    if by:
+        rows = breakdown(user=user, scope=scope, period=period, by=by, as_of=as_of, known_at=known_at)
+    return figures_json(figures, rows, by=by)
 
 
 def _whole_percent(numerator, denominator):

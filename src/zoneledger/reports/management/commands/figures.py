@@ -15,17 +15,16 @@ from django.utils.translation import gettext as _
 from zoneledger.accounts.choices import OrgKind, Role
 from zoneledger.accounts.models import OrgUnit, User
 from zoneledger.accounts.scope import ScopeNotFound, user_scope_in
-from zoneledger.campaigns.models import Round
 from zoneledger.core.commands import BaseCommand, option_date, option_moment
+from zoneledger.core.errors import NotFound
 from zoneledger.core.office import OfficeUnavailable
 from zoneledger.reports.bulletin import write_bulletin_xlsx
 from zoneledger.reports.document import write_bulletin_docx, write_bulletin_pdf
 from zoneledger.reports.figures import (
     BREAKDOWN_KEYS,
-    Period,
     batch_figures,
-    breakdown,
-    figures_json,
+    figures_document,
+    period_for,
     summary_sentences,
 )
 
@@ -76,14 +75,14 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from None
             self.stdout.write(_("Wrote the bulletin to %(file)s.") % {"file": output})
             return
-        figures = batch_figures(user=user, scope=scope, period=period, as_of=as_of, known_at=known_at)
         if kind == "text":
+            figures = batch_figures(user=user, scope=scope, period=period, as_of=as_of, known_at=known_at)
             text = "\n".join(summary_sentences(figures))
         else:
-            by, rows = options["by"], None
-            if by:
-                rows = breakdown(user=user, scope=scope, period=period, by=by, as_of=as_of, known_at=known_at)
-            text = json.dumps(figures_json(figures, rows, by=by), ensure_ascii=False, indent=2)
+            document = figures_document(
+                user=user, scope=scope, period=period, as_of=as_of, known_at=known_at, by=options["by"]
+            )
+            text = json.dumps(document, ensure_ascii=False, indent=2)
         if output:
             with open(output, "w", encoding="utf-8") as file:
                 file.write(text + "\n")
@@ -100,13 +99,9 @@ class Command(BaseCommand):
 
     def period(self, year, label, *, user, province):
         try:
-            if year is not None:
-                return Period.for_year(year)
-            period = Period.for_round(label)
+            return period_for(user=user, province=province, year=year, round=label)
         except ValidationError as error:
             field = "--year" if year is not None else "--round"
             raise CommandError(f"{field}: {' '.join(error.messages)}") from None
-        rounds = Round.objects.visible_to(user).filter(year=period.year, sequence=period.sequence)
-        if not (rounds.filter(province_id=province) if province else rounds).exists():
-            raise CommandError(_("--round: there is no round %(label)s.") % {"label": period.label})
-        return period
+        except NotFound as error:
+            raise CommandError(f"--round: {error}") from None

@@ -1,0 +1,165 @@
+"""The JSON API's root, `/api/v1/`: one NinjaAPI composed of one router per app, its authentication, and the one
+mapping of errors to RFC 9457 problem documents.
+
+Routers (`<app>/api.py`) call the same selectors and services as the pages, so the API can never disagree with
+them. Whoever calls is a user — the browser's session (CSRF for writes) — with that user's scope and role. Every
+refusal is a problem document (`zoneledger.core.api.problem`), never a page or a redirect to the log-in:
+
+| raised | answer |
+|---|---|
+| no or bad credentials | 401 (``WWW-Authenticate: Bearer``) |
+| `NotAllowed`, `PermissionDenied`, a failed CSRF check | 403 |
+| `NotFound` (also: out of scope), an unknown URL | 404 |
+| `Conflict` (`StaleEdit`: with `current`, the object as it is now) | 409 |
+| bad input: a field the schema or the form refuses, a service's `ValidationError` | 422 (with `errors`) |
+| a body that is not JSON; any other `DomainError` | 400 |
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaError
+from ninja.openapi.docs import Swagger
+from ninja.renderers import JSONRenderer
+from ninja.security import APIKeyCookie
+
+from zoneledger.accounts import session
+from zoneledger.accounts.passwords import password_expired
+from zoneledger.campaigns.api import router as rounds
+from zoneledger.core.api import problem
+from zoneledger.core.db import is_database_busy
+from zoneledger.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from zoneledger.core.middleware import RETRY_AFTER_SECONDS
+from zoneledger.projects.api import router as projects
+from zoneledger.projects.models import Project
+from zoneledger.projects.schemas import ProjectOut
+from zoneledger.reports.api import router as figures
+from zoneledger.zones.api import router as zones
+
+logger = logging.getLogger(__name__)
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's session, once its log-in is complete (second factor checked, password not expired); a write
+    needs the CSRF token in X-CSRFToken, as on the pages."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request):
+        if not request.user.is_authenticated:
+            return None  # no CSRF check without a session: the answer is 401
+        return super()._get_key(request)
+
+    def authenticate(self, request, key):
+        user = request.user
+        if not user.is_authenticated or session.second_factor_due(request.session) or password_expired(user):
+            return None
+        return user
+
+
+class Renderer(JSONRenderer):
+    """JSON in UTF-8 as it is: Chinese names stay readable (and a third shorter) instead of \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    title="zoneledger",
+    version="1",
+    description=_("The ledger of development zones' projects: the same reads and writes as the pages."),
+    urls_namespace="api",
+    auth=[SessionAuth()],
+    docs=Swagger(settings={"persistAuthorization": False}),
+    renderer=Renderer(),
+)
+api.add_router("/projects", projects)
+api.add_router("/rounds", rounds)
+api.add_router("/figures", figures)
+api.add_router("/zones", zones)
+
+# The object a 409 shows as it is now, in the shape its router answers with.
+CURRENT_SHAPES = {Project: ProjectOut}
+
+
+def _field(location) -> str:
+    """`name`, `query.page`: where a schema error is, without ninja's own framing (body, the parameter's name)."""
+    parts = [str(part) for part in location]
+    if parts[:1] == ["body"]:
+        return ".".join(parts[2:]) or "body"
+    return ".".join(parts)
+
+
+@api.exception_handler(SchemaError)
+def schema_error(request, error):
+    errors = [{"field": _field(item["loc"]), "message": item["msg"]} for item in error.errors]
+    return problem(422, _("The request has invalid fields."), errors=errors)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, error):
+    if hasattr(error, "error_dict"):
+        errors = [
+            {"field": name, "message": message} for name, messages in error.message_dict.items() for message in messages
+        ]
+    else:
+        errors = [{"field": "__all__", "message": message} for message in error.messages]
+    return problem(422, _("The request has invalid fields."), errors=errors)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, error):
+    response = problem(401, _("Log in, or send a valid API token: Authorization: Bearer <token>."))
+    response["WWW-Authenticate"] = 'Bearer realm="zoneledger"'
+    return response
+
+
+@api.exception_handler(HttpError)
+def http_error(request, error):
+    detail = {
+        400: _("The request's body is not valid JSON."),
+        403: _("The CSRF check failed: send the page's CSRF token in the X-CSRFToken header."),
+    }.get(error.status_code, str(error))
+    return problem(error.status_code, detail)
+
+
+@api.exception_handler(NotFound)
+@api.exception_handler(Http404)
+def not_found(request, error):
+    return problem(404, error.message if isinstance(error, NotFound) else _("Not found."))
+
+
+@api.exception_handler(NotAllowed)
+@api.exception_handler(PermissionDenied)
+def not_allowed(request, error):
+    return problem(403, str(error) or _("You may not do this."))
+
+
+@api.exception_handler(Conflict)
+def conflict(request, error):
+    shape = CURRENT_SHAPES.get(type(error.current))
+    current = shape.from_orm(error.current).model_dump() if shape else None
+    return problem(409, error.message, current=current)
+
+
+@api.exception_handler(DomainError)
+def refused(request, error):
+    return problem(400, error.message)
+
+
+@api.exception_handler(Exception)
+def failed(request, error):
+    if is_database_busy(error):
+        response = problem(503, _("The database is busy. Try again in a few seconds."))
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    raise error  # Django's own handler logs and reports it
+
+
+def unknown_url(request, path=""):
+    """Anything else under /api/: a problem document, not the site's 404 page."""
+    return problem(404, _("There is no such address in the API."))
