@@ -2,12 +2,15 @@
 mapping of errors to RFC 9457 problem documents.
 
 Routers (`<app>/api.py`) call the same selectors and services as the pages, so the API can never disagree with
-them. Whoever calls is a user — the browser's session (CSRF for writes) — with that user's scope and role. Every
+them. Whoever calls is a user — a personal API token (`Authorization: Bearer zl_…`, accounts/tokens.py) or
+the browser's session (CSRF for writes) — with that user's scope and role. Every
 refusal is a problem document (`zoneledger.core.api.problem`), never a page or a redirect to the log-in:
 
 | raised | answer |
 |---|---|
-| no or bad credentials | 401 (``WWW-Authenticate: Bearer``) |
+| no or bad credentials (a token unknown, revoked, expired, of a disabled user) | 401 (``WWW-Authenticate``) |
+| a read-only token writing | 403 |
+| too many refused tokens from one address | 429 (``Retry-After``) |
 | `NotAllowed`, `PermissionDenied`, a failed CSRF check | 403 |
 | `NotFound` (also: out of scope), an unknown URL | 404 |
 | `Conflict` (`StaleEdit`: with `current`, the object as it is now) | 409 |
@@ -26,9 +29,9 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from ninja.openapi.docs import Swagger
 from ninja.renderers import JSONRenderer
-from ninja.security import APIKeyCookie
+from ninja.security import APIKeyCookie, HttpBearer
 
-from zoneledger.accounts import session
+from zoneledger.accounts import session, tokens
 from zoneledger.accounts.passwords import password_expired
 from zoneledger.campaigns.api import router as rounds
 from zoneledger.core.api import problem
@@ -42,6 +45,16 @@ from zoneledger.reports.api import router as figures
 from zoneledger.zones.api import router as zones
 
 logger = logging.getLogger(__name__)
+
+
+class TokenAuth(HttpBearer):
+    """A personal API token (`Authorization: Bearer zl_…`): it acts as its user; a read-only one only reads."""
+
+    def authenticate(self, request, token):
+        found = tokens.token_authenticate(request, token)
+        tokens.require_writable_token(found, request.method)
+        request.user = found.user  # what the services and the audit trail see acting
+        return found.user
 
 
 class SessionAuth(APIKeyCookie):
@@ -73,7 +86,7 @@ api = NinjaAPI(
     version="1",
     description=_("The ledger of development zones' projects: the same reads and writes as the pages."),
     urls_namespace="api",
-    auth=[SessionAuth()],
+    auth=[TokenAuth(), SessionAuth()],
     docs=Swagger(settings={"persistAuthorization": False}),
     renderer=Renderer(),
 )
@@ -111,9 +124,18 @@ def invalid(request, error):
     return problem(422, _("The request has invalid fields."), errors=errors)
 
 
+@api.exception_handler(tokens.TooManyFailures)
+def too_many_failures(request, error):
+    response = problem(429, error.message)
+    response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+@api.exception_handler(tokens.TokenRefused)
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, error):
-    response = problem(401, _("Log in, or send a valid API token: Authorization: Bearer <token>."))
+    detail = error.message if isinstance(error, tokens.TokenRefused) else None
+    response = problem(401, detail or _("Log in, or send a valid API token: Authorization: Bearer <token>."))
     response["WWW-Authenticate"] = 'Bearer realm="zoneledger"'
     return response
 

@@ -197,6 +197,9 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+# The API's tokens (accounts/tokens.py): this many refused tokens from one address within the minutes, then 429.
+ZONELEDGER_API_TOKEN_FAILURES = int(os.environ.get("ZONELEDGER_API_TOKEN_FAILURES", "10"))
+ZONELEDGER_API_TOKEN_FAILURE_MINUTES = int(os.environ.get("ZONELEDGER_API_TOKEN_FAILURE_MINUTES", "10"))
 ZONELEDGER_UPLOAD_MAX_BYTES = int(os.environ.get("ZONELEDGER_UPLOAD_MAX_MB", "20")) * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
 

@@ -51,6 +51,8 @@ class Action(models.TextChoices):
     SECOND_FACTOR_RESET = "second_factor.reset", _("Second factor removed")
     SESSION_END = "session.end", _("Session ended")
     LOCKOUT_RELEASE = "lockout.release", _("Lock-out released")
+    API_TOKEN_CREATE = "api_token.create", _("API token created")
+    API_TOKEN_REVOKE = "api_token.revoke", _("API token revoked")
     # Signing in and access
     LOGIN = "login", _("Logged in")
     LOGIN_SECOND_FACTOR = "login.second_factor", _("Second factor checked")
@@ -58,6 +60,7 @@ class Action(models.TextChoices):
     LOGIN_LOCKOUT = "login.lockout", _("Account locked out")
     LOGOUT = "logout", _("Logged out")
     ACCESS_DENIED = "access.denied", _("Access refused")
+    API_TOKEN_FAILED = "api_token.failed", _("API token refused")
     ACCESS_NOT_FOUND = "access.not_found", _("Page not found: out of scope or missing")
     ACCESS_PROBES_LIMITED = "access.probes_limited", _("Too many pages not found: held back")
     # The audit trail itself

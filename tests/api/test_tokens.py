@@ -1,0 +1,163 @@
+"""Personal API tokens: shown once, kept hashed, acting as their user and never more; every refusal audited."""
+
+import hashlib
+import json
+from datetime import timedelta
+from io import StringIO
+from urllib.request import Request, urlopen
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from tests.api.conftest import assert_problem, ledger_state, wenshui_project, xiaoyi_project
+from zoneledger.accounts.models import ApiToken, User
+from zoneledger.accounts.tokens import token_create, token_revoke
+from zoneledger.audit.actions import Action
+from zoneledger.audit.models import AuditRecord
+
+pytestmark = pytest.mark.django_db
+
+
+def make_token(username, **options):
+    user = User.objects.get(username=username)
+    return token_create(actor=user, user=user, name="test", **options)
+
+
+def bearer(secret):
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def test_the_command_prints_the_token_once_and_keeps_only_its_hash():
+    out, err = StringIO(), StringIO()
+
+    call_command(
+        "token", "create", "wenshui-editor", "--name=统计局", "--expires=30", "--read-only", stdout=out, stderr=err
+    )
+
+    secret = out.getvalue().strip()
+    token = ApiToken.objects.get(name="统计局")
+    assert secret.startswith("zl_")
+    assert token.digest == hashlib.sha256(secret.encode()).hexdigest()
+    assert secret not in str(list(ApiToken.objects.values_list()))
+    assert token.read_only
+    assert timedelta(days=29) < token.expires_at - timezone.now() <= timedelta(days=30)
+    assert AuditRecord.objects.filter(action=Action.API_TOKEN_CREATE, object_id=str(token.pk)).exists()
+    assert Client().get("/api/v1/zones/", **bearer(secret)).status_code == 200
+
+
+def test_a_token_acts_as_its_user_with_their_scope():
+    _token, secret = make_token("wenshui-viewer")
+    client = Client()
+
+    assert client.get(f"/api/v1/projects/{wenshui_project().pk}", **bearer(secret)).status_code == 200
+    assert_problem(client.get(f"/api/v1/projects/{xiaoyi_project().pk}", **bearer(secret)), 404)
+    whole = {"name": "令牌新增", "zone": wenshui_project().zone_id, "total_investment": "1.00"}
+    response = client.post("/api/v1/projects/", json.dumps(whole), "application/json", **bearer(secret))
+    assert_problem(response, 403)  # a viewer's token writes no more than the viewer
+
+
+def test_a_write_by_token_is_audited_as_its_user_without_csrf():
+    _token, secret = make_token("wenshui-editor")
+    project = wenshui_project()
+
+    response = Client(enforce_csrf_checks=True).patch(
+        f"/api/v1/projects/{project.pk}",
+        json.dumps({"version": project.version, "task_force": "专班甲"}),
+        "application/json",
+        **bearer(secret),
+    )
+
+    assert response.status_code == 200, response.content
+    record = AuditRecord.objects.filter(action=Action.PROJECT_UPDATE, object_id=str(project.pk)).latest("id")
+    assert record.actor.username == "wenshui-editor"
+
+
+def _refused_token(case):
+    if case == "unknown":
+        return "zl_" + "x" * 43
+    if case == "malformed":
+        return "not-a-token"
+    user = User.objects.get(username="wenshui-editor")
+    token, secret = make_token("wenshui-editor", expires_days=1)
+    if case == "revoked":
+        token_revoke(actor=user, pk=token.pk)
+    elif case == "expired":
+        ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    elif case == "user disabled":
+        User.objects.filter(pk=user.pk).update(is_active=False)
+    return secret
+
+
+@pytest.mark.parametrize("case", ["unknown", "malformed", "revoked", "expired", "user disabled"])
+def test_a_refused_token_is_401_audited_and_writes_nothing(case):
+    secret = _refused_token(case)
+    project = wenshui_project()
+    failures = AuditRecord.objects.filter(action=Action.API_TOKEN_FAILED).count()
+    before = ledger_state()
+
+    response = Client().patch(
+        f"/api/v1/projects/{project.pk}",
+        json.dumps({"version": project.version, "name": "x"}),
+        "application/json",
+        **bearer(secret),
+    )
+
+    assert_problem(response, 401)
+    assert ledger_state() == before
+    assert AuditRecord.objects.filter(action=Action.API_TOKEN_FAILED).count() == failures + 1
+    assert secret not in str(
+        AuditRecord.objects.filter(action=Action.API_TOKEN_FAILED).values_list("actor_name", "message")
+    )
+
+
+def test_a_read_only_token_reads_and_cannot_write():
+    _token, secret = make_token("wenshui-editor", read_only=True)
+    project = wenshui_project()
+    before = ledger_state()
+
+    assert Client().get(f"/api/v1/projects/{project.pk}", **bearer(secret)).status_code == 200
+    for method, url, body in [
+        ("patch", f"/api/v1/projects/{project.pk}", {"version": project.version, "name": "只读改名"}),
+        ("post", f"/api/v1/projects/{project.pk}/events", {"stage": "terminated", "happened_on": "2025-06-30"}),
+    ]:
+        response = getattr(Client(), method)(url, json.dumps(body), "application/json", **bearer(secret))
+        assert_problem(response, 403)
+    assert ledger_state() == before
+
+
+def test_refused_tokens_from_one_address_are_held_back(settings):
+    settings.ZONELEDGER_API_TOKEN_FAILURES = 3
+    client = Client()
+    for _attempt in range(3):
+        assert_problem(client.get("/api/v1/zones/", **bearer("zl_" + "y" * 43)), 401)
+    _token, good = make_token("wenshui-viewer")
+    recorded = AuditRecord.objects.filter(action=Action.API_TOKEN_FAILED).count()
+
+    held = client.get("/api/v1/zones/", **bearer(good))
+
+    assert_problem(held, 429)
+    assert int(held["Retry-After"]) > 0
+    assert AuditRecord.objects.filter(action=Action.API_TOKEN_FAILED).count() == recorded  # no flood in the trail
+
+
+def test_a_token_over_real_http(live_server):
+    """The API as a client on another machine sees it: a token over a socket, JSON back, problems on refusal."""
+    _token, secret = make_token("wenshui-viewer")
+    project = wenshui_project()
+
+    def get(path, token=secret):
+        request = Request(f"{live_server.url}{path}", headers={"Authorization": f"Bearer {token}"})
+        try:
+            with urlopen(request, timeout=30) as response:
+                return response.status, response.headers["Content-Type"], json.load(response)
+        except Exception as error:  # urllib raises for 4xx: the problem document is the error's body
+            return error.code, error.headers["Content-Type"], json.load(error)
+
+    status, kind, body = get(f"/api/v1/projects/{project.pk}")
+    assert (status, kind, body["name"]) == (200, "application/json; charset=utf-8", project.name)
+    status, kind, body = get(f"/api/v1/projects/{xiaoyi_project().pk}")
+    assert (status, kind, body["status"]) == (404, "application/problem+json", 404)
+    status, kind, body = get("/api/v1/zones/", token="zl_nonsense")
+    assert (status, kind, body["status"]) == (401, "application/problem+json", 401)
