@@ -30,6 +30,7 @@ NOT_PAGES = {
     "accounts:lockout_release",
     "accounts:session_end",
     "accounts:second_factor_reset",
+    "accounts:api_token_revoke",
     "accounts:user_password",
     "accounts:user_confirm",
     "audit:record_export",

@@ -18,7 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.security.sessions import log_in
 from zoneledger.accounts.choices import Role
-from zoneledger.accounts.models import LoginSession, OrgUnit, User
+from zoneledger.accounts.models import ApiToken, LoginSession, OrgUnit, User
+from zoneledger.accounts.tokens import token_create
 from zoneledger.audit.models import AuditRecord
 from zoneledger.campaigns.models import Round
 from zoneledger.core.models import WorkdayOverride, WorkdayYear
@@ -64,6 +65,7 @@ OBJECT_READ = "object read"  # one project: 404 outside the scope
 OBJECT_WRITE = "object write"  # changes to one project: 404 outside the scope, 403 for non-editors
 CREATE = "create"  # new projects, imports: editors and above of a business org
 OWN_JOB = "own import job"  # an import job: only the user who uploaded it
+OWN_TOKEN = "own API token"  # revoking an API token: only its own user (anyone else's is 404)
 ROUND_ADMIN = "round admin"  # defining rounds: the province's business administrator
 WORKDAYS_ADMIN = "working days admin"  # the province's working days: its business administrator
 SYSADMIN = "system administrator"
@@ -90,6 +92,8 @@ URL_RULES = {
     "accounts:second_factor": (ANY_USER, {"GET": None}),
     "accounts:second_factor_enrol": (ANY_USER, {"GET": None}),
     "accounts:password_change": (ANY_USER, {"GET": None, "POST": {"old_password": "x"}}),
+    "accounts:api_tokens": (ANY_USER, {"GET": None, "POST": {"name": "matrix"}}),
+    "accounts:api_token_revoke": (OWN_TOKEN, {"POST": {}}),
     "accounts:user_list": (SYSADMIN, {"GET": None}),
     "accounts:user_create": (SYSADMIN, {"GET": None, "POST": {"username": "matrix-person"}}),
     "accounts:user_edit": (SYSADMIN, {"GET": None, "POST": {"role": Role.ADMIN}}),
@@ -198,6 +202,7 @@ class World:
     audit_record: AuditRecord
     job_id: str
     job_owner: User
+    token: ApiToken
 
 
 @pytest.fixture
@@ -227,6 +232,7 @@ def world(client, tmp_path, settings):
         audit_record=AuditRecord.objects.order_by("-id").first(),
         job_id=job.pk,
         job_owner=job_owner,
+        token=token_create(actor=business_user, user=business_user, name="matrix")[0],
     )
 
 
@@ -258,6 +264,7 @@ def url_of(name, world, target):
         "accounts:session_end": lambda: {"pk": world.login_session.pk},
         "accounts:second_factor_reset": lambda: {"pk": world.business_user.pk},
         "audit:record_detail": lambda: {"pk": world.audit_record.pk},
+        "accounts:api_token_revoke": lambda: {"pk": world.token.pk},
         "api:project_detail": lambda: {"pk": project.pk},
         "api:project_update": lambda: {"pk": project.pk},
         "api:project_events": lambda: {"pk": project.pk},
@@ -313,6 +320,8 @@ def expected(rule, user, target, world):
         return OK if edits else 403
     if rule == CREATE:
         return OK if edits else 403
+    if rule == OWN_TOKEN:
+        return OK if user == world.token.user else 404
     if rule == OWN_JOB:
         if not edits:
             return 403
@@ -341,6 +350,7 @@ def fingerprint():
         "users": sorted(User.objects.values_list("username", "role", "org_id", "is_active", "password")),
         "orgs": OrgUnit.objects.count(),
         "sessions": Session.objects.count(),
+        "tokens revoked": ApiToken.objects.filter(revoked_at__isnull=False).count(),
         "changes": AuditRecord.objects.filter(success=True).exclude(READS).count(),
     }
 
@@ -401,6 +411,7 @@ def test_the_matrix_walks_every_rule():
         OBJECT_WRITE,
         CREATE,
         OWN_JOB,
+        OWN_TOKEN,
         ROUND_ADMIN,
         WORKDAYS_ADMIN,
         SYSADMIN,

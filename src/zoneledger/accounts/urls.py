@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import console_views, views
+from . import api_tokens, console_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("two-factor/", views.second_factor, name="second_factor"),
     path("two-factor/set-up/", views.second_factor_enrol, name="second_factor_enrol"),
     path("password/", views.password_change, name="password_change"),
+    path("tokens/", api_tokens.token_list, name="api_tokens"),
+    path("tokens/<int:pk>/revoke/", api_tokens.token_revoke, name="api_token_revoke"),
     path("users/", console_views.user_list, name="user_list"),
     path("users/new/", console_views.user_create, name="user_create"),
     path("users/<int:pk>/", console_views.user_edit, name="user_edit"),
