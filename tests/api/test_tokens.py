@@ -161,3 +161,32 @@ def test_a_token_over_real_http(live_server):
     assert (status, kind, body["status"]) == (404, "application/problem+json", 404)
     status, kind, body = get("/api/v1/zones/", token="zl_nonsense")
     assert (status, kind, body["status"]) == (401, "application/problem+json", 401)
+
+
+def test_a_repeated_idempotency_key_returns_the_first_answer_and_writes_nothing():
+    _token, secret = make_token("wenshui-editor")
+    zone = wenshui_project().zone_id
+    body = json.dumps({"name": "幂等项目", "zone": zone, "total_investment": "10.00"})
+    headers = bearer(secret) | {"HTTP_IDEMPOTENCY_KEY": "order-42"}
+
+    first = Client().post("/api/v1/projects/", body, "application/json", **headers)
+    state = ledger_state()
+    again = Client().post("/api/v1/projects/", body, "application/json", **headers)
+
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert ledger_state() == state
+    other = Client().patch(f"/api/v1/projects/{first.json()['id']}", '{"version": 1}', "application/json", **headers)
+    assert_problem(other, 409)  # the key names another request
+    assert ledger_state() == state
+
+
+def test_an_idempotency_key_of_a_refused_write_is_not_kept():
+    _token, secret = make_token("wenshui-editor")
+    headers = bearer(secret) | {"HTTP_IDEMPOTENCY_KEY": "k1"}
+    zone = wenshui_project().zone_id
+
+    assert_problem(Client().post("/api/v1/projects/", '{"name": "x", "zone": 1}', "application/json", **headers), 422)
+    good = json.dumps({"name": "后来成功", "zone": zone, "total_investment": "1.00"})
+
+    assert Client().post("/api/v1/projects/", good, "application/json", **headers).status_code == 201

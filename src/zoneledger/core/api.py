@@ -7,20 +7,76 @@ for a 409). The API's root (`zoneledger/api.py`) maps each domain error to one o
 """
 
 import json
+from collections.abc import Callable
+from functools import wraps
 from http import HTTPStatus
 from math import ceil
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Schema
+from ninja.responses import Status
 from pydantic import Field
 
+from .errors import Conflict
+from .models import IdempotentRequest
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 API_PREFIX = "/api/"
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+MAX_KEY_LENGTH = 200
+
+
+def idempotent(shape: type[Schema]) -> Callable:
+    """A write handler made idempotent for clients that send an `Idempotency-Key` header: the first answer
+    (`shape` of what the handler returns) is stored with the write, in its transaction; the same user sending the
+    key again gets that answer and nothing is written. A refused request stores nothing (it wrote nothing), and a
+    key reused for another method or address is 409."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def handler(request, *args: Any, **kwargs: Any) -> Any:
+            key = request.headers.get("Idempotency-Key")
+            if key is None:
+                return view(request, *args, **kwargs)
+            if not 0 < len(key) <= MAX_KEY_LENGTH:
+                raise ValidationError({"Idempotency-Key": _("Give a key of 1 to 200 characters.")})
+            earlier = IdempotentRequest.objects.filter(user=request.auth, key=key).first()
+            if earlier is None:
+                try:
+                    with transaction.atomic():
+                        result = view(request, *args, **kwargs)
+                        status, value = (
+                            (result.status_code, result.value) if isinstance(result, Status) else (200, result)
+                        )
+                        body = json.loads(_json(shape.from_orm(value).model_dump()))
+                        IdempotentRequest.objects.create(
+                            user=request.auth,
+                            key=key,
+                            method=request.method,
+                            path=request.path,
+                            status=status,
+                            body=body,
+                        )
+                    return result
+                except IntegrityError:  # the same key sent twice at once: the other one wrote
+                    earlier = IdempotentRequest.objects.filter(user=request.auth, key=key).first()
+                    if earlier is None:
+                        raise
+            if (earlier.method, earlier.path) != (request.method, request.path):
+                raise Conflict(_("This Idempotency-Key was used for another request."))
+            return HttpResponse(_json(earlier.body), status=earlier.status, content_type=JSON_CONTENT_TYPE)
+
+        return handler
+
+    return decorate
 
 
 def is_api_request(request) -> bool:
@@ -50,11 +106,12 @@ def problem(status: int, detail: str, **members: Any) -> HttpResponse:
     """A problem document answering `status` with `detail` and any extension `members` (None ones left out)."""
     document = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status, "detail": str(detail)}
     document.update({name: value for name, value in members.items() if value is not None})
-    return HttpResponse(
-        json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False),
-        status=status,
-        content_type=PROBLEM_CONTENT_TYPE,
-    )
+    return HttpResponse(_json(document), status=status, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def _json(value: Any) -> str:
+    """JSON as the API writes it (the encoder ninja's renderer builds on: times to the millisecond), in UTF-8."""
+    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
 
 
 # The refusals an operation may answer, for its OpenAPI description: reads, and writes besides.

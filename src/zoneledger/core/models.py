@@ -68,3 +68,22 @@ class WorkdayYear(ProvinceEntry):
 
     def __str__(self):
         return f"{self.province_code} {self.year}"
+
+
+class IdempotentRequest(models.Model):
+    """The first answer to an API write sent with an `Idempotency-Key`: a repeat of the key by the same user gets
+    it again and writes nothing (core/api.py, `idempotent`)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotentrequest_unique_user_key")]
+
+    def __str__(self):
+        return f"{self.method} {self.path} ({self.key})"

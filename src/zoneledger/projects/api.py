@@ -13,7 +13,7 @@ from ninja import Query, Router
 from ninja.responses import Status
 
 from zoneledger.accounts.scope import zone_is_writable
-from zoneledger.core.api import READ_PROBLEMS, WRITE_PROBLEMS, Page, PageQuery, paginate
+from zoneledger.core.api import READ_PROBLEMS, WRITE_PROBLEMS, Page, PageQuery, idempotent, paginate
 from zoneledger.core.errors import NotAllowed
 
 from . import selectors, services
@@ -55,6 +55,7 @@ def project_detail(request, pk: int):
 
 
 @router.post("/", response={201: ProjectOut, **WRITE_PROBLEMS}, summary="Add a project")
+@idempotent(ProjectOut)
 def project_create(request, payload: ProjectCreate):
     """Add a project to a zone the user writes in, as the page's form does."""
     user = request.auth
@@ -68,6 +69,7 @@ def project_create(request, payload: ProjectCreate):
 
 
 @router.patch("/{int:pk}", response={200: ProjectOut, **WRITE_PROBLEMS}, summary="Change a project")
+@idempotent(ProjectOut)
 def project_update(request, pk: int, payload: ProjectUpdate):
     """Change the facts given (the others stay as they are). A `version` other than the project's is refused
     with 409 and the project as it is now."""
@@ -98,6 +100,7 @@ def project_events(request, pk: int):
 
 
 @router.post("/{int:pk}/events", response={201: EventOut, **WRITE_PROBLEMS}, summary="Record a stage")
+@idempotent(EventOut)
 def event_create(request, pk: int, payload: EventCreate):
     """Record that the project reached a stage, refused where it breaks the lifecycle's rules."""
     user = request.auth
@@ -109,6 +112,7 @@ def event_create(request, pk: int, payload: EventCreate):
 
 
 @router.post("/{int:pk}/events/{int:event_pk}/void", response={200: EventOut, **WRITE_PROBLEMS}, summary="Void")
+@idempotent(EventOut)
 def event_void(request, pk: int, event_pk: int, payload: EventVoid):
     """Void a wrong stage event with the reason; it stays in the timeline, struck through."""
     user = request.auth
