@@ -1,4 +1,5 @@
-"""Test set-up: every test database holds Shanxi's divisions (a data migration) and the demo ledger."""
+"""Test set-up: every test database holds the national divisions (a data migration), the demo ledger (Shanxi) and a
+second province, Hebei, with the nation's users above both (tests/second_province.py)."""
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -25,12 +26,14 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from tests.second_province import build_second_province
     from zoneledger.demo.builder import build_orgs, ensure_demo_users, load_demo
 
     with django_db_blocker.unblock():
         load_demo()
         build_orgs()
         ensure_demo_users()
+        build_second_province()
 
 
 @pytest.fixture

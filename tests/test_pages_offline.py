@@ -74,8 +74,7 @@ def _wenshui_project():
 
 
 def _latest_round():
-    latest = Round.objects.order_by("-year", "-sequence").first()
-    return {"year": latest.year, "sequence": latest.sequence}
+    return Round.objects.filter(province_id="140000").order_by("-year", "-sequence").first().url_kwargs
 
 
 PAGE_ARGUMENTS = {

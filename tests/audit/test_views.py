@@ -10,9 +10,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import make_org_user
 from tests.security.sessions import log_in
-from zoneledger.accounts.choices import Role
 from zoneledger.accounts.models import User
 from zoneledger.audit import services as audit
 from zoneledger.audit.actions import Action
@@ -27,7 +25,7 @@ EXPORT = reverse("audit:record_export")
 @pytest.fixture
 def auditor(client):
     """The nation's auditor: every chain, the national one too (where records made without a province go)."""
-    user = make_org_user("nation", Role.AUDITOR, username="nation-auditor")
+    user = User.objects.get(username="nation-auditor")
     log_in(client, user)
     return user
 

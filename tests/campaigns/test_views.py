@@ -16,7 +16,8 @@ from zoneledger.zones.models import Zone
 
 pytestmark = pytest.mark.django_db
 
-ROUND_2023_4 = {"year": 2023, "sequence": 4}
+SHANXI = "140000"
+ROUND_2023_4 = {"province": SHANXI, "year": 2023, "sequence": 4}
 
 
 def as_user(client, username):
@@ -31,11 +32,11 @@ def detail(client, **query):
 # -- list and bulletin -------------------------------------------------------------------------------------------
 
 
-def test_every_business_user_sees_every_round(client):
+def test_every_business_user_sees_every_round_of_their_province(client):
     response = as_user(client, "wenshui-viewer").get(reverse("campaigns:round_list"))
 
     assert [round_.label for round_ in response.context["rounds"]][:2] == ["2024-4", "2024-3"]
-    assert len(response.context["rounds"]) == Round.objects.count()
+    assert len(response.context["rounds"]) == Round.objects.filter(province_id=SHANXI).count()
     assert reverse("campaigns:round_create").encode() not in response.content
 
 
@@ -99,7 +100,12 @@ def test_a_zone_sees_its_own_row_only(client):
 def test_an_unknown_round_is_not_found(client):
     as_user(client, "province-viewer")
 
-    assert client.get(reverse("reports:round_bulletin", kwargs={"year": 2099, "sequence": 1})).status_code == 404
+    assert (
+        client.get(
+            reverse("reports:round_bulletin", kwargs={"province": SHANXI, "year": 2099, "sequence": 1})
+        ).status_code
+        == 404
+    )
 
 
 def test_the_bulletin_page_has_the_chart_the_download_and_the_print_stylesheet(client):
@@ -151,8 +157,8 @@ def test_the_province_admin_creates_a_round(client):
         {"label": "2025-1", "held_on": "2025-03-27", "title": "全省开发区2025年第一次“三个一批”活动", "venues": "太原"},
     )
 
-    created = Round.objects.get(year=2025, sequence=1)
-    assert response.url == reverse("reports:round_bulletin", kwargs={"year": 2025, "sequence": 1})
+    created = Round.objects.get(province_id=SHANXI, year=2025, sequence=1)
+    assert response.url == reverse("reports:round_bulletin", kwargs={"province": SHANXI, "year": 2025, "sequence": 1})
     assert (created.held_on, created.venues) == (date(2025, 3, 27), "太原")
     assert AuditRecord.objects.filter(action="round.create", object_id=str(created.pk)).exists()
 
@@ -181,7 +187,7 @@ def test_a_bad_round_is_refused_with_the_field_named(client, data, field):
 @pytest.mark.parametrize("username", ["province-viewer", "province-editor", "lvliang-admin", "wenshui-admin"])
 def test_only_the_province_admin_may_define_rounds(client, username):
     as_user(client, username)
-    round_ = Round.objects.get(year=2023, sequence=4)
+    round_ = Round.objects.get(province_id=SHANXI, year=2023, sequence=4)
 
     assert client.get(reverse("campaigns:round_create")).status_code == 403
     created = client.post(reverse("campaigns:round_create"), {"label": "2026-7", "held_on": "2026-01-01"})
@@ -197,14 +203,14 @@ def test_only_the_province_admin_may_define_rounds(client, username):
 
 def test_the_province_admin_corrects_a_round_but_not_its_label(client):
     as_user(client, "province-admin")
-    url = reverse("campaigns:round_update", kwargs={"year": 2024, "sequence": 1})
+    url = reverse("campaigns:round_update", kwargs={"province": SHANXI, "year": 2024, "sequence": 1})
     form = client.get(url).context["form"]
     assert "label" not in form.fields
     assert form.initial["held_on"] == date(2024, 3, 28)
 
     response = client.post(url, {"label": "2099-9", "held_on": "2024-03-29", "title": "改正后的标题", "venues": ""})
 
-    round_ = Round.objects.get(year=2024, sequence=1)
+    round_ = Round.objects.get(province_id=SHANXI, year=2024, sequence=1)
     assert response.status_code == 302
     assert (round_.held_on, round_.title) == (date(2024, 3, 29), "改正后的标题")
     assert not Round.objects.filter(year=2099).exists()
@@ -214,11 +220,12 @@ def test_a_bad_correction_names_the_field_and_changes_nothing(client):
     as_user(client, "province-admin")
 
     response = client.post(
-        reverse("campaigns:round_update", kwargs={"year": 2024, "sequence": 2}), {"held_on": "", "title": "x"}
+        reverse("campaigns:round_update", kwargs={"province": SHANXI, "year": 2024, "sequence": 2}),
+        {"held_on": "", "title": "x"},
     )
 
     assert "held_on" in response.context["form"].errors
-    assert Round.objects.get(year=2024, sequence=2).title == "全省开发区2024年第二次“三个一批”活动"
+    assert Round.objects.get(province_id=SHANXI, year=2024, sequence=2).title == "全省开发区2024年第二次“三个一批”活动"
 
 
 def test_a_rate_with_no_projects_behind_it_is_a_dash_in_the_chart_s_table_never_none(client):

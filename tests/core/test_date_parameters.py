@@ -15,12 +15,12 @@ BAD_DATES = ["0001-01-01", "9999-12-31", "1899-12-31", "3000-01-01", "2024-02-30
 
 
 def latest_round():
-    return Round.objects.order_by("-held_on").first()
+    return Round.objects.filter(province_id="140000").order_by("-held_on").first()
 
 
 def page_urls():
     round_ = latest_round()
-    label = {"year": round_.year, "sequence": round_.sequence}
+    label = round_.url_kwargs
     return {
         "province-admin": [
             (reverse("reports:dashboard"), "as_of"),
@@ -40,7 +40,7 @@ def page_urls():
 
 
 def log_in(client, username):
-    user = User.objects.get(username=username) if username != "auditor" else User.objects.get(role="auditor")
+    user = User.objects.get(username=username)
     client.force_login(user)
 
 
@@ -87,7 +87,7 @@ def test_a_round_dated_out_of_range_is_refused(client, value):
     round_ = latest_round()
 
     response = client.post(
-        reverse("campaigns:round_update", kwargs={"year": round_.year, "sequence": round_.sequence}),
+        reverse("campaigns:round_update", kwargs=round_.url_kwargs),
         {"held_on": value, "title": "x"},
     )
 

@@ -1,8 +1,9 @@
 """The permission matrix, generated from the URL configuration.
 
-Every URL the site serves × {anonymous, each role at zone, city and province level, the three
-administrators} × {an object in the user's zone, in another zone of the same city, in another
-city} gets the status the rules below say. Where a write is refused, the test also proves that
+Every URL the site serves × {anonymous, each role at zone, city and province level, a viewer and an
+administrator of a second province (Hebei), the nation's viewer, the three administrators} × {an object
+in the user's zone, in another zone of the same city, in another city} (all three in Shanxi) gets the
+status the rules below say. Where a write is refused, the test also proves that
 nothing changed. A URL added to the site without a rule here fails the test, so nothing new
 escapes the matrix.
 """
@@ -40,6 +41,9 @@ SUBJECTS = [
     "province-viewer",
     "province-editor",
     "province-admin",
+    "hebei-viewer",
+    "hebei-admin",
+    "nation-viewer",
     "auditor",
     "sysadmin",
     "secadmin",
@@ -49,6 +53,8 @@ VISIBLE = {
     "wenshui": {"wenshui"},
     "lvliang": {"wenshui", "xiaoyi"},
     "province": {"wenshui", "xiaoyi", "elsewhere"},
+    "hebei": set(),  # the second province: none of Shanxi's projects
+    "nation": {"wenshui", "xiaoyi", "elsewhere"},
     "auditor": {"wenshui", "xiaoyi", "elsewhere"},
     "sysadmin": set(),
     "secadmin": set(),
@@ -66,7 +72,8 @@ OBJECT_WRITE = "object write"  # changes to one project: 404 outside the scope, 
 CREATE = "create"  # new projects, imports: editors and above of a business org
 OWN_JOB = "own import job"  # an import job: only the user who uploaded it
 OWN_TOKEN = "own API token"  # revoking an API token: only its own user (anyone else's is 404)
-ROUND_ADMIN = "round admin"  # defining rounds: the province's business administrator
+ROUND_ADMIN = "round admin"  # defining rounds: a province's business administrator, for their province
+ROUND_EDIT = "round edit"  # correcting one of Shanxi's rounds: Shanxi's business administrator; 404 to another's
 WORKDAYS_ADMIN = "working days admin"  # the province's working days: its business administrator
 SYSADMIN = "system administrator"
 SECADMIN = "security administrator"
@@ -125,7 +132,7 @@ URL_RULES = {
     "reports:round_bulletin_document": (BUSINESS_READ, {"GET": None}),
     "reports:year_summary_document": (BUSINESS_READ, {"GET": None}),
     "campaigns:round_create": (ROUND_ADMIN, {"GET": None, "POST": {"label": "2039-1", "held_on": "2039-01-01"}}),
-    "campaigns:round_update": (ROUND_ADMIN, {"GET": None, "POST": {"held_on": "2039-01-01"}}),
+    "campaigns:round_update": (ROUND_EDIT, {"GET": None, "POST": {"held_on": "2039-01-01"}}),
     "workdays:index": (WORKDAYS_ADMIN, {"GET": None}),
     "workdays:year": (WORKDAYS_ADMIN, {"GET": None, "POST": {"day": "2039-10-08", "working": "1"}}),
     "workdays:override_remove": (WORKDAYS_ADMIN, {"POST": {"day": "2025-10-08"}}),
@@ -213,7 +220,9 @@ def world(client, tmp_path, settings):
     projects = {
         "wenshui": Project.objects.filter(zone__name="文水经济开发区", events__voided=False).first(),
         "xiaoyi": Project.objects.filter(zone__name="孝义经济开发区", events__voided=False).first(),
-        "elsewhere": Project.objects.exclude(zone__city_id="141100").filter(events__voided=False).first(),
+        "elsewhere": Project.objects.filter(zone__province_id="140000", events__voided=False)
+        .exclude(zone__city_id="141100")
+        .first(),
     }
     business_user = User.objects.get(username="wenshui-viewer")
     other_client = type(client)()
@@ -226,7 +235,7 @@ def world(client, tmp_path, settings):
     WorkdayYear.objects.create(province_code="140000", year=2039)
     return World(
         projects=projects,
-        round=Round.objects.order_by("-year", "-sequence").first(),
+        round=Round.objects.filter(province_id="140000").order_by("-year", "-sequence").first(),
         business_user=business_user,
         login_session=LoginSession.objects.filter(user=business_user).first(),
         audit_record=AuditRecord.objects.order_by("-id").first(),
@@ -244,15 +253,11 @@ def url_of(name, world, target):
         "projects:project_edit": lambda: {"pk": project.pk},
         "projects:stage_record": lambda: {"pk": project.pk},
         "projects:event_void": lambda: {"pk": project.pk, "event_pk": project.events.filter(voided=False).first().pk},
-        "reports:round_bulletin": lambda: {"year": world.round.year, "sequence": world.round.sequence},
-        "reports:round_bulletin_xlsx": lambda: {"year": world.round.year, "sequence": world.round.sequence},
-        "reports:round_bulletin_document": lambda: {
-            "year": world.round.year,
-            "sequence": world.round.sequence,
-            "kind": "docx",
-        },
+        "reports:round_bulletin": lambda: world.round.url_kwargs,
+        "reports:round_bulletin_xlsx": lambda: world.round.url_kwargs,
+        "reports:round_bulletin_document": lambda: world.round.url_kwargs | {"kind": "docx"},
         "reports:year_summary_document": lambda: {"kind": "docx"},
-        "campaigns:round_update": lambda: {"year": world.round.year, "sequence": world.round.sequence},
+        "campaigns:round_update": lambda: world.round.url_kwargs,
         "workdays:year": lambda: {"year": 2039},
         "workdays:override_remove": lambda: {"year": 2025},
         "workdays:year_enter": lambda: {"year": 2039},
@@ -327,7 +332,9 @@ def expected(rule, user, target, world):
             return 403
         return OK if user == world.job_owner else 404
     if rule in (ROUND_ADMIN, WORKDAYS_ADMIN):
-        return OK if user.username == "province-admin" else 403
+        return OK if user.username in ("province-admin", "hebei-admin") else 403
+    if rule == ROUND_EDIT:
+        return {"province-admin": OK, "hebei-admin": 404}.get(user.username, 403)
     raise AssertionError(f"no rule {rule}")
 
 
@@ -413,6 +420,7 @@ def test_the_matrix_walks_every_rule():
         OWN_JOB,
         OWN_TOKEN,
         ROUND_ADMIN,
+        ROUND_EDIT,
         WORKDAYS_ADMIN,
         SYSADMIN,
         SECADMIN,

@@ -68,3 +68,13 @@ class Round(models.Model):
     @property
     def label(self):
         return f"{self.year}-{self.sequence}"
+
+    @property
+    def url_kwargs(self):
+        """How a URL names the round: its province's code and its label (/rounds/140000/2023-4/)."""
+        return {"province": self.province_id, "year": self.year, "sequence": self.sequence}
+
+    @property
+    def audit_province(self):
+        """The province whose audit chain holds records about this round (audit's protocol)."""
+        return self.province_id

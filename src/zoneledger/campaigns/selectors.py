@@ -22,10 +22,10 @@ def round_list(*, user: "User") -> QuerySet[Round]:
     return Round.objects.visible_to(user).select_related("province").order_by("-year", "-sequence", "province_id")
 
 
-def round_get(*, user: "User", year: int, sequence: int) -> Round:
-    """The round `year`-`sequence` among the user's rounds; `NotFound` when there is none."""
+def round_get(*, user: "User", province: str, year: int, sequence: int) -> Round:
+    """The round `year`-`sequence` of `province` (a code) among the user's rounds; `NotFound` when there is none."""
     try:
-        return round_list(user=user).get(year=year, sequence=sequence)
+        return round_list(user=user).get(province_id=province, year=year, sequence=sequence)
     except Round.DoesNotExist:
         raise NotFound from None
 

@@ -8,5 +8,5 @@ app_name = "campaigns"
 urlpatterns = [
     path("", views.RoundListView.as_view(), name="round_list"),
     path("new/", views.RoundCreateView.as_view(), name="round_create"),
-    path("<int:year>-<int:sequence>/edit/", views.RoundUpdateView.as_view(), name="round_update"),
+    path("<str:province>/<int:year>-<int:sequence>/edit/", views.RoundUpdateView.as_view(), name="round_update"),
 ]

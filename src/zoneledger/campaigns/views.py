@@ -42,7 +42,7 @@ class RoundCreateView(RoundAdminMixin, FormView):
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        return redirect("reports:round_bulletin", year=round_.year, sequence=round_.sequence)
+        return redirect("reports:round_bulletin", **round_.url_kwargs)
 
 
 class RoundUpdateView(RoundAdminMixin, FormView):
@@ -52,9 +52,7 @@ class RoundUpdateView(RoundAdminMixin, FormView):
     form_class = RoundForm
 
     def get_form_kwargs(self):
-        self.round = selectors.round_get(
-            user=self.request.user, year=self.kwargs["year"], sequence=self.kwargs["sequence"]
-        )
+        self.round = selectors.round_get(user=self.request.user, **self.kwargs)
         return super().get_form_kwargs() | {"editing": True}
 
     def get_initial(self):
@@ -69,4 +67,4 @@ class RoundUpdateView(RoundAdminMixin, FormView):
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        return redirect("reports:round_bulletin", year=self.round.year, sequence=self.round.sequence)
+        return redirect("reports:round_bulletin", **self.round.url_kwargs)

@@ -44,6 +44,11 @@ class Chain(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def audit_province(self):
+        """The province whose audit chain holds records about this chain (audit's protocol)."""
+        return self.province_id
+
 
 class ChainLink(models.Model):
     """A link of a chain (链环节), ordered from upstream (1) to downstream."""

@@ -25,14 +25,18 @@ urlpatterns = [
         "summary/bulletin.<document:kind>", year_summary.YearSummaryDocumentView.as_view(), name="year_summary_document"
     ),
     path("warnings/", warnings.WarningsView.as_view(), name="warnings"),
-    path("rounds/<int:year>-<int:sequence>/", round_bulletin.RoundBulletinView.as_view(), name="round_bulletin"),
     path(
-        "rounds/<int:year>-<int:sequence>/bulletin.xlsx",
+        "rounds/<str:province>/<int:year>-<int:sequence>/",
+        round_bulletin.RoundBulletinView.as_view(),
+        name="round_bulletin",
+    ),
+    path(
+        "rounds/<str:province>/<int:year>-<int:sequence>/bulletin.xlsx",
         round_bulletin.RoundBulletinDownloadView.as_view(),
         name="round_bulletin_xlsx",
     ),
     path(
-        "rounds/<int:year>-<int:sequence>/bulletin.<document:kind>",
+        "rounds/<str:province>/<int:year>-<int:sequence>/bulletin.<document:kind>",
         round_bulletin.RoundBulletinDocumentView.as_view(),
         name="round_bulletin_document",
     ),

@@ -1,5 +1,5 @@
-"""A round's bulletin (/rounds/2023-4/): its table and charts for the user's scope, the .xlsx the office prints and
-the 通报 as a .docx or PDF."""
+"""A round's bulletin (/rounds/140000/2023-4/): its table and charts for the user's scope, the .xlsx the office
+prints and the 通报 as a .docx or PDF."""
 
 import io
 
@@ -25,10 +25,11 @@ from .documents import bulletin_document_response
 
 
 class RoundMixin:
-    """The round named by the URL (`2023-4`) among the user's rounds: 404 when there is none."""
+    """The round named by the URL (`140000/2023-4`) among the user's rounds: 404 when there is none."""
 
     def get_round(self) -> Round:
-        return rounds.round_get(user=self.request.user, year=self.kwargs["year"], sequence=self.kwargs["sequence"])
+        province, year, sequence = (self.kwargs[key] for key in ("province", "year", "sequence"))
+        return rounds.round_get(user=self.request.user, province=province, year=year, sequence=sequence)
 
 
 class RoundBulletinView(LoginRequiredMixin, RoundMixin, AsOfMixin, TemplateView):
@@ -97,6 +98,5 @@ class RoundBulletinDocumentView(LoginRequiredMixin, RoundMixin, AsOfMixin, View)
             period=figures.Period.for_round(round_.label),
             as_of=as_of,
             filename=_("bulletin-%(round)s.%(kind)s") % {"round": round_.label, "kind": kind},
-            back_to=reverse("reports:round_bulletin", kwargs={"year": round_.year, "sequence": round_.sequence})
-            + f"?as_of={as_of.isoformat()}",
+            back_to=reverse("reports:round_bulletin", kwargs=round_.url_kwargs) + f"?as_of={as_of.isoformat()}",
         )
