@@ -131,7 +131,7 @@ def test_the_template_explains_every_column_and_offers_zones_and_rounds_as_drop_
     zones = [row[6].value for row in guide.iter_rows(min_row=2) if row[6].value]
     assert sorted(zones) == sorted(Zone.objects.values_list("name", flat=True))
     rounds = [row[7].value for row in guide.iter_rows(min_row=2) if row[7].value]
-    assert rounds == [r.label for r in Round.objects.order_by("year", "sequence")]
+    assert rounds == [r.label for r in Round.objects.order_by("year", "sequence", "province_id")]
     validations = {str(v.sqref): v.formula1 for v in book[LEDGER_SHEET].data_validations.dataValidation}
     column = {header: openpyxl.utils.get_column_letter(i + 1) for i, header in enumerate(HEADERS)}
     assert validations[f"{column['开发区']}2:{column['开发区']}5001"] == f"'{GUIDE_SHEET}'!$G$2:$G${len(zones) + 1}"

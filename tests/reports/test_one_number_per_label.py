@@ -73,7 +73,8 @@ def test_the_round_bulletin_and_the_command_agree_on_a_round(client, username, r
     expected = shown(command_figures(username, reference, "--round", "2024-4", as_of="2025-06-30"))
 
     bulletin = client.get(
-        reverse("reports:round_bulletin", kwargs={"year": 2024, "sequence": 4}), {"as_of": "2025-06-30"}
+        reverse("reports:round_bulletin", kwargs={"province": "140000", "year": 2024, "sequence": 4}),
+        {"as_of": "2025-06-30"},
     )
 
     assert {key: bulletin.context["total"]["cells"][key] for key in expected} == expected
@@ -84,7 +85,7 @@ def test_every_page_counts_as_of_today_unless_a_date_is_chosen(client):
     pages = [
         client.get(reverse("reports:dashboard")),
         client.get(reverse("reports:year_summary"), {"year": 2024}),
-        client.get(reverse("reports:round_bulletin", kwargs={"year": 2024, "sequence": 4})),
+        client.get(reverse("reports:round_bulletin", kwargs={"province": "140000", "year": 2024, "sequence": 4})),
     ]
 
     assert [page.context["as_of"] for page in pages] == [today()] * 3

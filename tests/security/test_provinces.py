@@ -105,6 +105,14 @@ def test_no_page_or_download_shows_the_other_province(client, username, hidden, 
     assert [mark for mark in hidden if mark in text] == []
 
 
+@pytest.mark.parametrize(("username", "hidden"), [("province-editor", HEBEI_MARKS), ("hebei-editor", SHANXI_MARKS)])
+def test_the_import_template_offers_only_the_user_s_province(client, username, hidden):
+    log_in(client, user(username))
+    text = text_of_workbook(body(client.get(reverse("ingest:template"))))
+    assert [mark for mark in hidden if mark in text] == []
+    assert ("石家庄高新技术产业开发区" in text) == username.startswith("hebei")
+
+
 def test_the_hebei_pages_show_hebei(client):
     log_in(client, user("hebei-viewer"))
     page = client.get(reverse("projects:project_list")).content.decode()

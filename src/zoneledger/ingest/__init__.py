@@ -9,7 +9,7 @@ The API the pages and commands use:
   after each chunk of rows.
 - `writer.write_ledger_xlsx(*, projects_queryset, file, progress=None)` — exactly the given projects and
   their monthly rows, in the template (both sheets); returns (projects, monthly rows) written.
-- `writer.write_template_xlsx(*, file)` — the empty template with its 填报说明 sheet and drop-downs.
+- `writer.write_template_xlsx(*, file, user=None)` — the empty template with its 填报说明 sheet and drop-downs.
 
 `columns` is the template (the contract with the people and tools that write the files), `cells` reads
 cell values, `reader` opens uploads safely, `bulk` is the import's COPY/executemany path.

@@ -127,7 +127,7 @@ class TemplateDownloadView(EditorRequiredMixin, View):
 
     def get(self, request):
         buffer = io.BytesIO()
-        write_template_xlsx(file=buffer)
+        write_template_xlsx(file=buffer, user=request.user)
         return xlsx_response(buffer, _("ledger-template.xlsx"))
 
 

@@ -287,8 +287,11 @@ def write_ledger_xlsx(*, projects_queryset, file, progress=None, scope_name=""):
     return export.row, export.month_row
 
 
-def write_template_xlsx(*, file):
-    """An empty template: the two sheets with drop-downs for 开发区 and 批次, and a 填报说明 sheet explaining them."""
+def write_template_xlsx(*, file, user=None):
+    """An empty template: the two sheets with drop-downs for 开发区 and 批次, and a 填报说明 sheet explaining them.
+
+    The drop-downs list the zones and rounds `user` reads (their province's); every one for the console (None).
+    """
     book = _Book(file)
     ledger = book.sheet(LEDGER_SHEET, LEDGER_COLUMNS, _heading(LEDGER_SHEET))
     book.sheet(MONTHLY_SHEET, MONTHLY_COLUMNS, _heading(MONTHLY_SHEET))
@@ -311,8 +314,11 @@ def write_template_xlsx(*, file):
         for sheet_name, columns in ((LEDGER_SHEET, LEDGER_COLUMNS), (MONTHLY_SHEET, MONTHLY_COLUMNS))
         for column in columns
     ]
-    zones = list(Zone.objects.order_by("city_id", "name").values_list("name", flat=True))
-    rounds = list(Round.objects.order_by("year", "sequence"))
+    zones, rounds = Zone.objects.all(), Round.objects.all()
+    if user is not None:
+        zones, rounds = zones.visible_to(user), rounds.visible_to(user)
+    zones = list(zones.order_by("province_id", "city_id", "name").values_list("name", flat=True))
+    rounds = list(rounds.order_by("year", "sequence", "province_id"))
     # constant_memory writes a row once it moves on, so each row is written whole: guide line, zone, round.
     for index in range(max(len(lines), len(zones), len(rounds))):
         row = index + 1
