@@ -219,6 +219,13 @@ def province_filter(user: Any, *, prefix: str) -> Q:
     return Q() if province is None else Q(**{f"{prefix}province_id": province})
 
 
+class ProvinceQuerySet(models.QuerySet):
+    """Rows that belong to a province (rounds, chains): `visible_to(user)` keeps the user's province's."""
+
+    def visible_to(self, user: Any) -> "ProvinceQuerySet":
+        return self.filter(province_filter(user, prefix=""))
+
+
 def writable_zone_filter(user: Any, *, prefix: str) -> Q:
     """Like zone_filter, for the zones the user may write business data in (editors and above)."""
     if not getattr(user, "is_authenticated", False) or not user.can_edit:

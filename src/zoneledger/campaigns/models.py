@@ -4,15 +4,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zoneledger.accounts.scope import ProvinceQuerySet
+
 ROUND_LABEL_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
-class RoundQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The rounds of the provinces the user's org unit lies in (every province's for the nation)."""
-        from zoneledger.accounts.scope import province_filter
-
-        return self.filter(province_filter(user, prefix=""))
+class RoundQuerySet(ProvinceQuerySet):
+    """Rounds; `visible_to(user)` keeps the user's province's (every province's for the nation)."""
 
     def get_by_label(self, label):
         """The round called e.g. '2023-4'; Round.DoesNotExist if there is none, ValidationError if malformed."""

@@ -1,13 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class ChainQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The chains of the provinces the user's org unit lies in (every province's for the nation)."""
-        from zoneledger.accounts.scope import province_filter
-
-        return self.filter(province_filter(user, prefix=""))
+from zoneledger.accounts.scope import ProvinceQuerySet
 
 
 class Chain(models.Model):
@@ -33,7 +27,7 @@ class Chain(models.Model):
         related_name="chains_led",
     )
 
-    objects = ChainQuerySet.as_manager()
+    objects = ProvinceQuerySet.as_manager()  # visible_to(user): the user's province's chains
 
     class Meta:
         ordering = ["province", "name"]
