@@ -75,7 +75,7 @@ def round_update(*, actor: "User | None", round_: Round, held_on: date, title: s
     """Correct a round's date, title or venues (its label is its identity and does not change); a province's
     administrator corrects only their own province's rounds."""
     _require_province_admin(actor)
-    if actor is not None and actor.org.division_id != round_.province_id:
+    if actor is not None and actor.org is not None and actor.org.division_id != round_.province_id:
         raise PermissionDenied(_("Only a province administrator may define rounds."))
     before = round_snapshot(round_)
     round_.held_on, round_.title, round_.venues = held_on, title, venues
