@@ -26,7 +26,6 @@ PROJECT_FACTS = (
     "name",
     "zone",
     "enterprise",
-    "enterprise_name",
     "industry_code",
     "chain",
     "chain_link",
