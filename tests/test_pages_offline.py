@@ -28,7 +28,6 @@ NOT_PAGES = {
     "accounts:second_factor",
     "accounts:logout",
     "accounts:lockout_release",
-    "accounts:account_unlock",
     "accounts:session_end",
     "accounts:second_factor_reset",
     "accounts:api_token_revoke",
