@@ -16,6 +16,9 @@ def pytest_configure(config):
 
     # Hashing passwords at full strength would cost most of the suite's time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Log-in tests fail many times from one address in a row; the waits between tries (accounts/lockout.py) are
+    # tested on their own, with the setting back at its default, in tests/accounts/test_lockout.py.
+    settings.ZONELEDGER_LOGIN_DELAY_SECONDS = 0
     # Tasks run inline, where they are enqueued: a job has finished when the request that started it returns.
     # Tests of the worker itself use the database backend explicitly (tests/jobs/).
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -149,9 +149,14 @@ AUTHENTICATION_BACKENDS = [
     "zoneledger.accounts.backends.LockoutBackend",
     "zoneledger.accounts.backends.AccountBackend",
 ]
+# accounts/lockout.py: an address waits 1, 2, 4, 8 s after its failures and is locked at the fifth; an account is
+# locked at its tenth failure, from whatever addresses (so never by one address alone).
 AXES_FAILURE_LIMIT = 5
+ZONELEDGER_LOCKOUT_ACCOUNT_FAILURES = int(os.environ.get("ZONELEDGER_LOCKOUT_ACCOUNT_FAILURES", "10"))
+ZONELEDGER_LOGIN_DELAY_SECONDS = float(os.environ.get("ZONELEDGER_LOGIN_DELAY_SECONDS", "1"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ZONELEDGER_LOCKOUT_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching the limit locks
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # what a failure is recorded by
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a try refused unchecked is no failure
 AXES_RESET_ON_SUCCESS = True  # clears the failures against the account that logged in, and only those:
 AXES_HANDLER = "zoneledger.accounts.lockout.AccountLockoutHandler"
 AXES_LOCKOUT_CALLABLE = "zoneledger.accounts.views.locked_out"

@@ -1,11 +1,17 @@
 """Issue 20, authentication: failures count per account and per client address, whoever else logs in meanwhile,
 and behind the reverse proxy the client's address is the one the proxy names, not the proxy's own."""
 
+from datetime import timedelta
+
 import pytest
-from django.test import RequestFactory
+from axes.models import AccessAttempt
+from django.db.models import F
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from zoneledger.accounts.models import LoginSession
+from tests.security.sessions import log_in as as_admin
+from zoneledger.accounts.choices import Role
+from zoneledger.accounts.models import LoginSession, User
 from zoneledger.audit.models import AuditRecord
 from zoneledger.core.addresses import client_address
 
@@ -13,6 +19,8 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "Demo-2024-zl"
 LOGIN = reverse("accounts:login")
 PROXY = "10.0.0.1"
+USERS = reverse("accounts:user_list")
+SECURITY = reverse("accounts:security")
 
 
 def log_in(client, username, password=PASSWORD, **extra):
@@ -31,11 +39,13 @@ def behind_proxy(settings):
 
 
 def test_one_s_own_successful_log_in_does_not_reset_a_victim_s_failures_from_the_same_address(client):
-    for _ in range(4):
-        assert log_in(client, "wenshui-viewer", "Wrong-pass-1", REMOTE_ADDR="10.0.0.90").status_code == 200
-    assert log_in(client, "wenshui-editor", REMOTE_ADDR="10.0.0.90").status_code == 302  # the attacker's own account
-    client.post(reverse("accounts:logout"))
-    assert log_in(client, "wenshui-viewer", "Wrong-pass-1", REMOTE_ADDR="10.0.0.91").status_code == 429
+    for address in ("10.0.0.90", "10.0.0.91"):  # an account is locked at ten failures: one address stops at five
+        for _ in range(4):
+            assert log_in(client, "wenshui-viewer", "Wrong-pass-1", REMOTE_ADDR=address).status_code == 200
+        assert log_in(client, "wenshui-editor", REMOTE_ADDR=address).status_code == 302  # the attacker's own account
+        client.post(reverse("accounts:logout"))
+    assert log_in(client, "wenshui-viewer", "Wrong-pass-1", REMOTE_ADDR="10.0.0.93").status_code == 200
+    assert log_in(client, "wenshui-viewer", "Wrong-pass-1", REMOTE_ADDR="10.0.0.93").status_code == 429  # the tenth
     assert AuditRecord.objects.filter(action="login.lockout", actor_name="wenshui-viewer").exists()
 
 
@@ -110,3 +120,107 @@ def test_without_a_proxy_header_the_connection_s_address_is_the_client(settings)
     settings.ZONELEDGER_TRUSTED_PROXIES = [PROXY]
     request = RequestFactory().get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="172.16.1.1")
     assert client_address(request) == PROXY
+
+
+# Issue 20, L2: nobody locks an administrator out from one address; the two administrators unlock each other
+
+
+@pytest.fixture
+def secadmin(make_user):
+    return make_user("province", Role.SECADMIN, username="secadmin-zhang")
+
+
+@pytest.fixture
+def sysadmin(make_user):
+    return make_user("province", Role.SYSADMIN, username="sysadmin-li")
+
+
+def fail(client, username, address, times=1):
+    return [log_in(client, username, "Wrong-pass-1", REMOTE_ADDR=address).status_code for _ in range(times)]
+
+
+def test_naming_the_security_administrator_from_one_address_does_not_lock_them_out(client, secadmin):
+    assert fail(client, secadmin.username, "10.0.1.1", times=7) == [200] * 4 + [429] * 3  # the address is locked
+
+    assert log_in(client, secadmin.username, "Pass-1234x", REMOTE_ADDR="10.0.1.2").status_code == 302
+    assert not AuditRecord.objects.filter(action="login.lockout", actor_name=secadmin.username, success=True).exists()
+
+
+def test_ten_failures_from_two_addresses_lock_an_administrator_s_account_even_for_the_right_password(client, secadmin):
+    fail(client, secadmin.username, "10.0.1.3", times=5)
+    assert fail(client, secadmin.username, "10.0.1.4", times=5) == [200] * 4 + [429]
+
+    assert log_in(client, secadmin.username, "Pass-1234x", REMOTE_ADDR="10.0.1.5").status_code == 429
+    assert AuditRecord.objects.filter(action="login.lockout", actor_name=secadmin.username).exists()
+
+
+def test_tries_refused_while_an_address_is_locked_do_not_count_against_the_account(client, secadmin):
+    fail(client, secadmin.username, "10.0.1.6", times=50)
+    fail(client, secadmin.username, "10.0.1.7", times=4)
+
+    assert log_in(client, secadmin.username, "Pass-1234x", REMOTE_ADDR="10.0.1.8").status_code == 302
+
+
+def test_after_each_failure_an_address_waits_twice_as_long_for_its_next_try(client, settings):
+    settings.ZONELEDGER_LOGIN_DELAY_SECONDS = 1
+    address = "10.0.1.9"
+    pages = []
+    for failures in range(1, 5):
+        assert fail(client, "wenshui-viewer", address) == [200]  # a checked try: a failure
+        early = log_in(client, "wenshui-viewer", REMOTE_ADDR=address)  # the right password, too soon: not checked
+        assert early.status_code == 429
+        pages.append(early)
+        assert AccessAttempt.objects.get(ip_address=address).failures_since_start == failures
+        # The wait is over: as if the last failure had been that long ago.
+        AccessAttempt.objects.filter(ip_address=address).update(
+            attempt_time=F("attempt_time") - timedelta(seconds=2 ** (failures - 1))
+        )
+    assert [page["Retry-After"] for page in pages] == ["1", "2", "4", "8"]
+    assert "8" in main_part(pages[-1])
+    assert log_in(client, "wenshui-viewer", REMOTE_ADDR=address).status_code == 302  # the right password, in time
+    stranger = Client()
+    fail(stranger, "no-such-person", "10.0.1.10")  # the same page for an account that does not exist
+    assert main_part(log_in(stranger, "no-such-person", REMOTE_ADDR="10.0.1.10")) == main_part(pages[0])
+
+
+def main_part(response):
+    page = response.content.decode()
+    return page[page.index("<main") : page.index("</main>")]
+
+
+def lock_account(client, user):
+    fail(client, user.username, "10.0.2.1", times=5)
+    fail(client, user.username, "10.0.2.2", times=5)
+    assert log_in(client, user.username, "Pass-1234x", REMOTE_ADDR="10.0.2.3").status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("unlocker", "locked", "page"), [("sysadmin", "secadmin", USERS), ("secadmin", "sysadmin", SECURITY)]
+)
+def test_the_system_and_the_security_administrator_unlock_each_other_from_their_pages_audited(
+    client, request, unlocker, locked, page
+):
+    unlocker, locked = request.getfixturevalue(unlocker), request.getfixturevalue(locked)
+    lock_account(Client(), locked)
+    as_admin(client, unlocker)
+
+    listed = client.get(page)
+    unlock = reverse("accounts:account_unlock", args=[locked.pk])
+    assert f'action="{unlock}"'.encode() in listed.content
+    assert client.post(unlock).status_code == 302
+
+    assert not AccessAttempt.objects.filter(username=locked.username).exists()
+    entry = AuditRecord.objects.get(action="lockout.release")
+    assert (entry.actor, entry.object_id, entry.after["username"]) == (unlocker, str(locked.pk), locked.username)
+    assert log_in(Client(), locked.username, "Pass-1234x", REMOTE_ADDR="10.0.2.3").status_code == 302
+
+
+def test_the_system_administrator_unlocks_the_security_administrator_only(client, sysadmin, secadmin):
+    viewer = User.objects.get(username="wenshui-viewer")
+    lock_account(Client(), viewer)
+    as_admin(client, sysadmin)
+
+    assert client.post(reverse("accounts:account_unlock", args=[viewer.pk])).status_code == 403
+    assert client.post(reverse("accounts:account_unlock", args=[sysadmin.pk])).status_code == 403
+    assert AccessAttempt.objects.filter(username="wenshui-viewer").exists()
+    assert not AuditRecord.objects.filter(action="lockout.release").exists()

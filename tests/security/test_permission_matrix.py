@@ -80,6 +80,7 @@ SECADMIN = "security administrator"
 AUDITOR = "auditor"
 BUSINESS_ADMIN = "business administrator"  # the accounts waiting for their confirmation
 CONFIRM = "confirm an account"  # a business administrator's; with nothing waiting, a 404
+EACH_OTHER = "the other administrator"  # unlocking an account: the two administrators each other's, no one else's
 DJANGO_ADMIN = "django admin"  # staff only; the demo users are not staff
 # The JSON API: 401 (never a redirect) without a log-in, else as the pages of the same kind.
 API_PUBLIC = "api description"  # the OpenAPI schema and its docs page
@@ -111,6 +112,7 @@ URL_RULES = {
     "accounts:lockout_release": (SECADMIN, {"POST": {"username": "wenshui-viewer"}}),
     "accounts:session_end": (SECADMIN, {"POST": {}}),
     "accounts:second_factor_reset": (SECADMIN, {"POST": {}}),
+    "accounts:account_unlock": (EACH_OTHER, {"POST": {}}),
     "audit:record_list": (AUDITOR, {"GET": None}),
     "audit:record_detail": (AUDITOR, {"GET": None}),
     "audit:record_export": (AUDITOR, {"GET": None}),
@@ -268,6 +270,7 @@ def url_of(name, world, target):
         "accounts:user_confirm": lambda: {"pk": world.business_user.pk},
         "accounts:session_end": lambda: {"pk": world.login_session.pk},
         "accounts:second_factor_reset": lambda: {"pk": world.business_user.pk},
+        "accounts:account_unlock": lambda: {"pk": world.business_user.pk},
         "audit:record_detail": lambda: {"pk": world.audit_record.pk},
         "accounts:api_token_revoke": lambda: {"pk": world.token.pk},
         "api:project_detail": lambda: {"pk": project.pk},
@@ -313,6 +316,8 @@ def expected(rule, user, target, world):
         return 404 if user.role == Role.ADMIN else 403
     if rule == ANY_USER:
         return OK
+    if rule == EACH_OTHER:
+        return 403  # the world's account is a business user's: no one unlocks it here
     if rule == BUSINESS_READ:
         return OK if visible else NO_DATA
     if rule == HOME:
@@ -424,6 +429,7 @@ def test_the_matrix_walks_every_rule():
         WORKDAYS_ADMIN,
         SYSADMIN,
         SECADMIN,
+        EACH_OTHER,
         AUDITOR,
         BUSINESS_ADMIN,
         CONFIRM,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import services
+from . import lockout, services
 from .choices import Role
 from .forms import NewUserForm, UnlockForm, UserForm
 from .models import LoginSession, User
@@ -34,7 +34,8 @@ def user_list(request):
             Q(username__icontains=query) | Q(display_name__icontains=query) | Q(org__name__icontains=query)
         )
     page = Paginator(users, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/user_list.html", {"page": page, "query": query})
+    context = {"page": page, "query": query, "locked_administrators": locked_administrators(request.user)}
+    return render(request, "accounts/user_list.html", context)
 
 
 @system_admin_only
@@ -130,6 +131,7 @@ def security_page(request, *, unlock_form=None, status=200):
         ).select_related("user", "user__org"),
         "devices": TOTPDevice.objects.filter(confirmed=True).select_related("user").order_by("user__username"),
         "unlock_form": unlock_form or UnlockForm(),
+        "locked_administrators": locked_administrators(request.user),
     }
     return render(request, "accounts/security.html", context, status=status)
 
@@ -152,6 +154,23 @@ def lockout_release(request):
         messages.success(request, _("Unlocked."))
         return redirect("accounts:security")
     return security_page(request, unlock_form=form, status=400)
+
+
+def locked_administrators(actor):
+    """The other administrator's accounts that are locked out, which `actor` may unlock (services.UNLOCKS)."""
+    others = User.objects.filter(role=services.UNLOCKS[actor.role], is_active=True).order_by("username")
+    locked = lockout.locked_usernames([user.username for user in others])
+    return [user for user in others if user.username in locked]
+
+
+@role_required(Role.SYSADMIN, Role.SECADMIN)
+@require_POST
+def account_unlock(request, pk):
+    """The system administrator unlocks the security administrator's account, and the reverse."""
+    user = get_object_or_404(User, pk=pk)
+    services.account_unlock(actor=request.user, user=user)
+    messages.success(request, _("%(name)s is unlocked.") % {"name": user.username})
+    return redirect("accounts:user_list" if request.user.role == Role.SYSADMIN else "accounts:security")
 
 
 @security_admin_only

@@ -302,6 +302,26 @@ def lockout_release(*, actor, username="", ip_address=""):
     return released
 
 
+# Whose account each administrator unlocks from their page: a locked-out administrator cannot log in to do it.
+UNLOCKS = {Role.SYSADMIN: Role.SECADMIN, Role.SECADMIN: Role.SYSADMIN}
+
+
+@transaction.atomic
+def account_unlock(*, actor, user):
+    """Lift the lockout of the other administrator's account: the system administrator's of the security
+    administrator, and the reverse."""
+    if not actor.is_active or UNLOCKS.get(actor.role) != user.role:
+        raise PermissionDenied(_("The system and the security administrator unlock each other's account only."))
+    released = lockout.reset(username=user.username)
+    audit.record(
+        actor=actor,
+        action=Action.LOCKOUT_RELEASE,
+        obj=user,
+        after={"username": user.username, "ip_address": "", "rows": released},
+    )
+    return released
+
+
 @transaction.atomic
 def second_factor_reset(*, actor, user):
     """Remove a user's authenticator and recovery codes (a lost phone); the next log-in sets up a new one."""

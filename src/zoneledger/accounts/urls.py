@@ -19,6 +19,7 @@ urlpatterns = [
     path("confirmations/<int:pk>/", console_views.user_confirm, name="user_confirm"),
     path("security/", console_views.security, name="security"),
     path("security/unlock/", console_views.lockout_release, name="lockout_release"),
+    path("accounts/<int:pk>/unlock/", console_views.account_unlock, name="account_unlock"),
     path("security/sessions/<int:pk>/end/", console_views.session_end, name="session_end"),
     path("security/two-factor/<int:pk>/reset/", console_views.second_factor_reset, name="second_factor_reset"),
 ]

@@ -64,8 +64,14 @@ class LoginView(auth_views.LoginView):
 
 
 def locked_out(request, response, credentials):
-    """django-axes' answer to a locked account or address: the same page whether or not the account exists."""
-    return render(request, "accounts/locked_out.html", {"lockout_minutes": lockout_minutes()}, status=429)
+    """django-axes' answer to a locked account or address, or to an address that must still wait after its
+    failures (accounts/lockout.py): the same page whether or not the account exists."""
+    wait = getattr(request, "login_wait_seconds", None)
+    context = {"lockout_minutes": lockout_minutes(), "wait_seconds": wait}
+    page = render(request, "accounts/locked_out.html", context, status=429)
+    if wait:
+        page["Retry-After"] = str(wait)
+    return page
 
 
 class LogoutView(auth_views.LogoutView):
