@@ -178,13 +178,25 @@ def test_a_text_longer_than_a_cell_holds_is_refused_at_its_row_and_column(tmp_pa
     assert not result.applied
 
 
-def test_a_project_code_of_another_zone_is_refused(tmp_path, wenshui_editor, unchanged_ledger):
+CODE_TAKEN = (
+    "This project code is already registered for another project. If it is this project's code, ask the"
+    " province's business administrator."
+)
+
+
+@pytest.mark.parametrize("row_names", ["a new project", "a project of the zone without a code"])
+def test_a_project_code_of_another_zone_gets_the_form_s_answer_naming_nothing(
+    tmp_path, wenshui_editor, unchanged_ledger, row_names
+):
+    """Issue 20, C1: the same answer as the project form's for any code conflict, whatever the row names."""
     other = Project.objects.filter(zone__name="孝义经济开发区").first()
     Project.objects.filter(pk=other.pk).update(code="2024-141181-30-03-000888")
-    path = write_workbook(tmp_path / "code.xlsx", [project_row("抢代码项目", 项目代码="2024-141181-30-03-000888")])
+    name = "抢代码项目"
+    if row_names != "a new project":
+        name = Project.objects.filter(zone__name="文水经济开发区", code=None).first().name
+    path = write_workbook(tmp_path / "code.xlsx", [project_row(name, 项目代码="2024-141181-30-03-000888")])
     result = import_workbook(file=path, user=wenshui_editor, language="en")
-    assert where(result.errors) == [(LEDGER_SHEET, 2, "项目代码")]
-    assert "may not change" in result.errors[0].message
+    assert [(error.row, error.column, error.message) for error in result.errors] == [(2, "项目代码", CODE_TAKEN)]
     Project.objects.filter(pk=other.pk).update(code=None)
 
 

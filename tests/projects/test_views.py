@@ -525,6 +525,28 @@ def test_bad_project_input_is_refused_by_field_and_writes_nothing(editor_client,
     assert (Project.objects.count(), AuditRecord.objects.count()) == before
 
 
+CODE_TAKEN = "该项目代码已登记在另一个项目下。如确是本项目的代码，请联系省级业务管理员。"
+
+
+def test_a_code_held_out_of_scope_gets_the_answer_of_any_code_conflict_and_names_nothing(
+    editor_client, wenshui, xiaoyi, project
+):
+    """Issue 20, C1: the answer does not tell a code held in another zone from one held in one's own, nor name it."""
+    elsewhere = Project.objects.filter(zone=xiaoyi).first()
+    Project.objects.filter(pk=elsewhere.pk).update(code="2024-141181-30-03-000777")
+    Project.objects.filter(pk=project.pk).update(code="2024-141121-30-03-000777")
+    before = (Project.objects.count(), AuditRecord.objects.count())
+
+    out_of_scope = editor_client.post(CREATE, project_data(wenshui, code="2024-141181-30-03-000777"))
+    in_scope = editor_client.post(CREATE, project_data(wenshui, code="2024-141121-30-03-000777"))
+
+    assert out_of_scope.context["form"].errors == in_scope.context["form"].errors == {"code": [CODE_TAKEN]}
+    page = out_of_scope.content.decode()
+    assert elsewhere.name not in page
+    assert "孝义" not in page
+    assert (Project.objects.count(), AuditRecord.objects.count()) == before
+
+
 def test_an_editor_may_not_add_a_project_to_another_zone(editor_client, xiaoyi):
     response = editor_client.post(CREATE, project_data(xiaoyi))
 

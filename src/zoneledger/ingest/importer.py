@@ -44,7 +44,7 @@ from zoneledger.campaigns.models import Round
 from zoneledger.chains.models import Chain, ChainLink
 from zoneledger.core.codes import validate_uscc
 from zoneledger.projects.choices import ProgressStatus, Stage
-from zoneledger.projects.models import Enterprise, MonthlyProgress, Project, StageEvent
+from zoneledger.projects.models import CODE_TAKEN, Enterprise, MonthlyProgress, Project, StageEvent
 from zoneledger.projects.services import project_snapshot
 from zoneledger.projects.workflow import LiveEvent, check_stage_order, current_stage
 from zoneledger.zones.models import Zone
@@ -433,6 +433,10 @@ class _Import:
         code = values.get("code")
         named = by_name.get((zone.pk, values["name"]))
         coded = by_code.get(code) if code else None
+        if coded is not None and coded.zone_id not in self.writable:
+            # The project form's answer, before anything that would tell where the code is held.
+            self.error(LEDGER_SHEET, number, ledger_column("code"), str(CODE_TAKEN))
+            raise RowRejected
         self._check_not_named_above(number, zone, values, named, coded, new_rows)
         if coded and named and coded is not named:
             self.error(
@@ -454,14 +458,6 @@ class _Import:
                 ledger_column("code"),
                 _("The project “%(name)s” has the code %(code)s in zoneledger.")
                 % {"name": project.name, "code": project.code},
-            )
-            raise RowRejected
-        if project.zone_id not in self.writable:
-            self.error(
-                LEDGER_SHEET,
-                number,
-                ledger_column("code"),
-                _("The code %(code)s belongs to a project you may not change.") % {"code": code},
             )
             raise RowRejected
         self.first_rows.add(project.pk, number)

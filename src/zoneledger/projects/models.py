@@ -13,6 +13,10 @@ from zoneledger.core.text import validate_fits_a_cell
 from .choices import KeyLevel, ProgressStatus, Stage
 
 NOT_NEGATIVE = [MinValueValidator(0)]
+CODE_TAKEN = _(
+    "This project code is already registered for another project. If it is this project's code, ask the"
+    " province's business administrator."
+)
 
 
 class Enterprise(models.Model):
@@ -63,6 +67,9 @@ class Project(models.Model):
         blank=True,
         unique=True,
         validators=[validate_project_code],
+        # One answer wherever the code is held, naming nothing: the form, the services and the import give it
+        # alike, so a code held in another zone cannot be told from one held in one's own (issue 20, C1).
+        error_messages={"unique": CODE_TAKEN},
     )
     name = models.CharField(_("project name"), max_length=200)
     zone = models.ForeignKey("zones.Zone", verbose_name=_("zone"), on_delete=models.PROTECT, related_name="projects")
