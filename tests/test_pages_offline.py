@@ -28,6 +28,7 @@ NOT_PAGES = {
     "accounts:second_factor",
     "accounts:logout",
     "accounts:lockout_release",
+    "accounts:account_unlock",
     "accounts:session_end",
     "accounts:second_factor_reset",
     "accounts:api_token_revoke",
