@@ -44,6 +44,9 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"测试项目{n}")
     zone = factory.SubFactory(ZoneFactory)
     total_investment = Decimal("10000.00")
+    # The 建设单位 as entered, like the form and the import: the enterprise's own name when one is given.
+    enterprise = None
+    enterprise_name = factory.LazyAttribute(lambda project: project.enterprise.name if project.enterprise else "")
 
 
 class RoundFactory(factory.django.DjangoModelFactory):

@@ -40,6 +40,28 @@ def test_a_project_added_reads_back_as_written_and_is_audited(session_client):
     assert record.actor.username == "wenshui-editor"
 
 
+def test_a_known_enterprise_code_reads_back_with_the_name_given_not_another_zone_s(session_client):
+    """Issue 20, C2, through the API as through the form."""
+    from tests.factories import valid_uscc
+    from zoneledger.accounts.models import User
+    from zoneledger.projects.services import enterprise_resolve
+
+    theirs = enterprise_resolve(
+        actor=User.objects.get(username="xiaoyi-editor"), name="孝义内部备注：对接中的某公司", uscc=valid_uscc(404040)
+    )
+    client = session_client("wenshui-editor")
+    zone = Zone.objects.get(name="文水经济开发区")
+    body = {"name": "接口企业项目", "zone": zone.pk, "total_investment": "1.00"}
+    body["enterprise_name"] = "文水录入的建设单位"
+
+    response = post(client, "/api/v1/projects/", body | {"enterprise_uscc": valid_uscc(404040)})
+
+    assert response.status_code == 201, response.content
+    assert Project.objects.get(pk=response.json()["id"]).enterprise == theirs
+    assert response.json()["enterprise"] == {"name": "文水录入的建设单位", "uscc": valid_uscc(404040)}
+    assert "孝义内部备注" not in client.get("/api/v1/projects/", {"q": "接口企业项目"}).content.decode()
+
+
 def test_an_update_changes_only_what_it_names_and_moves_the_version(session_client):
     client = session_client("wenshui-editor")
     project = wenshui_project()

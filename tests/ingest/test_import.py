@@ -4,6 +4,7 @@ import gc
 from datetime import date
 from decimal import Decimal
 
+import openpyxl
 import pytest
 
 from tests.factories import valid_uscc
@@ -352,3 +353,24 @@ def test_a_row_repeating_a_row_that_failed_is_reported_as_its_repeat(
     result = import_workbook(file=path, user=wenshui_editor, language="en")
     assert [(error.row, error.column) for error in result.errors] == [(2, "总投资（万元）"), (3, "项目名称")]
     assert result.errors[1].message == "The same project is already in row 2."
+
+
+def test_a_known_enterprise_code_keeps_the_name_the_row_gives_not_another_zone_s(
+    tmp_path, wenshui_editor, xiaoyi_editor
+):
+    """Issue 20, C2: a row's USCC links the shared enterprise; the name shown and exported is the row's own."""
+    from zoneledger.ingest.writer import write_ledger_xlsx
+    from zoneledger.projects.services import enterprise_resolve
+
+    theirs = enterprise_resolve(actor=xiaoyi_editor, name="孝义内部备注：对接中的某公司", uscc=valid_uscc(303030))
+    path = write_workbook(
+        tmp_path / "known.xlsx",
+        [project_row("文水引进的项目", 建设单位="文水录入的建设单位", 统一社会信用代码=valid_uscc(303030))],
+    )
+    assert import_workbook(file=path, user=wenshui_editor).errors == []
+
+    project = Project.objects.get(name="文水引进的项目")
+    assert (project.enterprise, project.enterprise_name) == (theirs, "文水录入的建设单位")
+    write_ledger_xlsx(projects_queryset=Project.objects.filter(pk=project.pk), file=tmp_path / "out.xlsx")
+    exported = openpyxl.load_workbook(tmp_path / "out.xlsx")[LEDGER_SHEET]
+    assert [cell.value for cell in exported[2]][3] == "文水录入的建设单位"

@@ -547,6 +547,38 @@ def test_a_code_held_out_of_scope_gets_the_answer_of_any_code_conflict_and_names
     assert (Project.objects.count(), AuditRecord.objects.count()) == before
 
 
+def test_linking_an_enterprise_by_its_code_keeps_the_name_typed_not_another_zone_s(
+    editor_client, wenshui, xiaoyi, xiaoyi_editor
+):
+    """Issue 20, C2: the enterprise is shared by its USCC, but the name shown is the one this zone entered."""
+    theirs = services.enterprise_resolve(
+        actor=xiaoyi_editor, name="孝义内部备注：对接中的某公司", uscc=valid_uscc(202020)
+    )
+    services.project_create(
+        actor=xiaoyi_editor,
+        zone=xiaoyi,
+        name="孝义的项目",
+        total_investment=Decimal("1.00"),
+        enterprise=theirs,
+        enterprise_name=theirs.name,
+    )
+
+    response = editor_client.post(
+        CREATE,
+        project_data(wenshui, enterprise_name="文水录入的建设单位", enterprise_uscc=valid_uscc(202020)),
+        follow=True,
+    )
+
+    project = Project.objects.get(name="新建视图项目")
+    assert project.enterprise == theirs  # one enterprise per code
+    page = response.content.decode()
+    assert "文水录入的建设单位" in page
+    assert "孝义内部备注" not in page
+    for shown in (editor_client.get(LEDGER), editor_client.get(reverse("projects:project_edit", args=[project.pk]))):
+        assert "文水录入的建设单位" in shown.content.decode()
+        assert "孝义内部备注" not in shown.content.decode()
+
+
 def test_an_editor_may_not_add_a_project_to_another_zone(editor_client, xiaoyi):
     response = editor_client.post(CREATE, project_data(xiaoyi))
 

@@ -324,6 +324,7 @@ class DemoBuilder:
                     name=plan.name,
                     zone=plan.zone,
                     enterprise=enterprises.get(enterprise_name),
+                    enterprise_name=enterprise_name,
                     industry_code=plan.industry,
                     chain=chain,
                     total_investment=Decimal(plan.investment),

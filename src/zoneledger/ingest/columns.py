@@ -114,6 +114,7 @@ def column_by_header(columns):
 
 
 _LEDGER_COLUMN_BY_KEY = {column.key: column for column in LEDGER_COLUMNS}
+_LEDGER_COLUMN_BY_KEY["enterprise_name"] = _LEDGER_COLUMN_BY_KEY["enterprise"]  # the project's own name of it
 
 
 def ledger_column(key):

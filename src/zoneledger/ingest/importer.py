@@ -502,6 +502,7 @@ class _Import:
             setattr(project, key, values.get(key, blank))
         project.zone = zone
         project.enterprise = enterprises[_enterprise_key(values)] if values.get("enterprise") else None
+        project.enterprise_name = values.get("enterprise") or ""  # as the row gives it, whatever the USCC's row says
         project.chain, project.chain_link = self._chain(number, zone, values)
         try:
             project.full_clean(exclude=LOOKED_UP, validate_unique=False, validate_constraints=False)

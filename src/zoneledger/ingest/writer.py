@@ -53,7 +53,7 @@ PROJECT_VALUES = {
     "code": "code",
     "name": "name",
     "zone": "zone__name",
-    "enterprise": "enterprise__name",
+    "enterprise": "enterprise_name",
     "uscc": "enterprise__uscc",
     "industry_code": "industry_code",
     "chain": "chain__name",

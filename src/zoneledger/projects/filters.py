@@ -48,7 +48,7 @@ class ProjectFilter(django_filters.FilterSet):
             ("code", "code"),
             ("name", "name"),
             ("zone__name", "zone"),
-            ("enterprise__name", "enterprise"),
+            ("enterprise_name", "enterprise"),
             ("stage_rank", "stage"),
             ("total_investment", "investment"),
             ("leader_in_charge", "leader"),
@@ -73,7 +73,7 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(name__icontains=value)
             | Q(code__icontains=value)
-            | Q(enterprise__name__icontains=value)
+            | Q(enterprise_name__icontains=value)
             | Q(enterprise__uscc__icontains=value)
         )
 

@@ -46,7 +46,6 @@ class ProjectForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             if self.instance.enterprise_id:
-                self.fields["enterprise_name"].initial = self.instance.enterprise.name
                 self.fields["enterprise_uscc"].initial = self.instance.enterprise.uscc
 
     def clean(self):

@@ -73,6 +73,9 @@ class Project(models.Model):
     )
     name = models.CharField(_("project name"), max_length=200)
     zone = models.ForeignKey("zones.Zone", verbose_name=_("zone"), on_delete=models.PROTECT, related_name="projects")
+    # The 建设单位 as this project's own user entered it: the page, the ledger and the export show it, never the name
+    # another zone entered for the same USCC (the shared Enterprise row's), which is not this zone's to read.
+    enterprise_name = models.CharField(_("enterprise (建设单位)"), max_length=200, blank=True)
     enterprise = models.ForeignKey(
         Enterprise,
         verbose_name=_("enterprise"),

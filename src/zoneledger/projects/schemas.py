@@ -58,6 +58,13 @@ class ProjectOut(Schema):
     updated_at: datetime
 
     @staticmethod
+    def resolve_enterprise(project) -> dict | None:
+        """The enterprise by the name this project's user gave it, never the shared row's (issue 20, C2)."""
+        if project.enterprise_id is None:
+            return None
+        return {"name": project.enterprise_name, "uscc": project.enterprise.uscc}
+
+    @staticmethod
     def resolve_total_investment(project) -> str:
         return format_wan(project.total_investment)
 

@@ -72,6 +72,9 @@ def project_event_get(*, user: "User", project: Project, pk: int) -> StageEvent:
 
 FOREIGN_KEYS = {field.name: field for field in Project._meta.concrete_fields if field.many_to_one}
 NAMED_WITH = {"chain_link": ("chain",)}  # what a related object's str() reads
+# A shared enterprise is shown by its USCC: its name is whoever first entered it, maybe another zone (issue 20, C2);
+# the project's own name for it is `enterprise_name`, in the history beside it. Without a USCC the name is the key.
+SHOWN_AS = {"enterprise": lambda enterprise: enterprise.uscc or enterprise.name}
 
 
 @dataclass
@@ -134,8 +137,9 @@ def _related_names(records: list[AuditRecord]) -> dict[tuple[str, Any], str]:
         related = cast(type[models.Model], FOREIGN_KEYS[name].related_model)._default_manager.all()
         if name in NAMED_WITH:
             related = related.select_related(*NAMED_WITH[name])
+        label = SHOWN_AS.get(name, str)
         for pk, obj in related.in_bulk(pks).items():
-            names[(name, pk)] = str(obj)
+            names[(name, pk)] = label(obj)
     return names
 
 

@@ -26,6 +26,7 @@ PROJECT_FACTS = (
     "name",
     "zone",
     "enterprise",
+    "enterprise_name",
     "industry_code",
     "chain",
     "chain_link",

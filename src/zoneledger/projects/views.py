@@ -213,7 +213,7 @@ def _differences(form, current):
         for name in form.facts()
         if _shown(current, name) != _shown(form.instance, name)
     ]
-    saved_enterprise = current.enterprise.name if current.enterprise_id else ""
+    saved_enterprise = current.enterprise_name
     if saved_enterprise != form.cleaned_data["enterprise_name"]:
         rows.append((form.fields["enterprise_name"].label, saved_enterprise, form.cleaned_data["enterprise_name"]))
     return rows
