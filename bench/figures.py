@@ -105,7 +105,7 @@ def generate(projects, months):
     """Zones, rounds, projects, events and monthly rows, in bulk; returns the row counts."""
     from zoneledger.campaigns.models import Round
     from zoneledger.chains.models import Chain
-    from zoneledger.ingest.bulk import copy_rows
+    from zoneledger.core.bulk import copy_rows
     from zoneledger.projects.models import Project
     from zoneledger.zones.models import Division, Zone
 

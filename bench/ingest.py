@@ -269,7 +269,7 @@ def step_ceiling(arguments):
 
     from zoneledger.accounts.models import User
     from zoneledger.campaigns.models import Round
-    from zoneledger.ingest.bulk import allocate_ids, copy_rows
+    from zoneledger.core.bulk import allocate_ids, copy_rows
     from zoneledger.ingest.columns import LEDGER_SHEET, MONTHLY_SHEET
     from zoneledger.projects.models import Enterprise, MonthlyProgress, Project, StageEvent
     from zoneledger.zones.models import Zone

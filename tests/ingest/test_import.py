@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.urls import reverse
 
 from tests.factories import valid_uscc
 from tests.ingest.conftest import project_row, write_workbook
@@ -202,14 +203,69 @@ def test_a_dry_run_reports_what_would_happen_and_writes_nothing(tmp_path, wenshu
     assert rows(result, "created") == [2]
 
 
-def test_an_import_leaves_one_audit_record_naming_the_file_and_the_projects(tmp_path, wenshui_editor):
-    path = write_workbook(tmp_path / "audited.xlsx", [project_row("审计测试项目")])
-    import_workbook(file=path, user=wenshui_editor)
-    record = AuditRecord.objects.filter(action="ingest.import").latest("id")
-    assert record.actor == wenshui_editor
-    assert record.after["file"].endswith("audited.xlsx")
-    assert record.after["projects_created"] == [Project.objects.get(name="审计测试项目").pk]
-    assert len(record.after["sha256"]) == 64
+def test_an_import_leaves_a_record_per_changed_object_tied_to_one_summary_of_the_file(tmp_path, wenshui_editor):
+    known = Project.objects.filter(zone__name="文水经济开发区", stage="signed").first()
+    signed = known.events.get(stage="signed")
+    path = write_workbook(
+        tmp_path / "audited.xlsx",
+        [
+            project_row("审计测试项目", 建设单位="山西审计测试有限公司", 签约日期=date(2024, 3, 28)),
+            project_row(
+                known.name,
+                包联领导="李副县长",
+                **{"总投资（万元）": known.total_investment},
+                签约日期=signed.happened_on,
+                开工日期=date(2025, 8, 1),
+            ),
+        ],
+    )
+    assert import_workbook(file=path, user=wenshui_editor).errors == []
+    summary = AuditRecord.objects.get(action="ingest.import")
+    assert summary.actor == wenshui_editor
+    assert summary.after["file"].endswith("audited.xlsx")
+    assert len(summary.after["sha256"]) == 64
+    assert (summary.after["projects_created"], summary.after["projects_updated"]) == (1, 1)
+    batch = AuditRecord.objects.filter(batch=summary.batch).exclude(pk=summary.pk)
+    new = Project.objects.get(name="审计测试项目")
+    assert {(r.action, r.object_id, r.actor_id) for r in batch} == {
+        ("project.create", str(new.pk), wenshui_editor.pk),
+        ("enterprise.create", str(new.enterprise_id), wenshui_editor.pk),
+        ("project.update", str(known.pk), wenshui_editor.pk),
+        ("stage.record", str(known.pk), wenshui_editor.pk),
+    }
+    update = batch.get(action="project.update")
+    assert update.before.keys() == update.after.keys()  # what changed, and only that
+    assert (update.before["leader_in_charge"], update.after["leader_in_charge"]) == ("", "李副县长")
+    assert batch.get(action="project.create").after["stages"] == [["signed", "2024-03-28"]]
+    assert batch.get(action="stage.record").after | {"event": None} == {
+        "event": None,
+        "stage": "started",
+        "happened_on": "2025-08-01",
+        "round": "",
+    }
+
+
+def test_what_an_import_changed_shows_on_the_project_s_history_page(tmp_path, client, wenshui_editor):
+    project = Project.objects.filter(zone__name="文水经济开发区", stage="signed").first()
+    path = write_workbook(
+        tmp_path / "history.xlsx",
+        [
+            project_row(
+                project.name,
+                包联领导="赵副县长",
+                **{"总投资（万元）": project.total_investment},
+                签约日期=project.events.get(stage="signed").happened_on,
+            )
+        ],
+    )
+    assert import_workbook(file=path, user=wenshui_editor).errors == []
+    client.force_login(wenshui_editor)
+    page = client.get(reverse("projects:project_detail", args=[project.pk])).content.decode()
+    history = page[page.index('id="history"') :]
+    rows_shown = history[history.index("<tbody>") :]
+    first_entry = rows_shown[: rows_shown.index("</tr>")]
+    assert wenshui_editor.username in first_entry
+    assert "赵副县长</li>" in first_entry
 
 
 def test_progress_is_reported_as_rows_are_done(tmp_path, wenshui_editor):

@@ -12,18 +12,15 @@ events, the MonthlyProgress fields' validators for monthly amounts; rows go to z
 (`zone_is_writable`), and a month the user could not change through `progress_submit` is refused too.
 
 Rows are checked and written in chunks inside one transaction, so memory stays flat however long the
-file is; any error (or a dry run) rolls the whole transaction back at the end. For speed the rows are
-written in bulk rather than through the one-object services, with the same rules; the audit trail gets
-one record for the import (file name, SHA-256, actor, every project created or updated with its
-before/after facts, and counts of events and monthly rows, which carry the importer and the import's
-time themselves) — a record per row would cost three statements a row and say less about where the
-change came from.
+file is; any error (or a dry run) rolls the whole transaction back at the end. The importer parses, matches and
+collects errors; the writes are the domain's bulk verbs (`projects_create_bulk`, `projects_update_bulk`,
+`stage_events_record_bulk`, `enterprises_resolve_bulk`), which leave one audit record per changed object, tied by
+the import's batch id to one summary record for the file (its name, SHA-256 and counts).
 """
 
 import gc
 import operator
 import threading
-from array import array
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,7 +30,7 @@ from itertools import batched
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -42,14 +39,21 @@ from zoneledger.audit import services as audit
 from zoneledger.audit.actions import Action
 from zoneledger.campaigns.models import Round
 from zoneledger.chains.models import Chain, ChainLink
+from zoneledger.core import bulk
 from zoneledger.core.codes import validate_uscc
 from zoneledger.projects.choices import ProgressStatus, Stage
-from zoneledger.projects.models import CODE_TAKEN, Enterprise, MonthlyProgress, Project, StageEvent
-from zoneledger.projects.services import project_snapshot
-from zoneledger.projects.workflow import LiveEvent, check_stage_order, current_stage
+from zoneledger.projects.models import CODE_TAKEN, MonthlyProgress, Project, StageEvent
+from zoneledger.projects.services import (
+    ProjectChange,
+    enterprises_resolve_bulk,
+    project_snapshot,
+    projects_create_bulk,
+    projects_update_bulk,
+    stage_events_record_bulk,
+)
+from zoneledger.projects.workflow import LiveEvent, check_stage_order
 from zoneledger.zones.models import Zone
 
-from . import bulk
 from .cells import PARSERS, parse_text
 from .columns import (
     FACT_KEYS,
@@ -217,7 +221,8 @@ class _Import:
         self.rejected_keys = {}  # the key of each ledger row that failed → its row number
         self.first_rows = FirstRows()  # the ledger row that named each project
         self.created_ids = ProjectIds()
-        self.audit_rows = {"created": array("q"), "updated": [], "monthly_updated": []}
+        self.batch = audit.new_batch()  # ties the audit record of each changed object to the file's summary
+        self.monthly_updated = []
         self.done = 0
         self.total = 0
         self.memo = _Memo()
@@ -391,7 +396,7 @@ class _Import:
         ):
             events[project_id][stage] = (happened_on, round_id)
         enterprises = self._enterprises(parsed)
-        new_projects, new_events, stage_changes = [], [], {}
+        new_projects, new_events, changes = [], [], []
         new_rows = {}  # id(new project) → the row of this chunk that named it (it has no primary key yet)
         for number, zone, values in parsed:
             project = None
@@ -408,21 +413,19 @@ class _Import:
             if before is None:
                 new_projects.append((number, project, added))
                 continue
-            live = set(events.get(project.pk, {})) | {stage for stage, _day, _round in added}
-            if added:
-                stage_changes[project.pk] = current_stage(live)
-                new_events.extend((project, *event) for event in added)
+            new_events.extend((project, event) for event in added)
             after = project_snapshot(project)
             if after != before:
-                self._update(project, before, after)
+                changes.append(ProjectChange(project, before, after))
                 self.result.updated[LEDGER_SHEET].append(number)
             elif added:
                 self.result.updated[LEDGER_SHEET].append(number)
             else:
                 self.result.unchanged[LEDGER_SHEET].append(number)
-        self._create(new_projects, new_events)
-        for stage, ids in _group(stage_changes).items():
-            Project.objects.filter(pk__in=ids).update(stage=stage)
+        projects_update_bulk(actor=self.user, changes=changes, batch=self.batch, at=self.now)
+        stage_events_record_bulk(actor=self.user, events=new_events, batch=self.batch, at=self.now)
+        self.result.events_added += len(new_events)
+        self._create(new_projects)
 
     def _match(self, number, zone, values, by_code, by_name, new_rows):
         """(the project the row names, its facts before) — a new unsaved Project and None when it is new.
@@ -477,24 +480,11 @@ class _Import:
             raise RowRejected
 
     def _enterprises(self, parsed):
-        """Enterprises by USCC (or by name, for those without one) for the chunk's rows, creating the new ones.
-
-        As in `enterprise_resolve`, a known USCC wins over the name the file gives.
-        """
-        keys = {_enterprise_key(values): values["enterprise"] for _n, _z, values in parsed if values.get("enterprise")}
-        usccs = [key[1] for key in keys if key[0] == "uscc"]
-        names = [key[1] for key in keys if key[0] == "name"]
-        found = {("uscc", e.uscc): e for e in Enterprise.objects.filter(uscc__in=usccs)}
-        found |= {("name", e.name): e for e in Enterprise.objects.filter(name__in=names, uscc__isnull=True)}
-        new = {
-            key: Enterprise(name=name, uscc=key[1] if key[0] == "uscc" else None)
-            for key, name in keys.items()
-            if key not in found
+        """Enterprises by USCC (or by name, for those without one) for the chunk's rows, the new ones created."""
+        wanted = {
+            _enterprise_key(values): values["enterprise"] for _n, _z, values in parsed if values.get("enterprise")
         }
-        for enterprise, pk in zip(new.values(), bulk.allocate_ids(Enterprise, len(new)), strict=True):
-            enterprise.pk = pk
-        bulk.insert_instances(Enterprise, new.values())
-        return found | new
+        return enterprises_resolve_bulk(actor=self.user, wanted=wanted, batch=self.batch)
 
     def _set_facts(self, number, project, zone, values, enterprises):
         """Put the row's facts on the project and check them with the model's own validation."""
@@ -605,41 +595,18 @@ class _Import:
         labels = {r.pk: r.label for r in self.rounds.values()}
         return f" ({labels[round_id]})" if round_id else ""
 
-    def _update(self, project, before, after):
-        changed = [name for name in after if after[name] != before[name]]
-        fields = {
-            project._meta.get_field(name).attname: getattr(project, project._meta.get_field(name).attname)
-            for name in changed
-        }
-        Project.objects.filter(pk=project.pk).update(**fields, version=F("version") + 1, updated_at=self.now)
-        self.audit_rows["updated"].append(
-            {"project": project.pk, "before": {n: before[n] for n in changed}, "after": {n: after[n] for n in changed}}
+    def _create(self, new_projects):
+        projects_create_bulk(
+            actor=self.user,
+            projects=[(project, added) for _number, project, added in new_projects],
+            batch=self.batch,
+            at=self.now,
         )
-
-    def _create(self, new_projects, new_events):
-        ids = bulk.allocate_ids(Project, len(new_projects)) if new_projects else []
-        for (_number, project, added), pk in zip(new_projects, ids, strict=True):
-            project.pk = pk
-            project.created_at = project.updated_at = self.now
-            project.stage = current_stage(stage for stage, _day, _round in added)
-        bulk.insert_instances(Project, [project for _number, project, _added in new_projects])
         for number, project, added in new_projects:
-            new_events.extend((project, *event) for event in added)
             self.result.created[LEDGER_SHEET].append(number)
-            self.audit_rows["created"].append(project.pk)
+            self.result.events_added += len(added)
             self.created_ids.add(project.pk)
             self.first_rows.add(project.pk, number)
-        bulk.insert_rows(
-            StageEvent,
-            ("project", "stage", "happened_on", "round"),
-            ((project.pk, *event) for project, *event in new_events),
-            note="",
-            recorded_at=self.now,
-            recorded_by=self.user.pk,
-            voided=False,
-            void_reason="",
-        )
-        self.result.events_added += len(new_events)
 
     # -- the monthly sheet -------------------------------------------------------------------------
     def monthly(self, sheet):
@@ -806,7 +773,7 @@ class _Import:
                 reviewed_at=reviewed_at,
             )
             self.result.updated[MONTHLY_SHEET].append(number)
-            self.audit_rows["monthly_updated"].append({"entry": pk, "before": recorded, "after": amount})
+            self.monthly_updated.append({"entry": pk, "before": recorded, "after": amount})
         bulk.insert_rows(
             MonthlyProgress,
             ("project", "month", "completed_investment"),
@@ -826,14 +793,15 @@ class _Import:
         audit.record(
             actor=self.user,
             action=Action.INGEST_IMPORT,
+            batch=self.batch,
             after={
                 "file": filename,
                 "sha256": sha256,
-                "projects_created": self.audit_rows["created"].tolist(),
-                "projects_updated": self.audit_rows["updated"],
+                "projects_created": result.count("created", LEDGER_SHEET),
+                "projects_updated": result.count("updated", LEDGER_SHEET),
                 "stage_events_added": result.events_added,
                 "monthly_created": result.count("created", MONTHLY_SHEET),
-                "monthly_updated": self.audit_rows["monthly_updated"],
+                "monthly_updated": self.monthly_updated,
             },
             message=_("Imported %(file)s") % {"file": filename},
         )
@@ -860,10 +828,3 @@ def _key_text(value):
 
 def _enterprise_key(values):
     return ("uscc", values["uscc"]) if values.get("uscc") else ("name", values["enterprise"])
-
-
-def _group(mapping):
-    groups = defaultdict(list)
-    for key, value in mapping.items():
-        groups[value].append(key)
-    return groups

@@ -2,7 +2,21 @@
 
 Services check the actor's scope themselves (PermissionDenied), so a view, the API, an import or
 a command cannot write where the actor may not.
+
+The bulk verbs (`projects_create_bulk`, `projects_update_bulk`, `stage_events_record_bulk`,
+`enterprises_resolve_bulk`) are the import's and the demo's way in: they take objects already checked with the
+single-object rules (`Project.full_clean`, `check_stage_order`, `validate_uscc`), check the actor's scope
+themselves, write in a few statements per call whatever the count, and leave one audit record per changed
+object, all tied by the caller's batch id (`audit.new_batch()`), so each project's history shows what an import
+changed to it.
 """
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,11 +25,15 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zoneledger.accounts.models import User
 from zoneledger.accounts.scope import zone_is_writable
 from zoneledger.audit import services as audit
 from zoneledger.audit.actions import Action
+from zoneledger.campaigns.models import Round
+from zoneledger.core import bulk
 from zoneledger.core.codes import validate_uscc
 from zoneledger.core.errors import Conflict
+from zoneledger.zones.models import Division, Zone
 
 from .choices import ProgressStatus, Stage
 from .models import Enterprise, MonthlyProgress, Project, StageEvent
@@ -46,28 +64,28 @@ PROJECT_FACTS = (
 class StaleEdit(Conflict):
     """The project changed since the editor loaded it; `current` is the project as it is now."""
 
-    def __init__(self, current):
+    def __init__(self, current: Project) -> None:
         super().__init__(_("Someone else changed this project meanwhile; your edit was not saved."), current=current)
 
 
-def _require_writable(actor, zone):
+def _require_writable(actor: User, zone: Zone) -> None:
     if not zone_is_writable(actor, zone):
         raise PermissionDenied(_("You may not change projects of %(zone)s.") % {"zone": zone})
 
 
-def project_snapshot(project):
+def project_snapshot(project: Project) -> dict[str, Any]:
     """The project's facts as JSON-able values, for the audit trail and for showing what changed."""
     return model_to_dict(project, fields=PROJECT_FACTS)
 
 
-def _clean_project(project):
+def _clean_project(project: Project) -> None:
     if project.chain_link_id and project.chain_link.chain_id != project.chain_id:
         raise ValidationError({"chain_link": _("The link does not belong to the chosen chain.")})
     project.full_clean()
 
 
 @transaction.atomic
-def project_create(*, actor, zone, name, total_investment, **facts):
+def project_create(*, actor: User, zone: Zone, name: str, total_investment: Any, **facts: Any) -> Project:
     """Add a project to a zone's ledger."""
     _require_writable(actor, zone)
     unknown = set(facts) - set(PROJECT_FACTS)
@@ -83,7 +101,7 @@ def project_create(*, actor, zone, name, total_investment, **facts):
 
 
 @transaction.atomic
-def project_update(*, actor, project, expected_version, **changes):
+def project_update(*, actor: User, project: Project, expected_version: int, **changes: Any) -> Project:
     """Change a project's facts, refusing a stale edit (the version moved since the editor loaded it)."""
     _require_writable(actor, project.zone)
     unknown = set(changes) - set(PROJECT_FACTS)
@@ -117,18 +135,43 @@ def project_update(*, actor, project, expected_version, **changes):
     return current
 
 
-def _live_events(project):
+def _live_events(project: Project) -> list[LiveEvent]:
     return [LiveEvent(stage, day) for stage, day in project.events.live().values_list("stage", "happened_on")]
 
 
-def _refresh_stage(project):
-    stage = current_stage(event.stage for event in _live_events(project))
-    Project.objects.filter(pk=project.pk).update(stage=stage)
-    project.stage = stage
+def _store_stages(project_ids: Iterable[int]) -> dict[int, str]:
+    """Recompute the stage cache (`Project.stage`, the stage of the latest live event) of these projects from
+    their live events: the one place it is written after a project exists. Returns each project's stage."""
+    project_ids = set(project_ids)
+    live: dict[int, list[str]] = defaultdict(list)
+    for project_id, stage in (
+        StageEvent.objects.live().filter(project_id__in=project_ids).values_list("project_id", "stage")
+    ):
+        live[project_id].append(stage)
+    stages = {project_id: current_stage(live[project_id]) for project_id in project_ids}
+    by_stage: dict[str, list[int]] = defaultdict(list)
+    for project_id, stage in stages.items():
+        by_stage[stage].append(project_id)
+    for stage, ids in by_stage.items():
+        Project.objects.filter(pk__in=ids).update(stage=stage)
+    return stages
+
+
+def _refresh_stage(project: Project) -> None:
+    project.stage = _store_stages([project.pk])[project.pk]
 
 
 @transaction.atomic
-def record_stage(*, actor, project, stage, happened_on, round=None, note="", recorded_at=None):
+def record_stage(
+    *,
+    actor: User,
+    project: Project,
+    stage: str,
+    happened_on: date,
+    round: Round | None = None,
+    note: str = "",
+    recorded_at: datetime | None = None,
+) -> StageEvent:
     """Record that `project` reached `stage` on `happened_on`, refusing what breaks the lifecycle rules."""
     _require_writable(actor, project.zone)
     # Lock the project so two people recording stages of it at once are checked one after the other.
@@ -164,7 +207,7 @@ def record_stage(*, actor, project, stage, happened_on, round=None, note="", rec
 
 
 @transaction.atomic
-def void_event(*, actor, event, reason, voided_at=None):
+def void_event(*, actor: User, event: StageEvent, reason: str, voided_at: datetime | None = None) -> StageEvent:
     """Void a wrong stage event with a reason. The event stays, struck through."""
     project = event.project
     _require_writable(actor, project.zone)
@@ -189,7 +232,15 @@ def void_event(*, actor, event, reason, voided_at=None):
 
 
 @transaction.atomic
-def progress_submit(*, actor, project, month, completed_investment, progress_note="", approve=False):
+def progress_submit(
+    *,
+    actor: User,
+    project: Project,
+    month: date,
+    completed_investment: Any,
+    progress_note: str = "",
+    approve: bool = False,
+) -> MonthlyProgress:
     """Enter (or correct) a project's completed investment for a month.
 
     A reviewer's own entry may be approved at once (`approve=True`); an approved month is closed
@@ -230,7 +281,7 @@ def progress_submit(*, actor, project, month, completed_investment, progress_not
 
 
 @transaction.atomic
-def progress_review(*, actor, entry, approve, note=""):
+def progress_review(*, actor: User, entry: MonthlyProgress, approve: bool, note: str = "") -> MonthlyProgress:
     """Approve or return a submitted month (returning needs a note saying why)."""
     if not actor.can_review or not zone_is_writable(actor, entry.project.zone):
         raise PermissionDenied(_("You may not review monthly progress of %(zone)s.") % {"zone": entry.project.zone})
@@ -247,7 +298,9 @@ def progress_review(*, actor, entry, approve, note=""):
 
 
 @transaction.atomic
-def enterprise_resolve(*, actor, name, uscc=None, division=None):
+def enterprise_resolve(
+    *, actor: User, name: str, uscc: str | None = None, division: Division | None = None
+) -> Enterprise:
     """The enterprise with this USCC (or, without one, this name), created if new."""
     name = (name or "").strip()
     if not name:
@@ -264,3 +317,159 @@ def enterprise_resolve(*, actor, name, uscc=None, division=None):
         enterprise = Enterprise.objects.create(name=name, uscc=uscc or None, division=division)
         audit.record(actor=actor, action=Action.ENTERPRISE_CREATE, obj=enterprise, after={"name": name, "uscc": uscc})
     return enterprise
+
+
+# -- bulk verbs: the import's and the demo's way in ------------------------------------------------------------------
+NewEvent = tuple[str, date, int | None]  # a stage event to add: (stage, happened on, round id or None)
+EnterpriseKey = tuple[str, str]  # ("uscc", its USCC) or ("name", its name), for an enterprise without a USCC
+
+
+@dataclass(frozen=True)
+class ProjectChange:
+    """A project whose facts an import changed: the project already carrying the new facts, and both snapshots."""
+
+    project: Project
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+    @property
+    def changed(self) -> list[str]:
+        return [name for name in self.after if self.after[name] != self.before[name]]
+
+
+def _require_writable_zones(actor: User, zones: Iterable[Zone]) -> None:
+    for zone in {zone.pk: zone for zone in zones}.values():
+        _require_writable(actor, zone)
+
+
+def _event_entry(project: Project, event_id: int, stage: str, happened_on: date, round_id: int | None) -> audit.Entry:
+    after = {"event": event_id, "stage": stage, "happened_on": happened_on, "round": round_id or ""}
+    return audit.Entry(obj=project, province=project.audit_province, after=after)
+
+
+def _insert_events(*, actor: User, events: Sequence[tuple[Project, NewEvent]], at: datetime) -> list[int]:
+    """Insert live stage events (checked by the caller) with new ids, returned in the order given."""
+    ids = bulk.allocate_ids(StageEvent, len(events)) if events else []
+    bulk.insert_rows(
+        StageEvent,
+        ("id", "project", "stage", "happened_on", "round"),
+        ((pk, project.pk, *event) for pk, (project, event) in zip(ids, events, strict=True)),
+        note="",
+        recorded_at=at,
+        recorded_by=actor.pk,
+        voided=False,
+        void_reason="",
+    )
+    return ids
+
+
+@transaction.atomic
+def projects_create_bulk(
+    *, actor: User, projects: Sequence[tuple[Project, Sequence[NewEvent]]], batch: uuid.UUID, at: datetime
+) -> None:
+    """Add new projects, each with its first stage events, in a few statements; one audit record per project.
+
+    Each `Project` is unsaved and checked (`full_clean`), its events checked against each other
+    (`check_stage_order`); its zone must be writable by `actor`. The projects get their ids and their stage here.
+    """
+    if not projects:
+        return
+    _require_writable_zones(actor, (project.zone for project, _events in projects))
+    for (project, events), pk in zip(projects, bulk.allocate_ids(Project, len(projects)), strict=True):
+        project.pk = pk
+        project.created_at = project.updated_at = at
+        project.stage = current_stage(stage for stage, _day, _round in events)
+    bulk.insert_instances(Project, [project for project, _events in projects])
+    _insert_events(actor=actor, events=[(project, event) for project, events in projects for event in events], at=at)
+    audit.record_bulk(
+        actor=actor,
+        action=Action.PROJECT_CREATE,
+        batch=batch,
+        entries=[
+            audit.Entry(
+                obj=project,
+                province=project.audit_province,
+                after=project_snapshot(project) | {"stages": [[stage, day] for stage, day, _round in events]},
+            )
+            for project, events in projects
+        ],
+    )
+
+
+@transaction.atomic
+def projects_update_bulk(*, actor: User, changes: Sequence[ProjectChange], batch: uuid.UUID, at: datetime) -> None:
+    """Write changed facts of existing projects (each moves its version on); one audit record per project with
+    what changed, before and after. A project may not leave, nor be in, a zone `actor` cannot write."""
+    if not changes:
+        return
+    zones = Zone.objects.in_bulk({change.before["zone"] for change in changes})
+    _require_writable_zones(actor, [*zones.values(), *(change.project.zone for change in changes)])
+    for change in changes:
+        fields = {
+            Project._meta.get_field(name).attname: getattr(change.project, Project._meta.get_field(name).attname)
+            for name in change.changed
+        }
+        Project.objects.filter(pk=change.project.pk).update(**fields, version=F("version") + 1, updated_at=at)
+    audit.record_bulk(
+        actor=actor,
+        action=Action.PROJECT_UPDATE,
+        batch=batch,
+        entries=[
+            audit.Entry(
+                obj=change.project,
+                province=change.project.audit_province,
+                before={name: change.before[name] for name in change.changed},
+                after={name: change.after[name] for name in change.changed},
+            )
+            for change in changes
+        ],
+    )
+
+
+@transaction.atomic
+def stage_events_record_bulk(
+    *, actor: User, events: Sequence[tuple[Project, NewEvent]], batch: uuid.UUID, at: datetime
+) -> None:
+    """Add stage events to existing projects (checked by the caller against their live events with
+    `check_stage_order`), update their stage cache, and leave one audit record per event on its project."""
+    if not events:
+        return
+    _require_writable_zones(actor, (project.zone for project, _event in events))
+    ids = _insert_events(actor=actor, events=events, at=at)
+    _store_stages(project.pk for project, _event in events)
+    audit.record_bulk(
+        actor=actor,
+        action=Action.STAGE_RECORD,
+        batch=batch,
+        entries=[_event_entry(project, pk, *event) for pk, (project, event) in zip(ids, events, strict=True)],
+    )
+
+
+@transaction.atomic
+def enterprises_resolve_bulk(
+    *, actor: User, wanted: Mapping[EnterpriseKey, str], batch: uuid.UUID
+) -> dict[EnterpriseKey, Enterprise]:
+    """The enterprises `wanted` names — {("uscc", USCC) or ("name", name): the name given} — creating those that
+    are new, with one audit record each. As in `enterprise_resolve`, a known USCC wins over the name given;
+    USCCs must already be checked and normalised (`validate_uscc`)."""
+    usccs = [value for kind, value in wanted if kind == "uscc"]
+    names = [value for kind, value in wanted if kind == "name"]
+    found: dict[EnterpriseKey, Enterprise] = {("uscc", e.uscc): e for e in Enterprise.objects.filter(uscc__in=usccs)}
+    found |= {("name", e.name): e for e in Enterprise.objects.filter(name__in=names, uscc__isnull=True)}
+    new = {
+        key: Enterprise(name=name, uscc=key[1] if key[0] == "uscc" else None)
+        for key, name in wanted.items()
+        if key not in found
+    }
+    if not new:
+        return found
+    for enterprise, pk in zip(new.values(), bulk.allocate_ids(Enterprise, len(new)), strict=True):
+        enterprise.pk = pk
+    bulk.insert_instances(Enterprise, new.values())
+    audit.record_bulk(
+        actor=actor,
+        action=Action.ENTERPRISE_CREATE,
+        batch=batch,
+        entries=[audit.Entry(obj=e, after={"name": e.name, "uscc": e.uscc}) for e in new.values()],
+    )
+    return found | new

@@ -1,4 +1,4 @@
-"""The fast path for the import's largest tables: rows go in with COPY (PostgreSQL) or executemany (SQLite).
+"""The fast path for bulk writes of many rows (an import, the bulk services): COPY (PostgreSQL) or executemany (SQLite).
 
 The rows are validated before they get here (importer.py); this only moves checked values into a table,
 in the caller's transaction, converted exactly as the model fields convert them. Values every row shares

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from zoneledger.ingest import bulk
+from zoneledger.core import bulk
 from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
 
 VALUES = [
