@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "zoneledger.chains",
     "zoneledger.campaigns",
     "zoneledger.projects",
+    "zoneledger.problems",
     "zoneledger.reports",
     "zoneledger.ingest",
     "zoneledger.demo",

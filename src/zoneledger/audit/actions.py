@@ -26,6 +26,17 @@ class Action(models.TextChoices):
     ENTERPRISE_CREATE = "enterprise.create", _("Enterprise added")
     ROUND_CREATE = "round.create", _("Round added")
     ROUND_UPDATE = "round.update", _("Round changed")
+    # Problems (13710), leaders in charge and task forces
+    PROBLEM_RAISE = "problem.raise", _("Problem raised")
+    PROBLEM_PLAN = "problem.plan", _("Problem planned")
+    PROBLEM_REPLY = "problem.reply", _("Problem replied to")
+    PROBLEM_SOLVE = "problem.solve", _("Problem solved")
+    PROBLEM_CLOSE = "problem.close", _("Problem closed (销号)")
+    PROBLEM_REOPEN = "problem.reopen", _("Problem reopened")
+    PROBLEM_ESCALATE = "problem.escalate", _("Problem escalated")
+    LEADER_SET = "leader.set", _("Leader in charge set")
+    TASK_FORCE_CREATE = "task_force.create", _("Task force added")
+    TASK_FORCE_UPDATE = "task_force.update", _("Task force changed")
     # The province's working days
     WORKDAY_SET = "workday.set", _("Working day corrected")
     WORKDAY_REMOVE = "workday.remove", _("Working-day correction removed")

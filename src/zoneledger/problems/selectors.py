@@ -1,0 +1,125 @@
+"""Reads of problems that serve a user: each takes `user=` and starts from `Problem.objects.visible_to(user)`.
+
+The queue (page, export, API) reads through `problem_filter`; its rows carry their colour for `as_of`, computed in
+the database (filters.colour_expression), so a province's queue costs the same few queries whatever its size. A
+problem out of the user's scope is `NotFound`, exactly like one that does not exist.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+
+from zoneledger.core.errors import NotFound
+from zoneledger.projects.models import Project
+
+from . import clock
+from .choices import OPEN_STATES, Deadline, DeadlineStatus
+from .filters import ProblemFilter, colour_expression
+from .models import Problem, ProblemStep, ProjectLeader, TaskForce
+from .services import categories, province_calendar
+
+if TYPE_CHECKING:
+    from zoneledger.accounts.models import User
+
+
+def _province_of(user: "User") -> str:
+    """The province whose calendar dates the user's queue (the home province for the nation)."""
+    from django.conf import settings
+
+    from zoneledger.accounts.scope import org_province
+
+    return (org_province(user.org) if user.org is not None else None) or settings.ZONELEDGER_HOME_PROVINCE
+
+
+def queue_clock(*, user: "User", as_of: date | None = None) -> tuple[date, date]:
+    """(as_of, due_by) for the user's queue: the day it is read and the last day a deadline counts as due.
+
+    A year the calendar does not know is `CalendarYearUnknown` (a 400 with its message) unless the fallback is on.
+    """
+    as_of = as_of or timezone.localdate()
+    return as_of, clock.due_by(as_of, province_calendar(_province_of(user)))
+
+
+def problem_rows(*, user: "User", as_of: date | None = None) -> QuerySet[Problem]:
+    """The problems the user may see, with their `colour` on `as_of`, ready for a list."""
+    as_of, due_by = queue_clock(user=user, as_of=as_of)
+    return (
+        Problem.objects.visible_to(user)
+        .select_related("zone", "project", "owner_org", "owner", "raised_by")
+        .annotate(colour=colour_expression(as_of, due_by))
+    )
+
+
+def problem_filter(*, user: "User", data: QueryDict | dict | None = None, as_of: date | None = None) -> ProblemFilter:
+    """The queue's filter set bound to `data` over the problems the user may see; `.qs` is the filtered list."""
+    return ProblemFilter(
+        data, queryset=problem_rows(user=user, as_of=as_of), user=user, categories=categories(_province_of(user))
+    )
+
+
+def problem_get(*, user: "User", pk: int, as_of: date | None = None) -> Problem:
+    """The problem `pk` if the user may see it, with its colour; NotFound otherwise."""
+    problem = problem_rows(user=user, as_of=as_of).select_related("raised_by__org", "zone__city").filter(pk=pk).first()
+    if problem is None:
+        raise NotFound
+    return problem
+
+
+def problem_steps(*, user: "User", problem: Problem) -> QuerySet[ProblemStep]:
+    """The problem's history, oldest first (the caller read `problem` through `problem_get`)."""
+    return ProblemStep.objects.filter(problem=problem).select_related("actor")
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    """One deadline of a problem as a page shows it."""
+
+    name: str
+    label: str
+    due: date
+    status: DeadlineStatus
+
+    @property
+    def status_label(self) -> str:
+        return str(self.status.label)
+
+
+def problem_deadlines(*, user: "User", problem: Problem, as_of: date | None = None) -> list[DeadlineView]:
+    """The problem's three deadlines with their status on `as_of`."""
+    as_of = as_of or timezone.localdate()
+    calendar = province_calendar(problem.province_id)
+    dates = clock.Deadlines(plan=problem.plan_due, reply=problem.reply_due, solve=problem.solve_due)
+    return [
+        DeadlineView(name=name, label=str(Deadline(name).label), due=dates.of(name), status=status)
+        for name, status in clock.statuses(problem.state, dates, as_of, calendar).items()
+    ]
+
+
+def project_problems(*, user: "User", project: Project, as_of: date | None = None) -> QuerySet[Problem]:
+    """The project's problems, open ones first (the caller read `project` through its scoped selector)."""
+    return problem_rows(user=user, as_of=as_of).filter(project=project).order_by("state", "-raised_at")
+
+
+def open_problem_count(*, user: "User") -> int:
+    return Problem.objects.visible_to(user).filter(state__in=OPEN_STATES).count()
+
+
+def leaders(*, user: "User") -> QuerySet[ProjectLeader]:
+    """The leaders in charge of the projects the user may see, by leader."""
+    return ProjectLeader.objects.visible_to(user).select_related("user", "project__zone").order_by("user_id")
+
+
+def task_forces(*, user: "User") -> QuerySet[TaskForce]:
+    """The task forces of the user's province (all, for the nation)."""
+    return TaskForce.objects.visible_to(user).select_related("lead").prefetch_related("members", "projects")
+
+
+def task_force_get(*, user: "User", pk: int) -> TaskForce:
+    task_force = task_forces(user=user).filter(pk=pk).first()
+    if task_force is None:
+        raise NotFound
+    return task_force
