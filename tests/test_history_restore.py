@@ -21,6 +21,7 @@ PARTIAL = {"HX-Request": "true"}
 # Each template that pushes its URL (hx-push-url), the page it serves, a user who reads it and a query it pushes.
 PUSHING_PAGES = {
     "projects/project_list.html": ("projects:project_list", "wenshui-editor", {"stage": "signed", "page": "1"}),
+    "problems/problem_list.html": ("problems:problem_list", "province-viewer", {"status": "open", "page": "1"}),
     "audit/record_list.html": ("audit:record_list", "auditor", {"action": "login", "page": "1"}),
     "reports/warnings.html": ("reports:warnings", "province-viewer", {"sort": "name", "level": "red"}),
     # The figures filter pushes when a page gives it an htmx target: the warnings page does.

@@ -49,6 +49,8 @@ NOT_PAGES = {
     "workdays:index",
     "workdays:override_remove",
     "workdays:year_enter",
+    "problems:problem_export",
+    "problems:problem_act",
 }
 # The JSON API answers JSON, not pages (its docs page, api:openapi-view, is a page and is checked).
 NOT_PAGES |= {
@@ -78,7 +80,30 @@ def _latest_round():
     return Round.objects.filter(province_id="140000").order_by("-year", "-sequence").first().url_kwargs
 
 
+def _a_problem():
+    """A problem of the Wenshui project, raised for the page."""
+    from datetime import UTC, datetime
+
+    from zoneledger.problems.services import problem_raise
+
+    editor = User.objects.get(username="wenshui-editor")
+    project = Project.objects.get(**_wenshui_project())
+    problem = problem_raise(
+        actor=editor,
+        project=project,
+        title="页面检查",
+        category="land",
+        level="ordinary",
+        owner_org=editor.org,
+        raised_at=datetime(2025, 6, 2, 9, tzinfo=UTC),
+    )
+    return {"pk": problem.pk}
+
+
 PAGE_ARGUMENTS = {
+    "problems:problem_detail": _a_problem,
+    "problems:project_problems": _wenshui_project,
+    "problems:problem_raise": _wenshui_project,
     "projects:project_detail": _wenshui_project,
     "projects:project_edit": _wenshui_project,
     "reports:round_bulletin": _latest_round,

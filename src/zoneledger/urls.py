@@ -8,6 +8,7 @@ from zoneledger.api import api, unknown_url
 urlpatterns = [
     path("", include("zoneledger.reports.urls")),  # dashboard, year summary, warnings
     path("projects/", include("zoneledger.projects.urls")),  # ledger and project pages
+    path("problems/", include("zoneledger.problems.urls")),  # problems on the 13710 clock, leaders, task forces
     path("rounds/", include("zoneledger.campaigns.urls")),
     path("import/", include("zoneledger.ingest.urls")),
     path("workdays/", include("zoneledger.workdays.urls")),  # the province's working-day calendar

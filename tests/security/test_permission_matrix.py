@@ -10,7 +10,7 @@ escapes the matrix.
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -24,6 +24,7 @@ from zoneledger.accounts.tokens import token_create
 from zoneledger.audit.models import AuditRecord
 from zoneledger.campaigns.models import Round
 from zoneledger.core.models import WorkdayOverride, WorkdayYear
+from zoneledger.problems.models import Problem, ProblemStep
 from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +146,16 @@ URL_RULES = {
     "ingest:confirm": (OWN_JOB, {"POST": {}}),
     "set_language": (PUBLIC, {"POST": {"language": "en", "next": "/"}}),
     "admin:index": (DJANGO_ADMIN, {"GET": None}),
+    "problems:problem_list": (BUSINESS_READ, {"GET": None}),
+    "problems:problem_export": (BUSINESS_READ, {"GET": None}),
+    "problems:leaders": (BUSINESS_READ, {"GET": None}),
+    "problems:problem_detail": (OBJECT_READ, {"GET": None}),
+    "problems:problem_act": (OBJECT_WRITE, {"POST": {"step": "plan", "note": "越权办理"}}),
+    "problems:project_problems": (OBJECT_READ, {"GET": None}),
+    "problems:problem_raise": (
+        OBJECT_WRITE,
+        {"GET": None, "POST": {"title": "越权问题", "category": "land", "level": "ordinary"}},
+    ),
     "api:openapi-json": (API_PUBLIC, {"GET": None}),
     "api:openapi-view": (API_PUBLIC, {"GET": None}),
     "api:api-root": (API_NOWHERE, {"GET": None}),
@@ -212,6 +223,7 @@ class World:
     job_id: str
     job_owner: User
     token: ApiToken
+    problems: dict
 
 
 @pytest.fixture
@@ -244,6 +256,24 @@ def world(client, tmp_path, settings):
         job_id=job.pk,
         job_owner=job_owner,
         token=token_create(actor=business_user, user=business_user, name="matrix")[0],
+        problems={key: _problem_of(project) for key, project in projects.items()},
+    )
+
+
+def _problem_of(project):
+    """A problem of the project, raised by the province's editor (whose scope covers all three)."""
+    from zoneledger.problems.services import problem_raise
+
+    editor = User.objects.get(username="province-editor")
+    raised_at = datetime(2025, 6, 2, 9, tzinfo=UTC)
+    return problem_raise(
+        actor=editor,
+        project=project,
+        title="矩阵问题",
+        category="land",
+        level="ordinary",
+        owner_org=editor.org,
+        raised_at=raised_at,
     )
 
 
@@ -280,6 +310,10 @@ def url_of(name, world, target):
         "api:event_void": lambda: {"pk": project.pk, "event_pk": project.events.filter(voided=False).first().pk},
         "api:round_detail": lambda: {"pk": world.round.pk},
         "api:zone_detail": lambda: {"pk": project.zone_id},
+        "problems:problem_detail": lambda: {"pk": world.problems[target].pk},
+        "problems:problem_act": lambda: {"pk": world.problems[target].pk},
+        "problems:project_problems": lambda: {"pk": project.pk},
+        "problems:problem_raise": lambda: {"pk": project.pk},
     }
     query = {"api:figures": "?year=2024"}.get(name, "")
     return reverse(name, kwargs=arguments[name]() if name in arguments else None) + query
@@ -363,6 +397,8 @@ def fingerprint():
         "orgs": OrgUnit.objects.count(),
         "sessions": Session.objects.count(),
         "tokens revoked": ApiToken.objects.filter(revoked_at__isnull=False).count(),
+        "problems": sorted(Problem.objects.values_list("pk", "state", "version", "tier")),
+        "problem steps": ProblemStep.objects.count(),
         "changes": AuditRecord.objects.filter(success=True).exclude(READS).count(),
     }
 

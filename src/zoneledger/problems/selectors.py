@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -114,8 +114,9 @@ def leaders(*, user: "User") -> QuerySet[ProjectLeader]:
 
 
 def task_forces(*, user: "User") -> QuerySet[TaskForce]:
-    """The task forces of the user's province (all, for the nation)."""
-    return TaskForce.objects.visible_to(user).select_related("lead").prefetch_related("members", "projects")
+    """The task forces of the user's province (all, for the nation), with only the projects the user may see."""
+    projects = Prefetch("projects", queryset=Project.objects.visible_to(user).select_related("zone"))
+    return TaskForce.objects.visible_to(user).select_related("lead").prefetch_related("members", projects)
 
 
 def task_force_get(*, user: "User", pk: int) -> TaskForce:

@@ -1,0 +1,48 @@
+"""The problem pages' forms: raising a problem, taking a step, the day a queue is read."""
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from zoneledger.accounts.models import OrgUnit, User
+from zoneledger.accounts.scope import zone_scope
+from zoneledger.zones.models import Zone
+
+from .choices import Level
+from .models import Problem
+from .workflow import ACTIONS
+
+
+class RaiseForm(forms.ModelForm):
+    """Raise a problem of a project: the responsible organisation is the zone's own or one above it."""
+
+    class Meta:
+        model = Problem
+        fields = ["title", "description", "category", "level", "owner_org", "owner"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4}), "level": forms.RadioSelect}
+
+    def __init__(self, *args, zone: Zone, categories: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"] = forms.ChoiceField(label=_("Category"), choices=categories)
+        self.fields["level"].choices = Level.choices
+        covering = _orgs_covering(zone)
+        self.fields["owner_org"].queryset = covering
+        self.fields["owner"].queryset = User.objects.filter(org__in=covering, is_active=True).order_by("username")
+        self.fields["owner"].required = False
+
+
+def _orgs_covering(zone: Zone):
+    """The org units responsible for a zone: its own, its city's, its province's."""
+    scope = zone_scope(zone)
+    return OrgUnit.objects.filter(
+        Q(zone=zone) | Q(kind="city", division_id=scope.city) | Q(kind="province", division_id=scope.province)
+    ).order_by("-kind", "name")
+
+
+class ActForm(forms.Form):
+    step = forms.ChoiceField(label=_("Step"), choices=[(step, step) for step in ACTIONS])
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

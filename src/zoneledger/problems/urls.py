@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "problems"
+urlpatterns = [
+    path("", views.problem_list, name="problem_list"),
+    path("export/", views.problem_export, name="problem_export"),
+    path("leaders/", views.leaders, name="leaders"),
+    path("<int:pk>/", views.problem_detail, name="problem_detail"),
+    path("<int:pk>/act/", views.problem_act, name="problem_act"),
+    path("project/<int:pk>/", views.project_problems, name="project_problems"),
+    path("project/<int:pk>/raise/", views.problem_raise, name="problem_raise"),
+]

@@ -1,0 +1,173 @@
+"""The problem pages: the queue of a scope, a problem with its clock, history and actions, raising a problem from a
+project, the queue's export, and leaders in charge with task forces.
+
+Thin views: they read through `selectors` and write through `services`. A problem out of scope is a 404; a step
+the user may not take a 403 (before their input is read); bad input is shown on the form, and nothing is written.
+"""
+
+import io
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from zoneledger.accounts.scope import user_scope, zone_is_writable
+from zoneledger.audit import services as audit
+from zoneledger.core.errors import NotFound
+from zoneledger.core.http import partial_template, xlsx_response
+from zoneledger.projects import selectors as project_selectors
+
+from . import selectors, services
+from .choices import Step
+from .exports import write_problems_xlsx
+from .forms import ActForm, AsOfForm, RaiseForm
+from .workflow import steps_from
+
+PAGE_SIZE = 50
+
+
+def _as_of(request) -> date:
+    """The day the page is read for (?as_of=), today when absent or not a date."""
+    form = AsOfForm(request.GET or None)
+    if form.is_bound and form.is_valid() and form.cleaned_data.get("as_of"):
+        return form.cleaned_data["as_of"]
+    return timezone.localdate()
+
+
+def _queue(request):
+    if not request.user.reads_business_data:
+        raise NotFound
+    return selectors.problem_filter(user=request.user, data=request.GET, as_of=_as_of(request))
+
+
+@login_required
+@require_GET
+def problem_list(request):
+    """The problem queue of the user's scope: filtered (the escalation tier gives each level its queue), coloured
+    with words, paged; the filter lives in the URL."""
+    queue = _queue(request)
+    as_of = _as_of(request)
+    page = Paginator(queue.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": queue,
+        "page": page,
+        "as_of": as_of,
+        "scope": user_scope(request.user),
+        "export_query": request.GET.urlencode(),
+    }
+    return render(request, partial_template(request, "problems/problem_list.html", "queue"), context)
+
+
+@login_required
+@require_GET
+def problem_export(request):
+    """The queue as filtered on the page, as .xlsx printing on A4."""
+    queue = _queue(request)
+    rows = list(queue.qs)
+    buffer = io.BytesIO()
+    as_of = _as_of(request)
+    write_problems_xlsx(rows, buffer, scope_name=user_scope(request.user).name, as_of=as_of)
+    audit.record_export(actor=request.user, what="problems", count=len(rows), filters=request.GET.dict())
+    return xlsx_response(buffer, _("problems-%(date)s.xlsx") % {"date": as_of.isoformat()})
+
+
+def _actions(user, problem):
+    """The steps the user may take on the problem now."""
+    return [step for step in steps_from(problem.state) if services.may_take(user, problem, step)]
+
+
+def _render_detail(request, problem, *, act_form=None, status=200):
+    as_of = _as_of(request)
+    context = {
+        "problem": problem,
+        "as_of": as_of,
+        "deadlines": selectors.problem_deadlines(user=request.user, problem=problem, as_of=as_of),
+        "steps": selectors.problem_steps(user=request.user, problem=problem),
+        "actions": [(step, Step(step).label) for step in _actions(request.user, problem)],
+        "act_form": act_form or ActForm(),
+    }
+    return render(request, "problems/problem_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def problem_detail(request, pk):
+    """A problem: its facts, its deadlines with their status, its history and the steps the user may take."""
+    return _render_detail(request, selectors.problem_get(user=request.user, pk=pk, as_of=_as_of(request)))
+
+
+def _add_service_errors(form, error):
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else NON_FIELD_ERRORS, errors)
+
+
+@login_required
+@require_POST
+def problem_act(request, pk):
+    """Take a step on the problem (plan, reply, solve, close, reopen) with a note."""
+    problem = selectors.problem_get(user=request.user, pk=pk)
+    if not zone_is_writable(request.user, problem.zone):
+        raise PermissionDenied(_("You may not act on problems of %(zone)s.") % {"zone": problem.zone})
+    form = ActForm(request.POST)
+    if form.is_valid():
+        try:
+            services.problem_act(actor=request.user, problem=problem, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("“%(step)s”: saved.") % {"step": Step(form.cleaned_data["step"]).label})
+            return redirect("problems:problem_detail", pk=problem.pk)
+    return _render_detail(request, problem, act_form=form)
+
+
+@login_required
+@require_GET
+def project_problems(request, pk):
+    """A project's problems, as the project page shows them (loaded into it by htmx) and on their own."""
+    project = project_selectors.project_get(user=request.user, pk=pk)
+    context = {
+        "project": project,
+        "problems": selectors.project_problems(user=request.user, project=project),
+        "writable": zone_is_writable(request.user, project.zone),
+    }
+    return render(request, partial_template(request, "problems/project_problems.html", "panel"), context)
+
+
+@login_required
+def problem_raise(request, pk):
+    """Raise a problem of the project: its clock starts now."""
+    project = project_selectors.project_get(user=request.user, pk=pk)
+    if not zone_is_writable(request.user, project.zone):
+        raise PermissionDenied(_("You may not raise problems in %(zone)s.") % {"zone": project.zone})
+    form = RaiseForm(request.POST or None, zone=project.zone, categories=services.categories(project.zone.province_id))
+    if request.method == "POST" and form.is_valid():
+        try:
+            problem = services.problem_raise(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Problem “%(title)s” raised.") % {"title": problem.title})
+            return redirect("problems:problem_detail", pk=problem.pk)
+    return render(request, "problems/problem_raise.html", {"form": form, "project": project})
+
+
+@login_required
+@require_GET
+def leaders(request):
+    """Leaders in charge (包联领导) of the projects in scope, and the task forces (专班) of the province."""
+    if not request.user.reads_business_data:
+        raise NotFound
+    context = {
+        "leaders": selectors.leaders(user=request.user),
+        "task_forces": selectors.task_forces(user=request.user),
+    }
+    return render(request, "problems/leaders.html", context)
