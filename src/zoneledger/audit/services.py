@@ -216,7 +216,9 @@ def record(
 
 
 @transaction.atomic
-def record_bulk(*, actor, action: Action, entries: Iterable[Entry], batch: uuid.UUID) -> list[AuditRecord]:
+def record_bulk(
+    *, actor, action: Action, entries: Iterable[Entry], batch: uuid.UUID, actor_name: str = ""
+) -> list[AuditRecord]:
     """Append one record per entry (one changed object each), all of `action` and `batch`, in one bulk insert.
 
     For the bulk services (an import): call it once per action with the same `batch` (from `new_batch()`)
@@ -231,7 +233,7 @@ def record_bulk(*, actor, action: Action, entries: Iterable[Entry], batch: uuid.
     province's chain (locked for the rest of the transaction). Writing N records costs a few queries,
     not N: pass `related`/`province` or `select_related` what `audit_related`/`audit_province` read.
     """
-    writer = _Writer(actor=actor, action=action, batch=batch)
+    writer = _Writer(actor=actor, action=action, batch=batch, actor_name=actor_name)
     built = [
         writer.build(
             obj=entry.obj,

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from stdnum.cn import uscc as stdnum_uscc
 
 from zoneledger.accounts.choices import OrgKind, Role
@@ -20,14 +21,15 @@ from zoneledger.audit.actions import Action
 from zoneledger.campaigns.models import Round
 from zoneledger.chains.models import Chain, ChainLink
 from zoneledger.projects.choices import ProgressStatus, Stage
-from zoneledger.projects.models import Enterprise, Milestone, MonthlyProgress, Project, StageEvent
-from zoneledger.projects.workflow import current_stage
+from zoneledger.projects.models import Milestone, MonthlyProgress, Project
+from zoneledger.projects.services import enterprise_resolve, enterprises_resolve_bulk, projects_create_bulk
 from zoneledger.zones.choices import DivisionLevel
 from zoneledger.zones.models import Division, Zone
 
 from . import seeds
 
 SEED = 20231201
+DEMO_ACTOR = "zoneledger demo"  # the audit trail's name for the operator who loads the demo
 DEMO_PASSWORD = "Demo-2024-zl"
 # The generated ledger stops here, so "today" in the demo is after every event it holds.
 LEDGER_END = date(2025, 6, 30)
@@ -164,11 +166,15 @@ class DemoBuilder:
         zone.save()
         return zone
 
-    def _enterprise(self, name):
+    def _enterprise_key(self, name):
+        """A demo enterprise's USCC, made up from a serial number, with its check digit."""
         self.enterprise_serial += 1
         body = f"91{seeds.SHANXI[0]}{self.enterprise_serial:09d}"
-        code = body + stdnum_uscc.calc_check_digit(body)
-        return Enterprise.objects.create(name=name, uscc=code, division_id=seeds.SHANXI[0])
+        return ("uscc", body + stdnum_uscc.calc_check_digit(body))
+
+    def _enterprise(self, name):
+        _kind, uscc = self._enterprise_key(name)
+        return enterprise_resolve(actor=None, name=name, uscc=uscc, division=Division.objects.get(code=seeds.SHANXI[0]))
 
     # -- the named projects ----------------------------------------------------------------------
     def plan_named(self):
@@ -312,46 +318,46 @@ class DemoBuilder:
 
     # -- writing -----------------------------------------------------------------------------------
     def write(self):
-        enterprises = {}
+        """Write the planned ledger through the projects' bulk verbs (audited, as the operator), then its months
+        and milestones; returns (projects, events, monthly rows) written."""
+        batch = audit.new_batch()
+        names = [f"山西{plan.name[:6]}有限公司" if plan.generated else "" for plan in self.planned]
+        keys = {}
+        for name in names:
+            if name and name not in keys:
+                keys[name] = self._enterprise_key(name)
+        enterprises = enterprises_resolve_bulk(
+            actor=None,
+            actor_name=DEMO_ACTOR,
+            wanted={key: name for name, key in keys.items()},
+            division=Division.objects.get(code=seeds.SHANXI[0]),
+            batch=batch,
+        )
         projects = []
-        for index, plan in enumerate(self.planned):
-            enterprise_name = f"山西{plan.name[:6]}有限公司" if plan.generated else ""
-            if enterprise_name and enterprise_name not in enterprises:
-                enterprises[enterprise_name] = self._enterprise(enterprise_name)
-            chain = self.chains.get(plan.chain)
-            projects.append(
-                Project(
-                    name=plan.name,
-                    zone=plan.zone,
-                    enterprise=enterprises.get(enterprise_name),
-                    enterprise_name=enterprise_name,
-                    industry_code=plan.industry,
-                    chain=chain,
-                    total_investment=Decimal(plan.investment),
-                    land_mu=Decimal(max(10, plan.investment // 300)),
-                    expected_output=Decimal(plan.investment * 12 // 10),
-                    expected_tax=Decimal(plan.investment // 20),
-                    construction_content=plan.content,
-                    leader_in_charge=plan.leader,
-                    task_force=plan.task_force,
-                    key_level="province" if plan.investment >= 100000 else "city" if index % 3 == 0 else "",
-                    stage=current_stage(stage for stage, _, _ in plan.events),
-                    is_illustrative=plan.illustrative,
-                )
+        for index, (plan, enterprise_name) in enumerate(zip(self.planned, names, strict=True)):
+            project = Project(
+                name=plan.name,
+                zone=plan.zone,
+                enterprise=enterprises[keys[enterprise_name]] if enterprise_name else None,
+                enterprise_name=enterprise_name,
+                industry_code=plan.industry,
+                chain=self.chains.get(plan.chain),
+                total_investment=Decimal(plan.investment),
+                land_mu=Decimal(max(10, plan.investment // 300)),
+                expected_output=Decimal(plan.investment * 12 // 10),
+                expected_tax=Decimal(plan.investment // 20),
+                construction_content=plan.content,
+                leader_in_charge=plan.leader,
+                task_force=plan.task_force,
+                key_level="province" if plan.investment >= 100000 else "city" if index % 3 == 0 else "",
+                is_illustrative=plan.illustrative,
             )
-        Project.objects.bulk_create(projects, batch_size=500)
-        events, months = [], []
+            events = [(stage, day, self.rounds[label].pk if label else None) for stage, day, label in plan.events]
+            projects.append((project, events))
+        projects_create_bulk(actor=None, actor_name=DEMO_ACTOR, projects=projects, batch=batch, at=timezone.now())
+        projects = [project for project, _events in projects]
+        months = []
         for plan, project in zip(self.planned, projects, strict=True):
-            for stage, day, label in plan.events:
-                events.append(
-                    StageEvent(
-                        project=project,
-                        stage=stage,
-                        happened_on=day,
-                        round=self.rounds[label] if label else None,
-                        recorded_by=self.actor,
-                    )
-                )
             for month, (amount, status) in plan.months.items():
                 months.append(
                     MonthlyProgress(
@@ -363,12 +369,11 @@ class DemoBuilder:
                         reviewed_by=self.actor if status == ProgressStatus.APPROVED else None,
                     )
                 )
-        StageEvent.objects.bulk_create(events, batch_size=1000)
         MonthlyProgress.objects.bulk_create(months, batch_size=1000)
         geothermal = next(p for plan, p in zip(self.planned, projects, strict=True) if plan is self.geothermal)
         for title, due_on in seeds.QIXIAN_GEOTHERMAL["milestones"]:
             Milestone.objects.create(project=geothermal, title=title, due_on=due_on)
-        return len(projects), len(events), len(months)
+        return len(projects), sum(len(plan.events) for plan in self.planned), len(months)
 
 
 def build_orgs():
@@ -437,7 +442,7 @@ def load_demo():
     build_orgs()
     audit.record(
         actor=None,
-        actor_name="zoneledger demo",
+        actor_name=DEMO_ACTOR,
         action=Action.DEMO_LOAD,
         province=seeds.SHANXI[0],
         message=f"demo ledger: {counts[0]} projects, {counts[1]} events, {counts[2]} monthly rows",

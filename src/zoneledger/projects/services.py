@@ -39,6 +39,8 @@ from .choices import ProgressStatus, Stage
 from .models import Enterprise, MonthlyProgress, Project, StageEvent
 from .workflow import LiveEvent, check_stage_order, current_stage
 
+Actor = User | None  # None: the operator at the server's command line (the demo builder), named by `actor_name`
+
 PROJECT_FACTS = (
     "code",
     "name",
@@ -79,7 +81,8 @@ def project_snapshot(project: Project) -> dict[str, Any]:
 
 
 def _clean_project(project: Project) -> None:
-    if project.chain_link_id and project.chain_link.chain_id != project.chain_id:
+    link = project.chain_link
+    if link is not None and link.chain_id != project.chain_id:
         raise ValidationError({"chain_link": _("The link does not belong to the chosen chain.")})
     project.full_clean()
 
@@ -299,7 +302,7 @@ def progress_review(*, actor: User, entry: MonthlyProgress, approve: bool, note:
 
 @transaction.atomic
 def enterprise_resolve(
-    *, actor: User, name: str, uscc: str | None = None, division: Division | None = None
+    *, actor: Actor, name: str, uscc: str | None = None, division: Division | None = None
 ) -> Enterprise:
     """The enterprise with this USCC (or, without one, this name), created if new."""
     name = (name or "").strip()
@@ -322,6 +325,8 @@ def enterprise_resolve(
 # -- bulk verbs: the import's and the demo's way in ------------------------------------------------------------------
 NewEvent = tuple[str, date, int | None]  # a stage event to add: (stage, happened on, round id or None)
 EnterpriseKey = tuple[str, str]  # ("uscc", its USCC) or ("name", its name), for an enterprise without a USCC
+# Each fact's attribute: a foreign key's holds the id (`zone_id`), which is what an UPDATE sets.
+_FACT_COLUMNS = {field.name: field.attname for field in Project._meta.concrete_fields if field.name in PROJECT_FACTS}
 
 
 @dataclass(frozen=True)
@@ -337,7 +342,9 @@ class ProjectChange:
         return [name for name in self.after if self.after[name] != self.before[name]]
 
 
-def _require_writable_zones(actor: User, zones: Iterable[Zone]) -> None:
+def _require_writable_zones(actor: Actor, zones: Iterable[Zone]) -> None:
+    if actor is None:  # the operator at the server's command line writes anywhere
+        return
     for zone in {zone.pk: zone for zone in zones}.values():
         _require_writable(actor, zone)
 
@@ -347,7 +354,7 @@ def _event_entry(project: Project, event_id: int, stage: str, happened_on: date,
     return audit.Entry(obj=project, province=project.audit_province, after=after)
 
 
-def _insert_events(*, actor: User, events: Sequence[tuple[Project, NewEvent]], at: datetime) -> list[int]:
+def _insert_events(*, actor: Actor, events: Sequence[tuple[Project, NewEvent]], at: datetime) -> list[int]:
     """Insert live stage events (checked by the caller) with new ids, returned in the order given."""
     ids = bulk.allocate_ids(StageEvent, len(events)) if events else []
     bulk.insert_rows(
@@ -356,7 +363,7 @@ def _insert_events(*, actor: User, events: Sequence[tuple[Project, NewEvent]], a
         ((pk, project.pk, *event) for pk, (project, event) in zip(ids, events, strict=True)),
         note="",
         recorded_at=at,
-        recorded_by=actor.pk,
+        recorded_by=actor.pk if actor else None,
         voided=False,
         void_reason="",
     )
@@ -365,7 +372,12 @@ def _insert_events(*, actor: User, events: Sequence[tuple[Project, NewEvent]], a
 
 @transaction.atomic
 def projects_create_bulk(
-    *, actor: User, projects: Sequence[tuple[Project, Sequence[NewEvent]]], batch: uuid.UUID, at: datetime
+    *,
+    actor: Actor,
+    projects: Sequence[tuple[Project, Sequence[NewEvent]]],
+    batch: uuid.UUID,
+    at: datetime,
+    actor_name: str = "",
 ) -> None:
     """Add new projects, each with its first stage events, in a few statements; one audit record per project.
 
@@ -383,6 +395,7 @@ def projects_create_bulk(
     _insert_events(actor=actor, events=[(project, event) for project, events in projects for event in events], at=at)
     audit.record_bulk(
         actor=actor,
+        actor_name=actor_name,
         action=Action.PROJECT_CREATE,
         batch=batch,
         entries=[
@@ -397,7 +410,9 @@ def projects_create_bulk(
 
 
 @transaction.atomic
-def projects_update_bulk(*, actor: User, changes: Sequence[ProjectChange], batch: uuid.UUID, at: datetime) -> None:
+def projects_update_bulk(
+    *, actor: Actor, changes: Sequence[ProjectChange], batch: uuid.UUID, at: datetime, actor_name: str = ""
+) -> None:
     """Write changed facts of existing projects (each moves its version on); one audit record per project with
     what changed, before and after. A project may not leave, nor be in, a zone `actor` cannot write."""
     if not changes:
@@ -405,13 +420,12 @@ def projects_update_bulk(*, actor: User, changes: Sequence[ProjectChange], batch
     zones = Zone.objects.in_bulk({change.before["zone"] for change in changes})
     _require_writable_zones(actor, [*zones.values(), *(change.project.zone for change in changes)])
     for change in changes:
-        fields = {
-            Project._meta.get_field(name).attname: getattr(change.project, Project._meta.get_field(name).attname)
-            for name in change.changed
-        }
+        attnames = [_FACT_COLUMNS[name] for name in change.changed]
+        fields = {attname: getattr(change.project, attname) for attname in attnames}
         Project.objects.filter(pk=change.project.pk).update(**fields, version=F("version") + 1, updated_at=at)
     audit.record_bulk(
         actor=actor,
+        actor_name=actor_name,
         action=Action.PROJECT_UPDATE,
         batch=batch,
         entries=[
@@ -428,7 +442,7 @@ def projects_update_bulk(*, actor: User, changes: Sequence[ProjectChange], batch
 
 @transaction.atomic
 def stage_events_record_bulk(
-    *, actor: User, events: Sequence[tuple[Project, NewEvent]], batch: uuid.UUID, at: datetime
+    *, actor: Actor, events: Sequence[tuple[Project, NewEvent]], batch: uuid.UUID, actor_name: str = "", at: datetime
 ) -> None:
     """Add stage events to existing projects (checked by the caller against their live events with
     `check_stage_order`), update their stage cache, and leave one audit record per event on its project."""
@@ -439,6 +453,7 @@ def stage_events_record_bulk(
     _store_stages(project.pk for project, _event in events)
     audit.record_bulk(
         actor=actor,
+        actor_name=actor_name,
         action=Action.STAGE_RECORD,
         batch=batch,
         entries=[_event_entry(project, pk, *event) for pk, (project, event) in zip(ids, events, strict=True)],
@@ -447,17 +462,24 @@ def stage_events_record_bulk(
 
 @transaction.atomic
 def enterprises_resolve_bulk(
-    *, actor: User, wanted: Mapping[EnterpriseKey, str], batch: uuid.UUID
+    *,
+    actor: Actor,
+    wanted: Mapping[EnterpriseKey, str],
+    batch: uuid.UUID,
+    division: Division | None = None,
+    actor_name: str = "",
 ) -> dict[EnterpriseKey, Enterprise]:
     """The enterprises `wanted` names — {("uscc", USCC) or ("name", name): the name given} — creating those that
-    are new, with one audit record each. As in `enterprise_resolve`, a known USCC wins over the name given;
-    USCCs must already be checked and normalised (`validate_uscc`)."""
+    are new (registered in `division`, if given), with one audit record each. As in `enterprise_resolve`, a known
+    USCC wins over the name given; USCCs must already be checked and normalised (`validate_uscc`)."""
     usccs = [value for kind, value in wanted if kind == "uscc"]
     names = [value for kind, value in wanted if kind == "name"]
-    found: dict[EnterpriseKey, Enterprise] = {("uscc", e.uscc): e for e in Enterprise.objects.filter(uscc__in=usccs)}
+    found: dict[EnterpriseKey, Enterprise] = {
+        ("uscc", e.uscc or ""): e for e in Enterprise.objects.filter(uscc__in=usccs)
+    }
     found |= {("name", e.name): e for e in Enterprise.objects.filter(name__in=names, uscc__isnull=True)}
     new = {
-        key: Enterprise(name=name, uscc=key[1] if key[0] == "uscc" else None)
+        key: Enterprise(name=name, uscc=key[1] if key[0] == "uscc" else None, division=division)
         for key, name in wanted.items()
         if key not in found
     }
@@ -468,6 +490,7 @@ def enterprises_resolve_bulk(
     bulk.insert_instances(Enterprise, new.values())
     audit.record_bulk(
         actor=actor,
+        actor_name=actor_name,
         action=Action.ENTERPRISE_CREATE,
         batch=batch,
         entries=[audit.Entry(obj=e, after={"name": e.name, "uscc": e.uscc}) for e in new.values()],
