@@ -44,25 +44,41 @@ def test_an_action_outside_the_registry_is_refused_and_nothing_is_written():
 AUDIT_CALLS = {"record", "record_bulk", "audit_record"}
 
 
-def _from_the_registry(value):
-    """An `Action.MEMBER`, or a choice between two of them; never a string, an f-string or a variable."""
+def _from_the_registry(value, tables=frozenset()):
+    """An `Action.MEMBER`, a choice between two of them, or a look-up in one of `tables` (module-level dicts whose
+    every value is an `Action.MEMBER`); never a string, an f-string or another variable."""
     if isinstance(value, ast.IfExp):
-        return _from_the_registry(value.body) and _from_the_registry(value.orelse)
+        return _from_the_registry(value.body, tables) and _from_the_registry(value.orelse, tables)
+    if isinstance(value, ast.Subscript):
+        return isinstance(value.value, ast.Name) and value.value.id in tables
     return isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and value.value.id == "Action"
+
+
+def _action_tables(module):
+    """Names of the module's dicts of actions, e.g. `STEP_ACTIONS = {Step.PLAN: Action.PROBLEM_PLAN, ...}`."""
+    return frozenset(
+        target.id
+        for node in module.body
+        if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Dict) and node.value.values
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Name) and all(_from_the_registry(value) for value in node.value.values)
+    )
 
 
 def free_actions(source):
     """`file:line` of every audit call under `source` whose action is not named from the registry."""
     free = []
     for path in source.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        module = ast.parse(path.read_text(encoding="utf-8"))
+        tables = _action_tables(module)
+        for node in ast.walk(module):
             if not isinstance(node, ast.Call) or getattr(node.func, "attr", getattr(node.func, "id", "")) not in (
                 AUDIT_CALLS
             ):
                 continue
             action = next((keyword.value for keyword in node.keywords if keyword.arg == "action"), None)
             passed_on = isinstance(action, ast.Name) and action.id == "action" and path.parent.name == "audit"
-            if not passed_on and not _from_the_registry(action):
+            if not passed_on and not _from_the_registry(action, tables):
                 free.append(f"{path.relative_to(source)}:{node.lineno}")
     return free
 
@@ -78,10 +94,14 @@ def test_the_check_of_audit_calls_finds_a_free_string(tmp_path):
         '    record(actor=actor, action="project.rename", obj=project)\n'
         '    record(actor=actor, action=f"project.{kind}", obj=project)\n'
         "    record(actor=actor, action=kind, obj=project)\n"
-        "    record(actor=actor, action=Action.PROJECT_UPDATE if kind else Action.PROJECT_CREATE, obj=project)\n",
+        "    record(actor=actor, action=Action.PROJECT_UPDATE if kind else Action.PROJECT_CREATE, obj=project)\n"
+        "    record(actor=actor, action=ACTIONS[kind], obj=project)\n"
+        "    record(actor=actor, action=NAMES[kind], obj=project)\n"
+        "ACTIONS = {1: Action.PROJECT_UPDATE, 2: Action.PROJECT_CREATE}\n"
+        'NAMES = {1: Action.PROJECT_UPDATE, 2: "project.rename"}\n',
         encoding="utf-8",
     )
-    assert free_actions(tmp_path) == ["services.py:3", "services.py:4", "services.py:5"]
+    assert free_actions(tmp_path) == ["services.py:3", "services.py:4", "services.py:5", "services.py:8"]
 
 
 def test_every_action_has_a_label_of_its_own():

@@ -397,9 +397,14 @@ def task_force_save(
     task_force.members.set(members)
     task_force.projects.set(projects)
     after = _task_force_snapshot(task_force)
-    action = Action.TASK_FORCE_UPDATE if before else Action.TASK_FORCE_CREATE
     if after != before:
-        audit.record(actor=actor, action=action, obj=task_force, before=before, after=after)
+        audit.record(
+            actor=actor,
+            action=Action.TASK_FORCE_UPDATE if before else Action.TASK_FORCE_CREATE,
+            obj=task_force,
+            before=before,
+            after=after,
+        )
     return task_force
 
 
