@@ -270,8 +270,9 @@ def step_ceiling(arguments):
     from zoneledger.accounts.models import User
     from zoneledger.campaigns.models import Round
     from zoneledger.core.bulk import allocate_ids, copy_rows
+    from zoneledger.enterprises.models import Enterprise
     from zoneledger.ingest.columns import LEDGER_SHEET, MONTHLY_SHEET
-    from zoneledger.projects.models import Enterprise, MonthlyProgress, Project, StageEvent
+    from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
     from zoneledger.zones.models import Zone
 
     zone_ids = dict(Zone.objects.values_list("name", "pk"))
@@ -296,8 +297,8 @@ def step_ceiling(arguments):
             by_code[code] = pk
             stage = "started" if row[at["开工日期"]] else "signed"
             zone_id, cents = zone_ids[row[at["开发区"]]], round(row[at["总投资（万元）"]] * 100)
-            facts = (code, row[at["项目名称"]], zone_id, enterprise_id, row[at["行业代码"]], None, None, cents)
-            facts += (str(row[at["用地面积（亩）"]]),)
+            facts = (code, row[at["项目名称"]], zone_id, row[at["建设单位"]], enterprise_id, row[at["行业代码"]])
+            facts += (None, None, cents, str(row[at["用地面积（亩）"]]))
             projects.append((pk, *facts, None, None, None, "", "", "", "", stage, False, 1, now, now))
             signed_on, round_id = str(row[at["签约日期"]]), round_ids[row[at["签约批次"]]]
             events.append((pk, "signed", signed_on, round_id, "", now, user_id, False, "", None, None))

@@ -9,7 +9,8 @@ from stdnum.cn import uscc as stdnum_uscc
 from zoneledger.accounts.choices import OrgKind, Role
 from zoneledger.accounts.models import OrgUnit, User
 from zoneledger.campaigns.models import Round
-from zoneledger.projects.models import Enterprise, Project
+from zoneledger.enterprises.models import Enterprise
+from zoneledger.projects.models import Project
 from zoneledger.zones.models import Division, Zone
 
 

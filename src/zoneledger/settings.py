@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "zoneledger.zones",
     "zoneledger.accounts",
     "zoneledger.workdays",
+    "zoneledger.enterprises",
     "zoneledger.chains",
     "zoneledger.campaigns",
     "zoneledger.projects",

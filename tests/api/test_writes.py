@@ -44,7 +44,7 @@ def test_a_known_enterprise_code_reads_back_with_the_name_given_not_another_zone
     """Issue 20, C2, through the API as through the form."""
     from tests.factories import valid_uscc
     from zoneledger.accounts.models import User
-    from zoneledger.projects.services import enterprise_resolve
+    from zoneledger.enterprises.services import enterprise_resolve
 
     theirs = enterprise_resolve(
         actor=User.objects.get(username="xiaoyi-editor"), name="孝义内部备注：对接中的某公司", uscc=valid_uscc(404040)

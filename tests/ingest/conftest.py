@@ -7,8 +7,9 @@ import pytest
 import xlsxwriter
 
 from zoneledger.audit.models import AuditRecord
+from zoneledger.enterprises.models import Enterprise
 from zoneledger.ingest.columns import LEDGER_SHEET, MONTHLY_SHEET
-from zoneledger.projects.models import Enterprise, MonthlyProgress, Project, StageEvent
+from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
 
 LEDGER_HEADERS = ["项目代码", "项目名称", "开发区", "建设单位", "统一社会信用代码", "总投资（万元）"]
 

@@ -13,9 +13,10 @@ from tests.ingest.conftest import project_row, write_workbook
 from zoneledger.accounts.models import User
 from zoneledger.audit.models import AuditRecord
 from zoneledger.campaigns.models import Round
+from zoneledger.enterprises.models import Enterprise
 from zoneledger.ingest.columns import LEDGER_SHEET, MONTHLY_SHEET
 from zoneledger.ingest.importer import _rare_cycle_collections, import_workbook
-from zoneledger.projects.models import Enterprise, MonthlyProgress, Project
+from zoneledger.projects.models import MonthlyProgress, Project
 
 pytestmark = pytest.mark.django_db
 
@@ -415,8 +416,8 @@ def test_a_known_enterprise_code_keeps_the_name_the_row_gives_not_another_zone_s
     tmp_path, wenshui_editor, xiaoyi_editor
 ):
     """Issue 20, C2: a row's USCC links the shared enterprise; the name shown and exported is the row's own."""
+    from zoneledger.enterprises.services import enterprise_resolve
     from zoneledger.ingest.writer import write_ledger_xlsx
-    from zoneledger.projects.services import enterprise_resolve
 
     theirs = enterprise_resolve(actor=xiaoyi_editor, name="孝义内部备注：对接中的某公司", uscc=valid_uscc(303030))
     path = write_workbook(

@@ -4,14 +4,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.factories import ProjectFactory, ZoneFactory, valid_uscc
+from tests.factories import ProjectFactory, ZoneFactory
 from zoneledger.accounts.choices import Role
 from zoneledger.audit.models import AuditRecord
 from zoneledger.projects.choices import ProgressStatus, Stage
-from zoneledger.projects.models import Enterprise, MonthlyProgress, Project, StageEvent
+from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
 from zoneledger.projects.services import (
     StaleEdit,
-    enterprise_resolve,
     progress_review,
     progress_submit,
     project_create,
@@ -71,20 +70,6 @@ def test_bad_facts_name_the_field_and_write_nothing(zone, editor, facts, field):
         project_create(actor=editor, zone=zone, **values)
     assert field in error.value.message_dict
     assert counts() == before
-
-
-def test_a_bad_uscc_names_the_field_and_creates_no_enterprise(editor):
-    before = Enterprise.objects.count()
-    with pytest.raises(ValidationError) as error:
-        enterprise_resolve(actor=editor, name="某公司", uscc="91140000123456789X")
-    assert "uscc" in error.value.message_dict
-    assert Enterprise.objects.count() == before
-
-
-def test_enterprises_are_found_again_by_uscc(editor):
-    code = valid_uscc(4242)
-    first = enterprise_resolve(actor=editor, name="晋能科技", uscc=code)
-    assert enterprise_resolve(actor=editor, name="晋能科技有限公司", uscc=code.lower()) == first
 
 
 def test_project_codes_are_unique_when_present(zone, editor):

@@ -17,6 +17,7 @@ from zoneledger.accounts.models import User
 from zoneledger.audit.models import AuditRecord
 from zoneledger.campaigns.models import Round
 from zoneledger.chains.models import ChainLink
+from zoneledger.enterprises.services import enterprise_resolve
 from zoneledger.ingest.columns import LEDGER_SHEET
 from zoneledger.projects import services
 from zoneledger.projects.choices import Stage
@@ -102,7 +103,7 @@ def test_a_viewer_reads_the_ledger_but_is_not_offered_to_add(viewer_client):
 
 def test_the_text_search_finds_name_code_and_enterprise(editor_client, wenshui, wenshui_editor):
     named = ProjectFactory(zone=wenshui, name="搜索测试甲项目", code="ZL-SEARCH-1")
-    enterprise = services.enterprise_resolve(actor=wenshui_editor, name="搜索测试乙有限公司")
+    enterprise = enterprise_resolve(actor=wenshui_editor, name="搜索测试乙有限公司")
     by_enterprise = ProjectFactory(zone=wenshui, name="另一个项目", enterprise=enterprise)
 
     assert listed(editor_client.get(LEDGER, {"q": "搜索测试甲"})) == {named.name}
@@ -301,7 +302,7 @@ def test_a_viewer_sees_no_write_forms(viewer_client, project):
 
 def test_the_project_pages_query_count_does_not_grow_with_events_and_history(editor_client, wenshui, wenshui_editor):
     link = ChainLink.objects.select_related("chain").first()
-    enterprise = services.enterprise_resolve(actor=wenshui_editor, name="查询计数测试有限公司")
+    enterprise = enterprise_resolve(actor=wenshui_editor, name="查询计数测试有限公司")
     project = services.project_create(
         actor=wenshui_editor,
         zone=wenshui,
@@ -551,9 +552,7 @@ def test_linking_an_enterprise_by_its_code_keeps_the_name_typed_not_another_zone
     editor_client, wenshui, xiaoyi, xiaoyi_editor
 ):
     """Issue 20, C2: the enterprise is shared by its USCC, but the name shown is the one this zone entered."""
-    theirs = services.enterprise_resolve(
-        actor=xiaoyi_editor, name="孝义内部备注：对接中的某公司", uscc=valid_uscc(202020)
-    )
+    theirs = enterprise_resolve(actor=xiaoyi_editor, name="孝义内部备注：对接中的某公司", uscc=valid_uscc(202020))
     services.project_create(
         actor=xiaoyi_editor,
         zone=xiaoyi,

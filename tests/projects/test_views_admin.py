@@ -7,7 +7,7 @@ from zoneledger.accounts import session
 from zoneledger.accounts.models import User
 from zoneledger.audit.models import AuditRecord
 from zoneledger.chains.models import Chain
-from zoneledger.projects.models import Enterprise
+from zoneledger.enterprises.models import Enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def test_business_users_are_kept_out_of_the_admin(client, username):
 
 
 @pytest.mark.parametrize(
-    "model", ["zones_zone", "zones_division", "chains_chain", "campaigns_round", "projects_enterprise"]
+    "model", ["zones_zone", "zones_division", "chains_chain", "campaigns_round", "enterprises_enterprise"]
 )
 def test_staff_see_each_kind_of_reference_data(staff_client, model):
     response = staff_client.get(reverse(f"admin:{model}_changelist"))
@@ -51,7 +51,7 @@ def test_a_change_in_the_admin_is_audited(staff_client):
     enterprise = Enterprise.objects.create(name="管理后台测试企业")
 
     response = staff_client.post(
-        reverse("admin:projects_enterprise_change", args=[enterprise.pk]),
+        reverse("admin:enterprises_enterprise_change", args=[enterprise.pk]),
         {"name": "管理后台改名企业", "uscc": "", "division": ""},
     )
 
@@ -64,7 +64,7 @@ def test_a_bad_code_in_the_admin_is_refused_and_writes_nothing(staff_client):
     enterprise = Enterprise.objects.create(name="管理后台测试企业")
 
     response = staff_client.post(
-        reverse("admin:projects_enterprise_change", args=[enterprise.pk]),
+        reverse("admin:enterprises_enterprise_change", args=[enterprise.pk]),
         {"name": "管理后台测试企业", "uscc": "911400001234567890", "division": ""},
     )
 

@@ -21,7 +21,7 @@ class Chain(models.Model):
     leader = models.CharField(_("chain leader"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
     masters = models.ManyToManyField(
-        "projects.Enterprise",
+        "enterprises.Enterprise",
         verbose_name=_("chain-master enterprises"),
         blank=True,
         related_name="chains_led",

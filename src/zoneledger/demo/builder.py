@@ -20,9 +20,10 @@ from zoneledger.audit import services as audit
 from zoneledger.audit.actions import Action
 from zoneledger.campaigns.models import Round
 from zoneledger.chains.models import Chain, ChainLink
+from zoneledger.enterprises.services import enterprise_resolve, enterprises_resolve_bulk
 from zoneledger.projects.choices import ProgressStatus, Stage
 from zoneledger.projects.models import Milestone, MonthlyProgress, Project
-from zoneledger.projects.services import enterprise_resolve, enterprises_resolve_bulk, projects_create_bulk
+from zoneledger.projects.services import projects_create_bulk
 from zoneledger.zones.choices import DivisionLevel
 from zoneledger.zones.models import Division, Zone
 

@@ -41,11 +41,11 @@ from zoneledger.campaigns.models import Round
 from zoneledger.chains.models import Chain, ChainLink
 from zoneledger.core import bulk
 from zoneledger.core.codes import validate_uscc
+from zoneledger.enterprises.services import enterprises_resolve_bulk
 from zoneledger.projects.choices import ProgressStatus, Stage
 from zoneledger.projects.models import CODE_TAKEN, MonthlyProgress, Project, StageEvent
 from zoneledger.projects.services import (
     ProjectChange,
-    enterprises_resolve_bulk,
     project_snapshot,
     projects_create_bulk,
     projects_update_bulk,

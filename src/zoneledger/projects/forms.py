@@ -9,11 +9,12 @@ from zoneledger.chains.models import Chain, ChainLink
 from zoneledger.core.codes import validate_uscc
 from zoneledger.core.dates import DateField
 from zoneledger.core.text import CELL_CHARACTERS
+from zoneledger.enterprises.services import enterprise_resolve
 from zoneledger.zones.models import Zone
 
 from .choices import Stage
 from .models import Project
-from .services import PROJECT_FACTS, enterprise_resolve
+from .services import PROJECT_FACTS
 
 
 class ProjectForm(forms.ModelForm):

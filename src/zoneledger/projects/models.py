@@ -6,9 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zoneledger.accounts.scope import zone_filter
-from zoneledger.core.codes import validate_industry_code, validate_project_code, validate_uscc
+from zoneledger.core.codes import validate_industry_code, validate_project_code
 from zoneledger.core.money import WanField
 from zoneledger.core.text import validate_fits_a_cell
+from zoneledger.enterprises.models import Enterprise
 
 from .choices import KeyLevel, ProgressStatus, Stage
 
@@ -17,34 +18,6 @@ CODE_TAKEN = _(
     "This project code is already registered for another project. If it is this project's code, ask the"
     " province's business administrator."
 )
-
-
-class Enterprise(models.Model):
-    """A company that builds projects (建设单位), identified by its USCC when known.
-
-    Enterprises are public registry facts and not zone data: every business user may see them.
-    """
-
-    name = models.CharField(_("name"), max_length=200)
-    uscc = models.CharField(
-        _("unified social credit code"),
-        max_length=18,
-        null=True,
-        blank=True,
-        unique=True,
-        validators=[validate_uscc],
-    )
-    division = models.ForeignKey(
-        "zones.Division", verbose_name=_("division"), null=True, blank=True, on_delete=models.PROTECT
-    )
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("enterprise")
-        verbose_name_plural = _("enterprises")
-
-    def __str__(self):
-        return self.name
 
 
 class ProjectQuerySet(models.QuerySet):

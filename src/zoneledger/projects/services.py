@@ -3,8 +3,8 @@
 Services check the actor's scope themselves (PermissionDenied), so a view, the API, an import or
 a command cannot write where the actor may not.
 
-The bulk verbs (`projects_create_bulk`, `projects_update_bulk`, `stage_events_record_bulk`,
-`enterprises_resolve_bulk`) are the import's and the demo's way in: they take objects already checked with the
+The bulk verbs (`projects_create_bulk`, `projects_update_bulk`, `stage_events_record_bulk`; enterprises have
+theirs in `enterprises.services`) are the import's and the demo's way in: they take objects already checked with the
 single-object rules (`Project.full_clean`, `check_stage_order`, `validate_uscc`), check the actor's scope
 themselves, write in a few statements per call whatever the count, and leave one audit record per changed
 object, all tied by the caller's batch id (`audit.new_batch()`), so each project's history shows what an import
@@ -13,7 +13,7 @@ changed to it.
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -31,12 +31,11 @@ from zoneledger.audit import services as audit
 from zoneledger.audit.actions import Action
 from zoneledger.campaigns.models import Round
 from zoneledger.core import bulk
-from zoneledger.core.codes import validate_uscc
 from zoneledger.core.errors import Conflict
-from zoneledger.zones.models import Division, Zone
+from zoneledger.zones.models import Zone
 
 from .choices import ProgressStatus, Stage
-from .models import Enterprise, MonthlyProgress, Project, StageEvent
+from .models import MonthlyProgress, Project, StageEvent
 from .workflow import LiveEvent, check_stage_order, current_stage
 
 Actor = User | None  # None: the operator at the server's command line (the demo builder), named by `actor_name`
@@ -300,31 +299,8 @@ def progress_review(*, actor: User, entry: MonthlyProgress, approve: bool, note:
     return entry
 
 
-@transaction.atomic
-def enterprise_resolve(
-    *, actor: Actor, name: str, uscc: str | None = None, division: Division | None = None
-) -> Enterprise:
-    """The enterprise with this USCC (or, without one, this name), created if new."""
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError({"enterprise": _("Give the enterprise's name.")})
-    if uscc:
-        try:
-            uscc = validate_uscc(uscc)
-        except ValidationError as error:
-            raise ValidationError({"uscc": error.messages}) from None
-        enterprise = Enterprise.objects.filter(uscc=uscc).first()
-    else:
-        enterprise = Enterprise.objects.filter(name=name, uscc__isnull=True).first()
-    if enterprise is None:
-        enterprise = Enterprise.objects.create(name=name, uscc=uscc or None, division=division)
-        audit.record(actor=actor, action=Action.ENTERPRISE_CREATE, obj=enterprise, after={"name": name, "uscc": uscc})
-    return enterprise
-
-
 # -- bulk verbs: the import's and the demo's way in ------------------------------------------------------------------
 NewEvent = tuple[str, date, int | None]  # a stage event to add: (stage, happened on, round id or None)
-EnterpriseKey = tuple[str, str]  # ("uscc", its USCC) or ("name", its name), for an enterprise without a USCC
 # Each fact's attribute: a foreign key's holds the id (`zone_id`), which is what an UPDATE sets.
 _FACT_COLUMNS = {field.name: field.attname for field in Project._meta.concrete_fields if field.name in PROJECT_FACTS}
 
@@ -458,41 +434,3 @@ def stage_events_record_bulk(
         batch=batch,
         entries=[_event_entry(project, pk, *event) for pk, (project, event) in zip(ids, events, strict=True)],
     )
-
-
-@transaction.atomic
-def enterprises_resolve_bulk(
-    *,
-    actor: Actor,
-    wanted: Mapping[EnterpriseKey, str],
-    batch: uuid.UUID,
-    division: Division | None = None,
-    actor_name: str = "",
-) -> dict[EnterpriseKey, Enterprise]:
-    """The enterprises `wanted` names — {("uscc", USCC) or ("name", name): the name given} — creating those that
-    are new (registered in `division`, if given), with one audit record each. As in `enterprise_resolve`, a known
-    USCC wins over the name given; USCCs must already be checked and normalised (`validate_uscc`)."""
-    usccs = [value for kind, value in wanted if kind == "uscc"]
-    names = [value for kind, value in wanted if kind == "name"]
-    found: dict[EnterpriseKey, Enterprise] = {
-        ("uscc", e.uscc or ""): e for e in Enterprise.objects.filter(uscc__in=usccs)
-    }
-    found |= {("name", e.name): e for e in Enterprise.objects.filter(name__in=names, uscc__isnull=True)}
-    new = {
-        key: Enterprise(name=name, uscc=key[1] if key[0] == "uscc" else None, division=division)
-        for key, name in wanted.items()
-        if key not in found
-    }
-    if not new:
-        return found
-    for enterprise, pk in zip(new.values(), bulk.allocate_ids(Enterprise, len(new)), strict=True):
-        enterprise.pk = pk
-    bulk.insert_instances(Enterprise, new.values())
-    audit.record_bulk(
-        actor=actor,
-        actor_name=actor_name,
-        action=Action.ENTERPRISE_CREATE,
-        batch=batch,
-        entries=[audit.Entry(obj=e, after={"name": e.name, "uscc": e.uscc}) for e in new.values()],
-    )
-    return found | new
