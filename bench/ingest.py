@@ -355,10 +355,11 @@ def step_export(arguments):
     if missing > 0:
         with connection.cursor() as cursor:
             cursor.execute(
-                "INSERT INTO projects_project (name, zone_id, industry_code, total_investment, land_mu,"
-                " construction_content, leader_in_charge, task_force, key_level, stage, is_illustrative, version,"
-                " created_at, updated_at) SELECT name || '（二期）', zone_id, industry_code, total_investment, land_mu,"
-                " '', '', '', '', stage, is_illustrative, 1, created_at, updated_at FROM projects_project"
+                "INSERT INTO projects_project (name, zone_id, enterprise_name, industry_code, total_investment,"
+                " land_mu, construction_content, leader_in_charge, task_force, key_level, stage, is_illustrative,"
+                " version, created_at, updated_at) SELECT name || '（二期）', zone_id, '', industry_code,"
+                " total_investment, land_mu, '', '', '', '', stage, is_illustrative, 1, created_at, updated_at"
+                " FROM projects_project"
                 " ORDER BY id LIMIT %s",
                 [missing],
             )
