@@ -50,6 +50,7 @@ NOT_PAGES = {
     "workdays:override_remove",
     "workdays:year_enter",
     "problems:problem_export",
+    "reports:weekly_xlsx",
     "problems:problem_act",
 }
 # The JSON API answers JSON, not pages (its docs page, api:openapi-view, is a page and is checked).

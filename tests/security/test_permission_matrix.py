@@ -147,6 +147,8 @@ URL_RULES = {
     "set_language": (PUBLIC, {"POST": {"language": "en", "next": "/"}}),
     "admin:index": (DJANGO_ADMIN, {"GET": None}),
     "problems:problem_list": (BUSINESS_READ, {"GET": None}),
+    "reports:weekly": (BUSINESS_READ, {"GET": None}),
+    "reports:weekly_xlsx": (BUSINESS_READ, {"GET": None}),
     "problems:problem_export": (BUSINESS_READ, {"GET": None}),
     "problems:leaders": (BUSINESS_READ, {"GET": None}),
     "problems:problem_detail": (OBJECT_READ, {"GET": None}),

@@ -6,10 +6,10 @@ problem out of the user's scope is `NotFound`, exactly like one that does not ex
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ from zoneledger.projects.models import Project
 
 from . import clock
 from .choices import OPEN_STATES, Deadline, DeadlineStatus
-from .filters import ProblemFilter, colour_expression
+from .filters import ProblemFilter, colour_expression, overdue_q
 from .models import Problem, ProblemStep, ProjectLeader, TaskForce
 from .services import categories, province_calendar
 
@@ -124,3 +124,48 @@ def task_force_get(*, user: "User", pk: int) -> TaskForce:
     if task_force is None:
         raise NotFound
     return task_force
+
+
+@dataclass(frozen=True)
+class WeekProblems:
+    """The problems of a scope in a week (Monday `start` to Sunday `end`), for the weekly dispatch pack (周调度)."""
+
+    raised: list[Problem]
+    solved: list[Problem]
+    overdue: list["Overdue"]  # open at the end of the week (or today, if earlier) past a running deadline
+    as_of: date
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """An overdue problem and the days since its earliest missed deadline that still runs."""
+
+    problem: Problem
+    days: int
+
+
+def _overdue(problem: Problem, as_of: date) -> Overdue:
+    dates = clock.Deadlines(plan=problem.plan_due, reply=problem.reply_due, solve=problem.solve_due)
+    missed = [dates.of(name) for name in clock.OPEN_DEADLINES[problem.state] if dates.of(name) < as_of]
+    return Overdue(problem=problem, days=(as_of - min(missed)).days if missed else 0)
+
+
+def week_problems(*, user: "User", where: Q, start: date, end: date, today: date | None = None) -> WeekProblems:
+    """Problems raised and solved in the week, and those overdue at its end, among the user's problems matching
+    `where` (a scope's or a task force's Q over problems); three queries, whatever the number of problems."""
+    today = today or timezone.localdate()
+    as_of = min(end, today)
+    rows = problem_rows(user=user, as_of=as_of).filter(where)
+    first = timezone.make_aware(datetime.combine(start, time.min))
+    after = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+    return WeekProblems(
+        raised=list(rows.filter(raised_at__gte=first, raised_at__lt=after).order_by("raised_at", "pk")),
+        solved=list(rows.filter(solved_at__gte=first, solved_at__lt=after).order_by("solved_at", "pk")),
+        overdue=[_overdue(problem, as_of) for problem in rows.filter(overdue_q(as_of)).order_by("solve_due", "pk")],
+        as_of=as_of,
+    )
+
+
+def task_force_where(task_force: TaskForce, *, prefix: str = "") -> Q:
+    """A Q selecting rows of the task force's projects (problems: prefix ""; events: "" too, by `project`)."""
+    return Q(**{f"{prefix}project__task_forces": task_force})

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from .views import dashboard, round_bulletin, warnings, year_summary
+from .views import dashboard, round_bulletin, warnings, weekly, year_summary
 
 
 class DocumentKind:
@@ -40,5 +40,7 @@ urlpatterns = [
         round_bulletin.RoundBulletinDocumentView.as_view(),
         name="round_bulletin_document",
     ),
+    path("weekly/", weekly.weekly_page, name="weekly"),
+    path("weekly/pack.xlsx", weekly.weekly_xlsx, name="weekly_xlsx"),
     path("warnings/export.xlsx", warnings.WarningsExportView.as_view(), name="warnings_export"),
 ]

@@ -1,0 +1,128 @@
+"""The weekly dispatch pack (周调度): the week's stage changes, problems raised / solved / overdue with their owners
+and days overdue, 签约未开工 past the thresholds; a page and a workbook printing on A4, a fixed number of queries."""
+
+import io
+from datetime import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.problems.conftest import BEIJING
+from tests.security.sessions import log_in
+from zoneledger.problems import services
+from zoneledger.problems.choices import Step
+
+pytestmark = pytest.mark.django_db
+
+WEEKLY = reverse("reports:weekly")
+
+
+def test_the_pack_lists_the_week_s_problems(client, raise_problem, user):
+    editor = user("wenshui-editor")
+    solved = raise_problem(title="本周解决的问题", raised_at=datetime(2025, 10, 13, 9, tzinfo=BEIJING))
+    for step, note in [(Step.PLAN, ""), (Step.REPLY, "方案"), (Step.SOLVE, "已解决")]:
+        solved = services.problem_act(
+            actor=editor, problem=solved, step=step, note=note, at=datetime(2025, 10, 15, 9, tzinfo=BEIJING)
+        )
+    late = raise_problem(title="逾期的问题")  # raised 2025-09-30, solve due 2025-10-16
+    log_in(client, user("lvliang-reviewer"))
+
+    page = client.get(WEEKLY, {"week": "2025-10-15"})
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "2025-10-13" in text
+    assert "2025-10-19" in text
+    raised_part = text.split('data-testid="raised"')[1].split('data-testid="solved"')[0]
+    solved_part = text.split('data-testid="solved"')[1].split('data-testid="overdue"')[0]
+    overdue_part = text.split('data-testid="overdue"')[1]
+    assert solved.title in raised_part
+    assert solved.title in solved_part
+    assert late.title in overdue_part
+    assert late.title not in raised_part
+
+
+def test_the_pack_is_a_workbook_that_prints_on_a4_with_its_header_repeated(client, raise_problem, user):
+    raise_problem()
+    log_in(client, user("province-viewer"))
+
+    response = client.get(reverse("reports:weekly_xlsx"), {"week": "2025-10-20"})
+
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert len(workbook.sheetnames) == 5
+    for sheet in workbook.worksheets:
+        assert sheet.page_setup.paperSize == 9
+        assert sheet.print_title_rows == "$1:$1"
+        assert "2025-10-20" in sheet.oddHeader.left.text or "2025-10-20" in sheet.oddHeader.center.text
+    overdue = workbook.worksheets[3]
+    assert overdue.cell(2, 1).value == "用地指标未落实"
+
+
+def test_the_pack_keeps_a_fixed_number_of_queries(client, raise_problem, user):
+    log_in(client, user("province-viewer"))
+    raise_problem()
+    client.get(WEEKLY, {"week": "2025-10-20"})
+    with CaptureQueriesContext(connection) as few:
+        client.get(WEEKLY, {"week": "2025-10-20"})
+    for number in range(8):
+        raise_problem(title=f"问题{number}")
+    with CaptureQueriesContext(connection) as many:
+        client.get(WEEKLY, {"week": "2025-10-20"})
+    assert len(many) == len(few)
+
+
+def test_a_scope_beyond_the_user_s_is_not_found(client, user):
+    log_in(client, user("wenshui-viewer"))
+    assert client.get(WEEKLY, {"scope": "province"}).status_code == 404
+
+
+def test_a_task_force_s_pack(client, raise_problem, wenshui_project, user):
+    reviewer = user("lvliang-reviewer")
+    task_force = services.task_force_save(
+        actor=reviewer, name="新材料专班", lead=reviewer, members=[], projects=[wenshui_project]
+    )
+    problem = raise_problem()
+    log_in(client, reviewer)
+    page = client.get(WEEKLY, {"week": "2025-10-20", "task_force": task_force.pk}).content.decode()
+    assert "新材料专班" in page
+    assert problem.title in page
+
+
+@pytest.mark.office
+def test_the_printed_pack_is_a4_with_its_title_week_and_header_row_on_every_page(raise_problem, user, tmp_path):
+    import re
+    import subprocess
+
+    from django.utils import translation
+
+    from zoneledger.accounts.scope import user_scope
+    from zoneledger.core.office import convert_to_pdf
+    from zoneledger.reports.exports import write_weekly_pack_xlsx
+    from zoneledger.reports.weekly import weekly_pack
+
+    for number in range(60):  # enough overdue problems for a second page
+        raise_problem(title=f"逾期问题{number:02d}")
+    viewer = user("province-viewer")
+    with translation.override("zh-hans"):
+        pack = weekly_pack(user=viewer, scope=user_scope(viewer), day=datetime(2025, 10, 20).date())
+        write_weekly_pack_xlsx(pack, tmp_path / "weekly.xlsx")
+        [pdf] = convert_to_pdf([tmp_path / "weekly.xlsx"], outdir=tmp_path)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [re.sub(r"\s+", "", page) for page in text.split("\f")[:-1]]
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True, check=True)
+    sizes = {
+        tuple(round(float(side)) for side in size) for size in re.findall(r"size:\s+([\d.]+) x ([\d.]+)", info.stdout)
+    }
+    assert sizes <= {(842, 595), (595, 842)}
+    overdue = [page for page in pages if "逾期问题" in page]
+    assert len(overdue) >= 2
+    for page in pages:
+        assert "周调度" in page
+        assert "2025-10-20" in page
+        assert "打印日期" in page
+    for page in overdue:
+        assert "超期天数" in page  # the overdue sheet's header row, its last columns too
