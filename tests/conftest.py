@@ -70,3 +70,42 @@ def province_admin(db):
 @pytest.fixture
 def make_user(db):
     return make_org_user
+
+
+# Problems (tests/problems, the weekly pack, the API): a Wenshui project, users by name, and raising a problem of
+# the project the day before 国庆 (2025-09-30 16:00 in Beijing) as Wenshui's editor.
+@pytest.fixture
+def problem_project(db):
+    from zoneledger.projects.models import Project
+
+    return Project.objects.filter(zone__name="文水经济开发区").order_by("pk").first()
+
+
+@pytest.fixture
+def user(db):
+    from zoneledger.accounts.models import User
+
+    return lambda username: User.objects.select_related("org").get(username=username)
+
+
+@pytest.fixture
+def raise_problem(problem_project, user):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from zoneledger.problems import services
+
+    def raise_(**overrides):
+        editor = user("wenshui-editor")
+        facts = {
+            "actor": editor,
+            "project": problem_project,
+            "title": "用地指标未落实",
+            "category": "land",
+            "level": "ordinary",
+            "owner_org": editor.org,
+            "raised_at": datetime(2025, 9, 30, 16, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
+        } | overrides
+        return services.problem_raise(**facts)
+
+    return raise_

@@ -70,6 +70,10 @@ NOT_PAGES |= {
     "api:figures",
     "api:zone_list",
     "api:zone_detail",
+    "api:problem_list",
+    "api:problem_detail",
+    "api:problem_raise",
+    "api:problem_act",
 }
 
 

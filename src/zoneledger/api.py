@@ -38,6 +38,9 @@ from zoneledger.core.api import problem
 from zoneledger.core.db import is_database_busy
 from zoneledger.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from zoneledger.core.middleware import RETRY_AFTER_SECONDS
+from zoneledger.problems.api import router as problems
+from zoneledger.problems.models import Problem
+from zoneledger.problems.schemas import ProblemOut
 from zoneledger.projects.api import router as projects
 from zoneledger.projects.models import Project
 from zoneledger.projects.schemas import ProjectOut
@@ -91,12 +94,13 @@ api = NinjaAPI(
     renderer=Renderer(),
 )
 api.add_router("/projects", projects)
+api.add_router("/problems", problems)
 api.add_router("/rounds", rounds)
 api.add_router("/figures", figures)
 api.add_router("/zones", zones)
 
 # The object a 409 shows as it is now, in the shape its router answers with.
-CURRENT_SHAPES = {Project: ProjectOut}
+CURRENT_SHAPES = {Project: ProjectOut, Problem: ProblemOut}
 
 
 def _field(location) -> str:

@@ -61,11 +61,11 @@ def problem_command(*arguments):
     return json.loads(out.getvalue())
 
 
-def test_the_problem_command_raises_acts_and_lists(wenshui_project, user, settings):
+def test_the_problem_command_raises_acts_and_lists(problem_project, user, settings):
     settings.ZONELEDGER_CALENDAR_UNKNOWN_YEAR = "weekends"
     org = user("wenshui-editor").org.name
     raised = problem_command(
-        "raise", "--project", str(wenshui_project.pk), "--title", "环评批复滞后", "--category", "environment",
+        "raise", "--project", str(problem_project.pk), "--title", "环评批复滞后", "--category", "environment",
         "--level", "ordinary", "--owner", org, "--as", "wenshui-editor",
     )  # fmt: skip
     assert raised["state"] == "raised"
@@ -79,13 +79,13 @@ def test_the_problem_command_raises_acts_and_lists(wenshui_project, user, settin
     assert {row["colour"] for row in listed} <= {"green", "yellow", "red"}
 
 
-def test_the_problem_command_refuses_a_viewer_and_writes_nothing(wenshui_project, user):
+def test_the_problem_command_refuses_a_viewer_and_writes_nothing(problem_project, user):
     from tests.problems.test_services import fingerprint
 
     before = fingerprint()
     with pytest.raises(Exception, match="文水经济开发区"):
         problem_command(
-            "raise", "--project", str(wenshui_project.pk), "--title", "x", "--category", "land",
+            "raise", "--project", str(problem_project.pk), "--title", "x", "--category", "land",
             "--level", "ordinary", "--owner", user("wenshui-editor").org.name, "--as", "wenshui-viewer",
         )  # fmt: skip
     assert fingerprint() == before

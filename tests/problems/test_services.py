@@ -23,7 +23,7 @@ def fingerprint():
     )
 
 
-def test_raising_starts_the_clock_and_shows_on_the_project_history(raise_problem, wenshui_project):
+def test_raising_starts_the_clock_and_shows_on_the_project_history(raise_problem, problem_project):
     problem = raise_problem()
 
     assert problem.state == State.RAISED
@@ -36,7 +36,7 @@ def test_raising_starts_the_clock_and_shows_on_the_project_history(raise_problem
     )
     assert problem.steps.get().step == Step.RAISE
     record = AuditRecord.objects.get(action="problem.raise", object_id=str(problem.pk))
-    assert (record.related_type, record.related_id) == ("projects.project", str(wenshui_project.pk))
+    assert (record.related_type, record.related_id) == ("projects.project", str(problem_project.pk))
 
 
 def test_the_steps_through_to_closing(raise_problem, user):

@@ -131,15 +131,15 @@ def test_an_empty_reply_on_the_page_is_refused_with_the_reason(client, raise_pro
     assert fingerprint() == before
 
 
-def test_raising_from_the_project_page(client, wenshui_project, user, settings):
+def test_raising_from_the_project_page(client, problem_project, user, settings):
     settings.ZONELEDGER_CALENDAR_UNKNOWN_YEAR = "weekends"  # raised today, whatever year today is
     editor = user("wenshui-editor")
     log_in(client, editor)
-    panel = client.get(reverse("problems:project_problems", args=[wenshui_project.pk]), HTTP_HX_REQUEST="true")
-    assert reverse("problems:problem_raise", args=[wenshui_project.pk]) in panel.content.decode()
+    panel = client.get(reverse("problems:project_problems", args=[problem_project.pk]), HTTP_HX_REQUEST="true")
+    assert reverse("problems:problem_raise", args=[problem_project.pk]) in panel.content.decode()
 
     response = client.post(
-        reverse("problems:problem_raise", args=[wenshui_project.pk]),
+        reverse("problems:problem_raise", args=[problem_project.pk]),
         {
             "title": "施工用电未接入",
             "category": Category.UTILITIES,
@@ -150,7 +150,7 @@ def test_raising_from_the_project_page(client, wenshui_project, user, settings):
 
     assert response.status_code == 302
     problem = Problem.objects.get(title="施工用电未接入")
-    assert problem.project == wenshui_project
+    assert problem.project == problem_project
     assert problem.raised_by == editor
 
 
@@ -163,34 +163,34 @@ def test_raising_from_the_project_page(client, wenshui_project, user, settings):
         {"title": "x", "category": Category.LAND, "level": Level.ORDINARY, "owner_org": "999999"},
     ],
 )
-def test_raising_with_bad_data_changes_nothing(client, wenshui_project, user, form):
+def test_raising_with_bad_data_changes_nothing(client, problem_project, user, form):
     editor = user("wenshui-editor")
     log_in(client, editor)
     before = fingerprint()
     response = client.post(
-        reverse("problems:problem_raise", args=[wenshui_project.pk]), {"owner_org": editor.org_id} | form
+        reverse("problems:problem_raise", args=[problem_project.pk]), {"owner_org": editor.org_id} | form
     )
     assert response.status_code == 200
     assert fingerprint() == before
 
 
-def test_raising_with_another_cities_org_responsible_is_refused(client, wenshui_project, user):
+def test_raising_with_another_cities_org_responsible_is_refused(client, problem_project, user):
     editor = user("wenshui-editor")
     log_in(client, editor)
     before = fingerprint()
     response = client.post(
-        reverse("problems:problem_raise", args=[wenshui_project.pk]),
+        reverse("problems:problem_raise", args=[problem_project.pk]),
         {"title": "x", "category": Category.LAND, "level": Level.ORDINARY, "owner_org": user("xiaoyi-editor").org_id},
     )
     assert response.status_code == 200
     assert fingerprint() == before
 
 
-def test_a_viewer_cannot_raise(client, wenshui_project, user):
+def test_a_viewer_cannot_raise(client, problem_project, user):
     log_in(client, user("wenshui-viewer"))
     before = fingerprint()
     response = client.post(
-        reverse("problems:problem_raise", args=[wenshui_project.pk]),
+        reverse("problems:problem_raise", args=[problem_project.pk]),
         {"title": "x", "category": Category.LAND, "level": Level.ORDINARY},
     )
     assert response.status_code == 403
@@ -210,14 +210,14 @@ def test_an_unknown_calendar_year_is_a_clear_error_or_the_chosen_fallback(client
     assert client.get(QUEUE, {"as_of": "2040-03-01"}).status_code == 200
 
 
-def test_raising_into_an_unknown_year_is_refused_and_writes_nothing(client, wenshui_project, user, settings):
+def test_raising_into_an_unknown_year_is_refused_and_writes_nothing(client, problem_project, user, settings):
     settings.ZONELEDGER_CALENDAR_UNKNOWN_YEAR = "error"
     editor = user("wenshui-editor")
     before = fingerprint()
     with pytest.raises(CalendarYearUnknown):
         services.problem_raise(
             actor=editor,
-            project=wenshui_project,
+            project=problem_project,
             title="x",
             category=Category.LAND,
             level=Level.MAJOR,
@@ -239,16 +239,16 @@ def test_the_export_prints_the_queue_on_a4(client, raise_problem, user):
     assert rows[1][-1] in ("Overdue", "超期")
 
 
-def test_leaders_and_task_forces_page(client, raise_problem, wenshui_project, user):
-    services.leader_set(actor=user("wenshui-editor"), project=wenshui_project, user=user("wenshui-reviewer"))
+def test_leaders_and_task_forces_page(client, raise_problem, problem_project, user):
+    services.leader_set(actor=user("wenshui-editor"), project=problem_project, user=user("wenshui-reviewer"))
     services.task_force_save(
         actor=user("lvliang-reviewer"),
         name="文水新材料专班",
         lead=user("lvliang-reviewer"),
         members=[user("wenshui-editor")],
-        projects=[wenshui_project],
+        projects=[problem_project],
     )
     log_in(client, user("wenshui-viewer"))
     page = client.get(reverse("problems:leaders")).content.decode()
     assert "文水新材料专班" in page
-    assert wenshui_project.name in page
+    assert problem_project.name in page

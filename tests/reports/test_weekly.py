@@ -80,10 +80,10 @@ def test_a_scope_beyond_the_user_s_is_not_found(client, user):
     assert client.get(WEEKLY, {"scope": "province"}).status_code == 404
 
 
-def test_a_task_force_s_pack(client, raise_problem, wenshui_project, user):
+def test_a_task_force_s_pack(client, raise_problem, problem_project, user):
     reviewer = user("lvliang-reviewer")
     task_force = services.task_force_save(
-        actor=reviewer, name="新材料专班", lead=reviewer, members=[], projects=[wenshui_project]
+        actor=reviewer, name="新材料专班", lead=reviewer, members=[], projects=[problem_project]
     )
     problem = raise_problem()
     log_in(client, reviewer)

@@ -158,6 +158,20 @@ URL_RULES = {
         OBJECT_WRITE,
         {"GET": None, "POST": {"title": "越权问题", "category": "land", "level": "ordinary"}},
     ),
+    "api:problem_list": (API_READ, {"GET": None}),
+    "api:problem_detail": (API_OBJECT_READ, {"GET": None}),
+    "api:problem_raise": (
+        API_CREATE,
+        {
+            "POST": lambda world: {
+                "project": world.projects["wenshui"].pk,
+                "title": "越权问题",
+                "category": "land",
+                "owner_org": world.projects["wenshui"].zone.org.pk,
+            }
+        },
+    ),
+    "api:problem_act": (API_OBJECT_WRITE, {"POST": {"step": "plan", "note": "越权办理"}}),
     "api:openapi-json": (API_PUBLIC, {"GET": None}),
     "api:openapi-view": (API_PUBLIC, {"GET": None}),
     "api:api-root": (API_NOWHERE, {"GET": None}),
@@ -313,6 +327,8 @@ def url_of(name, world, target):
         "api:round_detail": lambda: {"pk": world.round.pk},
         "api:zone_detail": lambda: {"pk": project.zone_id},
         "problems:problem_detail": lambda: {"pk": world.problems[target].pk},
+        "api:problem_detail": lambda: {"pk": world.problems[target].pk},
+        "api:problem_act": lambda: {"pk": world.problems[target].pk},
         "problems:problem_act": lambda: {"pk": world.problems[target].pk},
         "problems:project_problems": lambda: {"pk": project.pk},
         "problems:problem_raise": lambda: {"pk": project.pk},
