@@ -31,11 +31,13 @@ def pytest_configure(config):
 def django_db_setup(django_db_setup, django_db_blocker):
     from tests.second_province import build_second_province
     from zoneledger.demo.builder import build_orgs, ensure_demo_users, load_demo
+    from zoneledger.demo.problems import load_demo_problems
 
     with django_db_blocker.unblock():
         load_demo()
         build_orgs()
         ensure_demo_users()
+        load_demo_problems()
         build_second_province()
 
 

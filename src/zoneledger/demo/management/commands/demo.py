@@ -7,6 +7,7 @@ from zoneledger.accounts.choices import ADMINISTRATOR_ROLES
 from zoneledger.core.commands import BaseCommand, aligned
 from zoneledger.core.server import serve, worker_alongside
 from zoneledger.demo.builder import DEMO_PASSWORD, ensure_demo_users, load_demo
+from zoneledger.demo.problems import load_demo_problems
 
 
 class Command(BaseCommand):
@@ -40,6 +41,7 @@ class Command(BaseCommand):
                 % {"projects": counts[0], "events": counts[1], "months": counts[2]}
             )
         users = ensure_demo_users()
+        load_demo_problems()
         self.stdout.write("\n" + _("Database: %(name)s") % {"name": settings.DATABASES["default"]["NAME"]})
         self.stdout.write(
             _("Log in at http://%(bind)s/ with the password %(password)s as:")
