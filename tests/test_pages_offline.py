@@ -52,6 +52,7 @@ NOT_PAGES = {
     "problems:problem_export",
     "reports:weekly_xlsx",
     "problems:problem_act",
+    "problems:leader_set",
 }
 # The JSON API answers JSON, not pages (its docs page, api:openapi-view, is a page and is checked).
 NOT_PAGES |= {

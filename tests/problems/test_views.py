@@ -252,3 +252,38 @@ def test_leaders_and_task_forces_page(client, raise_problem, problem_project, us
     page = client.get(reverse("problems:leaders")).content.decode()
     assert "文水新材料专班" in page
     assert problem_project.name in page
+
+
+def test_setting_the_leader_in_charge_from_the_project_page(client, problem_project, user):
+    log_in(client, user("wenshui-editor"))
+    reviewer = user("wenshui-reviewer")
+
+    response = client.post(reverse("problems:leader_set", args=[problem_project.pk]), {"user": reviewer.pk})
+
+    assert response.status_code == 302
+    assert problem_project.leader.user == reviewer
+    log_in(client, reviewer)
+    mine = client.get(reverse("problems:leaders")).content.decode()
+    assert f'data-testid="mine-{problem_project.pk}"' in mine
+
+
+@pytest.mark.parametrize(("who", "status"), [("wenshui-viewer", 403), ("xiaoyi-editor", 404)])
+def test_a_leader_set_by_whoever_may_not_changes_nothing(client, problem_project, user, who, status):
+    from zoneledger.problems.models import ProjectLeader
+
+    log_in(client, user(who))
+    before = list(ProjectLeader.objects.values_list("project_id", "user_id"))
+    response = client.post(reverse("problems:leader_set", args=[problem_project.pk]), {"user": user(who).pk})
+    assert response.status_code == status
+    assert list(ProjectLeader.objects.values_list("project_id", "user_id")) == before
+
+
+def test_a_leader_from_another_city_is_refused_on_the_form(client, problem_project, user):
+    from zoneledger.problems.models import ProjectLeader
+
+    log_in(client, user("wenshui-editor"))
+    before = list(ProjectLeader.objects.values_list("project_id", "user_id"))
+    outsider = user("hebei-viewer")
+    response = client.post(reverse("problems:leader_set", args=[problem_project.pk]), {"user": outsider.pk})
+    assert response.status_code == 200
+    assert list(ProjectLeader.objects.values_list("project_id", "user_id")) == before

@@ -24,7 +24,7 @@ from zoneledger.accounts.tokens import token_create
 from zoneledger.audit.models import AuditRecord
 from zoneledger.campaigns.models import Round
 from zoneledger.core.models import WorkdayOverride, WorkdayYear
-from zoneledger.problems.models import Problem, ProblemStep
+from zoneledger.problems.models import Problem, ProblemStep, ProjectLeader
 from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +154,7 @@ URL_RULES = {
     "problems:problem_detail": (OBJECT_READ, {"GET": None}),
     "problems:problem_act": (OBJECT_WRITE, {"POST": {"step": "plan", "note": "越权办理"}}),
     "problems:project_problems": (OBJECT_READ, {"GET": None}),
+    "problems:leader_set": (OBJECT_WRITE, {"POST": {"user": ""}}),
     "problems:problem_raise": (
         OBJECT_WRITE,
         {"GET": None, "POST": {"title": "越权问题", "category": "land", "level": "ordinary"}},
@@ -331,6 +332,7 @@ def url_of(name, world, target):
         "api:problem_act": lambda: {"pk": world.problems[target].pk},
         "problems:problem_act": lambda: {"pk": world.problems[target].pk},
         "problems:project_problems": lambda: {"pk": project.pk},
+        "problems:leader_set": lambda: {"pk": project.pk},
         "problems:problem_raise": lambda: {"pk": project.pk},
     }
     query = {"api:figures": "?year=2024"}.get(name, "")
@@ -417,6 +419,7 @@ def fingerprint():
         "tokens revoked": ApiToken.objects.filter(revoked_at__isnull=False).count(),
         "problems": sorted(Problem.objects.values_list("pk", "state", "version", "tier")),
         "problem steps": ProblemStep.objects.count(),
+        "leaders": sorted(ProjectLeader.objects.values_list("project_id", "user_id")),
         "changes": AuditRecord.objects.filter(success=True).exclude(READS).count(),
     }
 

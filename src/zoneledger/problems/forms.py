@@ -46,3 +46,17 @@ class ActForm(forms.Form):
 
 class AsOfForm(forms.Form):
     as_of = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class LeaderForm(forms.Form):
+    """The leader in charge of a project: a user of the zone, its city or its province (empty: none)."""
+
+    user = forms.ModelChoiceField(
+        label=_("Leader in charge"), queryset=User.objects.none(), required=False, empty_label=_("(none)")
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(
+            org__in=_orgs_covering(project.zone), is_active=True
+        ).order_by("org__kind", "username")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -169,3 +169,25 @@ def week_problems(*, user: "User", where: Q, start: date, end: date, today: date
 def task_force_where(task_force: TaskForce, *, prefix: str = "") -> Q:
     """A Q selecting rows of the task force's projects (problems: prefix ""; events: "" too, by `project`)."""
     return Q(**{f"{prefix}project__task_forces": task_force})
+
+
+def my_projects(*, user: "User") -> QuerySet[Project]:
+    """The projects the user is the leader in charge of or pushes in a task force (as its lead or a member), with
+    their open problems' count and next solve deadline; one query."""
+    mine = Q(leader__user=user) | Q(task_forces__lead=user) | Q(task_forces__members=user)
+    open_problems = Q(problems__state__in=OPEN_STATES)
+    ids = Project.objects.visible_to(user).filter(mine).values("pk")
+    return (
+        Project.objects.filter(pk__in=ids)
+        .select_related("zone")
+        .annotate(
+            open_problems=Count("problems", filter=open_problems, distinct=True),
+            next_deadline=Min("problems__solve_due", filter=open_problems),
+        )
+        .order_by("zone__name", "name")
+    )
+
+
+def project_leader(*, user: "User", project: Project) -> ProjectLeader | None:
+    """The project's leader in charge, if one is set (the caller read `project` through its scoped selector)."""
+    return ProjectLeader.objects.visible_to(user).filter(project=project).select_related("user").first()

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/act/", views.problem_act, name="problem_act"),
     path("project/<int:pk>/", views.project_problems, name="project_problems"),
     path("project/<int:pk>/raise/", views.problem_raise, name="problem_raise"),
+    path("project/<int:pk>/leader/", views.leader_set, name="leader_set"),
 ]

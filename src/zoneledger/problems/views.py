@@ -26,7 +26,7 @@ from zoneledger.projects import selectors as project_selectors
 from . import selectors, services
 from .choices import Step
 from .exports import write_problems_xlsx
-from .forms import ActForm, AsOfForm, RaiseForm
+from .forms import ActForm, AsOfForm, LeaderForm, RaiseForm
 from .workflow import steps_from
 
 PAGE_SIZE = 50
@@ -134,10 +134,13 @@ def problem_act(request, pk):
 def project_problems(request, pk):
     """A project's problems, as the project page shows them (loaded into it by htmx) and on their own."""
     project = project_selectors.project_get(user=request.user, pk=pk)
+    writable = zone_is_writable(request.user, project.zone)
     context = {
         "project": project,
         "problems": selectors.project_problems(user=request.user, project=project),
-        "writable": zone_is_writable(request.user, project.zone),
+        "writable": writable,
+        "leader": selectors.project_leader(user=request.user, project=project),
+        "leader_form": LeaderForm(project=project) if writable else None,
     }
     return render(request, partial_template(request, "problems/project_problems.html", "panel"), context)
 
@@ -167,7 +170,34 @@ def leaders(request):
     if not request.user.reads_business_data:
         raise NotFound
     context = {
+        "my_projects": selectors.my_projects(user=request.user),
         "leaders": selectors.leaders(user=request.user),
         "task_forces": selectors.task_forces(user=request.user),
     }
     return render(request, "problems/leaders.html", context)
+
+
+@login_required
+@require_POST
+def leader_set(request, pk):
+    """Make a user the project's leader in charge (包联领导), or remove the leader (an empty choice)."""
+    project = project_selectors.project_get(user=request.user, pk=pk)
+    if not zone_is_writable(request.user, project.zone):
+        raise PermissionDenied(_("You may not change projects of %(zone)s.") % {"zone": project.zone})
+    form = LeaderForm(request.POST, project=project)
+    if form.is_valid():
+        try:
+            services.leader_set(actor=request.user, project=project, user=form.cleaned_data["user"])
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Leader in charge saved."))
+            return redirect("projects:project_detail", pk=project.pk)
+    context = {
+        "project": project,
+        "problems": selectors.project_problems(user=request.user, project=project),
+        "writable": True,
+        "leader": selectors.project_leader(user=request.user, project=project),
+        "leader_form": form,
+    }
+    return render(request, "problems/project_problems.html", context)
