@@ -1,7 +1,17 @@
-"""The database being busy: SQLite's "database is locked", met by a writer that waited its busy timeout while
-another transaction held the write lock. Pages answer it with a 503 "busy, try again" (core/middleware.py)."""
+"""The database being busy, and keeping work off the lock.
 
-from django.db import OperationalError
+SQLite's "database is locked" is met by a writer that waited its busy timeout while another transaction held the
+write lock; pages answer it with a 503 "busy, try again" (core/middleware.py). `working_copy()` keeps work that
+writes only to throw its writes away (checking an import) off that lock altogether.
+"""
+
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 
 # SQLite's messages for a lock it waited for in vain (SQLITE_BUSY) or met in its shared cache (SQLITE_LOCKED).
 _BUSY_MESSAGES = ("database is locked", "database table is locked")
@@ -22,3 +32,33 @@ def is_database_busy(error: BaseException | None) -> bool:
             return True
         error = error.__cause__ or error.__context__
     return False
+
+
+@contextmanager
+def working_copy() -> Iterator[None]:
+    """On SQLite, this thread's queries go to a copy of the database taken now, thrown away at the end.
+
+    For work that writes only to roll back (an import's check): on the database itself its transaction would hold
+    SQLite's one write lock from start to end and every other user's write would wait for it. The copy is taken
+    with SQLite's backup API, which only reads (in WAL mode nobody waits for it); other threads and processes keep
+    the database. Elsewhere (PostgreSQL locks rows, not the database), inside a transaction, or on a database
+    in memory (the tests'), the work runs on the database itself.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "sqlite" or connection.in_atomic_block or connection.is_in_memory_db():
+        yield
+        return
+    original = connection.settings_dict
+    with tempfile.TemporaryDirectory(prefix="zoneledger-check-") as folder:
+        copy = Path(folder) / "copy.sqlite3"
+        connection.ensure_connection()
+        with sqlite3.connect(copy) as target:
+            connection.connection.backup(target)
+        target.close()
+        connection.close()
+        connection.settings_dict = {**original, "NAME": str(copy)}
+        try:
+            yield
+        finally:
+            connection.close()
+            connection.settings_dict = original

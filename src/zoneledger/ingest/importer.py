@@ -12,17 +12,18 @@ events, the MonthlyProgress fields' validators for monthly amounts; rows go to z
 (`zone_is_writable`), and a month the user could not change through `progress_submit` is refused too.
 
 Rows are checked and written in chunks inside one transaction, so memory stays flat however long the
-file is; any error (or a dry run) rolls the whole transaction back at the end. The importer parses, matches and
-collects errors; the writes are the domain's bulk verbs (`projects_create_bulk`, `projects_update_bulk`,
-`stage_events_record_bulk`, `enterprises_resolve_bulk`), which leave one audit record per changed object, tied by
-the import's batch id to one summary record for the file (its name, SHA-256 and counts).
+file is; any error (or a dry run) rolls the whole transaction back at the end. A dry run (the check) on SQLite
+runs on a working copy of the database (`core.db.working_copy`), so it holds no lock anyone else waits for.
+The importer parses, matches and collects errors; the writes are the domain's bulk verbs (`projects_create_bulk`,
+`projects_update_bulk`, `stage_events_record_bulk`, `enterprises_resolve_bulk`), which leave one audit record per
+changed object, tied by the import's batch id to one summary record for the file (its name, SHA-256 and counts).
 """
 
 import gc
 import operator
 import threading
 from collections import defaultdict
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import reduce
 from itertools import batched
@@ -41,6 +42,7 @@ from zoneledger.campaigns.models import Round
 from zoneledger.chains.models import Chain, ChainLink
 from zoneledger.core import bulk
 from zoneledger.core.codes import validate_uscc
+from zoneledger.core.db import working_copy
 from zoneledger.enterprises.services import enterprises_resolve_bulk
 from zoneledger.projects.choices import ProgressStatus, Stage
 from zoneledger.projects.models import CODE_TAKEN, MonthlyProgress, Project, StageEvent
@@ -169,7 +171,7 @@ def _import_book(book, *, user, result, progress, filename):
         message = _("The workbook has no sheet called %(sheet)s.") % {"sheet": LEDGER_SHEET}
         result.errors.append(RowError(LEDGER_SHEET, None, "", message))
         return
-    with transaction.atomic():
+    with working_copy() if result.dry_run else nullcontext(), transaction.atomic():
         run = _Import(user=user, result=result, progress=progress)
         run.ledger(book.sheet(LEDGER_SHEET))
         if MONTHLY_SHEET in book.sheet_names:
