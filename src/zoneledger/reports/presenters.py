@@ -20,6 +20,16 @@ def latest_round(user, as_of):
     return Round.objects.visible_to(user).filter(held_on__lte=as_of).order_by("-held_on").first()
 
 
+def previous_round(user, round_):
+    """The round of the same province held last before `round_`, or None."""
+    return (
+        Round.objects.visible_to(user)
+        .filter(province_id=round_.province_id, held_on__lt=round_.held_on)
+        .order_by("-held_on")
+        .first()
+    )
+
+
 def campaign_year(round_, as_of):
     """The year figures pages show by default: the latest round's, else the calendar year."""
     return round_.year if round_ else as_of.year

@@ -9,17 +9,25 @@ from django.views.generic import TemplateView
 from zoneledger.accounts.choices import Role
 from zoneledger.accounts.scope import ScopeKind, user_scope
 from zoneledger.campaigns.models import Round
-from zoneledger.reports import figures
+from zoneledger.reports import cockpit, figures
 from zoneledger.reports.charts import batch_chart, funnel_chart, months_chart
 from zoneledger.reports.forms import AsOfMixin, YearForm
-from zoneledger.reports.presenters import BREAKDOWN_OF, batch_cells, campaign_year, kpi_cards, latest_round
+from zoneledger.reports.presenters import (
+    BREAKDOWN_OF,
+    batch_cells,
+    campaign_year,
+    kpi_cards,
+    latest_round,
+    previous_round,
+)
 
 # Where the administrators who read no ledger start their day.
 ADMINISTRATOR_HOME = {Role.SYSADMIN: "accounts:user_list", Role.SECADMIN: "accounts:security"}
 
 
 class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
-    """Home: KPI cards for the year and the latest round, the funnel, a breakdown, the monthly line, warnings.
+    """Home, the cockpit: what to do now first, then KPI cards for the year and the latest round, warnings, the parts
+    of the scope ranked (with the places moved since the previous round), the funnel, a breakdown, the monthly line.
 
     The bars are by province for the nation, by city for a province, by zone for a city, and by round for a zone.
     """
@@ -46,14 +54,29 @@ class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
         )
         months = figures.completed_by_month(user=user, scope=scope, year=year, as_of=as_of)
         self.show_in_form(as_of=as_of, year=year)
+        earlier = round_ and previous_round(user, round_)
+        rank_by = self.request.GET.get("rank_by", cockpit.METRIC_KEYS[0])
+        warning_counts = figures.warning_counts(user=user, scope=scope, as_of=as_of)
         return super().get_context_data(**kwargs) | {
+            "todos": cockpit.todos(user=user, as_of=as_of, warnings=warning_counts),
+            "rankings": cockpit.rankings(
+                user=user,
+                scope=scope,
+                period=period,
+                as_of=as_of,
+                since=earlier.held_on if earlier and earlier.year == year else None,
+                order_by=rank_by,
+            ),
+            "metrics": cockpit.METRICS,
+            "rank_by": rank_by if rank_by in cockpit.METRIC_KEYS else cockpit.METRIC_KEYS[0],
+            "previous_round": earlier,
             "scope": scope,
             "as_of": as_of,
             "year": year,
             "year_cards": kpi_cards(batch_cells(year_figures)),
             "latest_round": round_,
             "round_cards": round_figures and kpi_cards(batch_cells(round_figures)),
-            "warning_counts": figures.warning_counts(user=user, scope=scope, as_of=as_of),
+            "warning_counts": warning_counts,
             "yellow_days": settings.ZONELEDGER_WARNING_YELLOW_DAYS,
             "red_days": settings.ZONELEDGER_WARNING_RED_DAYS,
             "charts": {

@@ -1,0 +1,201 @@
+"""The cockpit's parts beside the figures: what the user should do now, and how the parts of their scope rank.
+
+Read side only. Each to-do count is the count of the list it links to, filtered the same way by the app that owns
+the list (problems, warnings, the leader's projects), so a number on the dashboard and the list it opens cannot
+disagree. Rankings rank the rows of `figures.breakdown`: nothing is counted twice or in Python.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from zoneledger.accounts.scope import Scope, ScopeKind
+from zoneledger.core.money import format_percent, format_yi
+from zoneledger.problems.choices import OPEN_STATES, Colour
+from zoneledger.problems.selectors import my_projects, problem_rows
+from zoneledger.zones.choices import ZoneKind
+from zoneledger.zones.models import Zone
+
+from . import figures
+
+if TYPE_CHECKING:
+    from zoneledger.accounts.models import User
+
+
+@dataclass(frozen=True)
+class Todo:
+    """One thing waiting for the user: how many, where the list of them is, and how urgent (a colour, or "")."""
+
+    label: str | Promise
+    count: int
+    url: str
+    colour: str = ""
+
+
+def _link(name: str, **query: str) -> str:
+    return f"{reverse(name)}?{urlencode(query)}" if query else reverse(name)
+
+
+def todos(*, user: "User", as_of: date, warnings: dict[str, int]) -> list[Todo]:
+    """What the user should look at first, most urgent first: their scope's overdue and due problems, 签约未开工
+    (`warnings`: `figures.warning_counts` of the scope, which the page shows anyway), and the projects they lead
+    or push in a task force. Zero counts stay, as reassurance."""
+    by_colour = dict(
+        problem_rows(user=user, as_of=as_of)
+        .filter(state__in=OPEN_STATES)
+        .values("colour")
+        .annotate(count=Count("pk"))
+        .values_list("colour", "count")
+    )
+    items = [
+        Todo(_("Problems overdue"), by_colour.get(Colour.RED, 0), _link("problems:problem_list", colour="red"), "red"),
+        Todo(
+            _("Problems due within a working day"),
+            by_colour.get(Colour.YELLOW, 0),
+            _link("problems:problem_list", colour="yellow"),
+            "yellow",
+        ),
+        Todo(_("Signed, not started: alarm"), warnings["red"], _link("reports:warnings", level="red"), "red"),
+        Todo(
+            _("Signed, not started: warning"), warnings["yellow"], _link("reports:warnings", level="yellow"), "yellow"
+        ),
+    ]
+    mine = my_projects(user=user).count()
+    if mine:
+        items.append(Todo(_("Projects I lead or push"), mine, _link("problems:leaders")))
+    return items
+
+
+# -- rankings ---------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Metric:
+    """A figure parts are ranked by: its name, how a breakdown row gives it, and how it is shown."""
+
+    key: str
+    label: Promise
+    value: Callable[[figures.BreakdownRow], Decimal | None]
+    text: Callable[[Decimal | None], str]
+
+
+def _percent(value: Decimal | None) -> str:
+    return "—" if value is None else f"{format_percent(value, 1)}%"
+
+
+def _yi(value: Decimal | None) -> str:
+    return "—" if value is None else format_yi(value)
+
+
+METRICS = [
+    Metric("start_rate", _("Start rate"), lambda row: row.signed.start_rate, _percent),
+    Metric("commission_rate", _("Commissioning rate"), lambda row: row.started.commission_rate, _percent),
+    Metric("completed", _("Completed investment (100 million yuan)"), lambda row: row.started.completed, _yi),
+]
+METRIC_KEYS = [metric.key for metric in METRICS]
+
+# The province compares zones with their own kind: 经开区, 高新区, and the others together.
+KIND_GROUPS = {ZoneKind.ETDZ: ZoneKind.ETDZ.label, ZoneKind.HTZ: ZoneKind.HTZ.label}
+OTHER_ZONES = _("Other development zones")
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A part's place by one metric: the value shown, its rank (None: no value to rank) and the places it moved
+    since the previous round (positive: up; None: not ranked then, or no previous round)."""
+
+    text: str
+    rank: int | None
+    moved: int | None
+
+
+@dataclass(frozen=True)
+class RankedPart:
+    """A city, zone or province of the scope with its standing by each metric, in the order of METRICS."""
+
+    name: str
+    group: str
+    standings: list[Standing]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The parts of one level (cities, zones or provinces) ranked, ordered by the chosen metric within each group."""
+
+    level: str
+    title: Promise
+    parts: list[RankedPart]
+
+
+def _ranks(values: dict[object, Decimal | None]) -> dict[object, int]:
+    """Standard competition ranks ("1224"), highest value first; parts without a value are not ranked."""
+    first_place: dict[Decimal, int] = {}
+    for position, value in enumerate(sorted((v for v in values.values() if v is not None), reverse=True), start=1):
+        first_place.setdefault(value, position)
+    return {key: first_place[value] for key, value in values.items() if value is not None}
+
+
+def _grouped_ranks(rows: list[figures.BreakdownRow], groups: dict[object, str], metric: Metric) -> dict[object, int]:
+    ranks: dict[object, int] = {}
+    for group in set(groups.values()):
+        ranks |= _ranks({row.key: metric.value(row) for row in rows if groups[row.key] == group})
+    return ranks
+
+
+LEVELS = {
+    ScopeKind.NATION: [("province", _("Provinces"))],
+    ScopeKind.PROVINCE: [("city", _("Cities")), ("zone", _("Zones, each with its own kind"))],
+    ScopeKind.CITY: [("zone", _("Zones, each with its own kind"))],
+}
+
+
+def _groups(level: str, keys: set[object]) -> dict[object, str]:
+    """Each part's group: its kind's for a zone (one query), none ("") for a city or province."""
+    if level != "zone":
+        return dict.fromkeys(keys, "")
+    kinds = dict(Zone.objects.filter(pk__in=keys).values_list("pk", "kind"))
+    return {key: str(KIND_GROUPS.get(kinds.get(key), OTHER_ZONES)) for key in keys}
+
+
+def rankings(
+    *, user: "User", scope: Scope, period: figures.Period, as_of: date, since: date | None, order_by: str
+) -> list[Ranking]:
+    """The parts of `scope` ranked by each metric for `period` as of `as_of`, with the places each moved since the
+    day `since` (the previous round's; None: no previous round). A zone has no parts: no rankings. Two queries per
+    level (one without `since`), and one for the zones' kinds."""
+    order = METRIC_KEYS.index(order_by) if order_by in METRIC_KEYS else 0
+    result = []
+    for level, title in LEVELS.get(scope.kind, []):
+        rows = figures.breakdown(user=user, scope=scope, period=period, by=level, as_of=as_of)
+        before = figures.breakdown(user=user, scope=scope, period=period, by=level, as_of=since) if since else []
+        groups = _groups(level, {row.key for row in [*rows, *before]})
+        now = {metric.key: _grouped_ranks(rows, groups, metric) for metric in METRICS}
+        then = {metric.key: _grouped_ranks(before, groups, metric) for metric in METRICS}
+        parts = [
+            RankedPart(
+                name=row.name,
+                group=groups[row.key],
+                standings=[
+                    Standing(
+                        text=metric.text(metric.value(row)),
+                        rank=now[metric.key].get(row.key),
+                        moved=_moved(now[metric.key].get(row.key), then[metric.key].get(row.key)) if since else None,
+                    )
+                    for metric in METRICS
+                ],
+            )
+            for row in rows
+        ]
+        parts.sort(key=lambda part: (part.group, part.standings[order].rank or len(parts) + 1, part.name))
+        result.append(Ranking(level=level, title=title, parts=parts))
+    return result
+
+
+def _moved(rank: int | None, earlier: int | None) -> int | None:
+    return earlier - rank if rank is not None and earlier is not None else None
