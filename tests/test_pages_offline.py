@@ -116,7 +116,7 @@ PAGE_ARGUMENTS = {
     "campaigns:round_update": _latest_round,
     "workdays:year": lambda: {"year": 2025},
     "accounts:user_edit": lambda: {"pk": User.objects.get(username="wenshui-viewer").pk},
-    "audit:record_detail": lambda: {"pk": AuditRecord.objects.order_by("pk").first().pk},
+    "audit:record_detail": lambda: {"pk": AuditRecord.objects.filter(province="140000").order_by("pk").first().pk},
 }
 
 # Whoever may open the page: business users first, then the auditor, the two administrators, and anyone.

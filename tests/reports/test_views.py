@@ -15,6 +15,7 @@ from tests.security.sessions import log_in
 from zoneledger.accounts.models import User
 from zoneledger.accounts.scope import user_scope_in
 from zoneledger.audit.models import AuditRecord
+from zoneledger.core.money import format_percent
 from zoneledger.projects.choices import Stage
 from zoneledger.projects.models import StageEvent
 from zoneledger.reports import figures
@@ -62,6 +63,10 @@ def test_the_dashboard_charts_come_from_the_figures_functions(client):
         batch.commissioned.count,
         batch.commissioned.at_capacity,
     ]
+    # Each step after the first says which share of the batch before it went on: 开工率, 投产率, 达产率.
+    start_rate = f"{format_percent(batch.signed.start_rate, 1)}%"
+    assert start_rate in chart(response, "funnel")["data"][1]["name"]
+    assert f"{format_percent(batch.started.commission_rate, 1)}%" in chart(response, "funnel")["data"][2]["name"]
     assert chart(response, "bars")["categories"] == [row.name for row in rows]
     assert chart(response, "bars")["series"][0]["data"] == [row.signed.count for row in rows]
     assert chart(response, "bars")["rows"][0] == (

@@ -57,16 +57,28 @@ def rates_chart(named_batches, *, title):
 
 
 def funnel_chart(batch, *, year):
-    """The lifecycle funnel of the year's batches: signed → started → commissioned → at capacity."""
+    """The lifecycle funnel of the year's batches: signed → started → commissioned → at capacity, each step after
+    the first named with its conversion rate (开工率, 投产率, 达产率: the share of the batch before that went on)."""
+
+    def step(name, rate):
+        rate_text = "—" if rate is None else f"{format_percent(rate, 1)}%"
+        return _("%(stage)s (%(rate)s of the batch before)") % {"stage": name, "rate": rate_text}
+
     return with_table(
         {
             "type": "funnel",
             "title": _("%(year)s lifecycle funnel") % {"year": year},
             "data": [
                 {"name": _("Signed"), "value": batch.signed.count},
-                {"name": _("Started"), "value": batch.started.count},
-                {"name": _("Commissioned"), "value": batch.commissioned.count},
-                {"name": _("At capacity"), "value": batch.commissioned.at_capacity},
+                {"name": step(_("Started"), batch.signed.start_rate), "value": batch.started.count},
+                {
+                    "name": step(_("Commissioned"), batch.started.commission_rate),
+                    "value": batch.commissioned.count,
+                },
+                {
+                    "name": step(_("At capacity"), batch.commissioned.capacity_rate),
+                    "value": batch.commissioned.at_capacity,
+                },
             ],
         }
     )
