@@ -34,6 +34,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from zoneledger.core import bulk
+
 from . import anchors as anchoring
 from .actions import Action
 from .anchors import Checkpoint
@@ -183,7 +185,11 @@ def _append(entries: list[AuditRecord]) -> list[AuditRecord]:
     if len(entries) == 1:
         entries[0].save()
         return entries
-    return AuditRecord.objects.bulk_create(entries)
+    # An import's records go in as its rows do (COPY or executemany), at a fraction of bulk_create's cost a row.
+    for entry, pk in zip(entries, bulk.allocate_ids(AuditRecord, len(entries)), strict=True):
+        entry.pk = pk
+    bulk.insert_instances(AuditRecord, entries)
+    return entries
 
 
 @transaction.atomic

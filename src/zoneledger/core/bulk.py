@@ -47,6 +47,13 @@ def _converter(field, connection):
     are (most of a project's: names, codes, ids) are not converted, nor remembered, at all.
     """
 
+    if isinstance(field, models.JSONField):  # its dicts and lists cannot be remembered, nor do they repeat
+
+        def convert_json(value):
+            return field.get_db_prep_save(value, connection)
+
+        return convert_json
+
     @lru_cache(maxsize=4096, typed=True)
     def convert(value):
         return field.get_db_prep_save(value, connection)

@@ -263,7 +263,9 @@ def problem_escalate(
     pks = list(candidates.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(pks), batch_size):
         rows = list(
-            Problem.objects.filter(pk__in=pks[start : start + batch_size]).select_related("project").select_for_update()
+            Problem.objects.filter(pk__in=pks[start : start + batch_size])
+            .select_related("project")
+            .select_for_update(of=("self",))
         )
         changed, history, entries = [], [], []
         for problem in rows:
