@@ -27,7 +27,8 @@ class Role(models.TextChoices):
     SECADMIN = "secadmin", _("Security administrator")
 
 
-BUSINESS_RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.REVIEWER: 3, Role.ADMIN: 4}
+# Keyed by the stored value: a Role is a str, and a user's role holds plain text.
+BUSINESS_RANK: dict[str, int] = {Role.VIEWER: 1, Role.EDITOR: 2, Role.REVIEWER: 3, Role.ADMIN: 4}
 
 ADMINISTRATOR_ROLES = frozenset({Role.AUDITOR, Role.SYSADMIN, Role.SECADMIN})
 """The three administrator roles (三员): none touches business data, and each must use a second factor."""

@@ -2,17 +2,21 @@
 
 import secrets
 import string
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
 from axes import utils as lockout
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.backends.base import SessionBase
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import match_token
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -25,7 +29,7 @@ from .models import LoginSession, OrgUnit, User
 from .scope import ScopeKind, ScopeNotFound, org_scope, parse_scope
 
 
-def org_by_reference(reference):
+def org_by_reference(reference: str | None) -> OrgUnit:
     """The org unit named by its own name or by a scope reference the scope door reads (nation, province, a
     province's or city's code, a zone's name)."""
     reference = (reference or "").strip()
@@ -54,7 +58,7 @@ def org_by_reference(reference):
     return org
 
 
-def set_new_password(user, password, *, chosen_by_owner, field="password"):
+def set_new_password(user: User, password: str, *, chosen_by_owner: bool, field: str = "password") -> None:
     """Set `password` if it passes the policy (else name `field`); a password chosen by someone else must be changed."""
     try:
         validate_password(password, user)
@@ -64,7 +68,7 @@ def set_new_password(user, password, *, chosen_by_owner, field="password"):
     user.must_change_password = not chosen_by_owner
 
 
-def check_user_manager(actor, *, user=None, role=None):
+def check_user_manager(actor: User, *, user: User | None = None, role: str | None = None) -> None:
     """Only the system administrator manages accounts, and only business accounts of others (三员分立).
 
     The three administrator roles are given by the operator on the command line (`adduser`), so no
@@ -92,7 +96,7 @@ def initial_password() -> str:
             return password
 
 
-def give_initial_password(user) -> str:
+def give_initial_password(user: User) -> str:
     """Give the account a generated password, valid for a day and to be changed at its first use; returns it
     (to be shown once, never stored in clear)."""
     password = initial_password()
@@ -102,7 +106,15 @@ def give_initial_password(user) -> str:
 
 
 @transaction.atomic
-def user_create(*, actor, username, org, role, password=None, display_name=""):
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    org: OrgUnit,
+    role: str,
+    password: str | None = None,
+    display_name: str = "",
+) -> User:
     """Create a personal account with one role in one org unit.
 
     `actor` is None on the command line (the operator), who types a password passing the policy. In the pages the
@@ -135,7 +147,7 @@ def user_create(*, actor, username, org, role, password=None, display_name=""):
 
 
 @transaction.atomic
-def password_change(*, user, password):
+def password_change(*, user: User, password: str) -> User:
     """Give the user a new password they chose themselves; it must pass the policy (history included)."""
     set_new_password(user, password, chosen_by_owner=True, field="new_password1")
     user.initial_password_expires_at = None
@@ -148,7 +160,7 @@ RECOVERY_CODE_COUNT = 10
 
 
 @transaction.atomic
-def second_factor_enrol(*, user, key, token):
+def second_factor_enrol(*, user: User, key: str, token: str) -> list[str]:
     """Confirm a TOTP authenticator by one code from it; returns fresh single-use recovery codes.
 
     `key` is the secret shown to the user as a QR code; nothing is stored until a code from it is right.
@@ -168,14 +180,14 @@ def second_factor_enrol(*, user, key, token):
     return codes
 
 
-def second_factor_verify(*, user, token):
+def second_factor_verify(*, user: User, token: str | None) -> Device | None:
     """The device (authenticator or recovery code) that accepts `token`, or None; both outcomes are audited."""
     device = match_token(user, (token or "").strip().lower())
     audit.record(actor=user, action=Action.LOGIN_SECOND_FACTOR, obj=user, success=device is not None)
     return device
 
 
-def permissions_of(user):
+def permissions_of(user: User) -> dict[str, Any]:
     return {
         "org": str(user.org) if user.org_id else "",
         "role": user.role,
@@ -185,7 +197,7 @@ def permissions_of(user):
     }
 
 
-def may_confirm(actor, user) -> bool:
+def may_confirm(actor: User, user: User) -> bool:
     """Whether `actor` is a business administrator whose scope covers the account's org unit."""
     return (
         actor.is_active
@@ -197,14 +209,14 @@ def may_confirm(actor, user) -> bool:
     )
 
 
-def awaiting_confirmation(actor):
+def awaiting_confirmation(actor: User) -> list[User]:
     """The accounts and raised roles in `actor`'s scope that wait for their confirmation, oldest first."""
     waiting = User.objects.filter(is_active=True).exclude(confirmed=True, pending_role="").select_related("org")
     return [user for user in waiting.order_by("date_joined") if may_confirm(actor, user)]
 
 
 @transaction.atomic
-def user_confirm(*, actor, user):
+def user_confirm(*, actor: User, user: User) -> User:
     """A business administrator of the account's scope confirms a new account or its raised role (audited)."""
     if not may_confirm(actor, user) or (user.confirmed and not user.pending_role):
         raise NotFound
@@ -218,7 +230,7 @@ def user_confirm(*, actor, user):
 
 
 @transaction.atomic
-def user_update(*, actor, user, org, role, is_active, display_name):
+def user_update(*, actor: User, user: User, org: OrgUnit, role: str, is_active: bool, display_name: str) -> User:
     """Change a business account's org unit, role, name or whether it may log in (a permission change, audited)."""
     check_user_manager(actor, user=user, role=role)
     before = permissions_of(user)
@@ -237,7 +249,7 @@ def user_update(*, actor, user, org, role, is_active, display_name):
 
 
 @transaction.atomic
-def password_reset(*, actor, user):
+def password_reset(*, actor: User, user: User) -> str:
     """Give a business account a generated initial password (returned, to be shown once): valid for a day, its
     owner must change it at the next log-in."""
     check_user_manager(actor, user=user)
@@ -248,7 +260,7 @@ def password_reset(*, actor, user):
     return password
 
 
-def check_security_admin(actor, *, user=None):
+def check_security_admin(actor: User, *, user: User | None = None) -> None:
     if actor.role != Role.SECADMIN or not actor.is_active:
         raise PermissionDenied(_("Only the security administrator does this."))
     if user is not None and user.pk == actor.pk:
@@ -256,21 +268,21 @@ def check_security_admin(actor, *, user=None):
 
 
 @contextmanager
-def renewed_session_key(session):
+def renewed_session_key(session: SessionBase) -> Iterator[None]:
     """Around code that gives the session a new key: keep the security administrator's list pointing at it."""
     old_key = session.session_key
     yield
     LoginSession.objects.filter(session_key=old_key).update(session_key=session.session_key)
 
 
-def end_all_sessions(user):
+def end_all_sessions(user: User) -> None:
     keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     LoginSession.objects.filter(user=user).delete()
 
 
 @transaction.atomic
-def session_end(*, actor, login_session):
+def session_end(*, actor: User, login_session: LoginSession) -> None:
     """End one signed-in session of a user at once (the security administrator's)."""
     check_security_admin(actor)
     Session.objects.filter(session_key=login_session.session_key).delete()
@@ -284,7 +296,7 @@ def session_end(*, actor, login_session):
 
 
 @transaction.atomic
-def lockout_release(*, actor, username="", ip_address=""):
+def lockout_release(*, actor: User, username: str = "", ip_address: str = "") -> int:
     """Lift a lockout of an account name or of an address before its 30 minutes are over."""
     check_security_admin(actor)
     if not username and not ip_address:
@@ -303,11 +315,12 @@ def lockout_release(*, actor, username="", ip_address=""):
 
 
 # Whose account each administrator unlocks from their page: a locked-out administrator cannot log in to do it.
-UNLOCKS = {Role.SYSADMIN: Role.SECADMIN, Role.SECADMIN: Role.SYSADMIN}
+# Keyed by the stored value: a user's role is plain text.
+UNLOCKS: dict[str, str] = {Role.SYSADMIN: Role.SECADMIN, Role.SECADMIN: Role.SYSADMIN}
 
 
 @transaction.atomic
-def account_unlock(*, actor, user):
+def account_unlock(*, actor: User, user: User) -> int:
     """Lift the lockout of the other administrator's account: the system administrator's of the security
     administrator, and the reverse."""
     if not actor.is_active or UNLOCKS.get(actor.role) != user.role:
@@ -323,7 +336,7 @@ def account_unlock(*, actor, user):
 
 
 @transaction.atomic
-def second_factor_reset(*, actor, user):
+def second_factor_reset(*, actor: User, user: User) -> int:
     """Remove a user's authenticator and recovery codes (a lost phone); the next log-in sets up a new one."""
     check_security_admin(actor, user=user)
     removed = TOTPDevice.objects.filter(user=user).delete()[0] + StaticDevice.objects.filter(user=user).delete()[0]

@@ -27,7 +27,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -41,6 +41,11 @@ from .actions import Action
 from .anchors import Checkpoint
 from .context import request_context
 from .models import NATIONAL, AuditChainHead, AuditRecord
+
+if TYPE_CHECKING:  # users are settings.AUTH_USER_MODEL at run time (docs/ARCHITECTURE.md)
+    from django.contrib.auth.models import AnonymousUser
+
+    from zoneledger.accounts.models import User
 
 GENESIS_HASH = "0" * 64
 HASHED_FIELDS = (
@@ -93,7 +98,7 @@ def new_batch() -> uuid.UUID:
     return uuid.uuid4()
 
 
-def _as_json(value):
+def _as_json(value: dict[str, Any] | None) -> dict[str, Any] | None:
     """JSON-safe, canonical form of a snapshot (Decimals and dates become strings)."""
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True)) if value is not None else None
 
@@ -110,30 +115,49 @@ def compute_hash(record: AuditRecord) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _province_of(thing) -> str | None:
+def _province_of(thing: object) -> str | None:
     return getattr(thing, "audit_province", None) if thing is not None else None
 
 
-def _pointer(obj) -> tuple[str, str]:
+def _pointer(obj: models.Model | None) -> tuple[str, str]:
     return (obj._meta.label_lower, str(obj.pk)) if obj is not None else ("", "")
+
+
+def _signed_in(actor: "User | AnonymousUser | None") -> "User | None":
+    """The actor when a signed-in user, else None (the operator, a task, an anonymous visitor)."""
+    if actor is not None and actor.is_authenticated:
+        return actor
+    return None
 
 
 class _Writer:
     """What the records of one call share: the actor, the request, the time, the action and the batch."""
 
-    def __init__(self, *, actor, action, batch, actor_name=""):
+    def __init__(
+        self, *, actor: "User | AnonymousUser | None", action: Action, batch: uuid.UUID | None, actor_name: str = ""
+    ) -> None:
         context = request_context()
-        authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-        self.actor = actor if authenticated else None
-        self.actor_name = (actor.get_username() if authenticated else actor_name)[:150]
-        self.org_name = str(actor.org) if authenticated and actor.org_id else ""
-        self.actor_province = _province_of(actor) if authenticated else None
+        user = _signed_in(actor)
+        self.actor = user
+        self.actor_name = (user.get_username() if user is not None else actor_name)[:150]
+        self.org_name = str(user.org) if user is not None and user.org_id else ""
+        self.actor_province = _province_of(user) if user is not None else None
         self.context = context
         self.action = Action(action).value  # ValueError for an action not in the registry
         self.batch = batch
         self.at = timezone.now()
 
-    def build(self, *, obj, related, province, before, after, message, success) -> AuditRecord:
+    def build(
+        self,
+        *,
+        obj: models.Model | None,
+        related: models.Model | None,
+        province: str | None,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+        message: str,
+        success: bool,
+    ) -> AuditRecord:
         if related is None:
             related = getattr(obj, "audit_related", None)
         if province is None:
@@ -195,7 +219,7 @@ def _append(entries: list[AuditRecord]) -> list[AuditRecord]:
 @transaction.atomic
 def record(
     *,
-    actor,
+    actor: "User | AnonymousUser | None",
     action: Action,
     obj: models.Model | None = None,
     related: models.Model | None = None,
@@ -223,7 +247,12 @@ def record(
 
 @transaction.atomic
 def record_bulk(
-    *, actor, action: Action, entries: Iterable[Entry], batch: uuid.UUID, actor_name: str = ""
+    *,
+    actor: "User | AnonymousUser | None",
+    action: Action,
+    entries: Iterable[Entry],
+    batch: uuid.UUID,
+    actor_name: str = "",
 ) -> list[AuditRecord]:
     """Append one record per entry (one changed object each), all of `action` and `batch`, in one bulk insert.
 
@@ -376,7 +405,11 @@ class TrailReport:
 
 
 def _walk(
-    province: str, *, after: tuple[int, str] = (0, GENESIS_HASH), through: int | None = None, anchored=()
+    province: str,
+    *,
+    after: tuple[int, str] = (0, GENESIS_HASH),
+    through: int | None = None,
+    anchored: Iterable[Checkpoint] = (),
 ) -> ChainReport:
     """Walk `province`'s chain from the record after `after` (a position and its hash; the start by default)
     through position `through` (the end by default), checking each record's position, link and hash, and each
@@ -409,7 +442,7 @@ def _walk(
     return report
 
 
-def _verify_one(province: str, head: AuditChainHead | None, anchored=()) -> ChainReport:
+def _verify_one(province: str, head: AuditChainHead | None, anchored: Iterable[Checkpoint] = ()) -> ChainReport:
     report = _walk(province, anchored=anchored)
     if report.broken_at is not None:
         return report
@@ -487,12 +520,16 @@ def write_checkpoints() -> AnchorRun:
     return run
 
 
-def record_export(*, actor, what, count, filters=None):
+def record_export(
+    *, actor: "User | AnonymousUser | None", what: str, count: int, filters: dict[str, Any] | None = None
+) -> AuditRecord:
     """Audit a download of data: `what` names it ("ledger", "bulletin 2024-2", …), `count` the rows in the file."""
     return record(actor=actor, action=Action.EXPORT, after={"what": what, "rows": count, "filters": filters or {}})
 
 
-def record_import(*, actor, what, count, success=True, message=""):
+def record_import(
+    *, actor: "User | AnonymousUser | None", what: str, count: int, success: bool = True, message: str = ""
+) -> AuditRecord:
     """Audit an import (applied or refused): `what` names the file, `count` the rows written (0 when refused)."""
     return record(
         actor=actor, action=Action.IMPORT, after={"what": what, "rows": count}, success=success, message=message

@@ -40,21 +40,22 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import reduce
 from operator import or_
-from typing import overload
+from typing import Any, Self, cast, overload
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Aggregate, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from zoneledger.accounts.models import User
 from zoneledger.accounts.scope import Scope
 from zoneledger.campaigns.models import Round, parse_round_label
 from zoneledger.core.errors import NotFound
 from zoneledger.core.money import WanField, format_wan, format_yi, rate
 from zoneledger.projects.choices import ProgressStatus, Stage, stage_and_later
-from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
+from zoneledger.projects.models import MonthlyProgress, Project, StageEvent, StageEventQuerySet
 
 BATCH_STAGES = (Stage.SIGNED, Stage.STARTED, Stage.COMMISSIONED)
 ZERO = Decimal("0.00")
@@ -68,7 +69,7 @@ class Period:
     sequence: int | None = None
 
     @classmethod
-    def for_year(cls, year):
+    def for_year(cls, year: int | str) -> Self:
         """The period of a year given as a number or digits; ValidationError otherwise."""
         text = str(year).strip()
         if not (text.isdigit() and 1900 <= int(text) <= 2999):
@@ -76,30 +77,31 @@ class Period:
         return cls(int(text))
 
     @classmethod
-    def for_round(cls, label):
-        """The period of round `label` ('2023-4'); ValidationError when malformed (the round need not exist)."""
+    def for_round(cls, label: str | None) -> Self:
+        """The period of round `label` ('2023-4'); ValidationError when malformed or None (the round need not
+        exist)."""
         return cls(*parse_round_label(label))
 
     @property
-    def is_year(self):
+    def is_year(self) -> bool:
         return self.sequence is None
 
     @property
-    def label(self):
+    def label(self) -> str:
         return str(self.year) if self.is_year else f"{self.year}-{self.sequence}"
 
-    def __str__(self):
+    def __str__(self) -> str:
         if self.is_year:
             return pgettext("period", "%(year)s") % {"year": self.year}
         return pgettext("period", "%(year)s round %(sequence)s") % {"year": self.year, "sequence": self.sequence}
 
-    def round_q(self):
+    def round_q(self) -> Q:
         """A Q selecting stage events tagged with this period's rounds."""
         if self.is_year:
             return Q(round__year=self.year)
         return Q(round__year=self.year, round__sequence=self.sequence)
 
-    def as_json(self):
+    def as_json(self) -> dict[str, int | str]:
         return {"year": self.year} if self.is_year else {"round": self.label}
 
 
@@ -112,7 +114,7 @@ class SignedFigures:
     started: int
 
     @property
-    def start_rate(self):
+    def start_rate(self) -> Decimal | None:
         return rate(self.started, self.count)
 
 
@@ -126,11 +128,11 @@ class StartedFigures:
     commissioned: int
 
     @property
-    def completion_rate(self):
+    def completion_rate(self) -> Decimal | None:
         return rate(self.completed, self.investment)
 
     @property
-    def commission_rate(self):
+    def commission_rate(self) -> Decimal | None:
         return rate(self.commissioned, self.count)
 
 
@@ -145,11 +147,11 @@ class CommissionedFigures:
     expected_output: Decimal
 
     @property
-    def capacity_rate(self):
+    def capacity_rate(self) -> Decimal | None:
         return rate(self.at_capacity, self.count)
 
     @property
-    def output_rate(self):
+    def output_rate(self) -> Decimal | None:
         """达效率: actual ÷ expected annual output of the projects whose outputs are both known."""
         return rate(self.actual_output, self.expected_output)
 
@@ -162,7 +164,7 @@ class SameYearFigures:
     started: int
 
     @property
-    def rate(self):
+    def rate(self) -> Decimal | None:
         return rate(self.started, self.signed)
 
 
@@ -180,7 +182,7 @@ class BatchFigures:
     same_year: SameYearFigures | None
 
     @property
-    def same_year_start_rate(self):
+    def same_year_start_rate(self) -> Decimal | None:
         return self.same_year.rate if self.same_year else None
 
 
@@ -198,7 +200,7 @@ class BreakdownRow:
     same_year: SameYearFigures | None
 
 
-def _defaults(as_of, known_at):
+def _defaults(as_of: date | None, known_at: datetime | None) -> tuple[date, datetime | None]:
     if known_at is not None and timezone.is_naive(known_at):
         raise ValueError("known_at must be an aware datetime")
     if as_of is None:
@@ -206,12 +208,12 @@ def _defaults(as_of, known_at):
     return as_of, known_at
 
 
-def _as_known(events, known_at):
+def _as_known(events: StageEventQuerySet, known_at: datetime | None) -> StageEventQuerySet:
     """The live events, or the events as the ledger stood at `known_at`."""
     return events.known_at(known_at) if known_at else events.live()
 
 
-def _approved(known_at):
+def _approved(known_at: datetime | None) -> Q:
     """A Q selecting approved monthly amounts (approved by `known_at`, if given)."""
     approved = Q(status=ProgressStatus.APPROVED)
     if known_at:
@@ -220,25 +222,27 @@ def _approved(known_at):
     return approved
 
 
-def _reached(stage, *, known_at, until, since=None):
+def _reached(stage: str, *, known_at: datetime | None, until: date, since: date | None = None) -> Q:
     """Whether the row's project had reached `stage` by `until` (and, given `since`, first reached it on or after it).
 
     A stage is reached on the date of its own event or of any later stage's event, whichever is first (DOMAIN §5):
     a project recorded straight to 投产 has started, so a rate never falls when a later stage is recorded.
     """
-    events = _as_known(StageEvent.objects, known_at).filter(project=OuterRef("project"))
+    events = _as_known(StageEvent.objects.all(), known_at).filter(project=OuterRef("project"))
 
-    def any_event(**dated):
+    def any_event(**dated: date) -> Q | Exists:
         # One EXISTS per stage: SQLite 3.40 miscounts a correlated EXISTS over `stage IN (…)` once ANALYZE has run.
         return reduce(or_, (Exists(events.filter(stage=later, **dated)) for later in stage_and_later(stage)))
 
+    # A Q, or for a stage with no later one (达产) the EXISTS itself: the callers combine it with a Q into a filter.
+    # Cast, because django-stubs type `Q & Exists` as a Combinable, which an aggregate's `filter` refuses.
     reached = any_event(happened_on__lte=until)
     if since is not None:
-        return reached & ~any_event(happened_on__lt=since)
-    return reached
+        return cast(Q, reached & ~any_event(happened_on__lt=since))
+    return cast(Q, reached)
 
 
-def _completed(*, known_at, as_of):
+def _completed(*, known_at: datetime | None, as_of: date) -> Subquery:
     """The row's project's approved completed investment up to the as-of month."""
     # Only the project in WHERE, the rest in the sum's FILTER: so every database reads the project's own rows
     # through the (project, month) index instead of scanning all approved months.
@@ -248,7 +252,7 @@ def _completed(*, known_at, as_of):
     return Subquery(total, output_field=WanField())
 
 
-def _aggregates(period, *, as_of, known_at):
+def _aggregates(period: Period, *, as_of: date, known_at: datetime | None) -> dict[str, Aggregate]:
     """The conditional aggregates over stage events that make every figure of a period."""
     signed, started, commissioned = (Q(stage=stage) & period.round_q() for stage in BATCH_STAGES)
     outputs_known = Q(project__actual_output__isnull=False, project__expected_output__isnull=False)
@@ -281,7 +285,7 @@ def _aggregates(period, *, as_of, known_at):
     return aggregates
 
 
-def _events(*, user, scope, period, as_of, known_at):
+def _events(*, user: User, scope: Scope, period: Period, as_of: date, known_at: datetime | None) -> StageEventQuerySet:
     """The stage events any figure of the period reads: the batches, and for a year every signing in it."""
     wanted = Q(stage__in=BATCH_STAGES) & period.round_q()
     if period.is_year:
@@ -293,10 +297,12 @@ def _events(*, user, scope, period, as_of, known_at):
     )
 
 
-def _families(values, period):
+def _families(
+    values: dict[str, Any], period: Period
+) -> tuple[SignedFigures, StartedFigures, CommissionedFigures, SameYearFigures | None]:
     """(signed, started, commissioned, same_year) from one row of `_aggregates`."""
 
-    def money(key):
+    def money(key: str) -> Decimal:
         return values[key] if values[key] is not None else ZERO
 
     return (
@@ -318,7 +324,9 @@ def _families(values, period):
     )
 
 
-def batch_figures(*, user, scope, period, as_of=None, known_at=None):
+def batch_figures(
+    *, user: User, scope: Scope, period: Period, as_of: date | None = None, known_at: datetime | None = None
+) -> BatchFigures:
     """The signed, started and commissioned batches of `period` in `scope`, as of a date; one query."""
     as_of, known_at = _defaults(as_of, known_at)
     events = _events(user=user, scope=scope, period=period, as_of=as_of, known_at=known_at)
@@ -334,7 +342,15 @@ BREAKDOWN_KEYS = {
 }
 
 
-def breakdown(*, user, scope, period, by, as_of=None, known_at=None):
+def breakdown(
+    *,
+    user: User,
+    scope: Scope,
+    period: Period,
+    by: str,
+    as_of: date | None = None,
+    known_at: datetime | None = None,
+) -> list[BreakdownRow]:
     """The batch figures per province, city, zone or chain (`by`), ordered by code (a zone's city's) then name;
     one query."""
     if by not in BREAKDOWN_KEYS:
@@ -354,11 +370,13 @@ def breakdown(*, user, scope, period, by, as_of=None, known_at=None):
     ]
 
 
-def _rate_text(value):
+def _rate_text(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def _families_json(signed, started, commissioned):
+def _families_json(
+    signed: SignedFigures, started: StartedFigures, commissioned: CommissionedFigures
+) -> dict[str, dict[str, Any]]:
     return {
         "signed": {
             "count": signed.count,
@@ -384,7 +402,9 @@ def _families_json(signed, started, commissioned):
     }
 
 
-def figures_json(figures, rows=None, *, by=None):
+def figures_json(
+    figures: BatchFigures, rows: list[BreakdownRow] | None = None, *, by: str | None = None
+) -> dict[str, Any]:
     """The JSON contract of `zoneledger figures` (money: 万元 strings; rates: percent strings; null for 0 ÷ 0).
 
     With breakdown `rows` (grouped `by` "city", "zone" or "chain"), adds a "breakdown" list of the same shape.
@@ -414,7 +434,7 @@ def figures_json(figures, rows=None, *, by=None):
     return document
 
 
-def period_for(*, user, province: str, year: str | None = None, round: str | None = None) -> Period:
+def period_for(*, user: User, province: str, year: str | None = None, round: str | None = None) -> Period:
     """The period of `year` or of round `round` ('2023-4'), one of the user's rounds (in `province`, when given).
 
     ValidationError when the year or the round's label is malformed; NotFound when the user has no such round.
@@ -430,13 +450,13 @@ def period_for(*, user, province: str, year: str | None = None, round: str | Non
 
 def figures_document(
     *,
-    user,
+    user: User,
     scope: Scope,
     period: Period,
     as_of: date | None = None,
     known_at: datetime | None = None,
     by: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """The document of `zoneledger figures --format json`, and of the API's figures: the batches, and the
     breakdown `by` province, city, zone or chain when asked; one query, two with the breakdown."""
     figures = batch_figures(user=user, scope=scope, period=period, as_of=as_of, known_at=known_at)
@@ -446,12 +466,12 @@ def figures_document(
     return figures_json(figures, rows, by=by)
 
 
-def _whole_percent(numerator, denominator):
+def _whole_percent(numerator: int, denominator: int) -> str:
     """Prose shows whole percent, rounded once from the exact ratio (so 1 of 8 reads 13%)."""
     return f"{rate(numerator, denominator, places=0):.0f}"
 
 
-def summary_sentences(figures):
+def summary_sentences(figures: BatchFigures) -> list[str]:
     """One sentence per batch, in the register of the seeds: '2024年"签约一批"项目共7个，总投资10.55亿元，…'."""
     period = str(figures.period)
     signed, started, commissioned = figures.signed, figures.started, figures.commissioned
@@ -599,9 +619,9 @@ class SignedNotStartedRows(Sequence[SignedNotStarted]):
         return (self._warning(row) for row in self._rows)
 
 
-def _signed_not_started(*, user, scope: Scope, as_of: date, known_at: datetime | None) -> QuerySet:
+def _signed_not_started(*, user: User, scope: Scope, as_of: date, known_at: datetime | None) -> QuerySet:
     """The projects of `scope` whose latest stage as of `as_of` is `signed`, annotated with their signing date."""
-    events = _as_known(StageEvent.objects, known_at).filter(project=OuterRef("pk"), happened_on__lte=as_of)
+    events = _as_known(StageEvent.objects.all(), known_at).filter(project=OuterRef("pk"), happened_on__lte=as_of)
     signing = events.filter(stage=Stage.SIGNED).order_by("-happened_on").values("happened_on")[:1]
     moved_on = events.exclude(stage__in=[Stage.PIPELINE, Stage.SIGNED])
     return (
@@ -615,7 +635,7 @@ def _signed_not_started(*, user, scope: Scope, as_of: date, known_at: datetime |
 
 def signed_not_started_rows(
     *,
-    user,
+    user: User,
     scope: Scope,
     as_of: date | None = None,
     known_at: datetime | None = None,
@@ -642,7 +662,7 @@ def signed_not_started_rows(
 
 def signed_not_started(
     *,
-    user,
+    user: User,
     scope: Scope,
     as_of: date | None = None,
     known_at: datetime | None = None,
@@ -653,7 +673,9 @@ def signed_not_started(
     return list(signed_not_started_rows(user=user, scope=scope, as_of=as_of, known_at=known_at, level=level, sort=sort))
 
 
-def warning_counts(*, user, scope: Scope, as_of: date | None = None, known_at: datetime | None = None) -> dict:
+def warning_counts(
+    *, user: User, scope: Scope, as_of: date | None = None, known_at: datetime | None = None
+) -> dict[str, int]:
     """How many 签约未开工 projects are at each level ("yellow", "red"); one query."""
     as_of, known_at = _defaults(as_of, known_at)
     rows = _signed_not_started(user=user, scope=scope, as_of=as_of, known_at=known_at)
@@ -671,7 +693,9 @@ class MonthAmount:
     cumulative: Decimal
 
 
-def completed_by_month(*, user, scope, year, as_of=None, known_at=None):
+def completed_by_month(
+    *, user: User, scope: Scope, year: int, as_of: date | None = None, known_at: datetime | None = None
+) -> list[MonthAmount]:
     """The approved completed investment of every project in `scope`, per month of `year` up to the as-of month."""
     as_of, known_at = _defaults(as_of, known_at)
     totals = dict(
