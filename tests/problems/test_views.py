@@ -287,3 +287,36 @@ def test_a_leader_from_another_city_is_refused_on_the_form(client, problem_proje
     response = client.post(reverse("problems:leader_set", args=[problem_project.pk]), {"user": outsider.pk})
     assert response.status_code == 200
     assert list(ProjectLeader.objects.values_list("project_id", "user_id")) == before
+
+
+def test_raising_a_problem_of_a_whole_zone(client, user, settings):
+    settings.ZONELEDGER_CALENDAR_UNKNOWN_YEAR = "weekends"
+    editor = user("lvliang-editor")
+    log_in(client, editor)
+    wenshui = user("wenshui-editor").org.zone
+
+    response = client.post(
+        reverse("problems:zone_problem_raise"),
+        {"zone": wenshui.pk, "title": "园区污水处理能力不足", "category": Category.UTILITIES, "level": Level.MAJOR,
+         "owner_org": editor.org_id},
+    )  # fmt: skip
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    problem = Problem.objects.get(title="园区污水处理能力不足")
+    assert (problem.zone, problem.project) == (wenshui, None)
+
+
+@pytest.mark.parametrize("who", ["wenshui-editor", "lvliang-editor"])
+def test_a_zone_problem_in_a_zone_beyond_the_user_s_changes_nothing(client, user, who):
+    from zoneledger.zones.models import Zone
+
+    log_in(client, user(who))
+    elsewhere = Zone.objects.filter(province_id="140000").exclude(city_id="141100").first()
+    before = fingerprint()
+    response = client.post(
+        reverse("problems:zone_problem_raise"),
+        {"zone": elsewhere.pk, "title": "x", "category": Category.LAND, "level": Level.ORDINARY,
+         "owner_org": user(who).org_id},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert fingerprint() == before

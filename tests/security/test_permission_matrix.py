@@ -151,6 +151,7 @@ URL_RULES = {
     "reports:weekly_xlsx": (BUSINESS_READ, {"GET": None}),
     "problems:problem_export": (BUSINESS_READ, {"GET": None}),
     "problems:leaders": (BUSINESS_READ, {"GET": None}),
+    "problems:zone_problem_raise": (CREATE, {"GET": None, "POST": {"title": "越权问题", "category": "land"}}),
     "problems:problem_detail": (OBJECT_READ, {"GET": None}),
     "problems:problem_act": (OBJECT_WRITE, {"POST": {"step": "plan", "note": "越权办理"}}),
     "problems:project_problems": (OBJECT_READ, {"GET": None}),

@@ -60,3 +60,19 @@ class LeaderForm(forms.Form):
         self.fields["user"].queryset = User.objects.filter(
             org__in=_orgs_covering(project.zone), is_active=True
         ).order_by("org__kind", "username")
+
+
+class ZoneRaiseForm(RaiseForm):
+    """Raise a problem of a whole zone (no project): the zone is one the user writes in."""
+
+    zone = forms.ModelChoiceField(label=_("Zone"), queryset=Zone.objects.none())
+
+    class Meta(RaiseForm.Meta):
+        fields = ["zone", *RaiseForm.Meta.fields]
+
+    def __init__(self, *args, zones, categories: list[tuple[str, str]], **kwargs):
+        data = args[0] if args else kwargs.get("data")
+        chosen = zones.filter(pk=data.get("zone")).first() if data and str(data.get("zone", "")).isdigit() else None
+        super().__init__(*args, zone=chosen or zones.first(), categories=categories, **kwargs)
+        self.fields["zone"].queryset = zones
+        self.order_fields(["zone", *RaiseForm.Meta.fields])

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.problem_list, name="problem_list"),
     path("export/", views.problem_export, name="problem_export"),
     path("leaders/", views.leaders, name="leaders"),
+    path("new/", views.zone_problem_raise, name="zone_problem_raise"),
     path("<int:pk>/", views.problem_detail, name="problem_detail"),
     path("<int:pk>/act/", views.problem_act, name="problem_act"),
     path("project/<int:pk>/", views.project_problems, name="project_problems"),

@@ -17,16 +17,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from zoneledger.accounts.scope import user_scope, zone_is_writable
+from zoneledger.accounts.scope import org_province, user_scope, writable_zone_filter, zone_is_writable
 from zoneledger.audit import services as audit
 from zoneledger.core.errors import NotFound
 from zoneledger.core.http import partial_template, xlsx_response
 from zoneledger.projects import selectors as project_selectors
+from zoneledger.zones.models import Zone
 
 from . import selectors, services
 from .choices import Step
 from .exports import write_problems_xlsx
-from .forms import ActForm, AsOfForm, LeaderForm, RaiseForm
+from .forms import ActForm, AsOfForm, LeaderForm, RaiseForm, ZoneRaiseForm
 from .workflow import steps_from
 
 PAGE_SIZE = 50
@@ -201,3 +202,23 @@ def leader_set(request, pk):
         "leader_form": form,
     }
     return render(request, "problems/project_problems.html", context)
+
+
+@login_required
+def zone_problem_raise(request):
+    """Raise a problem of a whole zone (a matter of no one project) in a zone the user writes in."""
+    if not request.user.can_edit:
+        raise PermissionDenied
+    zones = Zone.objects.filter(writable_zone_filter(request.user, prefix="")).order_by("city_id", "name")
+    province = (org_province(request.user.org) if request.user.org_id else None) or ""
+    form = ZoneRaiseForm(request.POST or None, zones=zones, categories=services.categories(province))
+    if request.method == "POST" and form.is_valid():
+        facts = dict(form.cleaned_data)
+        try:
+            problem = services.problem_raise(actor=request.user, **facts)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Problem “%(title)s” raised.") % {"title": problem.title})
+            return redirect("problems:problem_detail", pk=problem.pk)
+    return render(request, "problems/problem_raise.html", {"form": form, "project": None})
