@@ -51,6 +51,7 @@ NOT_PAGES = {
     "workdays:year_enter",
     "problems:problem_export",
     "reports:weekly_xlsx",
+    "reports:weekly_docx",
     "problems:problem_act",
     "problems:leader_set",
 }

@@ -126,3 +126,17 @@ def test_the_printed_pack_is_a4_with_its_title_week_and_header_row_on_every_page
         assert "打印日期" in page
     for page in overdue:
         assert "超期天数" in page  # the overdue sheet's header row, its last columns too
+
+
+def test_the_pack_as_a_word_document(client, raise_problem, user):
+    from docx import Document
+
+    problem = raise_problem()
+    log_in(client, user("province-viewer"))
+
+    response = client.get(reverse("reports:weekly_docx"), {"week": "2025-10-20"})
+
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert problem.title in cells

@@ -149,6 +149,7 @@ URL_RULES = {
     "problems:problem_list": (BUSINESS_READ, {"GET": None}),
     "reports:weekly": (BUSINESS_READ, {"GET": None}),
     "reports:weekly_xlsx": (BUSINESS_READ, {"GET": None}),
+    "reports:weekly_docx": (BUSINESS_READ, {"GET": None}),
     "problems:problem_export": (BUSINESS_READ, {"GET": None}),
     "problems:leaders": (BUSINESS_READ, {"GET": None}),
     "problems:zone_problem_raise": (CREATE, {"GET": None, "POST": {"title": "越权问题", "category": "land"}}),

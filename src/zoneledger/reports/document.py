@@ -359,3 +359,72 @@ def write_bulletin_pdf(*, user, scope, period, file, as_of=None, known_at=None):
         file.write(data)
     else:
         Path(file).write_bytes(data)
+
+
+def write_weekly_pack_docx(pack, file):
+    """The weekly dispatch pack (周调度, `reports.weekly.WeeklyPack`) as a .docx laid out like the bulletin: a title,
+    the scope and week, then one numbered part per list, each a table whose header row repeats on every page."""
+    document = Document()
+    title = _("Weekly dispatch (周调度)")
+    document.core_properties.title = f"{title} · {pack.title}"
+    _styles(document)
+    _page(document)
+    _paragraph(document, f"{pack.title}{title}", "Bulletin Title", space_after=Pt(6))
+    _paragraph(
+        document,
+        _("Week %(start)s to %(end)s") % {"start": pack.start.isoformat(), "end": pack.end.isoformat()},
+        "Bulletin Caption",
+        space_after=Pt(LINE_PT),
+    )
+
+    def problem_cells(problem, *extra):
+        project = problem.project.name if problem.project else _("(whole zone)")
+        owner = f"{problem.owner_org}" + (f" {problem.owner}" if problem.owner_id else "")
+        return [problem.title, project, owner, problem.get_state_display(), problem.solve_due.isoformat(), *extra]
+
+    problem_headings = [_("Problem"), _("Project"), _("Responsible organisation"), _("State"), _("Solve due")]
+    parts = [
+        (
+            _("Stage changes"),
+            [_("Date"), _("Project"), _("Zone"), _("Stage")],
+            [
+                [event.happened_on.isoformat(), event.project.name, event.project.zone.name, event.get_stage_display()]
+                for event in pack.stage_changes
+            ],
+        ),
+        (_("Problems raised"), problem_headings, [problem_cells(p) for p in pack.problems.raised]),
+        (_("Problems solved"), problem_headings, [problem_cells(p) for p in pack.problems.solved]),
+        (
+            _("Problems overdue"),
+            [*problem_headings, _("Days overdue")],
+            [problem_cells(late.problem, str(late.days)) for late in pack.problems.overdue],
+        ),
+        (
+            _("Signed, not started"),
+            [_("Project"), _("Zone"), _("Signed on"), _("Days since signing")],
+            [[row.name, row.zone, row.signed_on.isoformat(), str(row.days)] for row in pack.signed_not_started],
+        ),
+    ]
+    for number, (heading, headings, rows) in enumerate(parts, start=1):
+        _paragraph(document, f"{number}. {heading} ({len(rows)})", "Bulletin Heading", keep_with_next=True)
+        if not rows:
+            _paragraph(document, _("None this week."))
+            continue
+        width = TEXT_WIDTH_MM / len(headings)
+        table = document.add_table(rows=1, cols=len(headings))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        _narrow_cell_margins(table)
+        _repeat_as_header(table.rows[0])
+        for cell, text in zip(table.rows[0].cells, headings, strict=True):
+            _cell(cell, text, bold=True, width_mm=width)
+        for values in rows:
+            for cell, text in zip(table.add_row().cells, values, strict=True):
+                _cell(cell, text, align=WD_ALIGN_PARAGRAPH.LEFT, width_mm=width)
+    _paragraph(
+        document,
+        _("Printed on %(date)s") % {"date": date_format(today(), "DATE_FORMAT")},
+        alignment=WD_ALIGN_PARAGRAPH.RIGHT,
+        space_before=Pt(LINE_PT),
+    )
+    document.save(file)

@@ -42,5 +42,6 @@ urlpatterns = [
     ),
     path("weekly/", weekly.weekly_page, name="weekly"),
     path("weekly/pack.xlsx", weekly.weekly_xlsx, name="weekly_xlsx"),
+    path("weekly/pack.docx", weekly.weekly_docx, name="weekly_docx"),
     path("warnings/export.xlsx", warnings.WarningsExportView.as_view(), name="warnings_export"),
 ]

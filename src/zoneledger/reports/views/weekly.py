@@ -12,9 +12,10 @@ from django.views.decorators.http import require_GET
 from zoneledger.accounts.scope import user_scope, user_scope_in
 from zoneledger.audit import services as audit
 from zoneledger.core.errors import NotFound
-from zoneledger.core.http import xlsx_response
+from zoneledger.core.http import document_response, xlsx_response
 from zoneledger.problems import selectors as problem_selectors
 from zoneledger.problems.forms import AsOfForm
+from zoneledger.reports.document import write_weekly_pack_docx
 from zoneledger.reports.exports import write_weekly_pack_xlsx
 from zoneledger.reports.weekly import weekly_pack
 
@@ -62,3 +63,19 @@ def weekly_xlsx(request):
         filters=request.GET.dict(),
     )
     return xlsx_response(buffer, _("weekly-dispatch-%(date)s.xlsx") % {"date": pack.start.isoformat()})
+
+
+@login_required
+@require_GET
+def weekly_docx(request):
+    """The pack as a .docx laid out like the bulletin, for the meeting's papers."""
+    pack = _pack(request)
+    buffer = io.BytesIO()
+    write_weekly_pack_docx(pack, buffer)
+    audit.record_export(
+        actor=request.user,
+        what=f"weekly {pack.start.isoformat()} docx",
+        count=len(pack.stage_changes) + len(pack.problems.raised) + len(pack.problems.overdue),
+        filters=request.GET.dict(),
+    )
+    return document_response(buffer, _("weekly-dispatch-%(date)s.docx") % {"date": pack.start.isoformat()}, "docx")
