@@ -49,6 +49,7 @@ def where(errors):
         ({"行业代码": "Z99"}, "行业代码", "not an industry code"),
         ({"产业链": "不存在链"}, "产业链", "not an industry chain"),
         ({"链环节": "气"}, "链环节", "not a link of the chain"),
+        ({"重点项目级别": "特级重点项目"}, "重点项目级别", "not a key-project level: use 县级重点项目、市级重点项目"),
         ({"签约批次": "2024-1", "签约日期": None}, "签约批次", "needs the date"),
         ({"项目名称": "好的测试项目"}, "项目名称", "already in row 2"),
         ({"项目名称": SIGNED_WENSHUI, "签约日期": date(2024, 1, 1)}, "签约日期", "already records"),

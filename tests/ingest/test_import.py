@@ -7,6 +7,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.urls import reverse
+from python_calamine import CalamineWorkbook
 
 from tests.factories import valid_uscc
 from tests.ingest.conftest import project_row, write_workbook
@@ -16,6 +17,7 @@ from zoneledger.campaigns.models import Round
 from zoneledger.enterprises.models import Enterprise
 from zoneledger.ingest.columns import LEDGER_SHEET, MONTHLY_SHEET
 from zoneledger.ingest.importer import _rare_cycle_collections, import_workbook
+from zoneledger.ingest.writer import write_ledger_xlsx
 from zoneledger.projects.models import MonthlyProgress, Project
 
 pytestmark = pytest.mark.django_db
@@ -431,3 +433,23 @@ def test_a_known_enterprise_code_keeps_the_name_the_row_gives_not_another_zone_s
     write_ledger_xlsx(projects_queryset=Project.objects.filter(pk=project.pk), file=tmp_path / "out.xlsx")
     exported = openpyxl.load_workbook(tmp_path / "out.xlsx")[LEDGER_SHEET]
     assert [cell.value for cell in exported[2]][3] == "文水录入的建设单位"
+
+
+def test_the_key_project_level_and_the_task_force_are_read_by_name_and_written_back_by_name(tmp_path, wenshui_editor):
+    path = write_workbook(
+        tmp_path / "levels.xlsx",
+        [
+            project_row("省级重点测试项目", 重点项目级别="省级重点项目", 工作专班="新材料招商专班"),
+            project_row("按代码填级别的项目", 重点项目级别="county"),
+        ],
+    )
+    assert import_workbook(file=path, user=wenshui_editor).errors == []
+    provincial = Project.objects.get(name="省级重点测试项目")
+    assert (provincial.key_level, provincial.task_force) == ("province", "新材料招商专班")
+    assert Project.objects.get(name="按代码填级别的项目").key_level == "county"
+
+    exported = tmp_path / "again.xlsx"
+    write_ledger_xlsx(projects_queryset=Project.objects.filter(pk=provincial.pk), file=exported)
+    header, row = CalamineWorkbook.from_path(str(exported)).get_sheet_by_name(LEDGER_SHEET).to_python()[-2:]
+    cells = dict(zip(header, row, strict=True))
+    assert (cells["重点项目级别"], cells["工作专班"]) == ("省级重点项目", "新材料招商专班")

@@ -6,13 +6,16 @@ the user; blank cells never reach them.
 
 import re
 from datetime import date, datetime
+from functools import cache
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zoneledger.core.money import parse_wan
+from zoneledger.projects.choices import KeyLevel
 
-from .columns import AMOUNT, DATE, MONTH, ROUND, TEXT
+from .columns import AMOUNT, DATE, KEY_LEVEL, MONTH, ROUND, TEXT
 
 _DATE_TEXT = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
@@ -96,4 +99,41 @@ def parse_round(value):
     raise ValidationError(_("“%(value)s” is not a round such as 2024-1 or 2024年第一次.") % {"value": value})
 
 
-PARSERS = {TEXT: parse_text, AMOUNT: parse_amount, DATE: parse_date, MONTH: parse_month, ROUND: parse_round}
+@cache
+def _key_levels():
+    """Each key-project level by its code and by its name in Chinese and in English."""
+    levels = {}
+    for level in KeyLevel:
+        if level.value:
+            levels[level.value] = level.value
+            for language in ("zh-hans", "en"):
+                with translation.override(language):
+                    levels[str(level.label)] = level.value
+    return levels
+
+
+def key_level_name(value):
+    """The level's name as the template writes it (in Chinese, as its headers are)."""
+    with translation.override("zh-hans"):
+        return str(KeyLevel(value).label)
+
+
+def parse_key_level(value):
+    """A key-project level (重点项目级别) from its name, e.g. 省级重点项目, or its code."""
+    level = _key_levels().get(parse_text(value))
+    if level is None:
+        names = "、".join(key_level_name(level) for level in KeyLevel.values if level)
+        raise ValidationError(
+            _("“%(value)s” is not a key-project level: use %(names)s.") % {"value": value, "names": names}
+        )
+    return level
+
+
+PARSERS = {
+    TEXT: parse_text,
+    AMOUNT: parse_amount,
+    DATE: parse_date,
+    MONTH: parse_month,
+    ROUND: parse_round,
+    KEY_LEVEL: parse_key_level,
+}

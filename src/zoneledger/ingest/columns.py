@@ -17,7 +17,7 @@ LEDGER_SHEET = "项目台账"
 MONTHLY_SHEET = "月度投资"
 GUIDE_SHEET = "填报说明"
 
-TEXT, AMOUNT, DATE, MONTH, ROUND = "text", "amount", "date", "month", "round"
+TEXT, AMOUNT, DATE, MONTH, ROUND, KEY_LEVEL = "text", "amount", "date", "month", "round", "key_level"
 
 FORMAT_HELP = {
     TEXT: _("text"),
@@ -25,6 +25,7 @@ FORMAT_HELP = {
     DATE: _("a date cell, or text such as 2024-03-15, 2024/3/15 or 2024年3月15日"),
     MONTH: _("a date cell, or text such as 2024-03 or 2024年3月"),
     ROUND: _("a round such as 2024-1, 2024年第1次 or 2024年第一次"),
+    KEY_LEVEL: _("国家级重点项目, 省级重点项目, 市级重点项目 or 县级重点项目; blank: not a key project"),
 }
 
 
@@ -68,6 +69,8 @@ LEDGER_COLUMNS = (
     Column("实际年产值（万元）", "actual_output", AMOUNT, width=18),
     Column("建设内容", "construction_content", width=40),
     Column("包联领导", "leader_in_charge", width=12),
+    Column("重点项目级别", "key_level", KEY_LEVEL, width=14),
+    Column("工作专班", "task_force", width=16),
     Column("签约日期", Stage.SIGNED, DATE, width=12),
     Column("签约批次", f"{Stage.SIGNED}_round", ROUND, width=10),
     Column("开工日期", Stage.STARTED, DATE, width=12),

@@ -24,14 +24,17 @@ from zoneledger.campaigns.models import Round
 from zoneledger.core.money import hundredths
 from zoneledger.core.sheets import PrintHeading, print_setup
 from zoneledger.core.text import CELL_CHARACTERS, cell_length
+from zoneledger.projects.choices import KeyLevel
 from zoneledger.projects.models import MonthlyProgress
 from zoneledger.zones.models import Zone
 
+from .cells import key_level_name
 from .columns import (
     AMOUNT,
     DATE,
     FORMAT_HELP,
     GUIDE_SHEET,
+    KEY_LEVEL,
     LEDGER_COLUMNS,
     LEDGER_SHEET,
     MONTH,
@@ -65,6 +68,8 @@ PROJECT_VALUES = {
     "actual_output": "actual_output",
     "construction_content": "construction_content",
     "leader_in_charge": "leader_in_charge",
+    "key_level": "key_level",
+    "task_force": "task_force",
     **{date_column.key: f"{STAGE_EVENTS[stage]}__happened_on" for stage, date_column, _round in STAGE_COLUMNS},
     **{column.key: f"{STAGE_EVENTS[stage]}__round_id" for stage, _date, column in STAGE_COLUMNS if column},
 }
@@ -182,6 +187,8 @@ class _LedgerExport:
         for position, column in enumerate(LEDGER_COLUMNS):
             if column.kind == ROUND:
                 write = _round_writer(write_string, round_labels)
+            elif column.kind == KEY_LEVEL:
+                write = _key_level_writer(write_string)
             else:
                 write = book.cell_writer(self.ledger, column.kind)
             self.facts.append((position, value_index[column.key], write))
@@ -217,6 +224,10 @@ class _LedgerExport:
             write_number(row, month_at, month, month_format)
             write_number(row, amount_at, amount, amount_format)
         self.month_row = row
+
+
+def _key_level_writer(write_string):
+    return lambda row, position, level: write_string(row, position, key_level_name(level))
 
 
 def _round_writer(write_string, labels):
@@ -350,6 +361,9 @@ def _wrapped_lines(text, width):
 
 def _drop_downs(ledger, zones, rounds):
     positions = {column.key: position for position, column in enumerate(LEDGER_COLUMNS)}
+    levels = [key_level_name(level) for level in KeyLevel.values if level]
+    position = positions["key_level"]
+    ledger.data_validation(1, position, TEMPLATE_ROWS, position, {"validate": "list", "source": levels})
     if zones:
         source = f"='{GUIDE_SHEET}'!$G$2:$G${len(zones) + 1}"
         ledger.data_validation(
