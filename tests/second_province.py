@@ -13,8 +13,9 @@ from zoneledger.accounts.choices import OrgKind, Role
 from zoneledger.accounts.models import OrgUnit, User
 from zoneledger.campaigns.models import Round
 from zoneledger.chains.models import Chain, ChainLink
+from zoneledger.progress.services import progress_approve, progress_submit
 from zoneledger.projects.choices import Stage
-from zoneledger.projects.services import progress_review, progress_submit, project_create, record_stage
+from zoneledger.projects.services import project_create, record_stage
 from zoneledger.zones.models import Division, Zone
 
 HEBEI = "130000"
@@ -74,7 +75,5 @@ def build_second_province():
                 happened_on=date(2024, 3, 15),
                 round=rounds["2024-1"],
             )
-            entry = progress_submit(
-                actor=editor, project=project, month=date(2024, 4, 1), completed_investment=Decimal(7000)
-            )
-            progress_review(actor=reviewer, entry=entry, approve=True)
+            entry = progress_submit(actor=editor, project=project, month=date(2024, 4, 1), amount=Decimal(7000))
+            progress_approve(actor=reviewer, version=entry)

@@ -26,6 +26,9 @@ PUSHING_PAGES = {
     "reports/warnings.html": ("reports:warnings", "province-viewer", {"sort": "name", "level": "red"}),
     # The figures filter pushes when a page gives it an htmx target: the warnings page does.
     "reports/_figures_filter.html": ("reports:warnings", "province-viewer", {"as_of": "2024-12-31"}),
+    "progress/month.html": ("progress:month", "wenshui-editor", {"month": "2025-06"}),
+    "progress/queue.html": ("progress:queue", "lvliang-reviewer", {"month": "2025-06"}),
+    "progress/plans.html": ("progress:plans", "province-viewer", {"year": "2025", "month": "6"}),
 }
 
 

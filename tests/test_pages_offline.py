@@ -76,7 +76,12 @@ NOT_PAGES |= {
     "api:problem_detail",
     "api:problem_raise",
     "api:problem_act",
+    "api:report_list",
+    "api:report_submit",
+    "api:report_approve",
+    "api:report_return",
 }
+NOT_PAGES |= {"progress:plan_export"}  # a download
 
 
 def _wenshui_project():
@@ -113,6 +118,9 @@ PAGE_ARGUMENTS = {
     "problems:problem_raise": _wenshui_project,
     "projects:project_detail": _wenshui_project,
     "projects:project_edit": _wenshui_project,
+    "progress:project_reports": _wenshui_project,
+    "progress:report_edit": lambda: _wenshui_project() | {"year": 2025, "number": 6},
+    "progress:plan_edit": lambda: _wenshui_project() | {"year": 2025},
     "reports:round_bulletin": _latest_round,
     "campaigns:round_update": _latest_round,
     "workdays:year": lambda: {"year": 2025},

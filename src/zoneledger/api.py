@@ -41,6 +41,7 @@ from zoneledger.core.middleware import RETRY_AFTER_SECONDS
 from zoneledger.problems.api import router as problems
 from zoneledger.problems.models import Problem
 from zoneledger.problems.schemas import ProblemOut
+from zoneledger.progress.api import router as progress
 from zoneledger.projects.api import router as projects
 from zoneledger.projects.models import Project
 from zoneledger.projects.schemas import ProjectOut
@@ -98,6 +99,7 @@ api.add_router("/problems", problems)
 api.add_router("/rounds", rounds)
 api.add_router("/figures", figures)
 api.add_router("/zones", zones)
+api.add_router("/progress", progress)
 
 # The object a 409 shows as it is now, in the shape its router answers with.
 CURRENT_SHAPES = {Project: ProjectOut, Problem: ProblemOut}

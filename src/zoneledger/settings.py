@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "zoneledger.campaigns",
     "zoneledger.projects",
     "zoneledger.problems",
+    "zoneledger.progress",
     "zoneledger.reports",
     "zoneledger.ingest",
     "zoneledger.demo",

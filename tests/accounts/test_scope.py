@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied
 from tests.factories import ProjectFactory, ZoneFactory
 from zoneledger.accounts.choices import Role
 from zoneledger.accounts.models import User
+from zoneledger.progress.services import progress_submit
 from zoneledger.projects.choices import Stage
 from zoneledger.projects.models import Milestone, MonthlyProgress, Project, StageEvent
-from zoneledger.projects.services import progress_submit, project_update, record_stage, void_event
+from zoneledger.projects.services import project_update, record_stage, void_event
 from zoneledger.zones.models import Division, Zone
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +74,7 @@ def test_two_zone_users_cannot_change_each_others_ledger(wenshui_editor, xiaoyi_
         ),
         lambda: void_event(actor=wenshui_editor, event=event, reason="越权"),
         lambda: progress_submit(
-            actor=wenshui_editor, project=xiaoyi_project, month=date(2025, 1, 1), completed_investment=Decimal(1)
+            actor=wenshui_editor, project=xiaoyi_project, month=date(2025, 1, 1), amount=Decimal(1)
         ),
         lambda: project_update(
             actor=wenshui_editor, project=xiaoyi_project, expected_version=xiaoyi_project.version, name="改名"

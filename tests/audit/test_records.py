@@ -18,8 +18,9 @@ from zoneledger.audit import services as audit
 from zoneledger.audit.actions import Action
 from zoneledger.audit.models import NATIONAL, AuditChainHead, AuditRecord
 from zoneledger.audit.selectors import object_history
+from zoneledger.progress.services import progress_submit
 from zoneledger.projects.choices import Stage
-from zoneledger.projects.services import progress_submit, record_stage
+from zoneledger.projects.services import record_stage
 
 pytestmark = pytest.mark.django_db
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "zoneledger"
@@ -125,9 +126,7 @@ def test_a_zones_record_goes_to_its_provinces_chain(zone_editor):
 def test_a_monthly_report_is_related_to_its_project_and_shows_on_its_history(zone_editor, client):
     editor, project = zone_editor
 
-    report = progress_submit(
-        actor=editor, project=project, month=date(2024, 5, 1), completed_investment=Decimal("120.50")
-    )
+    report = progress_submit(actor=editor, project=project, month=date(2024, 5, 1), amount=Decimal("120.50"))
 
     entry = AuditRecord.objects.get(action=Action.PROGRESS_SUBMIT, object_id=str(report.pk))
     assert (entry.related_type, entry.related_id, entry.province) == ("projects.project", str(project.pk), SHANXI)

@@ -3,7 +3,7 @@
     python -m tests.ingest.empty_ledger IN.xlsx OUT.xlsx     (with ZONELEDGER_DATA_DIR set to an empty folder)
 
 The new database gets the reference data only — divisions, zones, rounds, chains, org units and the demo
-users — then `zoneledger import` as the province reviewer and `zoneledger export --scope province`.
+users — then `zoneledger import --approve` as the province reviewer and `zoneledger export --scope province`.
 Prints the ledger's figures as JSON, for the test to compare with the database the workbook came from.
 """
 
@@ -44,7 +44,7 @@ def main(source, target):
     DemoBuilder().build_reference()
     build_orgs()
     ensure_demo_users()
-    call_command("import", source, "--as", "province-reviewer", stdout=sys.stderr)
+    call_command("import", source, "--as", "province-reviewer", "--approve", stdout=sys.stderr)
     call_command("export", target, "--scope", "province", stdout=sys.stderr)
     print(json.dumps(ledger_figures(User.objects.get(username="province-admin")), ensure_ascii=False))
 

@@ -12,12 +12,14 @@ from python_calamine import CalamineWorkbook
 from tests.factories import valid_uscc
 from tests.ingest.conftest import project_row, write_workbook
 from zoneledger.accounts.models import User
+from zoneledger.audit.actions import Action
 from zoneledger.audit.models import AuditRecord
 from zoneledger.campaigns.models import Round
 from zoneledger.enterprises.models import Enterprise
 from zoneledger.ingest.columns import LEDGER_SHEET, MONTHLY_SHEET
 from zoneledger.ingest.importer import _rare_cycle_collections, import_workbook
 from zoneledger.ingest.writer import write_ledger_xlsx
+from zoneledger.progress.models import ReportVersion
 from zoneledger.projects.models import MonthlyProgress, Project
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +145,7 @@ def test_a_row_is_matched_by_project_code_before_its_name(tmp_path, wenshui_edit
     assert project.total_investment == Decimal("5000.00")
 
 
-def test_monthly_amounts_are_approved_for_a_reviewer_and_submitted_for_an_editor(tmp_path, wenshui_editor):
+def test_months_arrive_submitted_unless_a_reviewer_asks_to_approve_them(tmp_path, wenshui_editor):
     reviewer = User.objects.get(username="wenshui-reviewer")
     path = write_workbook(
         tmp_path / "months.xlsx",
@@ -156,18 +158,26 @@ def test_monthly_amounts_are_approved_for_a_reviewer_and_submitted_for_an_editor
     assert import_workbook(file=path, user=wenshui_editor).errors == []
     statuses = set(MonthlyProgress.objects.filter(project__name="月报测试项目").values_list("status", flat=True))
     assert statuses == {"submitted"}
+    assert import_workbook(file=path, user=wenshui_editor, approve=True).errors  # an editor may not approve
     months = write_workbook(
         tmp_path / "months2.xlsx",
         [project_row("月报测试项目", 开工日期=date(2024, 1, 10))],
         [{"项目名称": "月报测试项目", "开发区": "文水经济开发区", "月份": "2024-03", "完成投资（万元）": 1300}],
     )
-    result = import_workbook(file=months, user=reviewer)
+    result = import_workbook(file=months, user=reviewer)  # a reviewer who does not ask: still submitted
     assert rows(result, "updated", MONTHLY_SHEET) == [2]
     entry = MonthlyProgress.objects.get(project__name="月报测试项目", month=date(2024, 3, 1))
+    assert (entry.completed_investment, entry.status) == (Decimal("1300.00"), "submitted")
+    result = import_workbook(file=months, user=reviewer, approve=True)
+    entry.refresh_from_db()
     assert (entry.completed_investment, entry.status, entry.reviewed_by) == (Decimal("1300.00"), "approved", reviewer)
+    approvals = AuditRecord.objects.filter(action=Action.PROGRESS_APPROVE, related_id=str(entry.project_id))
+    summary = AuditRecord.objects.filter(action=Action.INGEST_IMPORT).order_by("-sequence").first()
+    assert set(approvals.values_list("batch", flat=True)) == {summary.batch}
+    assert summary.after["monthly_approved"] is True
 
 
-def test_an_editor_cannot_change_an_approved_month(tmp_path, wenshui_editor, unchanged_ledger):
+def test_an_editor_s_change_to_an_approved_month_is_a_correction_waiting_for_review(tmp_path, wenshui_editor):
     entry = MonthlyProgress.objects.filter(project__zone__name="文水经济开发区", status="approved").first()
     path = write_workbook(
         tmp_path / "approved.xlsx",
@@ -183,8 +193,12 @@ def test_an_editor_cannot_change_an_approved_month(tmp_path, wenshui_editor, unc
         ledger_headers=["项目名称", "开发区", "总投资（万元）"],
     )
     result = import_workbook(file=path, user=wenshui_editor)
-    assert [(e.sheet, e.row, e.column) for e in result.errors] == [(MONTHLY_SHEET, 2, "完成投资（万元）")]
-    assert "already approved" in import_workbook(file=path, user=wenshui_editor, language="en").errors[0].message
+    assert result.errors == []
+    assert rows(result, "updated", MONTHLY_SHEET) == [2]
+    counted = MonthlyProgress.objects.get(pk=entry.pk)
+    assert (counted.completed_investment, counted.status) == (entry.completed_investment, "approved")
+    correction = ReportVersion.objects.get(project=entry.project, month=entry.month, state="submitted")
+    assert (correction.number, correction.amount) == (2, entry.completed_investment + 1)
 
 
 def test_headers_in_any_order_with_spaces_full_width_brackets_and_required_marks(tmp_path, wenshui_editor):
@@ -299,7 +313,7 @@ def test_a_monthly_sheet_alone_finds_known_projects_by_zone_and_name(tmp_path):
         [{"项目名称": name, "开发区": zone, "月份": "2025-07", "完成投资（万元）": 12.5} for name, zone in projects],
         ledger_headers=["项目名称", "开发区", "总投资（万元）"],
     )
-    result = import_workbook(file=path, user=reviewer)
+    result = import_workbook(file=path, user=reviewer, approve=True)
     assert result.errors == []
     assert len(rows(result, "created", MONTHLY_SHEET)) == len(projects)
     assert MonthlyProgress.objects.filter(month=month, status="approved").count() == len(projects)

@@ -52,7 +52,7 @@ def test_the_demo_exported_and_imported_into_an_empty_database_exports_the_same_
     assert len(first["项目台账"]) == demo_projects().count() + 1
     assert len(first["月度投资"]) == demo_months().count() + 1
     assert first == second
-    # The template carries amounts, not their review: a reviewer's import approves every month, so the
+    # The template carries amounts, not their review: a reviewer's import with --approve approves every month, so the
     # demo's submitted months are approved here too before the figures are compared.
     demo_months().update(status="approved")
     expected = json.loads(json.dumps(ledger_figures(province_admin), ensure_ascii=False))

@@ -7,12 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from tests.factories import ProjectFactory, ZoneFactory
 from zoneledger.accounts.choices import Role
 from zoneledger.audit.models import AuditRecord
-from zoneledger.projects.choices import ProgressStatus, Stage
+from zoneledger.projects.choices import Stage
 from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
 from zoneledger.projects.services import (
     StaleEdit,
-    progress_review,
-    progress_submit,
     project_create,
     project_update,
     record_stage,
@@ -165,35 +163,6 @@ def test_an_editor_cannot_move_a_project_out_of_scope(project, editor):
     with pytest.raises(PermissionDenied):
         project_update(actor=editor, project=project, expected_version=project.version, zone=elsewhere)
     assert Project.objects.get(pk=project.pk).zone_id == project.zone_id
-
-
-def test_progress_is_submitted_then_approved_by_a_reviewer(project, editor, make_user):
-    entry = progress_submit(actor=editor, project=project, month=date(2024, 5, 17), completed_investment=Decimal("300"))
-    assert entry.month == date(2024, 5, 1)
-    assert entry.status == ProgressStatus.SUBMITTED
-    reviewer = make_user(project.zone.city, Role.REVIEWER)
-    progress_review(actor=reviewer, entry=entry, approve=True)
-    entry.refresh_from_db()
-    assert entry.status == ProgressStatus.APPROVED
-    assert entry.reviewed_by == reviewer
-    with pytest.raises(ValidationError):
-        progress_submit(actor=editor, project=project, month=date(2024, 5, 1), completed_investment=Decimal("1"))
-
-
-def test_an_editor_cannot_approve_and_a_return_needs_a_note(project, editor, make_user):
-    entry = progress_submit(actor=editor, project=project, month=date(2024, 5, 1), completed_investment=Decimal("1"))
-    with pytest.raises(PermissionDenied):
-        progress_review(actor=editor, entry=entry, approve=True)
-    reviewer = make_user(project.zone, Role.REVIEWER)
-    with pytest.raises(ValidationError):
-        progress_review(actor=reviewer, entry=entry, approve=False, note="")
-
-
-def test_negative_progress_is_refused(project, editor):
-    with pytest.raises(ValidationError) as error:
-        progress_submit(actor=editor, project=project, month=date(2024, 5, 1), completed_investment=Decimal("-5"))
-    assert "completed_investment" in error.value.message_dict
-    assert not MonthlyProgress.objects.filter(project=project).exists()
 
 
 def test_the_database_refuses_a_second_live_event_even_around_the_service(project):

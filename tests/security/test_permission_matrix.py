@@ -11,6 +11,7 @@ escapes the matrix.
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -25,6 +26,8 @@ from zoneledger.audit.models import AuditRecord
 from zoneledger.campaigns.models import Round
 from zoneledger.core.models import WorkdayOverride, WorkdayYear
 from zoneledger.problems.models import Problem, ProblemStep, ProjectLeader
+from zoneledger.progress.models import AnnualPlan, ReportVersion
+from zoneledger.progress.services import progress_submit
 from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +86,8 @@ BUSINESS_ADMIN = "business administrator"  # the accounts waiting for their conf
 CONFIRM = "confirm an account"  # a business administrator's; with nothing waiting, a 404
 EACH_OTHER = "the other administrator"  # unlocking an account: the two administrators each other's, no one else's
 DJANGO_ADMIN = "django admin"  # staff only; the demo users are not staff
+REVIEW = "review queue"  # monthly reports to approve or return: reviewers and business administrators
+REVIEW_OBJECT = "review a report"  # one project's report: 404 outside the scope, 403 for those who do not review
 # The JSON API: 401 (never a redirect) without a log-in, else as the pages of the same kind.
 API_PUBLIC = "api description"  # the OpenAPI schema and its docs page
 API_NOWHERE = "api unknown address"  # a problem document 404 for everyone
@@ -90,7 +95,14 @@ API_READ = "api read"
 API_OBJECT_READ = "api object read"
 API_OBJECT_WRITE = "api object write"
 API_CREATE = "api create"
-API_RULES = {API_READ: BUSINESS_READ, API_OBJECT_READ: OBJECT_READ, API_OBJECT_WRITE: OBJECT_WRITE, API_CREATE: CREATE}
+API_REVIEW = "api review"
+API_RULES = {
+    API_READ: BUSINESS_READ,
+    API_OBJECT_READ: OBJECT_READ,
+    API_OBJECT_WRITE: OBJECT_WRITE,
+    API_CREATE: CREATE,
+    API_REVIEW: REVIEW_OBJECT,
+}
 
 # Each URL name: its rule and the methods to try (with the form a POST sends).
 STAGE_FORM = {"stage": "terminated", "happened_on": "2025-06-30", "note": "matrix"}
@@ -194,8 +206,19 @@ URL_RULES = {
     "api:figures": (API_READ, {"GET": None}),
     "api:zone_list": (API_READ, {"GET": None}),
     "api:zone_detail": (API_OBJECT_READ, {"GET": None}),
+    "api:report_list": (API_OBJECT_READ, {"GET": None}),
+    "api:report_submit": (API_OBJECT_WRITE, {"POST": {"month": "2025-06", "amount": "1.00"}}),
+    "api:report_approve": (API_REVIEW, {"POST": {}}),
+    "api:report_return": (API_REVIEW, {"POST": {"reason": "越权退回"}}),
+    "progress:month": (BUSINESS_READ, {"GET": None}),
+    "progress:plans": (BUSINESS_READ, {"GET": None}),
+    "progress:plan_export": (BUSINESS_READ, {"GET": None}),
+    "progress:plan_edit": (OBJECT_WRITE, {"GET": None, "POST": {"amount": "1200.00"}}),
+    "progress:queue": (REVIEW, {"GET": None, "POST": {"action": "approve"}}),
+    "progress:project_reports": (OBJECT_READ, {"GET": None}),
+    "progress:report_edit": (OBJECT_WRITE, {"GET": None, "POST": {"amount": "1.00", "action": "submit"}}),
 }
-OBJECT_RULES = {OBJECT_READ, OBJECT_WRITE, API_OBJECT_READ, API_OBJECT_WRITE}
+OBJECT_RULES = {OBJECT_READ, OBJECT_WRITE, API_OBJECT_READ, API_OBJECT_WRITE, API_REVIEW}
 # The Django admin's own pages share one rule; the matrix tries its index for them all.
 SKIPPED_NAMESPACES = {"admin"}
 
@@ -243,6 +266,7 @@ class World:
     job_owner: User
     token: ApiToken
     problems: dict
+    reports: dict
 
 
 @pytest.fixture
@@ -276,6 +300,7 @@ def world(client, tmp_path, settings):
         job_owner=job_owner,
         token=token_create(actor=business_user, user=business_user, name="matrix")[0],
         problems={key: _problem_of(project) for key, project in projects.items()},
+        reports=_submitted_reports(projects),
     )
 
 
@@ -294,6 +319,15 @@ def _problem_of(project):
         owner_org=editor.org,
         raised_at=raised_at,
     )
+
+
+def _submitted_reports(projects):
+    """A report waiting for review in each of the three projects, submitted by someone the matrix never plays."""
+    submitter = User.objects.get(username="province-editor")
+    return {
+        key: progress_submit(actor=submitter, project=project, month=date(2025, 6, 1), amount=Decimal("1.00"))
+        for key, project in projects.items()
+    }
 
 
 def url_of(name, world, target):
@@ -336,6 +370,13 @@ def url_of(name, world, target):
         "problems:project_problems": lambda: {"pk": project.pk},
         "problems:leader_set": lambda: {"pk": project.pk},
         "problems:problem_raise": lambda: {"pk": project.pk},
+        "progress:project_reports": lambda: {"pk": project.pk},
+        "progress:plan_edit": lambda: {"pk": project.pk, "year": 2025},
+        "api:report_list": lambda: {"pk": project.pk},
+        "api:report_submit": lambda: {"pk": project.pk},
+        "api:report_approve": lambda: {"pk": world.reports[target].pk},
+        "api:report_return": lambda: {"pk": world.reports[target].pk},
+        "progress:report_edit": lambda: {"pk": project.pk, "year": 2025, "number": 6},
     }
     query = {"api:figures": "?year=2024"}.get(name, "")
     return reverse(name, kwargs=arguments[name]() if name in arguments else None) + query
@@ -386,6 +427,12 @@ def expected(rule, user, target, world):
         return OK if edits else 403
     if rule == CREATE:
         return OK if edits else 403
+    if rule == REVIEW:
+        return OK if user.role in (Role.REVIEWER, Role.ADMIN) else 403
+    if rule == REVIEW_OBJECT:
+        if target not in visible:
+            return 404
+        return OK if user.role in (Role.REVIEWER, Role.ADMIN) else 403
     if rule == OWN_TOKEN:
         return OK if user == world.token.user else 404
     if rule == OWN_JOB:
@@ -412,6 +459,8 @@ def fingerprint():
         "events": StageEvent.objects.count(),
         "voided": StageEvent.objects.filter(voided=True).count(),
         "progress": MonthlyProgress.objects.count(),
+        "reports": sorted(ReportVersion.objects.values_list("pk", "state", "amount")),
+        "plans": sorted(AnnualPlan.objects.values_list("pk", "amount", "months")),
         "rounds": sorted(Round.objects.values_list("year", "sequence", "held_on")),
         "workdays": sorted(WorkdayOverride.objects.values_list("province_code", "day", "working")),
         "years entered": sorted(WorkdayYear.objects.values_list("province_code", "year")),
@@ -493,6 +542,8 @@ def test_the_matrix_walks_every_rule():
         BUSINESS_ADMIN,
         CONFIRM,
         DJANGO_ADMIN,
+        REVIEW,
+        API_REVIEW,
         API_PUBLIC,
         API_NOWHERE,
         API_READ,

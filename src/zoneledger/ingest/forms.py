@@ -24,6 +24,12 @@ class UploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(SPREADSHEET_SUFFIXES)}),
     )
 
+    approve = forms.BooleanField(
+        label=_("Approve the monthly sheet's months as I import them (reviewers only)"),
+        help_text=_("Without it the months arrive submitted, for a reviewer to approve."),
+        required=False,
+    )
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in SPREADSHEET_SUFFIXES:

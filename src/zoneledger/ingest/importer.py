@@ -9,14 +9,15 @@
 `file` is a path, bytes or a file object. The rows are checked with the rules the services use:
 `Project.full_clean` for the facts, `validate_uscc` for enterprises, `check_stage_order` for stage
 events, the MonthlyProgress fields' validators for monthly amounts; rows go to zones the user may write
-(`zone_is_writable`), and a month the user could not change through `progress_submit` is refused too.
+(`zone_is_writable`); months go through `progress_submit_bulk`, arriving submitted unless a reviewer asks
+(`approve=True`) to approve them in the same step.
 
 Rows are checked and written in chunks inside one transaction, so memory stays flat however long the
 file is; any error (or a dry run) rolls the whole transaction back at the end. A dry run (the check) on SQLite
 runs on a working copy of the database (`core.db.working_copy`), so it holds no lock anyone else waits for.
 The importer parses, matches and collects errors; the writes are the domain's bulk verbs (`projects_create_bulk`,
-`projects_update_bulk`, `stage_events_record_bulk`, `enterprises_resolve_bulk`), which leave one audit record per
-changed object, tied by the import's batch id to one summary record for the file (its name, SHA-256 and counts).
+`projects_update_bulk`, `stage_events_record_bulk`, `enterprises_resolve_bulk`, `progress_submit_bulk`), which leave
+one audit record per changed object, tied by the import's batch id to one summary record for the file (its name, SHA-256 and counts).
 """
 
 import gc
@@ -40,11 +41,12 @@ from zoneledger.audit import services as audit
 from zoneledger.audit.actions import Action
 from zoneledger.campaigns.models import Round
 from zoneledger.chains.models import Chain, ChainLink
-from zoneledger.core import bulk
 from zoneledger.core.codes import validate_uscc
 from zoneledger.core.db import working_copy
+from zoneledger.core.errors import DomainError
 from zoneledger.enterprises.services import enterprises_resolve_bulk
-from zoneledger.projects.choices import ProgressStatus, Stage
+from zoneledger.progress.services import BulkRefused, MonthEntry, progress_submit_bulk
+from zoneledger.projects.choices import Stage
 from zoneledger.projects.models import CODE_TAKEN, MonthlyProgress, Project, StageEvent
 from zoneledger.projects.services import (
     ProjectChange,
@@ -115,13 +117,20 @@ class RowRejected(Exception):
     """A row has errors (already recorded); it is not written."""
 
 
-def import_workbook(*, file, user, dry_run=False, language=None, progress=None, filename=""):
-    """Import a ledger workbook as `user`; see the module docstring."""
+def import_workbook(*, file, user, dry_run=False, language=None, progress=None, filename="", approve=False):
+    """Import a ledger workbook as `user`; see the module docstring. `approve`: a reviewer approves the months too."""
     result = ImportResult(dry_run=dry_run)
     with translation.override(language or settings.LANGUAGE_CODE), _rare_cycle_collections():
         try:
             with open_workbook(file) as book:
-                _import_book(book, user=user, result=result, progress=progress, filename=filename or _name(file))
+                _import_book(
+                    book,
+                    user=user,
+                    result=result,
+                    progress=progress,
+                    filename=filename or _name(file),
+                    approve=approve,
+                )
         except Unreadable as refusal:  # refused on opening, or found damaged part of the way (rolled back)
             result.errors.append(RowError("", None, "", str(refusal)))
     sheets = [LEDGER_SHEET, MONTHLY_SHEET]
@@ -166,13 +175,16 @@ def _name(file):
     return getattr(file, "name", "") or ("" if isinstance(file, bytes) else str(file)[:200])
 
 
-def _import_book(book, *, user, result, progress, filename):
+def _import_book(book, *, user, result, progress, filename, approve=False):
+    if approve and not user.can_review:
+        result.errors.append(RowError(MONTHLY_SHEET, None, "", _("Only a reviewer may approve monthly reports.")))
+        return
     if LEDGER_SHEET not in book.sheet_names:
         message = _("The workbook has no sheet called %(sheet)s.") % {"sheet": LEDGER_SHEET}
         result.errors.append(RowError(LEDGER_SHEET, None, "", message))
         return
     with working_copy() if result.dry_run else nullcontext(), transaction.atomic():
-        run = _Import(user=user, result=result, progress=progress)
+        run = _Import(user=user, result=result, progress=progress, approve=approve)
         run.ledger(book.sheet(LEDGER_SHEET))
         if MONTHLY_SHEET in book.sheet_names:
             run.monthly(book.sheet(MONTHLY_SHEET))
@@ -202,8 +214,10 @@ class _Memo(dict):
 
 
 class _Import:
-    def __init__(self, *, user, result, progress):
+    def __init__(self, *, user, result, progress, approve=False):
         self.user, self.result, self.progress = user, result, progress
+        # Months arrive submitted whoever imports them, unless a reviewer asks to approve them in the same step.
+        self.approve = approve
         self.now = timezone.now()
         self.today = timezone.localdate()
         self.zones = {}
@@ -619,7 +633,7 @@ class _Import:
         # row number for every month would make memory grow with the file; the rows a repeat repeats are found
         # afterwards, by reading the sheet again, only when there are repeats.
         months_given, repeats = {}, defaultdict(list)
-        approve = self.user.can_review
+        approve = self.approve
         for size, named in self._monthly_rows(reader):
             rows = []
             for number, project_id, key, values in named:
@@ -734,60 +748,35 @@ class _Import:
         return found
 
     def _monthly_chunk(self, rows, approve):
-        # A project this import created has no months but those it writes, and the file names each month once: only
-        # the others are looked up. Unordered: the model's ordering would join the project and zone for nothing.
-        existing = {
-            (project_id, month): (pk, amount, status)
-            for pk, project_id, month, amount, status in MonthlyProgress.objects.filter(
-                project_id__in={project_id for _n, project_id, _m, _a in rows if project_id not in self.created_ids}
-            )
-            .order_by()
-            .values_list("pk", "project_id", "month", "completed_investment", "status")
-        }
-        status = ProgressStatus.APPROVED if approve else ProgressStatus.SUBMITTED
-        reviewer = self.user if approve else None
-        reviewed_at = self.now if approve else None
-        new = []
-        for number, project_id, month, amount in rows:
-            current = existing.get((project_id, month))
-            if current is None:
-                new.append((project_id, month, amount))
-                self.result.created[MONTHLY_SHEET].append(number)
-                continue
-            pk, recorded, recorded_status = current
-            if recorded == amount:
-                self.result.unchanged[MONTHLY_SHEET].append(number)
-                continue
-            if recorded_status == ProgressStatus.APPROVED and not approve:
-                self.error(
-                    MONTHLY_SHEET,
-                    number,
-                    MONTHLY_COLUMNS[4],
-                    _("%(month)s is already approved; ask a reviewer to return it.") % {"month": f"{month:%Y-%m}"},
-                )
-                continue
-            MonthlyProgress.objects.filter(pk=pk).update(
-                completed_investment=amount,
-                status=status,
-                submitted_by=self.user,
-                submitted_at=self.now,
-                reviewed_by=reviewer,
-                reviewed_at=reviewed_at,
-            )
-            self.result.updated[MONTHLY_SHEET].append(number)
-            self.monthly_updated.append({"entry": pk, "before": recorded, "after": amount})
-        bulk.insert_rows(
-            MonthlyProgress,
-            ("project", "month", "completed_investment"),
-            new,
-            progress_note="",
-            status=status,
-            submitted_at=self.now,
-            submitted_by=self.user.pk,
-            reviewed_at=reviewed_at,
-            reviewed_by=reviewer.pk if reviewer else None,
-            review_note="",
-        )
+        """Submit (or, for a reviewer who asked, approve) a chunk's months through `progress_submit_bulk`.
+
+        The service applies the rules of a person's submission: a month of an approved report becomes a correction
+        that counts once approved; refusals come back per row. Its audit records share this import's batch.
+        """
+        if not rows:
+            return
+        projects = Project.objects.select_related("zone").in_bulk({project_id for _n, project_id, _m, _a in rows})
+        entries = [MonthEntry(projects[project_id], month, amount) for _n, project_id, month, amount in rows]
+        try:
+            outcome = progress_submit_bulk(actor=self.user, entries=entries, approve=approve, batch=self.batch)
+        except BulkRefused as refused:
+            for position, error in refused.errors.items():
+                number = rows[position][0]
+                for key, messages in error.message_dict.items():
+                    column = MONTHLY_COLUMNS[3] if key == "month" else MONTHLY_COLUMNS[4]
+                    for message in messages:
+                        self.error(MONTHLY_SHEET, number, column, message)
+            return
+        except DomainError as refused:
+            for number, *_rest in rows:
+                self.error(MONTHLY_SHEET, number, MONTHLY_COLUMNS[4], refused.message)
+            return
+        for kind in ("created", "updated", "unchanged"):
+            for position in getattr(outcome, kind):
+                getattr(self.result, kind)[MONTHLY_SHEET].append(rows[position][0])
+        for position in outcome.updated:
+            version = outcome.versions[position]
+            self.monthly_updated.append({"report": version.pk if version else None, "month": str(rows[position][2])})
 
     # -- the audit record --------------------------------------------------------------------------
     def audit(self, *, filename, sha256):
@@ -804,6 +793,7 @@ class _Import:
                 "stage_events_added": result.events_added,
                 "monthly_created": result.count("created", MONTHLY_SHEET),
                 "monthly_updated": self.monthly_updated,
+                "monthly_approved": bool(self.approve),
             },
             message=_("Imported %(file)s") % {"file": filename},
         )

@@ -36,6 +36,7 @@ def _check_or_apply(job, progress):
             language=job.language,
             progress=progress,
             filename=job.filename,
+            approve=bool(job.parameters.get("approve")) and job.owner.can_review,
         )
     if result.applied:  # the upload holds ledger data: once imported it is of no more use
         job.upload.delete(save=False)

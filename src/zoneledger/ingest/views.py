@@ -70,12 +70,17 @@ class UploadView(EditorRequiredMixin, FormView):
             )
             return self.form_invalid(form)
         upload = form.cleaned_data["file"]
+        approve = form.cleaned_data.get("approve", False)
+        if approve and not self.request.user.can_review:
+            form.add_error("approve", _("Only a reviewer may approve monthly reports."))
+            return self.form_invalid(form)
         job = job_start(
             owner=self.request.user,
             kind=JobKind.IMPORT_CHECK,
             task=import_job,
             upload=upload,
             filename=Path(upload.name).name,
+            parameters={"approve": True} if approve else None,
             language=translation.get_language(),
         )
         return hx_redirect(self.request, reverse("ingest:job", args=[job.pk]))

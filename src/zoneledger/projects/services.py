@@ -34,8 +34,8 @@ from zoneledger.core import bulk
 from zoneledger.core.errors import Conflict
 from zoneledger.zones.models import Zone
 
-from .choices import ProgressStatus, Stage
-from .models import MonthlyProgress, Project, StageEvent
+from .choices import Stage
+from .models import Project, StageEvent
 from .workflow import LiveEvent, check_stage_order, current_stage
 
 Actor = User | None  # None: the operator at the server's command line (the demo builder), named by `actor_name`
@@ -231,72 +231,6 @@ def void_event(*, actor: User, event: StageEvent, reason: str, voided_at: dateti
         message=reason,
     )
     return event
-
-
-@transaction.atomic
-def progress_submit(
-    *,
-    actor: User,
-    project: Project,
-    month: date,
-    completed_investment: Any,
-    progress_note: str = "",
-    approve: bool = False,
-) -> MonthlyProgress:
-    """Enter (or correct) a project's completed investment for a month.
-
-    A reviewer's own entry may be approved at once (`approve=True`); an approved month is closed
-    to editors and must be returned by a reviewer first.
-    """
-    _require_writable(actor, project.zone)
-    if approve and not actor.can_review:
-        raise PermissionDenied(_("Only a reviewer may approve monthly progress."))
-    month = month.replace(day=1)
-    if month > timezone.localdate():
-        raise ValidationError({"month": _("The month is in the future.")})
-    now = timezone.now()
-    entry = MonthlyProgress.objects.select_for_update().filter(project=project, month=month).first()
-    before = None
-    if entry is None:
-        entry = MonthlyProgress(project=project, month=month)
-    else:
-        if entry.status == ProgressStatus.APPROVED and not actor.can_review:
-            raise ValidationError(
-                {
-                    "month": _("%(month)s is already approved; ask a reviewer to return it.")
-                    % {"month": f"{month:%Y-%m}"}
-                }
-            )
-        before = {"completed_investment": entry.completed_investment, "status": entry.status}
-    entry.completed_investment = completed_investment
-    entry.progress_note = progress_note
-    entry.submitted_by = actor
-    entry.submitted_at = now
-    entry.status = ProgressStatus.APPROVED if approve else ProgressStatus.SUBMITTED
-    entry.reviewed_by = actor if approve else None
-    entry.reviewed_at = now if approve else None
-    entry.full_clean(exclude=["project"])
-    entry.save()
-    after = {"completed_investment": entry.completed_investment, "status": entry.status}
-    audit.record(actor=actor, action=Action.PROGRESS_SUBMIT, obj=entry, before=before, after=after)
-    return entry
-
-
-@transaction.atomic
-def progress_review(*, actor: User, entry: MonthlyProgress, approve: bool, note: str = "") -> MonthlyProgress:
-    """Approve or return a submitted month (returning needs a note saying why)."""
-    if not actor.can_review or not zone_is_writable(actor, entry.project.zone):
-        raise PermissionDenied(_("You may not review monthly progress of %(zone)s.") % {"zone": entry.project.zone})
-    if not approve and not note.strip():
-        raise ValidationError({"review_note": _("Say why the report is returned.")})
-    before = {"status": entry.status}
-    entry.status = ProgressStatus.APPROVED if approve else ProgressStatus.RETURNED
-    entry.reviewed_by = actor
-    entry.reviewed_at = timezone.now()
-    entry.review_note = note
-    entry.save()
-    audit.record(actor=actor, action=Action.PROGRESS_REVIEW, obj=entry, before=before, after={"status": entry.status})
-    return entry
 
 
 # -- bulk verbs: the import's and the demo's way in ------------------------------------------------------------------

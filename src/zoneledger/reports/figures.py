@@ -23,12 +23,15 @@ The contract the web app, the API and the commands rely on:
   (a slice) one more — filtered, ordered and paged in the database. ``warning_counts(...)`` counts each level; one
   query.
 - ``completed_by_month(*, user, scope, year, as_of=None, known_at=None) -> list[MonthAmount]`` — approved completed
-  investment per month of a year and its running total, for the dashboard's line chart; one query.
+  investment per month of a year and its running total, for the dashboard's line chart; one query (two with
+  ``known_at``).
 
 As-of semantics: events dated after ``as_of`` (default today) never count, voided events never count, completed
 investment is the approved monthly amounts up to the as-of month. ``known_at`` (an aware datetime) gives the
 ledger as it stood then: events recorded by then count, voids made later are ignored, and only monthly amounts
-approved by then count; ``as_of`` then defaults to the date of ``known_at``.
+approved by then count; ``as_of`` then defaults to the date of ``known_at``. A correction of an approved month
+(``progress.ReportVersion``) counts from its approval; until then — and at any ``known_at`` before it — the amount
+it replaced counts.
 
 A batch is the set of stage events tagged with the period's rounds. Every figure is computed in the database,
 from ``visible_to(user)``; rates are exact ratios rounded half-up once, by ``zoneledger.core.money.rate``.
@@ -54,6 +57,8 @@ from zoneledger.accounts.scope import Scope
 from zoneledger.campaigns.models import Round, parse_round_label
 from zoneledger.core.errors import NotFound
 from zoneledger.core.money import WanField, format_wan, format_yi, rate
+from zoneledger.progress.choices import ReportState
+from zoneledger.progress.models import ReportVersion
 from zoneledger.projects.choices import ProgressStatus, Stage, stage_and_later
 from zoneledger.projects.models import MonthlyProgress, Project, StageEvent, StageEventQuerySet
 
@@ -252,6 +257,18 @@ def _completed(*, known_at: datetime | None, as_of: date) -> Subquery:
     return Subquery(total, output_field=WanField())
 
 
+def _replaced(*, known_at: datetime, as_of: date) -> Subquery:
+    """The row's project's approved amounts that counted at `known_at` and a correction approved later replaced.
+
+    `MonthlyProgress` holds each month's amount as approved last; what it held before a correction was approved is
+    kept on the replaced `ReportVersion` (`counted_until`), so a past moment counts it.
+    """
+    counted = Q(month__lte=as_of, reviewed_at__lte=known_at, counted_until__gt=known_at)
+    versions = ReportVersion.objects.filter(project=OuterRef("project"), state=ReportState.APPROVED)
+    total = versions.order_by().values("project").annotate(total=Sum("amount", filter=counted)).values("total")
+    return Subquery(total, output_field=WanField())
+
+
 def _aggregates(period: Period, *, as_of: date, known_at: datetime | None) -> dict[str, Aggregate]:
     """The conditional aggregates over stage events that make every figure of a period."""
     signed, started, commissioned = (Q(stage=stage) & period.round_q() for stage in BATCH_STAGES)
@@ -264,6 +281,11 @@ def _aggregates(period: Period, *, as_of: date, known_at: datetime | None) -> di
         "started_count": Count("pk", filter=started),
         "started_investment": Sum(investment, filter=started),
         "started_completed": Sum(_completed(known_at=known_at, as_of=as_of), filter=started),
+        **(
+            {"started_completed_replaced": Sum(_replaced(known_at=known_at, as_of=as_of), filter=started)}
+            if known_at
+            else {}
+        ),
         "started_commissioned": Count(
             "pk", filter=started & _reached(Stage.COMMISSIONED, known_at=known_at, until=as_of)
         ),
@@ -310,7 +332,7 @@ def _families(
         StartedFigures(
             values["started_count"],
             money("started_investment"),
-            money("started_completed"),
+            money("started_completed") + (values.get("started_completed_replaced") or ZERO),
             values["started_commissioned"],
         ),
         CommissionedFigures(
@@ -706,6 +728,19 @@ def completed_by_month(
         .annotate(total=Sum("completed_investment"))
         .values_list("month", "total")
     )
+    if known_at:
+        # Amounts that counted at `known_at` and a correction approved since replaced (`_replaced`).
+        replaced = (
+            ReportVersion.objects.visible_to(user)
+            .filter(scope.q("project__zone__"), state=ReportState.APPROVED, month__year=year, month__lte=as_of)
+            .filter(reviewed_at__lte=known_at, counted_until__gt=known_at)
+            .order_by()
+            .values("month")
+            .annotate(total=Sum("amount"))
+            .values_list("month", "total")
+        )
+        for month, amount in replaced:
+            totals[month] = totals.get(month, ZERO) + amount
     series, cumulative = [], ZERO
     for number in range(1, 13):
         month = date(year, number, 1)

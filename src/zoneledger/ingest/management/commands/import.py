@@ -16,13 +16,20 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="username", required=True, help="the user the import is made as")
         parser.add_argument("--dry-run", action="store_true", help="check every row and report, but write nothing")
         parser.add_argument("--lang", choices=["zh-hans", "en"], default="zh-hans")
+        parser.add_argument(
+            "--approve",
+            action="store_true",
+            help="a reviewer approves the monthly sheet's months in the same step (else they arrive submitted)",
+        )
 
-    def handle(self, *args, file, username, dry_run, lang, **options):
+    def handle(self, *args, file, username, dry_run, lang, approve=False, **options):
         with translation.override(lang):
             user = User.objects.filter(username=username, is_active=True).first()
             if user is None:
                 raise CommandError(_("--as: there is no active user called “%(name)s”.") % {"name": username})
-            result = import_workbook(file=file, user=user, dry_run=dry_run, language=lang)
+            if approve and not user.can_review:
+                raise CommandError(_("--approve: only a reviewer may approve monthly reports."))
+            result = import_workbook(file=file, user=user, dry_run=dry_run, language=lang, approve=approve)
             for sheet in (LEDGER_SHEET, MONTHLY_SHEET):
                 self.stdout.write(
                     _("%(sheet)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged")

@@ -1,0 +1,73 @@
+"""The monthly report's forms: a month of one project, and a reviewer's decision on many."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ReportState
+
+
+class ReportForm(forms.Form):
+    """A month's report: exact 万元 (two decimals), 形象进度 and a note; saved as a draft or submitted."""
+
+    amount = forms.DecimalField(
+        label=_("Completed investment this month (万元)"), min_value=0, max_digits=14, decimal_places=2
+    )
+    physical_progress = forms.CharField(
+        label=_("Physical progress (形象进度)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    action = forms.ChoiceField(
+        choices=[("submit", _("Submit")), ("save", _("Save as draft"))], initial="submit", widget=forms.HiddenInput
+    )
+
+
+class ReviewForm(forms.Form):
+    """Approve, or return with a reason, the reports ticked in the queue."""
+
+    versions = forms.ModelMultipleChoiceField(
+        label=_("Reports"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one report.")},
+    )
+    action = forms.ChoiceField(choices=[("approve", _("Approve")), ("return", _("Return"))])
+    reason = forms.CharField(label=_("Reason for return"), max_length=500, required=False)
+
+    def __init__(self, *args, queue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["versions"].queryset = queue
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "return" and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Say why the report is returned."))
+        return cleaned
+
+
+STATE_LABELS = dict(ReportState.choices) | {"missing": _("Not reported")}
+
+
+class PlanForm(forms.Form):
+    """年度计划投资: the year's amount, and optionally its twelve months (else spread evenly)."""
+
+    amount = forms.DecimalField(
+        label=_("Annual planned investment (万元)"), min_value=0, max_digits=14, decimal_places=2
+    )
+    months = forms.CharField(
+        label=_("Monthly plan (万元, twelve amounts separated by commas; empty: spread evenly)"),
+        required=False,
+        max_length=400,
+    )
+
+    def clean_months(self):
+        text = (self.cleaned_data.get("months") or "").replace("，", ",").strip()
+        if not text:
+            return None
+        field = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2)
+        try:
+            return [field.clean(part.strip()) for part in text.split(",")]
+        except forms.ValidationError:
+            raise forms.ValidationError(_("Give twelve amounts of 万元 separated by commas.")) from None

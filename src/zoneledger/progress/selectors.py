@@ -1,0 +1,233 @@
+"""Reads of monthly reports that serve a user: each takes `user=` and starts from `visible_to(user)`.
+
+Out of scope is `NotFound`, exactly like missing. The zone's month and the reviewer's queue read in a fixed number
+of queries whatever their rows (tests pin them).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, cast
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from zoneledger.core.errors import NotFound
+from zoneledger.projects.choices import ProgressStatus, Stage, stage_and_later
+from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
+
+from .choices import OPEN_STATES, ReportState
+from .models import AnnualPlan, ReportTransition, ReportVersion
+from .workflow import completion_rate, is_behind, month_start, report_due, schedule_share
+
+if TYPE_CHECKING:
+    from zoneledger.accounts.models import User
+    from zoneledger.accounts.scope import Scope
+
+
+def _next_month(month: date) -> date:
+    return date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+
+
+def parse_month(text: str | None, *, default: date | None = None) -> date:
+    """'2025-06' as date(2025, 6, 1); the default (this month) for a missing or malformed one."""
+    try:
+        year, number = (int(part) for part in (text or "").split("-"))
+        return date(year, number, 1)
+    except ValueError:
+        return default or month_start(timezone.localdate())
+
+
+def must_report(month: date) -> Q:
+    """Projects that report `month` (DOMAIN §9): started by its end and not commissioned before it began.
+
+    A project reports from the month it started until the month it is commissioned; one terminated before the
+    month does not report.
+    """
+    events = StageEvent.objects.live().filter(project=OuterRef("pk"))
+    end = _next_month(month)
+    started = Exists(events.filter(stage__in=stage_and_later(Stage.STARTED), happened_on__lt=end))
+    commissioned_before = Exists(events.filter(stage__in=stage_and_later(Stage.COMMISSIONED), happened_on__lt=month))
+    terminated_before = Exists(events.filter(stage=Stage.TERMINATED, happened_on__lt=month))
+    return Q(started) & ~Q(commissioned_before) & ~Q(terminated_before)
+
+
+@dataclass
+class MonthRow:
+    """One project of a zone's month: the open version (being written or reviewed) and the amount that counts."""
+
+    project: Project
+    open: ReportVersion | None
+    counting: ReportVersion | None
+    head: MonthlyProgress | None
+
+    @property
+    def state(self) -> str:
+        """missing, draft, submitted, returned or approved: what the month waits for."""
+        if self.open is not None:
+            return self.open.state
+        if self.counting is not None or (self.head is not None and self.head.status == ReportState.APPROVED):
+            return ReportState.APPROVED
+        if self.head is not None:
+            return self.head.status
+        return "missing"
+
+    @property
+    def physical_progress(self) -> str:
+        if self.open is not None:
+            return self.open.physical_progress
+        return self.head.progress_note if self.head is not None else ""
+
+    @property
+    def return_reason(self) -> str:
+        return self.open.return_reason if self.open is not None else ""
+
+    @property
+    def correcting(self) -> Decimal | None:
+        """The approved amount that counts while a correction waits, else None."""
+        return cast(Decimal, self.counting.amount) if self.open is not None and self.counting is not None else None
+
+    @property
+    def amount(self) -> Decimal | None:
+        if self.open is not None:
+            return cast(Decimal, self.open.amount)
+        return cast(Decimal, self.head.completed_investment) if self.head is not None else None
+
+
+def month_rows(
+    *, user: "User", month: date, zone_id: int | None = None, scope: "Scope | None" = None
+) -> list[MonthRow]:
+    """Every project in the user's scope (or one zone or `scope` in it) that must report `month`; 3 queries."""
+    projects = list(
+        Project.objects.visible_to(user)
+        .filter(must_report(month))
+        .filter(scope.q("zone__") if scope is not None else Q())
+        .filter(**({"zone_id": zone_id} if zone_id else {}))
+        .select_related("zone")
+        .order_by("zone__name", "name")
+    )
+    ids = [project.pk for project in projects]
+    live = Q(state__in=OPEN_STATES) | Q(state=ReportState.APPROVED, counted_until__isnull=True)
+    opened: dict[int, ReportVersion] = {}
+    counting: dict[int, ReportVersion] = {}
+    for version in ReportVersion.objects.filter(live, project_id__in=ids, month=month).order_by():
+        (counting if version.state == ReportState.APPROVED else opened)[version.project_id] = version
+    heads = {head.project_id: head for head in MonthlyProgress.objects.filter(project_id__in=ids, month=month)}
+    return [
+        MonthRow(project, opened.get(project.pk), counting.get(project.pk), heads.get(project.pk))
+        for project in projects
+    ]
+
+
+def review_queue(*, user: "User", zone_id: int | None = None, month: date | None = None) -> QuerySet[ReportVersion]:
+    """The submitted reports the user may review (a reviewer's scope), oldest submission first."""
+    if not user.can_review:
+        return ReportVersion.objects.none()
+    queue = ReportVersion.objects.visible_to(user).filter(state=ReportState.SUBMITTED)
+    if zone_id:
+        queue = queue.filter(project__zone_id=zone_id)
+    if month:
+        queue = queue.filter(month=month)
+    return queue.select_related("project__zone", "submitted_by").order_by("submitted_at", "pk")
+
+
+def review_count(*, user: "User") -> int:
+    """How many reports wait for this reviewer (the header's 待审核 N)."""
+    return review_queue(user=user).count() if user.can_review else 0
+
+
+def version_get(*, user: "User", pk: int) -> ReportVersion:
+    """The report version `pk` if the user may see it; NotFound otherwise."""
+    version = ReportVersion.objects.visible_to(user).select_related("project__zone").filter(pk=pk).first()
+    if version is None:
+        raise NotFound
+    return version
+
+
+def project_versions(*, user: "User", project: Project) -> QuerySet[ReportVersion]:
+    """Every version of every month of a project the user may see, newest month first."""
+    return (
+        ReportVersion.objects.visible_to(user)
+        .filter(project=project)
+        .select_related("submitted_by", "reviewed_by")
+        .order_by("-month", "-number")
+    )
+
+
+def project_transitions(*, user: "User", project: Project) -> QuerySet[ReportTransition]:
+    """The history of a project's reports (who, when, from, to, reason), newest first."""
+    return (
+        ReportTransition.objects.visible_to(user)
+        .filter(project=project)
+        .select_related("version", "actor")
+        .order_by("-at", "-pk")
+    )
+
+
+# -- the annual plan and 序时进度 ------------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanRow:
+    """One project's plan against its approved investment, to the end of a month of the plan's year."""
+
+    project: Project
+    plan: AnnualPlan
+    planned: Decimal  # 序时进度: planned cumulative to the month
+    approved: Decimal  # approved cumulative of the year to the month
+    rate: Decimal | None  # 完成率, exact (rounded only where shown)
+    behind: bool  # 低于序时进度
+
+
+def plan_threshold() -> Decimal:
+    """The share of the planned cumulative under which a project is 低于序时进度 (setting, default 0.8)."""
+    return Decimal(str(getattr(settings, "ZONELEDGER_PLAN_WARNING_SHARE", "0.8")))
+
+
+def report_due_day() -> int:
+    """The day of the next month a month's report is due by (setting, default 5)."""
+    return int(getattr(settings, "ZONELEDGER_REPORT_DUE_DAY", 5))
+
+
+def plan_rows(*, user: "User", year: int, month: int, zone_id: int | None = None) -> list[PlanRow]:
+    """Every planned project of `year` in the user's scope with 序时进度 and 完成率 to the end of `month`; 2 queries."""
+    plans = list(
+        AnnualPlan.objects.visible_to(user)
+        .filter(year=year, **({"project__zone_id": zone_id} if zone_id else {}))
+        .select_related("project__zone")
+        .order_by("project__zone__name", "project__name")
+    )
+    approved = dict(
+        MonthlyProgress.objects.filter(
+            project_id__in=[plan.project_id for plan in plans],
+            status=ProgressStatus.APPROVED,
+            month__gte=date(year, 1, 1),
+            month__lte=date(year, month, 1),
+        )
+        .order_by()
+        .values("project_id")
+        .annotate(total=Sum("completed_investment"))
+        .values_list("project_id", "total")
+    )
+    threshold = plan_threshold()
+    rows = []
+    for plan in plans:
+        planned = schedule_share(plan.monthly, month)
+        done = cast(Decimal, approved.get(plan.project_id) or Decimal("0.00"))
+        rate = completion_rate(done, planned)
+        rows.append(PlanRow(plan.project, plan, planned, done, rate, is_behind(rate, threshold)))
+    return rows
+
+
+def plan_get(*, user: "User", project: Project, year: int) -> AnnualPlan | None:
+    """The project's plan of `year`, or None."""
+    return AnnualPlan.objects.visible_to(user).filter(project=project, year=year).first()
+
+
+def late_reports(*, user: "User", month: date, today: date | None = None) -> list[MonthRow]:
+    """未按时填报: projects that had to report `month` and have not submitted it by its due day (empty before then)."""
+    today = today or timezone.localdate()
+    if today <= report_due(month, due_day=report_due_day()):
+        return []
+    return [row for row in month_rows(user=user, month=month) if row.state in ("missing", ReportState.DRAFT)]

@@ -1,0 +1,619 @@
+"""Every write to monthly reports: keyword-only, typed, one transaction each, audited per changed month.
+
+- `progress_submit_bulk(actor=, entries=, approve=False, draft=False, batch=None)` — save or submit many months at
+  once (the importer, a zone's month page "submit all"); `progress_submit` / `progress_save` are one of them.
+- `progress_review_bulk(actor=, versions=, approve=, reason="", batch=None)` — approve or return many submitted
+  reports at once (the reviewer's queue); `progress_approve` / `progress_return` are one of them.
+
+All of a call is done or none of it: a refusal of any month raises before anything is written, and a report that
+changed state meanwhile (the conditional UPDATE found it elsewhere) rolls the whole call back (`Conflict`).
+
+Each changed month gets a `ReportTransition` (who, when, from, to, reason, amount) and an audit record, all of one
+call tied by one batch id. `projects.MonthlyProgress`, which the figures read, is kept in step here and nowhere else:
+it holds the approved amount that counts (a correction waiting for review does not touch it), or, while a month has
+none, the latest submitted or returned one. Only `progress_submit_bulk(approve=True)` — a reviewer's import that
+asks to approve its rows in the same step — approves what its actor submitted; the audit says so.
+"""
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zoneledger.accounts.scope import zone_is_visible, zone_is_writable
+from zoneledger.audit import services as audit
+from zoneledger.audit.actions import Action
+from zoneledger.core.errors import Conflict
+from zoneledger.projects.choices import ProgressStatus, Stage, stage_and_later
+from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
+
+from .choices import OPEN_STATES, ReportState, Verb
+from .models import AnnualPlan, ReportTransition, ReportVersion
+from .workflow import (
+    check_four_eyes,
+    check_month,
+    check_plan_months,
+    check_reason,
+    month_start,
+    next_state,
+    spread_evenly,
+)
+
+if TYPE_CHECKING:
+    from zoneledger.accounts.models import User
+
+AMOUNT_FIELD = ReportVersion._meta.get_field("amount")
+TEXT_LIMIT = 2000
+
+Pair = tuple[int, date]
+# A version's state as the figures' MonthlyProgress.status says it, and back (a draft never reaches the figures).
+STATUS_OF_STATE: dict[str, str] = {
+    ReportState.APPROVED: ProgressStatus.APPROVED,
+    ReportState.RETURNED: ProgressStatus.RETURNED,
+}
+STATE_OF_STATUS: dict[str, str] = {status: state for state, status in STATUS_OF_STATE.items()}
+
+
+def _wan(value: object) -> Decimal:
+    """A WanField's value, which the type checker takes for the integer column it is stored as."""
+    return cast(Decimal, value)
+
+
+@dataclass(frozen=True)
+class MonthEntry:
+    """One month of one project as a person or a workbook row gives it."""
+
+    project: Project
+    month: date
+    amount: Decimal
+    physical_progress: str = ""
+    note: str = ""
+
+
+@dataclass
+class SubmitResult:
+    """What a bulk submission did, by the entries' positions."""
+
+    versions: list[ReportVersion | None] = field(default_factory=list)
+    created: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    batch: uuid.UUID | None = None
+
+
+class BulkRefused(ValidationError):
+    """Some entries of a bulk call were refused; nothing was written. `errors` = {position: ValidationError}."""
+
+    def __init__(self, errors: dict[int, ValidationError]):
+        self.errors = errors
+        super().__init__([message for error in errors.values() for message in error.messages])
+
+
+# -- helpers ---------------------------------------------------------------------------------------------------------
+
+
+def _started_on(project_ids: Iterable[int]) -> dict[int, date]:
+    """The date each project reached 开工 (its own event or a later stage's, whichever is first)."""
+    return dict(
+        StageEvent.objects.live()
+        .filter(project_id__in=set(project_ids), stage__in=stage_and_later(Stage.STARTED))
+        .order_by()
+        .values("project_id")
+        .annotate(first=Min("happened_on"))
+        .values_list("project_id", "first")
+    )
+
+
+def _pairs_q(pairs: Iterable[Pair]) -> Q:
+    """A Q selecting rows of the given (project, month) pairs, one term per month."""
+    by_month: dict[date, set[int]] = {}
+    for project_id, month in pairs:
+        by_month.setdefault(month, set()).add(project_id)
+    query = Q(pk__in=[])
+    for month, projects in by_month.items():
+        query |= Q(month=month, project_id__in=projects)
+    return query
+
+
+def _snapshot(version: ReportVersion) -> dict[str, Any]:
+    return {"amount": version.amount, "state": version.state}
+
+
+def _head_from(version: ReportVersion, head: MonthlyProgress | None) -> MonthlyProgress:
+    """The MonthlyProgress row (what the figures read) as `version` makes it."""
+    if head is None:
+        head = MonthlyProgress(project_id=version.project_id, month=version.month)
+    head.completed_investment = version.amount
+    head.progress_note = version.physical_progress
+    head.status = STATUS_OF_STATE.get(version.state, ProgressStatus.SUBMITTED)
+    head.submitted_by_id = version.submitted_by_id
+    head.submitted_at = version.submitted_at or version.created_at
+    head.reviewed_by_id = version.reviewed_by_id
+    head.reviewed_at = version.reviewed_at
+    head.review_note = version.return_reason
+    return head
+
+
+HEAD_FIELDS = [
+    "completed_investment",
+    "progress_note",
+    "status",
+    "submitted_by",
+    "submitted_at",
+    "reviewed_by",
+    "reviewed_at",
+    "review_note",
+]
+
+
+def _save_heads(heads: Iterable[MonthlyProgress]) -> None:
+    new: list[MonthlyProgress] = []
+    old: list[MonthlyProgress] = []
+    for head in heads:
+        (old if head.pk else new).append(head)
+    if old:
+        MonthlyProgress.objects.bulk_update(old, HEAD_FIELDS, batch_size=500)
+    if new:
+        MonthlyProgress.objects.bulk_create(new, batch_size=500)
+
+
+def _baseline(head: MonthlyProgress, number: int) -> ReportVersion:
+    """A version for a month written before reports had versions (an older import, a bulk load)."""
+    state = STATE_OF_STATUS.get(head.status, ReportState.SUBMITTED)
+    return ReportVersion(
+        project_id=head.project_id,
+        month=head.month,
+        number=number,
+        amount=head.completed_investment,
+        physical_progress=head.progress_note,
+        state=state,
+        created_at=head.submitted_at,
+        submitted_at=head.submitted_at,
+        submitted_by_id=head.submitted_by_id,
+        reviewed_at=(head.reviewed_at or head.submitted_at) if state != ReportState.SUBMITTED else None,
+        reviewed_by_id=head.reviewed_by_id,
+        return_reason=head.review_note or (_("Returned") if state == ReportState.RETURNED else ""),
+    )
+
+
+@dataclass
+class _Month:
+    """What is known of one (project, month) before a call changes it."""
+
+    head: MonthlyProgress | None = None
+    open: ReportVersion | None = None
+    counting: ReportVersion | None = None
+    last_number: int = 0
+
+
+def _months(pairs: set[Pair]) -> dict[Pair, _Month]:
+    """The head row, the open version, the counting version and the last number of each pair; three queries.
+
+    A month written before versions existed (its head row has no version) gets its baseline version here.
+    """
+    known: dict[Pair, _Month] = {pair: _Month() for pair in pairs}
+    if not pairs:
+        return known
+    where = _pairs_q(pairs)
+    for head in MonthlyProgress.objects.filter(where).order_by():
+        if (head.project_id, head.month) in known:
+            known[(head.project_id, head.month)].head = head
+    numbers = ReportVersion.objects.filter(where).order_by().values("project_id", "month").annotate(last=Max("number"))
+    for row in numbers:
+        pair = (row["project_id"], row["month"])
+        if pair in known:
+            known[pair].last_number = row["last"]
+    baselines = [
+        _baseline(month.head, 1) for month in known.values() if month.head is not None and month.last_number == 0
+    ]
+    if baselines:
+        for version in ReportVersion.objects.bulk_create(baselines):
+            known[(version.project_id, version.month)].last_number = 1
+    live = Q(state__in=OPEN_STATES) | Q(state=ReportState.APPROVED, counted_until__isnull=True)
+    for version in ReportVersion.objects.filter(where & live).order_by():
+        pair = (version.project_id, version.month)
+        if pair in known:
+            if version.state == ReportState.APPROVED:
+                known[pair].counting = version
+            else:
+                known[pair].open = version
+    return known
+
+
+# -- submitting ------------------------------------------------------------------------------------------------------
+
+
+def _check_entry(entry: MonthEntry, *, today: date, started_on: date | None) -> MonthEntry:
+    """The entry cleaned (month to its first day, amount exact, text stripped), or ValidationError naming fields."""
+    errors: dict[str, list[str]] = {}
+    try:
+        amount = AMOUNT_FIELD.clean(entry.amount, None)
+    except ValidationError as error:
+        errors["amount"] = error.messages
+        amount = Decimal(0)
+    try:
+        check_month(entry.month, today=today, started_on=started_on)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    physical = (entry.physical_progress or "").strip()
+    if len(physical) > TEXT_LIMIT:
+        errors["physical_progress"] = [
+            _("Keep the physical progress under %(limit)d characters.") % {"limit": TEXT_LIMIT}
+        ]
+    note = (entry.note or "").strip()
+    if len(note) > 500:
+        errors["note"] = [_("Keep the note under %(limit)d characters.") % {"limit": 500}]
+    if errors:
+        raise ValidationError(errors)
+    return MonthEntry(entry.project, month_start(entry.month), amount, physical, note)
+
+
+@transaction.atomic
+def progress_submit_bulk(
+    *,
+    actor: "User",
+    entries: Sequence[MonthEntry],
+    approve: bool = False,
+    draft: bool = False,
+    batch: uuid.UUID | None = None,
+) -> SubmitResult:
+    """Save (`draft=True`) or submit the entries' months; with `approve=True` a reviewer approves them too.
+
+    A month with an open version (draft, returned, or submitted and not yet reviewed) changes that version; a month
+    whose report is approved gets a correction (a new version) that counts only once approved; a month without a
+    report gets version 1. An entry equal to what is already there is left alone (`unchanged`).
+    Refusals: PermissionDenied for a zone the actor may not write (or `approve` by a non-reviewer); BulkRefused
+    naming each bad entry (amount, month in the future or before the project started, a state that refuses it).
+    """
+    if approve and (draft or not actor.can_review):
+        raise PermissionDenied(_("Only a reviewer may approve monthly reports."))
+    for entry in entries:
+        if not zone_is_writable(actor, entry.project.zone):
+            raise PermissionDenied(_("You may not report monthly progress of %(zone)s.") % {"zone": entry.project.zone})
+    today = timezone.localdate()
+    started = _started_on(entry.project.pk for entry in entries)
+    errors: dict[int, ValidationError] = {}
+    cleaned: list[MonthEntry] = []
+    for position, entry in enumerate(entries):
+        try:
+            cleaned.append(_check_entry(entry, today=today, started_on=started.get(entry.project.pk)))
+        except ValidationError as error:
+            errors[position] = error
+            cleaned.append(entry)
+    pairs = [(entry.project.pk, month_start(entry.month)) for entry in cleaned]
+    if len(set(pairs)) != len(pairs):
+        seen: set[Pair] = set()
+        for position, pair in enumerate(pairs):
+            if pair in seen:
+                errors[position] = ValidationError({"month": _("This month is given twice.")})
+            seen.add(pair)
+    if errors:
+        raise BulkRefused(errors)
+
+    now = timezone.now()
+    known = _months(set(pairs))
+    verb = Verb.SAVE if draft else Verb.SUBMIT
+    batch = batch or audit.new_batch()
+    result = SubmitResult(batch=batch)
+    new_versions: list[ReportVersion] = []
+    changed: list[tuple[ReportVersion, str | None, dict[str, Any] | None]] = []  # version, state before, before
+    for position, entry in enumerate(cleaned):
+        month = known[pairs[position]]
+        current = month.open
+        target = next_state(current.state if current else None, verb)  # TransitionRefused: a 409 for the caller
+        same = (entry.amount, entry.physical_progress, entry.note)
+        if (
+            current is not None
+            and not approve
+            and (current.state, _wan(current.amount), current.physical_progress, current.note) == (target, *same)
+        ):
+            result.versions.append(current)
+            result.unchanged.append(position)
+            continue
+        counting = month.counting
+        if (
+            current is None
+            and counting is not None
+            and not draft
+            and (_wan(counting.amount), counting.physical_progress) == same[:2]
+        ):
+            result.versions.append(counting)
+            result.unchanged.append(position)
+            continue
+        if current is None:
+            version = ReportVersion(
+                project_id=entry.project.pk,
+                month=entry.month,
+                number=month.last_number + 1,
+                created_at=now,
+            )
+            version.project = entry.project
+            new_versions.append(version)
+            before_state, before = None, None
+            # A correction of an approved month is a new version, but for the caller the month was updated.
+            (result.updated if month.last_number else result.created).append(position)
+        else:
+            version = current
+            version.project = entry.project
+            before_state, before = current.state, _snapshot(current)
+            result.updated.append(position)
+        version.amount = cast(Any, entry.amount)
+        version.physical_progress = entry.physical_progress
+        version.note = entry.note
+        version.state = target
+        if not draft:
+            version.submitted_by = actor
+            version.submitted_at = now
+            version.return_reason = ""
+        changed.append((version, before_state, before))
+        result.versions.append(version)
+        month.open = version
+
+    # The conditional UPDATEs: a version that moved meanwhile rolls the whole call back.
+    for version, before_state, _before in changed:
+        if version.pk is None:
+            continue
+        updated = ReportVersion.objects.filter(pk=version.pk, state=before_state).update(
+            amount=version.amount,
+            physical_progress=version.physical_progress,
+            note=version.note,
+            state=version.state,
+            submitted_by=version.submitted_by,
+            submitted_at=version.submitted_at,
+            return_reason=version.return_reason,
+        )
+        if not updated:
+            raise Conflict(_("A report was changed meanwhile; nothing was saved."))
+    if new_versions:
+        ReportVersion.objects.bulk_create(new_versions, batch_size=500)
+    transitions = [
+        ReportTransition(
+            version=version,
+            project_id=version.project_id,
+            from_state=before_state or "",
+            to_state=version.state,
+            amount=version.amount,
+            actor=actor,
+            at=now,
+        )
+        for version, before_state, _before in changed
+    ]
+    ReportTransition.objects.bulk_create(transitions, batch_size=500)
+    audit.record_bulk(
+        actor=actor,
+        action=Action.PROGRESS_DRAFT if draft else Action.PROGRESS_SUBMIT,
+        batch=batch,
+        entries=[
+            audit.Entry(obj=version, related=version.project, before=before, after=_snapshot(version))
+            for version, _state, before in changed
+        ],
+    )
+    if not draft:
+        heads = []
+        for version, _state, _before in changed:
+            month = known[(version.project_id, version.month)]
+            if month.counting is None:
+                month.head = _head_from(version, month.head)
+                heads.append(month.head)
+        _save_heads(heads)
+    if approve and changed:
+        _review(
+            actor=actor,
+            versions=[version for version, _state, _before in changed],
+            approve=True,
+            reason="",
+            batch=batch,
+            known=known,
+            own=True,
+        )
+    return result
+
+
+def progress_submit(
+    *,
+    actor: "User",
+    project: Project,
+    month: date,
+    amount: Decimal,
+    physical_progress: str = "",
+    note: str = "",
+) -> ReportVersion:
+    """Submit one month of one project for review (a first report, a resubmission, or a correction)."""
+    entry = MonthEntry(project, month, amount, physical_progress, note)
+    try:
+        result = progress_submit_bulk(actor=actor, entries=[entry])
+    except BulkRefused as refused:
+        raise refused.errors[0] from None
+    version = result.versions[0]
+    assert version is not None
+    return version
+
+
+def progress_save(
+    *,
+    actor: "User",
+    project: Project,
+    month: date,
+    amount: Decimal,
+    physical_progress: str = "",
+    note: str = "",
+) -> ReportVersion:
+    """Keep one month as a draft (or keep editing a returned report) without submitting it."""
+    entry = MonthEntry(project, month, amount, physical_progress, note)
+    try:
+        result = progress_submit_bulk(actor=actor, entries=[entry], draft=True)
+    except BulkRefused as refused:
+        raise refused.errors[0] from None
+    version = result.versions[0]
+    assert version is not None
+    return version
+
+
+# -- reviewing -------------------------------------------------------------------------------------------------------
+
+
+def _review(
+    *,
+    actor: "User",
+    versions: Sequence[ReportVersion],
+    approve: bool,
+    reason: str,
+    batch: uuid.UUID,
+    known: dict[Pair, _Month] | None = None,
+    own: bool = False,
+) -> list[ReportVersion]:
+    """Move submitted `versions` to approved or returned, with their history, heads and audit. Checked by callers."""
+    now = timezone.now()
+    target = ReportState.APPROVED if approve else ReportState.RETURNED
+    ids = [version.pk for version in versions]
+    if known is None:
+        known = _months({(version.project_id, version.month) for version in versions})
+    if approve:
+        # The amount a correction replaces stops counting now (first: one counting version per month).
+        replaced = (known[(version.project_id, version.month)].counting for version in versions)
+        ReportVersion.objects.filter(pk__in=[old.pk for old in replaced if old is not None]).update(counted_until=now)
+    updated = ReportVersion.objects.filter(pk__in=ids, state=ReportState.SUBMITTED).update(
+        state=target, reviewed_by=actor, reviewed_at=now, return_reason=reason
+    )
+    if updated != len(set(ids)):
+        raise Conflict(_("A report was reviewed or changed meanwhile; nothing was changed."))
+    heads = []
+    for version in versions:
+        version.state = target
+        version.reviewed_by = actor
+        version.reviewed_at = now
+        version.return_reason = reason
+        month = known[(version.project_id, version.month)]
+        if approve or month.counting is None:
+            heads.append(_head_from(version, month.head))
+        if approve:
+            month.counting, month.open = version, None
+    _save_heads(heads)
+    ReportTransition.objects.bulk_create(
+        [
+            ReportTransition(
+                version=version,
+                project_id=version.project_id,
+                from_state=ReportState.SUBMITTED,
+                to_state=target,
+                amount=version.amount,
+                actor=actor,
+                at=now,
+                reason=reason,
+            )
+            for version in versions
+        ],
+        batch_size=500,
+    )
+    message = _("Approved by the importing reviewer in the same step") if own else reason
+    audit.record_bulk(
+        actor=actor,
+        action=Action.PROGRESS_APPROVE if approve else Action.PROGRESS_RETURN,
+        batch=batch,
+        entries=[
+            audit.Entry(
+                obj=version,
+                related=version.project,
+                before={"state": ReportState.SUBMITTED},
+                after=_snapshot(version),
+                message=message,
+            )
+            for version in versions
+        ],
+    )
+    return list(versions)
+
+
+@transaction.atomic
+def progress_review_bulk(
+    *,
+    actor: "User",
+    versions: Sequence[ReportVersion],
+    approve: bool,
+    reason: str = "",
+    batch: uuid.UUID | None = None,
+) -> list[ReportVersion]:
+    """Approve, or return with `reason`, every one of `versions` — all of them or none.
+
+    Refusals: PermissionDenied when the actor is no reviewer or a report lies outside their scope; OwnSubmission
+    (四眼原则) for a report they submitted; TransitionRefused for one already approved, returned or not submitted;
+    a missing reason; Conflict when one changed meanwhile.
+    """
+    if not actor.can_review:
+        raise PermissionDenied(_("Only a reviewer may approve or return monthly reports."))
+    if not approve:
+        reason = check_reason(reason)
+    fresh = list(
+        ReportVersion.objects.select_related("project__zone").filter(pk__in=[version.pk for version in versions])
+    )
+    if len(fresh) != len({version.pk for version in versions}):
+        raise Conflict(_("A report no longer exists; nothing was changed."))
+    verb = Verb.APPROVE if approve else Verb.RETURN
+    for version in fresh:
+        if not zone_is_visible(actor, version.project.zone):
+            raise PermissionDenied(
+                _("You may not review monthly reports of %(zone)s.") % {"zone": version.project.zone}
+            )
+        next_state(version.state, verb)
+        check_four_eyes(submitter_id=version.submitted_by_id, reviewer_id=actor.pk)
+    return _review(actor=actor, versions=fresh, approve=approve, reason=reason, batch=batch or audit.new_batch())
+
+
+def progress_approve(*, actor: "User", version: ReportVersion) -> ReportVersion:
+    """Approve one submitted report: its amount counts in 完成投资 from now on."""
+    return progress_review_bulk(actor=actor, versions=[version], approve=True)[0]
+
+
+def progress_return(*, actor: "User", version: ReportVersion, reason: str) -> ReportVersion:
+    """Return one submitted report to its zone with a reason; an approved amount it corrects keeps counting."""
+    return progress_review_bulk(actor=actor, versions=[version], approve=False, reason=reason)[0]
+
+
+# -- the annual plan -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_set(
+    *,
+    actor: "User",
+    project: Project,
+    year: int,
+    amount: Decimal,
+    months: Sequence[Decimal] | None = None,
+) -> AnnualPlan:
+    """Set a project's 年度计划投资 for `year`, spread evenly over its months unless `months` (twelve) are given."""
+    if not zone_is_writable(actor, project.zone):
+        raise PermissionDenied(_("You may not plan investment of %(zone)s.") % {"zone": project.zone})
+    if not 2000 <= year <= 2999:
+        raise ValidationError({"year": _("“%(value)s” is not a year.") % {"value": year}})
+    try:
+        amount = AMOUNT_FIELD.clean(amount, None)
+        monthly = [AMOUNT_FIELD.clean(value, None) for value in months] if months is not None else None
+    except ValidationError as error:
+        raise ValidationError({"amount": error.messages}) from None
+    if monthly is None:
+        monthly = spread_evenly(amount)
+    else:
+        check_plan_months(amount, monthly)
+    plan = AnnualPlan.objects.select_for_update().filter(project=project, year=year).first()
+    before = {"amount": plan.amount, "months": plan.months} if plan else None
+    if plan is None:
+        plan = AnnualPlan(project=project, year=year)
+    plan.amount = cast(Any, amount)
+    plan.months = [int(value * 100) for value in monthly]
+    plan.entered = months is not None
+    plan.updated_at = timezone.now()
+    plan.updated_by = actor
+    plan.save()
+    after = {"amount": plan.amount, "months": plan.months}
+    if before != after:
+        audit.record(actor=actor, action=Action.PLAN_SET, obj=plan, before=before, after=after)
+    return plan

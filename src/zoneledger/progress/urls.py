@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "progress"
+urlpatterns = [
+    path("", views.month_page, name="month"),
+    path("review/", views.review_queue, name="queue"),
+    path("plans/", views.plan_page, name="plans"),
+    path("plans/export/", views.plan_export, name="plan_export"),
+    path("projects/<int:pk>/", views.project_reports, name="project_reports"),
+    path("projects/<int:pk>/plan/<int:year>/", views.plan_edit, name="plan_edit"),
+    path("projects/<int:pk>/<int:year>-<int:number>/", views.report_edit, name="report_edit"),
+]

@@ -1,0 +1,260 @@
+"""The monthly report's pages: a zone's month, the form of one month, the reviewer's queue, a project's reports.
+
+Thin: they read through `selectors` (scoped; out of scope is a 404) and write through `services`; a refusal of
+the services is shown on the form and nothing is written.
+"""
+
+import io
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from zoneledger.accounts.scope import zone_is_writable
+from zoneledger.core.errors import DomainError
+from zoneledger.core.http import hx_redirect, partial_template, xlsx_response
+from zoneledger.projects import selectors as projects
+from zoneledger.zones.models import Zone
+
+from . import selectors, services
+from .choices import ReportState
+from .exports import write_plan_xlsx
+from .forms import STATE_LABELS, PlanForm, ReportForm, ReviewForm
+from .models import ReportVersion
+
+
+def _add_errors(form, error):
+    """A service's refusal on the form: ValidationError on its fields, a domain error above the form."""
+    if isinstance(error, DomainError):
+        form.add_error(None, error.message)
+    elif hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else NON_FIELD_ERRORS, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _zone_id(request):
+    text = request.GET.get("zone", "")
+    return int(text) if text.isdigit() else None
+
+
+def _month_url(month, zone_id=None):
+    query = {"month": f"{month:%Y-%m}"} | ({"zone": zone_id} if zone_id else {})
+    return f"{reverse('progress:month')}?{urlencode(query)}"
+
+
+@login_required
+@require_GET
+def month_page(request):
+    """本月填报: every project in the user's scope that must report the month, its state and amount."""
+    month = selectors.parse_month(request.GET.get("month"))
+    zone_id = _zone_id(request)
+    rows = selectors.month_rows(user=request.user, month=month, zone_id=zone_id)
+    counts = dict.fromkeys(STATE_LABELS, 0)
+    for row in rows:
+        counts[row.state] = counts.get(row.state, 0) + 1
+    context = {
+        "month": month,
+        "previous": date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1),
+        "next": date(month.year + (month.month == 12), month.month % 12 + 1, 1),
+        "rows": rows,
+        "counts": [(STATE_LABELS[state], state, count) for state, count in counts.items()],
+        "zones": Zone.objects.visible_to(request.user).order_by("name"),
+        "zone_id": zone_id,
+        "can_edit": request.user.can_edit,
+        "labels": STATE_LABELS,
+    }
+    return render(request, partial_template(request, "progress/month.html", "rows"), context)
+
+
+def _month_of(year, number):
+    try:
+        return date(year, number, 1)
+    except ValueError:
+        raise Http404 from None
+
+
+@login_required
+def report_edit(request, pk, year, number):
+    """Fill in one month of one project: save a draft or submit it; a returned report shows why it came back."""
+    project = projects.project_get(user=request.user, pk=pk)
+    if not zone_is_writable(request.user, project.zone):
+        raise PermissionDenied(_("You may not report monthly progress of %(zone)s.") % {"zone": project.zone})
+    month = _month_of(year, number)
+    versions = list(selectors.project_versions(user=request.user, project=project).filter(month=month))
+    open_version = next((v for v in versions if v.state != ReportState.APPROVED), None)
+    counting = next((v for v in versions if v.state == ReportState.APPROVED and v.counted_until is None), None)
+    shown = open_version or counting
+    initial = (
+        {"amount": shown.amount, "physical_progress": shown.physical_progress, "note": shown.note} if shown else {}
+    )
+    form = ReportForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        write = services.progress_save if data["action"] == "save" else services.progress_submit
+        try:
+            write(
+                actor=request.user,
+                project=project,
+                month=month,
+                amount=data["amount"],
+                physical_progress=data["physical_progress"],
+                note=data["note"],
+            )
+        except (ValidationError, DomainError) as error:
+            _add_errors(form, error)
+        else:
+            done = _("Saved as a draft.") if data["action"] == "save" else _("Submitted for review.")
+            messages.success(request, f"{project.name} · {month:%Y-%m}: {done}")
+            return hx_redirect(request, _month_url(month, project.zone_id))
+    context = {
+        "project": project,
+        "month": month,
+        "form": form,
+        "open": open_version,
+        "counting": counting,
+        "versions": versions,
+        "back": _month_url(month, project.zone_id),
+    }
+    return render(request, partial_template(request, "progress/report_form.html", "report-form"), context)
+
+
+@login_required
+def review_queue(request):
+    """待审核: the submitted reports in the reviewer's scope, by zone and month; approve or return many at once."""
+    if not request.user.can_review:
+        raise PermissionDenied(_("Only a reviewer may approve or return monthly reports."))
+    zone_id = _zone_id(request)
+    month = selectors.parse_month(request.GET.get("month")) if request.GET.get("month") else None
+    queue = selectors.review_queue(user=request.user, zone_id=zone_id, month=month)
+    form = ReviewForm(request.POST or None, queue=selectors.review_queue(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        chosen: list[ReportVersion] = list(form.cleaned_data["versions"])
+        approve = form.cleaned_data["action"] == "approve"
+        try:
+            services.progress_review_bulk(
+                actor=request.user, versions=chosen, approve=approve, reason=form.cleaned_data["reason"]
+            )
+        except (ValidationError, DomainError) as error:
+            _add_errors(form, error)
+        else:
+            text = _("Approved %(count)d reports.") if approve else _("Returned %(count)d reports.")
+            messages.success(request, text % {"count": len(chosen)})
+            return hx_redirect(request, request.get_full_path())
+    context = {
+        "queue": queue,
+        "form": form,
+        "zones": Zone.objects.visible_to(request.user).order_by("name"),
+        "zone_id": zone_id,
+        "month": month,
+    }
+    return render(request, partial_template(request, "progress/queue.html", "queue"), context)
+
+
+@login_required
+@require_GET
+def project_reports(request, pk):
+    """A project's monthly reports: every month's versions, state and amount, and the history of their review."""
+    project = projects.project_get(user=request.user, pk=pk)
+    context = {
+        "project": project,
+        "versions": selectors.project_versions(user=request.user, project=project),
+        "transitions": selectors.project_transitions(user=request.user, project=project),
+        "writable": zone_is_writable(request.user, project.zone),
+        "plan_year": timezone.localdate().year,
+    }
+    return render(request, partial_template(request, "progress/project_reports.html", "reports"), context)
+
+
+def _plan_period(request):
+    today = timezone.localdate()
+    year = request.GET.get("year", "")
+    month = request.GET.get("month", "")
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2999 else today.year
+    month = int(month) if month.isdigit() and 1 <= int(month) <= 12 else (today.month if year == today.year else 12)
+    return year, month
+
+
+@login_required
+@require_GET
+def plan_page(request):
+    """年度计划 and 序时进度: each planned project's 完成率 to a month, 低于序时进度 flagged; 未按时填报 too."""
+    year, month = _plan_period(request)
+    zone_id = _zone_id(request)
+    rows = selectors.plan_rows(user=request.user, year=year, month=month, zone_id=zone_id)
+    late = [
+        row
+        for row in selectors.late_reports(user=request.user, month=date(year, month, 1))
+        if not zone_id or row.project.zone_id == zone_id
+    ]
+    context = {
+        "year": year,
+        "month": month,
+        "rows": rows,
+        "late": late,
+        "behind": sum(row.behind for row in rows),
+        "threshold": selectors.plan_threshold() * 100,
+        "due_day": selectors.report_due_day(),
+        "zones": Zone.objects.visible_to(request.user).order_by("name"),
+        "zone_id": zone_id,
+        "months": range(1, 13),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, partial_template(request, "progress/plans.html", "plan-rows"), context)
+
+
+@login_required
+@require_GET
+def plan_export(request):
+    """The plan page's rows as a workbook that prints on A4."""
+    year, month = _plan_period(request)
+    zone_id = _zone_id(request)
+    rows = selectors.plan_rows(user=request.user, year=year, month=month, zone_id=zone_id)
+    late = [
+        row
+        for row in selectors.late_reports(user=request.user, month=date(year, month, 1))
+        if not zone_id or row.project.zone_id == zone_id
+    ]
+    buffer = io.BytesIO()
+    write_plan_xlsx(rows, late, buffer, year=year, month=month)
+    return xlsx_response(buffer, _("plan-%(year)s-%(month)02d.xlsx") % {"year": year, "month": month})
+
+
+@login_required
+def plan_edit(request, pk, year):
+    """Set a project's 年度计划投资 for a year."""
+    project = projects.project_get(user=request.user, pk=pk)
+    if not zone_is_writable(request.user, project.zone):
+        raise PermissionDenied(_("You may not plan investment of %(zone)s.") % {"zone": project.zone})
+    if not 2000 <= year <= 2999:
+        raise Http404
+    plan = selectors.plan_get(user=request.user, project=project, year=year)
+    initial = {}
+    if plan is not None:
+        initial = {"amount": plan.amount, "months": ", ".join(str(m) for m in plan.monthly) if plan.entered else ""}
+    form = PlanForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_set(
+                actor=request.user,
+                project=project,
+                year=year,
+                amount=form.cleaned_data["amount"],
+                months=form.cleaned_data["months"],
+            )
+        except (ValidationError, DomainError) as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Plan saved."))
+            return hx_redirect(request, f"{reverse('progress:plans')}?year={year}&zone={project.zone_id}")
+    context = {"project": project, "year": year, "form": form, "plan": plan}
+    return render(request, partial_template(request, "progress/plan_form.html", "plan-form"), context)

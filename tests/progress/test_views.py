@@ -1,0 +1,172 @@
+"""The monthly report's pages: fill a month, review the queue, read a project's reports; bad input changes nothing."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from tests.progress.conftest import state_of_everything
+from tests.security.sessions import log_in
+from zoneledger.accounts.choices import Role
+from zoneledger.progress.choices import ReportState
+from zoneledger.progress.models import ReportVersion
+from zoneledger.progress.services import progress_approve, progress_submit
+
+pytestmark = pytest.mark.django_db
+JUNE = date(2024, 6, 1)
+
+
+def edit_url(project, month=JUNE):
+    return reverse("progress:report_edit", args=[project.pk, month.year, month.month])
+
+
+def test_the_zone_month_lists_projects_under_construction(client, project, editor):
+    log_in(client, editor)
+    page = client.get(reverse("progress:month"), {"month": "2024-06"})
+    assert page.status_code == 200
+    rows = page.context["rows"]
+    assert [(row.project, row.state) for row in rows] == [(project, "missing")]
+    before_start = client.get(reverse("progress:month"), {"month": "2024-02"})
+    assert before_start.context["rows"] == []
+
+
+def test_an_editor_fills_and_submits_a_month(client, project, editor):
+    log_in(client, editor)
+    assert client.get(edit_url(project)).status_code == 200
+    response = client.post(
+        edit_url(project), {"amount": "123.45", "physical_progress": "主体封顶", "note": "", "action": "submit"}
+    )
+    assert response.status_code == 302
+    version = ReportVersion.objects.get(project=project, month=JUNE)
+    assert (version.state, version.amount, version.physical_progress) == (
+        ReportState.SUBMITTED,
+        Decimal("123.45"),
+        "主体封顶",
+    )
+
+
+def test_a_draft_is_kept_unsubmitted(client, project, editor):
+    log_in(client, editor)
+    client.post(edit_url(project), {"amount": "1", "action": "save"})
+    assert ReportVersion.objects.get(project=project, month=JUNE).state == ReportState.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("month", "form"),
+    [
+        (JUNE, {"amount": "-1", "action": "submit"}),
+        (JUNE, {"amount": "1.234", "action": "submit"}),
+        (JUNE, {"amount": "abc", "action": "submit"}),
+        (JUNE, {"amount": "", "action": "submit"}),
+        (JUNE, {"amount": "1", "action": "delete"}),
+        (JUNE, {"amount": "1", "physical_progress": "长" * 2001, "action": "submit"}),
+        (date(2024, 1, 1), {"amount": "1", "action": "submit"}),  # before the project started
+        (date(2099, 1, 1), {"amount": "1", "action": "submit"}),  # in the future
+    ],
+)
+def test_bad_data_on_the_form_changes_nothing(client, project, editor, month, form):
+    log_in(client, editor)
+    before = state_of_everything()
+    response = client.post(edit_url(project, month), form)
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert state_of_everything() == before
+
+
+def test_a_viewer_cannot_fill_a_month(client, project, make_user):
+    log_in(client, make_user(project.zone, Role.VIEWER))
+    before = state_of_everything()
+    assert client.post(edit_url(project), {"amount": "1", "action": "submit"}).status_code == 403
+    assert state_of_everything() == before
+
+
+def test_an_impossible_month_is_not_found(client, project, editor):
+    log_in(client, editor)
+    assert client.get(reverse("progress:report_edit", args=[project.pk, 2024, 13])).status_code == 404
+
+
+def test_the_reviewer_approves_and_returns_from_the_queue(client, zone, project, editor, reviewer):
+    from tests.factories import ProjectFactory
+
+    other = ProjectFactory(zone=zone)
+    first = progress_submit(actor=editor, project=project, month=JUNE, amount=Decimal("10"))
+    second = progress_submit(actor=editor, project=other, month=JUNE, amount=Decimal("20"))
+    log_in(client, reviewer)
+    page = client.get(reverse("progress:queue"), {"zone": zone.pk})
+    assert list(page.context["queue"]) == [first, second]
+
+    before = state_of_everything()
+    refused = client.post(reverse("progress:queue"), {"versions": [second.pk], "action": "return", "reason": " "})
+    assert refused.context["form"].errors
+    assert state_of_everything() == before
+
+    client.post(reverse("progress:queue"), {"versions": [second.pk], "action": "return", "reason": "缺少形象进度照片"})
+    client.post(reverse("progress:queue"), {"versions": [first.pk], "action": "approve"})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.state, second.state, second.return_reason) == (
+        ReportState.APPROVED,
+        ReportState.RETURNED,
+        "缺少形象进度照片",
+    )
+
+    log_in(client, editor)
+    form = client.get(edit_url(other))
+    assert "缺少形象进度照片" in form.content.decode()
+
+
+def test_approving_twice_or_ones_own_from_the_queue_changes_nothing(client, project, editor, reviewer):
+    version = progress_submit(actor=editor, project=project, month=JUNE, amount=Decimal("10"))
+    progress_approve(actor=reviewer, version=version)
+    own = progress_submit(actor=reviewer, project=project, month=date(2024, 7, 1), amount=Decimal("1"))
+    log_in(client, reviewer)
+    before = state_of_everything()
+    for chosen in (version, own):
+        response = client.post(reverse("progress:queue"), {"versions": [chosen.pk], "action": "approve"})
+        assert response.status_code == 200
+        assert response.context["form"].errors
+    assert state_of_everything() == before
+
+
+def test_non_reviewers_have_no_queue(client, editor):
+    log_in(client, editor)
+    assert client.get(reverse("progress:queue")).status_code == 403
+
+
+def test_the_project_page_shows_the_history(client, project, editor, reviewer):
+    version = progress_submit(actor=editor, project=project, month=JUNE, amount=Decimal("10"))
+    progress_approve(actor=reviewer, version=version)
+    log_in(client, editor)
+    page = client.get(reverse("progress:project_reports", args=[project.pk]))
+    assert [step.to_state for step in page.context["transitions"]] == ["approved", "submitted"]
+    assert (
+        reverse("progress:project_reports", args=[project.pk])
+        in client.get(reverse("projects:project_detail", args=[project.pk])).content.decode()
+    )
+
+
+def test_query_counts_do_not_grow_with_rows(client, zone, editor, reviewer, django_assert_max_num_queries):
+    from tests.factories import ProjectFactory
+    from zoneledger.projects.choices import Stage
+    from zoneledger.projects.models import StageEvent
+
+    def add(count):
+        for _ in range(count):
+            project = ProjectFactory(zone=zone)
+            StageEvent.objects.create(project=project, stage=Stage.STARTED, happened_on=date(2024, 1, 5))
+            progress_submit(actor=editor, project=project, month=JUNE, amount=Decimal("1"))
+
+    log_in(client, reviewer)
+    counts = []
+    for size in (2, 12):
+        add(size)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as month_page:
+            client.get(reverse("progress:month"), {"month": "2024-06", "zone": zone.pk})
+        with CaptureQueriesContext(connection) as queue_page:
+            client.get(reverse("progress:queue"), {"zone": zone.pk})
+        counts.append((len(month_page), len(queue_page)))
+    assert counts[0] == counts[1]
