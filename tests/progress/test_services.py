@@ -49,7 +49,9 @@ def test_submit_then_approve_counts_the_amount(project, editor, reviewer):
     history = list(version.transitions.values_list("from_state", "to_state", "actor"))
     assert history == [("", "submitted", editor.pk), ("submitted", "approved", reviewer.pk)]
     actions = list(
-        AuditRecord.objects.filter(object_id=str(version.pk)).order_by("sequence").values_list("action", flat=True)
+        AuditRecord.objects.filter(object_type="progress.reportversion", object_id=str(version.pk))
+        .order_by("sequence")
+        .values_list("action", flat=True)
     )
     assert actions == [Action.PROGRESS_SUBMIT, Action.PROGRESS_APPROVE]
 
