@@ -17,7 +17,8 @@ file is; any error (or a dry run) rolls the whole transaction back at the end. A
 runs on a working copy of the database (`core.db.working_copy`), so it holds no lock anyone else waits for.
 The importer parses, matches and collects errors; the writes are the domain's bulk verbs (`projects_create_bulk`,
 `projects_update_bulk`, `stage_events_record_bulk`, `enterprises_resolve_bulk`, `progress_submit_bulk`), which leave
-one audit record per changed object, tied by the import's batch id to one summary record for the file (its name, SHA-256 and counts).
+one audit record per changed object, tied by the import's batch id to one summary record for the file (its name,
+SHA-256 and counts).
 """
 
 import gc
