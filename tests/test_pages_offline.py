@@ -45,6 +45,13 @@ NOT_PAGES = {
     "projects:stage_record",
     "projects:event_void",
     "reports:warnings_export",
+    "milestones:milestone_export",
+    "approvals:approvals_match",
+    "milestones:milestones_plan",
+    "milestones:milestone_create",
+    "milestones:milestone_move",
+    "milestones:milestone_done",
+    "milestones:milestone_drop",
     "set_language",
     "workdays:index",
     "workdays:override_remove",
@@ -80,12 +87,28 @@ NOT_PAGES |= {
     "api:report_submit",
     "api:report_approve",
     "api:report_return",
+    "api:milestone_list",
+    "api:template_list",
+    "api:milestones_plan",
+    "api:milestone_complete",
+    "api:approval_list",
+    "api:approval_create",
 }
 NOT_PAGES |= {"progress:plan_export"}  # a download
 
 
 def _wenshui_project():
     return {"pk": Project.objects.filter(zone__name="文水经济开发区").order_by("pk").first().pk}
+
+
+def _wenshui_milestone():
+    from zoneledger.milestones.models import Milestone
+
+    project = _wenshui_project()
+    milestone, _created = Milestone.objects.get_or_create(
+        project_id=project["pk"], title="离线检查节点", defaults={"planned_on": "2025-06-30"}
+    )
+    return project | {"milestone_pk": milestone.pk}
 
 
 def _latest_round():
@@ -121,6 +144,7 @@ PAGE_ARGUMENTS = {
     "progress:project_reports": _wenshui_project,
     "progress:report_edit": lambda: _wenshui_project() | {"year": 2025, "number": 6},
     "progress:plan_edit": lambda: _wenshui_project() | {"year": 2025},
+    "milestones:milestone_edit": _wenshui_milestone,
     "reports:round_bulletin": _latest_round,
     "campaigns:round_update": _latest_round,
     "workdays:year": lambda: {"year": 2025},

@@ -33,11 +33,15 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from zoneledger.accounts import session, tokens
 from zoneledger.accounts.passwords import password_expired
+from zoneledger.approvals.api import router as approvals
 from zoneledger.campaigns.api import router as rounds
 from zoneledger.core.api import problem
 from zoneledger.core.db import is_database_busy
 from zoneledger.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from zoneledger.core.middleware import RETRY_AFTER_SECONDS
+from zoneledger.milestones.api import router as milestones
+from zoneledger.milestones.models import Milestone
+from zoneledger.milestones.schemas import MilestoneOut
 from zoneledger.problems.api import router as problems
 from zoneledger.problems.models import Problem
 from zoneledger.problems.schemas import ProblemOut
@@ -100,9 +104,11 @@ api.add_router("/rounds", rounds)
 api.add_router("/figures", figures)
 api.add_router("/zones", zones)
 api.add_router("/progress", progress)
+api.add_router("/milestones", milestones)
+api.add_router("/approvals", approvals)
 
 # The object a 409 shows as it is now, in the shape its router answers with.
-CURRENT_SHAPES = {Project: ProjectOut, Problem: ProblemOut}
+CURRENT_SHAPES = {Project: ProjectOut, Problem: ProblemOut, Milestone: MilestoneOut}
 
 
 def _field(location) -> str:

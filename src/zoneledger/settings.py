@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "zoneledger.projects",
     "zoneledger.problems",
     "zoneledger.progress",
+    "zoneledger.milestones",
+    "zoneledger.approvals",
     "zoneledger.reports",
     "zoneledger.ingest",
     "zoneledger.demo",
@@ -268,6 +270,9 @@ ZONELEDGER_HOME_PROVINCE = os.environ.get("ZONELEDGER_HOME_PROVINCE", "140000")
 # 签约未开工 warning thresholds, in days since signing (DOMAIN.md §5).
 ZONELEDGER_WARNING_YELLOW_DAYS = int(os.environ.get("ZONELEDGER_WARNING_YELLOW_DAYS", "90"))
 ZONELEDGER_WARNING_RED_DAYS = int(os.environ.get("ZONELEDGER_WARNING_RED_DAYS", "180"))
+
+# Milestones (milestones/schedule.py): a milestone is yellow when due within this many calendar days (DOMAIN.md §9).
+ZONELEDGER_MILESTONE_YELLOW_DAYS = int(os.environ.get("ZONELEDGER_MILESTONE_YELLOW_DAYS", "7"))
 
 # Working days (core/calendar.py): a year neither the chinese-calendar package nor the province has entered is
 # "error" (asking for one of its days raises a message for the user) or "weekends" (Monday–Friday, a guess).

@@ -10,6 +10,8 @@ urlpatterns = [
     path("projects/", include("zoneledger.projects.urls")),  # ledger and project pages
     path("problems/", include("zoneledger.problems.urls")),  # problems on the 13710 clock, leaders, task forces
     path("progress/", include("zoneledger.progress.urls")),  # monthly reports: 填报 and 审核
+    path("", include("zoneledger.milestones.urls")),  # /milestones/ and the project page's milestone writes
+    path("approvals/", include("zoneledger.approvals.urls")),  # approval items keyed by the national project code
     path("rounds/", include("zoneledger.campaigns.urls")),
     path("import/", include("zoneledger.ingest.urls")),
     path("workdays/", include("zoneledger.workdays.urls")),  # the province's working-day calendar

@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied
 from tests.factories import ProjectFactory, ZoneFactory
 from zoneledger.accounts.choices import Role
 from zoneledger.accounts.models import User
+from zoneledger.milestones.models import Milestone
 from zoneledger.progress.services import progress_submit
 from zoneledger.projects.choices import Stage
-from zoneledger.projects.models import Milestone, MonthlyProgress, Project, StageEvent
+from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
 from zoneledger.projects.services import project_update, record_stage, void_event
 from zoneledger.zones.models import Division, Zone
 

@@ -7,7 +7,8 @@ import pytest
 
 from zoneledger.accounts.models import User
 from zoneledger.accounts.scope import user_scope_in
-from zoneledger.projects.models import Milestone, Project, StageEvent
+from zoneledger.milestones.models import Milestone
+from zoneledger.projects.models import Project, StageEvent
 from zoneledger.projects.workflow import LiveEvent, check_stage_order, current_stage
 from zoneledger.reports.figures import Period, SignedFigures, batch_figures
 from zoneledger.zones.models import Zone
@@ -52,7 +53,7 @@ def test_every_city_has_zones_and_generated_projects_are_marked_illustrative():
 def test_qixian_geothermal_project_has_its_task_force_and_milestones():
     project = Project.objects.get(zone__name="祁县经济开发区", name__contains="地热源供热")
     assert "专班" in project.task_force
-    assert list(Milestone.objects.filter(project=project).values_list("due_on", flat=True)) == [
+    assert list(Milestone.objects.filter(project=project).values_list("planned_on", flat=True)) == [
         date(2025, 3, 31),
         date(2025, 4, 15),
     ]

@@ -22,9 +22,11 @@ from tests.security.sessions import log_in
 from zoneledger.accounts.choices import Role
 from zoneledger.accounts.models import ApiToken, LoginSession, OrgUnit, User
 from zoneledger.accounts.tokens import token_create
+from zoneledger.approvals.models import ApprovalItem
 from zoneledger.audit.models import AuditRecord
 from zoneledger.campaigns.models import Round
 from zoneledger.core.models import WorkdayOverride, WorkdayYear
+from zoneledger.milestones.models import Milestone, MilestoneMove, PlanTemplate
 from zoneledger.problems.models import Problem, ProblemStep, ProjectLeader
 from zoneledger.progress.models import AnnualPlan, ReportVersion
 from zoneledger.progress.services import progress_submit
@@ -106,7 +108,13 @@ API_RULES = {
 
 # Each URL name: its rule and the methods to try (with the form a POST sends).
 STAGE_FORM = {"stage": "terminated", "happened_on": "2025-06-30", "note": "matrix"}
-API_PROJECT = {"name": "越权项目", "total_investment": "1.00"}  # a whole project: the role is what refuses it
+API_PROJECT = {"name": "越权项目", "total_investment": "1.00"}
+APPROVAL_FORM = {"project_code": "2025-141121-30-03-09999Z", "matter": "filing", "state": "in_progress"}
+MILESTONE_FORM = {
+    "title": "越权节点",
+    "kind": "construction",
+    "planned_on": "2039-01-01",
+}  # a whole project: the role is what refuses it
 URL_RULES = {
     "accounts:login": (PUBLIC, {"GET": None}),
     "accounts:logout": (ANY_USER, {"POST": {}}),
@@ -141,6 +149,20 @@ URL_RULES = {
     "projects:project_edit": (OBJECT_WRITE, {"GET": None, "POST": {"name": "越权改名"}}),
     "projects:stage_record": (OBJECT_WRITE, {"POST": STAGE_FORM}),
     "projects:event_void": (OBJECT_WRITE, {"POST": {"reason": "越权作废"}}),
+    "approvals:approval_list": (BUSINESS_READ, {"GET": None}),
+    "approvals:approval_create": (CREATE, {"GET": None, "POST": APPROVAL_FORM}),
+    "approvals:approvals_match": (CREATE, {"POST": {}}),
+    "milestones:milestone_list": (BUSINESS_READ, {"GET": None}),
+    "milestones:milestone_export": (BUSINESS_READ, {"GET": None}),
+    "milestones:milestones_plan": (
+        OBJECT_WRITE,
+        {"POST": lambda world: {"template": world.plan_template.pk, "target": "2039-06-01", "allow_late": "on"}},
+    ),
+    "milestones:milestone_create": (OBJECT_WRITE, {"POST": MILESTONE_FORM}),
+    "milestones:milestone_edit": (OBJECT_WRITE, {"GET": None, "POST": MILESTONE_FORM}),
+    "milestones:milestone_move": (OBJECT_WRITE, {"POST": {"planned_on": "2039-01-01", "reason": "越权改期"}}),
+    "milestones:milestone_done": (OBJECT_WRITE, {"POST": {"done_on": "2025-01-01"}}),
+    "milestones:milestone_drop": (OBJECT_WRITE, {"POST": {"reason": "越权删除"}}),
     "campaigns:round_list": (BUSINESS_READ, {"GET": None}),
     "reports:round_bulletin": (BUSINESS_READ, {"GET": None}),
     "reports:round_bulletin_xlsx": (BUSINESS_READ, {"GET": None}),
@@ -217,6 +239,15 @@ URL_RULES = {
     "progress:queue": (REVIEW, {"GET": None, "POST": {"action": "approve"}}),
     "progress:project_reports": (OBJECT_READ, {"GET": None}),
     "progress:report_edit": (OBJECT_WRITE, {"GET": None, "POST": {"amount": "1.00", "action": "submit"}}),
+    "api:milestone_list": (API_READ, {"GET": None}),
+    "api:template_list": (API_READ, {"GET": None}),
+    "api:milestones_plan": (
+        API_OBJECT_WRITE,
+        {"POST": {"template": "工业新建项目", "target": "2039-06-01", "allow_late": True}},
+    ),
+    "api:milestone_complete": (API_OBJECT_WRITE, {"POST": {"done_on": "2025-01-01"}}),
+    "api:approval_list": (API_READ, {"GET": None}),
+    "api:approval_create": (API_CREATE, {"POST": APPROVAL_FORM}),
 }
 OBJECT_RULES = {OBJECT_READ, OBJECT_WRITE, API_OBJECT_READ, API_OBJECT_WRITE, API_REVIEW}
 # The Django admin's own pages share one rule; the matrix tries its index for them all.
@@ -267,6 +298,7 @@ class World:
     token: ApiToken
     problems: dict
     reports: dict
+    plan_template: PlanTemplate
 
 
 @pytest.fixture
@@ -299,6 +331,7 @@ def world(client, tmp_path, settings):
         job_id=job.pk,
         job_owner=job_owner,
         token=token_create(actor=business_user, user=business_user, name="matrix")[0],
+        plan_template=PlanTemplate.objects.get(province_code="", name="工业新建项目"),
         problems={key: _problem_of(project) for key, project in projects.items()},
         reports=_submitted_reports(projects),
     )
@@ -330,10 +363,24 @@ def _submitted_reports(projects):
     }
 
 
+def milestone_of(project):
+    """A milestone of the project for the milestone URLs (made before the matrix takes its fingerprint)."""
+    milestone, _created = Milestone.objects.get_or_create(
+        project=project, title="矩阵节点", defaults={"planned_on": date(2025, 6, 30)}
+    )
+    return {"pk": project.pk, "milestone_pk": milestone.pk}
+
+
 def url_of(name, world, target):
     """The URL `name` with arguments pointing at the world's objects (the target project for project URLs)."""
     project = world.projects.get(target)
     arguments = {
+        "milestones:milestones_plan": lambda: {"pk": project.pk},
+        "milestones:milestone_create": lambda: {"pk": project.pk},
+        "milestones:milestone_edit": lambda: milestone_of(project),
+        "milestones:milestone_move": lambda: milestone_of(project),
+        "milestones:milestone_done": lambda: milestone_of(project),
+        "milestones:milestone_drop": lambda: milestone_of(project),
         "projects:project_detail": lambda: {"pk": project.pk},
         "projects:project_edit": lambda: {"pk": project.pk},
         "projects:stage_record": lambda: {"pk": project.pk},
@@ -363,6 +410,8 @@ def url_of(name, world, target):
         "api:event_void": lambda: {"pk": project.pk, "event_pk": project.events.filter(voided=False).first().pk},
         "api:round_detail": lambda: {"pk": world.round.pk},
         "api:zone_detail": lambda: {"pk": project.zone_id},
+        "api:milestones_plan": lambda: {"pk": project.pk},
+        "api:milestone_complete": lambda: {"pk": milestone_of(project)["milestone_pk"]},
         "problems:problem_detail": lambda: {"pk": world.problems[target].pk},
         "api:problem_detail": lambda: {"pk": world.problems[target].pk},
         "api:problem_act": lambda: {"pk": world.problems[target].pk},
@@ -461,6 +510,11 @@ def fingerprint():
         "progress": MonthlyProgress.objects.count(),
         "reports": sorted(ReportVersion.objects.values_list("pk", "state", "amount")),
         "plans": sorted(AnnualPlan.objects.values_list("pk", "amount", "months")),
+        "milestones": sorted(
+            Milestone.objects.values_list("pk", "title", "planned_on", "done_on", "dropped", "version", "owner")
+        ),
+        "milestone moves": MilestoneMove.objects.count(),
+        "approval items": sorted(ApprovalItem.objects.values_list("project_code", "matter", "state", "project_id")),
         "rounds": sorted(Round.objects.values_list("year", "sequence", "held_on")),
         "workdays": sorted(WorkdayOverride.objects.values_list("province_code", "day", "working")),
         "years entered": sorted(WorkdayYear.objects.values_list("province_code", "year")),

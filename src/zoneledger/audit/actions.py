@@ -46,6 +46,15 @@ class Action(models.TextChoices):
     WORKDAY_REMOVE = "workday.remove", _("Working-day correction removed")
     WORKDAY_YEAR_ENTER = "workday.year_enter", _("Year of working days entered by the province")
     WORKDAY_YEAR_WITHDRAW = "workday.year_withdraw", _("Year of working days no longer marked as entered")
+    # Milestones (倒排工期) and approval items
+    MILESTONE_PLAN = "milestone.plan", _("Milestones planned backwards from a target")
+    MILESTONE_CREATE = "milestone.create", _("Milestone added")
+    MILESTONE_UPDATE = "milestone.update", _("Milestone changed")
+    MILESTONE_MOVE = "milestone.move", _("Milestone moved")
+    MILESTONE_DONE = "milestone.done", _("Milestone done")
+    MILESTONE_DROP = "milestone.drop", _("Milestone dropped")
+    APPROVAL_SAVE = "approval.save", _("Approval item saved")
+    APPROVAL_MATCH = "approval.match", _("Approval items matched to a project")
     # Workbooks and downloads
     INGEST_IMPORT = "ingest.import", _("Workbook imported")
     IMPORT = "import", _("Import")

@@ -16,14 +16,17 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from zoneledger.accounts.choices import OrgKind, Role
 from zoneledger.accounts.models import OrgUnit, User
+from zoneledger.approvals.services import approval_save, approvals_match
 from zoneledger.audit import services as audit
 from zoneledger.audit.actions import Action
 from zoneledger.campaigns.models import Round
 from zoneledger.chains.models import Chain, ChainLink
 from zoneledger.enterprises.services import enterprise_resolve, enterprises_resolve_bulk
+from zoneledger.milestones.models import PlanTemplate
+from zoneledger.milestones.services import milestones_plan
 from zoneledger.projects.choices import ProgressStatus, Stage
-from zoneledger.projects.models import Milestone, MonthlyProgress, Project
-from zoneledger.projects.services import projects_create_bulk
+from zoneledger.projects.models import MonthlyProgress, Project
+from zoneledger.projects.services import project_update, projects_create_bulk
 from zoneledger.zones.choices import DivisionLevel
 from zoneledger.zones.models import Division, Zone
 
@@ -371,10 +374,32 @@ class DemoBuilder:
                     )
                 )
         MonthlyProgress.objects.bulk_create(months, batch_size=1000)
-        geothermal = next(p for plan, p in zip(self.planned, projects, strict=True) if plan is self.geothermal)
-        for title, due_on in seeds.QIXIAN_GEOTHERMAL["milestones"]:
-            Milestone.objects.create(project=geothermal, title=title, due_on=due_on)
         return len(projects), sum(len(plan.events) for plan in self.planned), len(months)
+
+
+def plan_geothermal():
+    """祁县's geothermal heating project, planned backwards (倒排工期) by its zone through the milestone services:
+    the cooperation agreement by the end of March 2025, the pipe network from mid-April (seeds)."""
+    geo = seeds.QIXIAN_GEOTHERMAL
+    project = Project.objects.select_related("zone").get(zone__name=geo["zone"], name=geo["name"])
+    planner = _demo_user(*QIXIAN_PLANNER)
+    template, _created = PlanTemplate.objects.get_or_create(
+        province_code=project.zone.province_id, name=geo["template"]["name"], defaults=geo["template"]
+    )
+    target = geo["milestones"][-1][1]
+    milestones_plan(actor=planner, project=project, template=template, target=target, allow_late=True)
+    for code, matter, authority, state, number, decided_on in geo["approvals"]:
+        approval_save(
+            actor=planner,
+            project_code=code,
+            matter=matter,
+            authority=authority,
+            state=state,
+            document_number=number,
+            decided_on=decided_on,
+        )
+    project = project_update(actor=planner, project=project, expected_version=project.version, code=geo["code"])
+    approvals_match(actor=planner, project=project)
 
 
 def build_orgs():
@@ -411,15 +436,23 @@ DEMO_USERS = [
     ("wenshui-admin", "文水经济开发区管委会", Role.ADMIN, "文水业务管理员"),
     ("xiaoyi-editor", "孝义经济开发区管委会", Role.EDITOR, "孝义填报员"),
 ]
+# The zone editor who planned 祁县's geothermal milestones (load_demo creates it; ensure_demo_users resets it).
+QIXIAN_PLANNER = ("qixian-editor", "祁县经济开发区管委会", Role.EDITOR, "祁县填报员")
+DEMO_USERS.append(QIXIAN_PLANNER)
+
+
+def _demo_user(username, org_name, role, display):
+    user, _ = User.objects.update_or_create(
+        username=username,
+        defaults={"org": OrgUnit.objects.get(name=org_name), "role": role, "display_name": display},
+    )
+    return user
 
 
 def ensure_demo_users():
     """Create (or reset to the demo password) one user per role and scope; returns their rows."""
     for username, org_name, role, display in DEMO_USERS:
-        user, _ = User.objects.update_or_create(
-            username=username,
-            defaults={"org": OrgUnit.objects.get(name=org_name), "role": role, "display_name": display},
-        )
+        user = _demo_user(username, org_name, role, display)
         user.set_password(DEMO_PASSWORD)
         user.save()
     return DEMO_USERS
@@ -441,6 +474,7 @@ def load_demo():
     builder.plan_progress()
     counts = builder.write()
     build_orgs()
+    plan_geothermal()
     audit.record(
         actor=None,
         actor_name=DEMO_ACTOR,

@@ -308,6 +308,38 @@ QIXIAN_GEOTHERMAL = {
         ("完成合作协议签订", date(2025, 3, 31)),
         ("启动管网建设", date(2025, 4, 15)),
     ],
+    # Illustrative: the seeds give no project code. Its approvals arrive from the platform first (unmatched), then
+    # the zone enters the code and they are matched; one item of another 祁县 code stays waiting.
+    "code": "2025-140727-44-03-00001X",
+    "approvals": [
+        (
+            "2025-140727-44-03-00001X",
+            "filing",
+            "祁县行政审批服务管理局",
+            "done",
+            "祁审批备〔2025〕8号",
+            date(2025, 2, 20),
+        ),
+        ("2025-140727-44-03-00001X", "land_preview", "晋中市自然资源局", "in_progress", "", None),
+        ("2025-140727-44-03-00001X", "environment", "晋中市生态环境局祁县分局", "not_started", "", None),
+        ("2025-140727-30-03-00002X", "filing", "祁县行政审批服务管理局", "in_progress", "", None),
+    ],
+    # The zone's plan (a template of the province's): 10 working days from the agreement to the pipe works, 4 April
+    # (清明) being a holiday, puts the agreement on 31 March when the works start on 15 April.
+    "template": {
+        "name": "地热供热项目（协议→管网）",
+        "description": "合作协议签订后十个工作日启动一次管网建设",
+        "steps": [
+            {
+                "title": "完成合作协议签订",
+                "working_days": 15,
+                "after_previous": True,
+                "kind": "stage_target",
+                "stage": "signed",
+            },
+            {"title": "启动管网建设", "working_days": 10, "after_previous": True, "kind": "construction", "stage": ""},
+        ],
+    },
 }
 
 # Monthly amounts entered but not yet approved: they must not count in completed investment.

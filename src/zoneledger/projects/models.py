@@ -253,23 +253,3 @@ class MonthlyProgress(ProjectPart, models.Model):
 
     def __str__(self):
         return f"{self.project} · {self.month:%Y-%m}"
-
-
-class Milestone(ProjectPart, models.Model):
-    """A task node (任务节点) of a project, scheduled backwards from a deadline (倒排工期)."""
-
-    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="milestones")
-    title = models.CharField(_("title"), max_length=200)
-    due_on = models.DateField(_("due on"))
-    done_on = models.DateField(_("done on"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=500, blank=True)
-
-    objects = ProjectPartQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["project", "due_on"]
-        verbose_name = _("milestone")
-        verbose_name_plural = _("milestones")
-
-    def __str__(self):
-        return self.title

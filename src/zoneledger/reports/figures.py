@@ -21,7 +21,8 @@ The contract the web app, the API and the commands rely on:
   first or sorted by a key of ``WARNING_SORTS`` (``"-key"`` reversed), one level or all; one query.
   ``signed_not_started_rows(...)`` (same arguments) reads the same list lazily: a count is one query, a page
   (a slice) one more — filtered, ordered and paged in the database. ``warning_counts(...)`` counts each level; one
-  query.
+  query. A project with an open 开工 target (a milestone, milestones app) planned before ``as_of`` is red whatever
+  its days since signing (``target_missed``); with ``known_at``, only targets entered by then count.
 - ``completed_by_month(*, user, scope, year, as_of=None, known_at=None) -> list[MonthAmount]`` — approved completed
   investment per month of a year and its running total, for the dashboard's line chart; one query (two with
   ``known_at``).
@@ -57,6 +58,7 @@ from zoneledger.accounts.scope import Scope
 from zoneledger.campaigns.models import Round, parse_round_label
 from zoneledger.core.errors import NotFound
 from zoneledger.core.money import WanField, format_wan, format_yi, rate
+from zoneledger.milestones.selectors import start_target_missed
 from zoneledger.progress.choices import ReportState
 from zoneledger.progress.models import ReportVersion
 from zoneledger.projects.choices import ProgressStatus, Stage, stage_and_later
@@ -559,6 +561,7 @@ class SignedNotStarted:
     signed_on: date
     days: int
     level: str  # "", "yellow" or "red"
+    target_missed: bool = False  # its 开工 target passed without a start: red whatever its days
 
 
 WARNING_LEVELS = ("", "yellow", "red")
@@ -588,10 +591,10 @@ def _level_q(level: str, as_of: date) -> Q:
     red_since = as_of - timedelta(days=settings.ZONELEDGER_WARNING_RED_DAYS)
     yellow_since = as_of - timedelta(days=settings.ZONELEDGER_WARNING_YELLOW_DAYS)
     if level == "red":
-        return Q(signed_on__lte=red_since)
+        return Q(signed_on__lte=red_since) | Q(target_missed=True)
     if level == "yellow":
-        return Q(signed_on__gt=red_since, signed_on__lte=yellow_since)
-    return Q(signed_on__gt=yellow_since)
+        return Q(signed_on__gt=red_since, signed_on__lte=yellow_since, target_missed=False)
+    return Q(signed_on__gt=yellow_since, target_missed=False)
 
 
 def _ordering(sort: str) -> list[str]:
@@ -616,9 +619,10 @@ class SignedNotStartedRows(Sequence[SignedNotStarted]):
         self.as_of = as_of
 
     def _warning(self, row: tuple) -> SignedNotStarted:
-        pk, name, zone, city, investment, signed_on = row
+        pk, name, zone, city, investment, signed_on, target_missed = row
         days = (self.as_of - signed_on).days
-        return SignedNotStarted(pk, name, zone, city, investment, signed_on, days, warning_level(days))
+        level = "red" if target_missed else warning_level(days)
+        return SignedNotStarted(pk, name, zone, city, investment, signed_on, days, level, target_missed)
 
     def count(self) -> int:  # type: ignore[override]  # Paginator asks for count(); Sequence's counts a value
         return self._rows.count()
@@ -642,7 +646,8 @@ class SignedNotStartedRows(Sequence[SignedNotStarted]):
 
 
 def _signed_not_started(*, user: User, scope: Scope, as_of: date, known_at: datetime | None) -> QuerySet:
-    """The projects of `scope` whose latest stage as of `as_of` is `signed`, annotated with their signing date."""
+    """The projects of `scope` whose latest stage as of `as_of` is `signed`, annotated with their signing date and
+    whether an open 开工 target of theirs had passed by `as_of` (`target_missed`)."""
     events = _as_known(StageEvent.objects.all(), known_at).filter(project=OuterRef("pk"), happened_on__lte=as_of)
     signing = events.filter(stage=Stage.SIGNED).order_by("-happened_on").values("happened_on")[:1]
     moved_on = events.exclude(stage__in=[Stage.PIPELINE, Stage.SIGNED])
@@ -652,6 +657,7 @@ def _signed_not_started(*, user: User, scope: Scope, as_of: date, known_at: date
         .annotate(signed_on=Subquery(signing))
         .filter(signed_on__isnull=False)
         .exclude(Exists(moved_on))
+        .annotate(target_missed=start_target_missed(as_of, known_at=known_at))
     )
 
 
@@ -677,7 +683,7 @@ def signed_not_started_rows(
         rows = rows.filter(_level_q(level, as_of))
     ordering = _ordering(sort) if sort else WARNING_ORDER
     rows = rows.order_by(*ordering).values_list(
-        "pk", "name", "zone__name", "zone__city__name", "total_investment", "signed_on"
+        "pk", "name", "zone__name", "zone__city__name", "total_investment", "signed_on", "target_missed"
     )
     return SignedNotStartedRows(rows, as_of)
 

@@ -1,0 +1,52 @@
+"""Reads of approval items that serve a user: each takes `user=` and starts from `visible_to(user)`."""
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q, QuerySet
+
+from zoneledger.accounts.scope import Scope
+from zoneledger.projects.models import Project
+
+from .choices import ApprovalState, Matter
+from .models import ApprovalItem
+
+if TYPE_CHECKING:
+    from zoneledger.accounts.models import User
+
+
+def project_approvals(*, user: "User", project: Project) -> list[tuple[str, str, ApprovalItem | None]]:
+    """The project's checklist: every matter in order, with its item when there is one (matter, label, item).
+
+    Items linked to the project, and any still unmatched that carry its code, count: the checklist is right the
+    moment the code is set, before the match has run.
+    """
+    linked = Q(project=project)
+    if project.code:
+        linked |= Q(project__isnull=True, project_code=project.code)
+    items = {item.matter: item for item in ApprovalItem.objects.visible_to(user).filter(linked)}
+    return [(matter.value, str(matter.label), items.get(matter.value)) for matter in Matter]
+
+
+def approval_list(
+    *, user: "User", scope: Scope | None = None, unmatched: bool = False, state: str | None = None
+) -> QuerySet[ApprovalItem]:
+    """The items the user may see (of `scope`, through their project or their zone), unmatched ones only when
+    asked; ordered by code and matter."""
+    items = ApprovalItem.objects.visible_to(user).select_related("project__zone", "zone")
+    if unmatched:
+        items = items.unmatched()
+    if scope is not None and scope.kind != "nation":
+        items = items.filter(
+            scope.q("project__zone__")
+            | Q(project__isnull=True, zone__isnull=False) & scope.q("zone__")
+            | Q(project__isnull=True, zone__isnull=True, province_code=scope.province)
+        )
+    if state:
+        items = items.filter(state=state)
+    return items.order_by("project_code", "matter")
+
+
+def done_counts(*, user: "User", scope: Scope, year: int) -> dict[str, int]:
+    """How many items of `scope` were done (已办) in `year`: for the dashboard's "handled online" figure."""
+    items = approval_list(user=user, scope=scope)
+    return items.aggregate(done=Count("pk", filter=Q(state=ApprovalState.DONE, decided_on__year=year)))
