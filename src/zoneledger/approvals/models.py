@@ -4,7 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from zoneledger.accounts.scope import NOTHING, ScopeKind, ScopeNotFound, user_scope, zone_filter
+from zoneledger.accounts.choices import OrgKind
+from zoneledger.accounts.scope import NOTHING, zone_filter
 from zoneledger.core.codes import validate_project_code
 
 from .choices import ApprovalState, Matter
@@ -23,15 +24,15 @@ class ApprovalItemQuerySet(models.QuerySet):
 
 
 def _province_wide(user: Any) -> Q:
-    try:
-        scope = user_scope(user)
-    except ScopeNotFound:
+    """Unplaced items (no project, no zone) for the nation's and their province's province-level users; read from
+    the org without a query."""
+    if not getattr(user, "is_authenticated", False) or not user.reads_business_data:
         return NOTHING
     unplaced = Q(project__isnull=True, zone__isnull=True)
-    if scope.kind == ScopeKind.NATION:
+    if user.org.kind == OrgKind.NATION:
         return unplaced
-    if scope.kind == ScopeKind.PROVINCE:
-        return unplaced & Q(province_code=scope.code)
+    if user.org.kind == OrgKind.PROVINCE:
+        return unplaced & Q(province_code=user.org.division_id)
     return NOTHING
 
 
