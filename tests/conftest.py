@@ -30,7 +30,7 @@ def pytest_configure(config):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from tests.second_province import build_second_province
-    from zoneledger.demo.builder import build_orgs, ensure_demo_users, load_demo
+    from zoneledger.demo.builder import build_orgs, ensure_demo_users, load_demo, load_demo_reports
     from zoneledger.demo.problems import load_demo_problems
 
     with django_db_blocker.unblock():
@@ -38,6 +38,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         build_orgs()
         ensure_demo_users()
         load_demo_problems()
+        load_demo_reports()
         build_second_province()
 
 

@@ -24,6 +24,8 @@ from zoneledger.chains.models import Chain, ChainLink
 from zoneledger.enterprises.services import enterprise_resolve, enterprises_resolve_bulk
 from zoneledger.milestones.models import PlanTemplate
 from zoneledger.milestones.services import milestones_plan
+from zoneledger.progress.models import ReportVersion
+from zoneledger.progress.services import MonthEntry, progress_return, progress_submit, progress_submit_bulk
 from zoneledger.projects.choices import ProgressStatus, Stage
 from zoneledger.projects.models import MonthlyProgress, Project
 from zoneledger.projects.services import project_update, projects_create_bulk
@@ -456,6 +458,48 @@ def ensure_demo_users():
         user.set_password(DEMO_PASSWORD)
         user.save()
     return DEMO_USERS
+
+
+RETURN_REASON = "形象进度与完成投资不符，请核实后重新提交。"
+
+
+def load_demo_reports():
+    """The demo's monthly reports that are not simply approved, written through the services like anyone's.
+
+    Run after the demo users exist. Most months were loaded approved (they make the golden figures); those loaded
+    submitted get their report versions through the province's editor and wait in the reviewers' queue; one
+    correction of an approved month outside 文水 is returned with a reason, so its approved amount still counts.
+    No golden figure changes: only approved amounts count.
+    """
+    editor = User.objects.get(username="province-editor")
+    reviewer = User.objects.get(username="province-reviewer")
+    if ReportVersion.objects.filter(return_reason=RETURN_REASON).exists():
+        return
+    waiting = MonthlyProgress.objects.filter(
+        status=ProgressStatus.SUBMITTED, project__zone__province_id=seeds.SHANXI[0]
+    )
+    progress_submit_bulk(
+        actor=editor,
+        entries=[
+            MonthEntry(head.project, head.month, head.completed_investment)
+            for head in waiting.select_related("project__zone")
+        ],
+    )
+    corrected = (
+        MonthlyProgress.objects.filter(status=ProgressStatus.APPROVED, project__zone__name="孝义经济开发区")
+        .select_related("project__zone")
+        .order_by("-month", "project__name")
+        .first()
+    )
+    if corrected is not None:
+        correction = progress_submit(
+            actor=editor,
+            project=corrected.project,
+            month=corrected.month,
+            amount=corrected.completed_investment + 100,
+            physical_progress="补报设备款",
+        )
+        progress_return(actor=reviewer, version=correction, reason=RETURN_REASON)
 
 
 def demo_is_loaded():

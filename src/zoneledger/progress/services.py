@@ -320,6 +320,17 @@ def progress_submit_bulk(
             continue
         counting = month.counting
         if (
+            not draft
+            and current is not None
+            and current.state in (ReportState.RETURNED, ReportState.DRAFT)
+            and counting is not None
+            and (_wan(counting.amount), counting.physical_progress) == same[:2]
+        ):
+            # Restating the approved amount while a correction is returned or drafted corrects nothing.
+            result.versions.append(counting)
+            result.unchanged.append(position)
+            continue
+        if (
             current is None
             and counting is not None
             and not draft

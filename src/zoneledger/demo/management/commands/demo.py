@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from zoneledger.accounts.choices import ADMINISTRATOR_ROLES
 from zoneledger.core.commands import BaseCommand, aligned
 from zoneledger.core.server import serve, worker_alongside
-from zoneledger.demo.builder import DEMO_PASSWORD, ensure_demo_users, load_demo
+from zoneledger.demo.builder import DEMO_PASSWORD, ensure_demo_users, load_demo, load_demo_reports
 from zoneledger.demo.problems import load_demo_problems
 
 
@@ -42,6 +42,7 @@ class Command(BaseCommand):
             )
         users = ensure_demo_users()
         load_demo_problems()
+        load_demo_reports()
         self.stdout.write("\n" + _("Database: %(name)s") % {"name": settings.DATABASES["default"]["NAME"]})
         self.stdout.write(
             _("Log in at http://%(bind)s/ with the password %(password)s as:")
