@@ -10,7 +10,9 @@ from django.utils import translation
 from tests.reports.test_views import as_user
 from zoneledger.accounts.models import User
 from zoneledger.accounts.scope import user_scope
+from zoneledger.milestones.selectors import milestone_list
 from zoneledger.problems.selectors import problem_filter
+from zoneledger.progress.selectors import month_rows, review_queue
 from zoneledger.projects.choices import Stage
 from zoneledger.projects.models import Project, StageEvent
 from zoneledger.reports import figures
@@ -39,6 +41,15 @@ def test_each_to_do_counts_what_its_list_shows(client, username):
     assert todos["Signed, not started: alarm"].count == warnings["red"]
     assert todos["Signed, not started: warning"].count == warnings["yellow"]
     assert client.get(todos["Signed, not started: alarm"].url).status_code == 200
+    overdue = milestone_list(user=user, scope=user_scope(user), light="red", as_of=as_of)
+    assert todos["Milestones overdue"].count == overdue.count()
+    if user.can_edit:
+        month = month_rows(user=user, month=as_of.replace(day=1))
+        assert todos["Reports to fill this month"].count == sum(row.state in ("missing", "draft") for row in month)
+        assert todos["Reports returned"].count == sum(row.state == "returned" for row in month)
+    if user.can_review:
+        assert todos["Reports waiting for review"].count == review_queue(user=user).count()
+        assert client.get(todos["Reports waiting for review"].url).status_code == 200
 
 
 def test_the_demo_has_something_to_do_and_the_page_shows_it_first(client):

@@ -1,10 +1,12 @@
 """The cockpit's parts beside the figures: what the user should do now, and how the parts of their scope rank.
 
-Read side only. Each to-do count is the count of the list it links to, filtered the same way by the app that owns
-the list (problems, warnings, the leader's projects), so a number on the dashboard and the list it opens cannot
-disagree. Rankings rank the rows of `figures.breakdown`: nothing is counted twice or in Python.
+Read side only. Each to-do count is the count of the list it links to, read through the selector of the app that
+owns the list (monthly reports, the review queue, problems, milestones, warnings, the leader's projects), so a
+number on the dashboard and the list it opens cannot disagree. Rankings rank the rows of `figures.breakdown`:
+nothing is counted twice or in Python.
 """
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -19,8 +21,12 @@ from django.utils.translation import gettext_lazy as _
 
 from zoneledger.accounts.scope import Scope, ScopeKind
 from zoneledger.core.money import format_percent, format_yi
+from zoneledger.milestones.selectors import overdue_count
 from zoneledger.problems.choices import OPEN_STATES, Colour
 from zoneledger.problems.selectors import my_projects, problem_rows
+from zoneledger.progress.choices import ReportState
+from zoneledger.progress.selectors import month_rows, review_count
+from zoneledger.progress.workflow import month_start
 from zoneledger.zones.choices import ZoneKind
 from zoneledger.zones.models import Zone
 
@@ -44,10 +50,21 @@ def _link(name: str, **query: str) -> str:
     return f"{reverse(name)}?{urlencode(query)}" if query else reverse(name)
 
 
-def todos(*, user: "User", as_of: date, warnings: dict[str, int]) -> list[Todo]:
-    """What the user should look at first, most urgent first: their scope's overdue and due problems, 签约未开工
-    (`warnings`: `figures.warning_counts` of the scope, which the page shows anyway), and the projects they lead
-    or push in a task force. Zero counts stay, as reassurance."""
+def todos(*, user: "User", scope: Scope, as_of: date, warnings: dict[str, int]) -> list[Todo]:
+    """What the user should look at first: for an editor this month's reports still to fill and those returned, for
+    a reviewer the reports waiting for review; for everyone their scope's overdue and due problems, overdue
+    milestones, 签约未开工 (`warnings`: `figures.warning_counts` of the scope, which the page shows anyway), and the
+    projects they lead or push in a task force. Zero counts stay, as reassurance."""
+    items = []
+    if user.can_edit:
+        month = month_start(as_of)
+        states = Counter(row.state for row in month_rows(user=user, month=month))
+        month_list = _link("progress:month", month=f"{month:%Y-%m}")
+        to_fill = states["missing"] + states[ReportState.DRAFT]
+        items.append(Todo(_("Reports to fill this month"), to_fill, month_list, "yellow"))
+        items.append(Todo(_("Reports returned"), states[ReportState.RETURNED], month_list, "red"))
+    if user.can_review:
+        items.append(Todo(_("Reports waiting for review"), review_count(user=user), _link("progress:queue"), "yellow"))
     by_colour = dict(
         problem_rows(user=user, as_of=as_of)
         .filter(state__in=OPEN_STATES)
@@ -55,13 +72,19 @@ def todos(*, user: "User", as_of: date, warnings: dict[str, int]) -> list[Todo]:
         .annotate(count=Count("pk"))
         .values_list("colour", "count")
     )
-    items = [
+    items += [
         Todo(_("Problems overdue"), by_colour.get(Colour.RED, 0), _link("problems:problem_list", colour="red"), "red"),
         Todo(
             _("Problems due within a working day"),
             by_colour.get(Colour.YELLOW, 0),
             _link("problems:problem_list", colour="yellow"),
             "yellow",
+        ),
+        Todo(
+            _("Milestones overdue"),
+            overdue_count(user=user, scope=scope, as_of=as_of),
+            _link("milestones:milestone_list", light="red"),
+            "red",
         ),
         Todo(_("Signed, not started: alarm"), warnings["red"], _link("reports:warnings", level="red"), "red"),
         Todo(

@@ -58,7 +58,7 @@ class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
         rank_by = self.request.GET.get("rank_by", cockpit.METRIC_KEYS[0])
         warning_counts = figures.warning_counts(user=user, scope=scope, as_of=as_of)
         return super().get_context_data(**kwargs) | {
-            "todos": cockpit.todos(user=user, as_of=as_of, warnings=warning_counts),
+            "todos": cockpit.todos(user=user, scope=scope, as_of=as_of, warnings=warning_counts),
             "rankings": cockpit.rankings(
                 user=user,
                 scope=scope,
