@@ -274,6 +274,11 @@ ZONELEDGER_WARNING_RED_DAYS = int(os.environ.get("ZONELEDGER_WARNING_RED_DAYS", 
 # Milestones (milestones/schedule.py): a milestone is yellow when due within this many calendar days (DOMAIN.md §9).
 ZONELEDGER_MILESTONE_YELLOW_DAYS = int(os.environ.get("ZONELEDGER_MILESTONE_YELLOW_DAYS", "7"))
 
+# Monthly reports (DOMAIN.md §9): a month is due by this day of the next month (未按时填报 after it), and a project is
+# 低于序时进度 when its approved cumulative investment is below this share of its planned cumulative.
+ZONELEDGER_REPORT_DUE_DAY = int(os.environ.get("ZONELEDGER_REPORT_DUE_DAY", "5"))
+ZONELEDGER_PLAN_WARNING_SHARE = os.environ.get("ZONELEDGER_PLAN_WARNING_SHARE", "0.8")
+
 # Working days (core/calendar.py): a year neither the chinese-calendar package nor the province has entered is
 # "error" (asking for one of its days raises a message for the user) or "weekends" (Monday–Friday, a guess).
 ZONELEDGER_CALENDAR_UNKNOWN_YEAR = os.environ.get("ZONELEDGER_CALENDAR_UNKNOWN_YEAR", "error")

@@ -167,3 +167,16 @@ def test_a_project_s_change_reads_field_by_field_with_the_fields_labels_in_local
     assert changes["total_investment"].changed
     assert not changes["name"].changed
     assert f"{timezone.localtime(entry.at):%Y-%m-%d %H:%M:%S}" in response.content.decode()
+
+
+def test_a_key_naming_a_relation_from_another_model_reads_as_the_key_not_an_error(client, auditor):
+    project = Project.objects.first()
+    # `events` is the reverse side of StageEvent.project: a field of the model's, without a label of its own.
+    entry = audit.record(
+        actor=None, actor_name="x", action=Action.PROJECT_UPDATE, obj=project, before={"events": 1}, after={"events": 2}
+    )
+
+    response = client.get(reverse("audit:record_detail", args=[entry.pk]))
+
+    assert response.status_code == 200
+    assert [(change.name, change.label) for change in response.context["changes"]] == [("events", "events")]

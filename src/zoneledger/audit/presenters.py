@@ -37,12 +37,14 @@ def shown(value: Any) -> str:
 
 
 def field_label(record: AuditRecord, name: str) -> str:
-    """The field's name as its model labels it (a project's `total_investment` is 总投资), else the stored key."""
+    """The field's name as its model labels it (a project's `total_investment` is 总投资), else the stored key (a
+    key no field of the model holds, or one naming a relation from another model, which has no label of its own)."""
     try:
         model = apps.get_model(record.object_type)
-        return str(model._meta.get_field(name).verbose_name)
+        field = model._meta.get_field(name)
     except (LookupError, ValueError, FieldDoesNotExist):
         return name
+    return str(getattr(field, "verbose_name", name))
 
 
 def field_changes(record: AuditRecord) -> list[FieldChange]:

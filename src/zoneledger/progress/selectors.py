@@ -182,12 +182,12 @@ class PlanRow:
 
 def plan_threshold() -> Decimal:
     """The share of the planned cumulative under which a project is 低于序时进度 (setting, default 0.8)."""
-    return Decimal(str(getattr(settings, "ZONELEDGER_PLAN_WARNING_SHARE", "0.8")))
+    return Decimal(settings.ZONELEDGER_PLAN_WARNING_SHARE)
 
 
 def report_due_day() -> int:
     """The day of the next month a month's report is due by (setting, default 5)."""
-    return int(getattr(settings, "ZONELEDGER_REPORT_DUE_DAY", 5))
+    return settings.ZONELEDGER_REPORT_DUE_DAY
 
 
 def plan_rows(*, user: "User", year: int, month: int, zone_id: int | None = None) -> list[PlanRow]:
