@@ -250,7 +250,7 @@ def step_build(arguments):
         ledger.write_datetime(row, at["签约日期"], round_.held_on, day)
         ledger.write_string(row, at["签约批次"], round_.label)
         if n % 2 == 0:
-            ledger.write_string(row, at["开工日期"], "2024-03-01")
+            ledger.write_string(row, at["开工日期"], "2024-01-02")  # no month of 2024 before the start
         for month in range(1, arguments.months_each + 1):
             month_row += 1
             monthly.write_string(month_row, 0, code)
