@@ -124,3 +124,20 @@ def raise_problem(problem_project, user):
         return services.problem_raise(**facts)
 
     return raise_
+
+
+@pytest.fixture
+def session_client(db):
+    """`session_client("wenshui-editor")`: a browser logged in as the user, CSRF checked as on the pages."""
+    from django.test import Client
+
+    from tests.security.sessions import log_in
+    from zoneledger.accounts.models import User
+
+    def make(username):
+        client = Client(enforce_csrf_checks=True)
+        log_in(client, User.objects.get(username=username))
+        client.get("/")  # a page gives the CSRF cookie
+        return client
+
+    return make
