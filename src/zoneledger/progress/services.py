@@ -428,6 +428,17 @@ def progress_submit_bulk(
     return result
 
 
+def _progress_write_one(*, actor: "User", entry: MonthEntry, draft: bool) -> ReportVersion:
+    """One month through `progress_submit_bulk`, its refusal raised as the month's own ValidationError."""
+    try:
+        result = progress_submit_bulk(actor=actor, entries=[entry], draft=draft)
+    except BulkRefused as refused:
+        raise refused.errors[0] from None
+    version = result.versions[0]
+    assert version is not None
+    return version
+
+
 def progress_submit(
     *,
     actor: "User",
@@ -439,13 +450,7 @@ def progress_submit(
 ) -> ReportVersion:
     """Submit one month of one project for review (a first report, a resubmission, or a correction)."""
     entry = MonthEntry(project, month, amount, physical_progress, note)
-    try:
-        result = progress_submit_bulk(actor=actor, entries=[entry])
-    except BulkRefused as refused:
-        raise refused.errors[0] from None
-    version = result.versions[0]
-    assert version is not None
-    return version
+    return _progress_write_one(actor=actor, entry=entry, draft=False)
 
 
 def progress_save(
@@ -459,13 +464,7 @@ def progress_save(
 ) -> ReportVersion:
     """Keep one month as a draft (or keep editing a returned report) without submitting it."""
     entry = MonthEntry(project, month, amount, physical_progress, note)
-    try:
-        result = progress_submit_bulk(actor=actor, entries=[entry], draft=True)
-    except BulkRefused as refused:
-        raise refused.errors[0] from None
-    version = result.versions[0]
-    assert version is not None
-    return version
+    return _progress_write_one(actor=actor, entry=entry, draft=True)
 
 
 # -- reviewing -------------------------------------------------------------------------------------------------------

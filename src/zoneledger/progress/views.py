@@ -10,6 +10,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -29,6 +30,9 @@ from .choices import ReportState
 from .exports import write_plan_xlsx
 from .forms import STATE_LABELS, PlanForm, ReportForm, ReviewForm
 from .models import ReportVersion
+
+# The reviewer's queue shows this many reports a page (as the ledger does); a province's month is thousands.
+QUEUE_PAGE_SIZE = 50
 
 
 def _add_errors(form, error):
@@ -130,12 +134,14 @@ def report_edit(request, pk, year, number):
 
 @login_required
 def review_queue(request):
-    """待审核: the submitted reports in the reviewer's scope, by zone and month; approve or return many at once."""
+    """待审核: the submitted reports in the reviewer's scope, by zone and month, a page at a time (the filters stay in
+    the pages' links); approve or return many at once."""
     if not request.user.can_review:
         raise PermissionDenied(_("Only a reviewer may approve or return monthly reports."))
     zone_id = _zone_id(request)
     month = selectors.parse_month(request.GET.get("month")) if request.GET.get("month") else None
     queue = selectors.review_queue(user=request.user, zone_id=zone_id, month=month)
+    page = Paginator(queue, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     form = ReviewForm(request.POST or None, queue=selectors.review_queue(user=request.user))
     if request.method == "POST" and form.is_valid():
         chosen: list[ReportVersion] = list(form.cleaned_data["versions"])
@@ -151,7 +157,7 @@ def review_queue(request):
             messages.success(request, text % {"count": len(chosen)})
             return hx_redirect(request, request.get_full_path())
     context = {
-        "queue": queue,
+        "page": page,
         "form": form,
         "zones": Zone.objects.visible_to(request.user).order_by("name"),
         "zone_id": zone_id,
