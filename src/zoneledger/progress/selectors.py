@@ -5,7 +5,7 @@ of queries whatever their rows (tests pin them).
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
@@ -225,9 +225,21 @@ def plan_get(*, user: "User", project: Project, year: int) -> AnnualPlan | None:
     return AnnualPlan.objects.visible_to(user).filter(project=project, year=year).first()
 
 
-def late_reports(*, user: "User", month: date, today: date | None = None) -> list[MonthRow]:
-    """未按时填报: projects that had to report `month` and have not submitted it by its due day (empty before then)."""
+def late_reports(
+    *, user: "User", month: date, today: date | None = None, scope: "Scope | None" = None
+) -> list[MonthRow]:
+    """未按时填报: projects (of `scope`, when given) that had to report `month` and have not submitted it by its due
+    day (empty before then); 3 queries."""
     today = today or timezone.localdate()
     if today <= report_due(month, due_day=report_due_day()):
         return []
-    return [row for row in month_rows(user=user, month=month) if row.state in ("missing", ReportState.DRAFT)]
+    rows = month_rows(user=user, month=month, scope=scope)
+    return [row for row in rows if row.state in ("missing", ReportState.DRAFT)]
+
+
+def last_due_month(day: date) -> date:
+    """The latest month whose reports were due before `day` (so that a missing one is late on `day`)."""
+    month = month_start(day)
+    while day <= report_due(month, due_day=report_due_day()):
+        month = month_start(month - timedelta(days=1))
+    return month
