@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from zoneledger.accounts.scope import zone_is_writable
+from zoneledger.core.attachments import attachment_response
 from zoneledger.core.errors import DomainError
 from zoneledger.core.http import hx_redirect, partial_template, xlsx_response
 from zoneledger.projects import selectors as projects
@@ -101,7 +102,7 @@ def report_edit(request, pk, year, number):
     initial = (
         {"amount": shown.amount, "physical_progress": shown.physical_progress, "note": shown.note} if shown else {}
     )
-    form = ReportForm(request.POST or None, initial=initial)
+    form = ReportForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         write = services.progress_save if data["action"] == "save" else services.progress_submit
@@ -113,6 +114,7 @@ def report_edit(request, pk, year, number):
                 amount=data["amount"],
                 physical_progress=data["physical_progress"],
                 note=data["note"],
+                photos=data["photos"],
             )
         except (ValidationError, DomainError) as error:
             _add_errors(form, error)
@@ -130,6 +132,30 @@ def report_edit(request, pk, year, number):
         "back": _month_url(month, project.zone_id),
     }
     return render(request, partial_template(request, "progress/report_form.html", "report-form"), context)
+
+
+@login_required
+@require_GET
+def report_photo(request, pk):
+    """A report's photo (`?size=thumb`: its thumbnail), to whoever may see the project; 404 to anyone else."""
+    photo = selectors.report_photo_get(user=request.user, pk=pk)
+    return attachment_response(photo, thumbnail=request.GET.get("size") == "thumb")
+
+
+@login_required
+@require_POST
+def report_photo_remove(request, pk):
+    """Remove a photo from a report still open (draft, submitted or returned), back to the report's form."""
+    photo = selectors.report_photo_get(user=request.user, pk=pk)
+    version = photo.version
+    back = reverse("progress:report_edit", args=[version.project_id, version.month.year, version.month.month])
+    try:
+        services.report_photo_remove(actor=request.user, photo=photo)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Photo removed."))
+    return hx_redirect(request, back)
 
 
 @login_required
