@@ -198,6 +198,11 @@ class Attachment(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def audit_facts(self) -> dict[str, str]:
+        """What an audit record says of the photo: its name and the SHA-256 of what was stored."""
+        return {"name": self.name, "sha256": self.sha256}
+
 
 def attachments_store[A: Attachment](
     model: type[A], images: Sequence[CleanImage], *, actor: Any, owner: dict[str, Any]
@@ -234,10 +239,19 @@ def attachments_store[A: Attachment](
     return cast(list[A], created)
 
 
-def attachments_delete_files(rows: Sequence[Attachment]) -> None:
-    """Delete the rows' files once the transaction that deleted the rows commits."""
-    names = [name for row in rows for name in (row.file.name, row.thumbnail.name) if name]
+def attachments_add[A: Attachment](
+    model: type[A], uploads: Sequence[File], *, existing: int, actor: Any, owner: dict[str, Any]
+) -> list[A]:
+    """`clean_images` then `attachments_store`: every upload checked before anything is stored."""
+    return attachments_store(model, clean_images(uploads, existing=existing), actor=actor, owner=owner)
+
+
+def attachment_delete(row: Attachment) -> dict[str, str]:
+    """Delete the row now and its files once the transaction commits; returns its `audit_facts`."""
+    type(row).objects.filter(pk=row.pk).delete()
+    names = [name for name in (row.file.name, row.thumbnail.name) if name]
     transaction.on_commit(lambda: _delete_files(names))
+    return row.audit_facts
 
 
 def _delete_files(names: Sequence[str]) -> None:

@@ -23,7 +23,7 @@ from zoneledger.accounts.models import OrgUnit
 from zoneledger.accounts.scope import org_province, org_scope, zone_is_visible, zone_is_writable, zone_scope
 from zoneledger.audit import services as audit
 from zoneledger.audit.actions import Action
-from zoneledger.core.attachments import attachments_delete_files, attachments_store, clean_images
+from zoneledger.core.attachments import attachment_delete, attachments_add
 from zoneledger.core.calendar import WorkingCalendar
 from zoneledger.core.errors import Conflict, NotAllowed
 from zoneledger.projects.models import Project
@@ -453,14 +453,10 @@ def problem_attachments_add(*, actor: "User", problem: Problem, photos: Sequence
     JPEG, PNG or WebP by its content, too large, damaged, too many).
     """
     problem = _problem_for_attachments(actor, problem)
-    images = clean_images(photos, existing=problem.attachments.count())
-    added = attachments_store(ProblemAttachment, images, actor=actor, owner={"problem": problem})
-    audit.record(
-        actor=actor,
-        action=Action.PROBLEM_ATTACHMENT_ADD,
-        obj=problem,
-        after={"photos": [{"name": photo.name, "sha256": photo.sha256} for photo in added]},
-    )
+    existing = problem.attachments.count()
+    added = attachments_add(ProblemAttachment, photos, existing=existing, actor=actor, owner={"problem": problem})
+    after = {"photos": [photo.audit_facts for photo in added]}
+    audit.record(actor=actor, action=Action.PROBLEM_ATTACHMENT_ADD, obj=problem, after=after)
     return added
 
 
@@ -468,11 +464,5 @@ def problem_attachments_add(*, actor: "User", problem: Problem, photos: Sequence
 def problem_attachment_remove(*, actor: "User", attachment: ProblemAttachment) -> None:
     """Remove a photo from a problem not yet closed; its files go once the removal commits."""
     problem = _problem_for_attachments(actor, attachment.problem)
-    ProblemAttachment.objects.filter(pk=attachment.pk).delete()
-    attachments_delete_files([attachment])
-    audit.record(
-        actor=actor,
-        action=Action.PROBLEM_ATTACHMENT_REMOVE,
-        obj=problem,
-        before={"photo": {"name": attachment.name, "sha256": attachment.sha256}},
-    )
+    before = {"photo": attachment_delete(attachment)}
+    audit.record(actor=actor, action=Action.PROBLEM_ATTACHMENT_REMOVE, obj=problem, before=before)

@@ -2,6 +2,9 @@
 
 - `progress_submit_bulk(actor=, entries=, approve=False, draft=False, batch=None)` — save or submit many months at
   once (the importer, a zone's month page "submit all"); `progress_submit` / `progress_save` are one of them.
+- `report_photos_add` / `report_photo_remove` — a version's photos while it is open (`core.attachments` rules);
+  `progress_submit` / `progress_save` take the month's photos too, all or nothing.
+- `progress_entries_keeping_text(entries)` — a workbook's blank 形象进度 and note keep the month's own.
 - `progress_review_bulk(actor=, versions=, approve=, reason="", batch=None)` — approve or return many submitted
   reports at once (the reviewer's queue); `progress_approve` / `progress_return` are one of them.
 
@@ -32,7 +35,7 @@ from django.utils.translation import gettext as _
 from zoneledger.accounts.scope import zone_is_visible, zone_is_writable
 from zoneledger.audit import services as audit
 from zoneledger.audit.actions import Action
-from zoneledger.core.attachments import attachments_delete_files, attachments_store, clean_images
+from zoneledger.core.attachments import attachment_delete, attachments_add
 from zoneledger.core.errors import Conflict
 from zoneledger.projects.choices import ProgressStatus, Stage, stage_and_later
 from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
@@ -542,16 +545,10 @@ def report_photos_add(*, actor: "User", version: ReportVersion, photos: Sequence
     photos), ValidationError on `photos` (not a JPEG, PNG or WebP by its content, too large, damaged, too many).
     """
     version = _open_version_for_photos(actor, version)
-    images = clean_images(photos, existing=version.photos.count())
-    added = attachments_store(
-        ReportPhoto, images, actor=actor, owner={"version": version, "project_id": version.project_id}
-    )
-    audit.record(
-        actor=actor,
-        action=Action.PROGRESS_PHOTO_ADD,
-        obj=version,
-        after={"photos": [{"name": photo.name, "sha256": photo.sha256} for photo in added]},
-    )
+    owner = {"version": version, "project_id": version.project_id}
+    added = attachments_add(ReportPhoto, photos, existing=version.photos.count(), actor=actor, owner=owner)
+    after = {"photos": [photo.audit_facts for photo in added]}
+    audit.record(actor=actor, action=Action.PROGRESS_PHOTO_ADD, obj=version, after=after)
     return added
 
 
@@ -559,14 +556,8 @@ def report_photos_add(*, actor: "User", version: ReportVersion, photos: Sequence
 def report_photo_remove(*, actor: "User", photo: ReportPhoto) -> None:
     """Remove a photo from an open version; its files go once the removal commits. An approved one's stay."""
     version = _open_version_for_photos(actor, photo.version)
-    ReportPhoto.objects.filter(pk=photo.pk).delete()
-    attachments_delete_files([photo])
-    audit.record(
-        actor=actor,
-        action=Action.PROGRESS_PHOTO_REMOVE,
-        obj=version,
-        before={"photo": {"name": photo.name, "sha256": photo.sha256}},
-    )
+    before = {"photo": attachment_delete(photo)}
+    audit.record(actor=actor, action=Action.PROGRESS_PHOTO_REMOVE, obj=version, before=before)
 
 
 # -- reviewing -------------------------------------------------------------------------------------------------------
