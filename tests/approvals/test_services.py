@@ -69,6 +69,8 @@ def test_an_item_before_its_project_waits_unmatched_and_is_matched_when_the_code
         matter: item for matter, _label, item in selectors.project_approvals(user=wenshui_editor, project=project)
     }
     assert checklist[Matter.FILING] == item
+    item.refresh_from_db()
+    assert item.project == project  # linked as the project was created with the code
 
 
 def test_an_item_for_an_existing_project_is_matched_on_save(wenshui_editor, wenshui):

@@ -53,3 +53,26 @@ def test_events_and_history_are_read_through_the_project(wenshui_viewer):
     with pytest.raises(NotFound):
         selectors.project_event_get(user=wenshui_viewer, project=project, pk=elsewhere().events.first().pk)
     assert isinstance(selectors.project_history(user=wenshui_viewer, project=project), list)
+
+
+def test_the_approvals_filter_keeps_projects_with_an_item_not_yet_done(wenshui_viewer):
+    from datetime import date
+
+    from zoneledger.approvals.services import approval_save
+
+    editor = User.objects.get(username="wenshui-editor")
+    pending, done, bare = Project.objects.filter(zone__name="文水经济开发区", code__isnull=True)[:3]
+    for project, serial in ((pending, "00301A"), (done, "00302B"), (bare, "")):
+        if serial:
+            project.code = f"2024-141121-30-03-{serial}"
+            project.save(update_fields=["code"])
+    approval_save(actor=editor, project_code=pending.code, matter="filing", state="done", decided_on=date(2024, 5, 6))
+    approval_save(actor=editor, project_code=pending.code, matter="environment", state="in_progress")
+    approval_save(actor=editor, project_code=done.code, matter="filing", state="done", decided_on=date(2024, 5, 6))
+
+    listed = set(selectors.project_list(user=wenshui_viewer, filters={"approvals": "pending"}))
+
+    assert pending in listed
+    assert done not in listed
+    assert bare not in listed
+    assert "approvals" in selectors.project_filter(user=wenshui_viewer, data={"approvals": "bad"}).form.errors

@@ -43,6 +43,9 @@ def test_each_to_do_counts_what_its_list_shows(client, username):
     assert client.get(todos["Signed, not started: alarm"].url).status_code == 200
     overdue = milestone_list(user=user, scope=user_scope(user), light="red", as_of=as_of)
     assert todos["Milestones overdue"].count == overdue.count()
+    pending = todos["Projects with approvals incomplete (手续未齐)"]
+    ledger = client.get(pending.url)
+    assert pending.count == ledger.context["page"].paginator.count
     if user.can_edit:
         month = month_rows(user=user, month=as_of.replace(day=1))
         assert todos["Reports to fill this month"].count == sum(row.state in ("missing", "draft") for row in month)
@@ -86,3 +89,25 @@ def test_a_zone_that_starts_its_projects_after_the_previous_round_climbs_and_sho
     assert climbed.standings[0].rank == 1
     assert climbed.standings[0].moved is not None
     assert climbed.standings[0].moved > 0
+
+
+def test_the_approvals_done_online_count_by_zone_in_the_year(client, wenshui_editor):
+    from datetime import date
+
+    from zoneledger.approvals.services import approval_save
+
+    for serial, decided in (("00201A", date(2024, 5, 6)), ("00202B", date(2024, 7, 8)), ("00203C", date(2023, 7, 8))):
+        approval_save(
+            actor=wenshui_editor,
+            project_code=f"2024-141121-30-03-{serial}",
+            matter="filing",
+            state="done",
+            decided_on=decided,
+        )
+    approval_save(actor=wenshui_editor, project_code="2024-141121-30-03-00204D", matter="filing", state="in_progress")
+
+    page = as_user(client, "lvliang-viewer").get(reverse("reports:dashboard"), {"year": 2024})
+
+    assert ("文水经济开发区", 2) in page.context["approvals_done"]
+    assert page.context["approvals_done_total"] == sum(done for _zone, done in page.context["approvals_done"])
+    assert 'data-testid="approvals-done"' in page.content.decode()

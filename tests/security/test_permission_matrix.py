@@ -18,7 +18,6 @@ from django.contrib.sessions.models import Session
 from django.db.models import Q, Sum
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.images import image_bytes, upload
 from tests.security.sessions import log_in
 from zoneledger.accounts.choices import Role
 from zoneledger.accounts.models import ApiToken, LoginSession, OrgUnit, User
@@ -28,8 +27,8 @@ from zoneledger.audit.models import AuditRecord
 from zoneledger.campaigns.models import Round
 from zoneledger.core.models import WorkdayOverride, WorkdayYear
 from zoneledger.milestones.models import Milestone, MilestoneMove, PlanTemplate
-from zoneledger.problems.models import Problem, ProblemAttachment, ProblemStep, ProjectLeader
-from zoneledger.progress.models import AnnualPlan, ReportPhoto, ReportVersion
+from zoneledger.problems.models import Problem, ProblemStep, ProjectLeader
+from zoneledger.progress.models import AnnualPlan, ReportVersion
 from zoneledger.progress.services import progress_submit
 from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
 
@@ -154,6 +153,9 @@ URL_RULES = {
     "approvals:approval_create": (CREATE, {"GET": None, "POST": APPROVAL_FORM}),
     "approvals:approvals_match": (CREATE, {"POST": {}}),
     "milestones:milestone_list": (BUSINESS_READ, {"GET": None}),
+    "milestones:template_list": (BUSINESS_READ, {"GET": None}),
+    "milestones:template_create": (WORKDAYS_ADMIN, {"GET": None, "POST": {}}),  # the province's administrator
+    "milestones:template_edit": (ROUND_EDIT, {"GET": None, "POST": {"name": "越权模板"}}),  # a Shanxi template
     "milestones:milestone_export": (BUSINESS_READ, {"GET": None}),
     "milestones:milestones_plan": (
         OBJECT_WRITE,
@@ -177,6 +179,8 @@ URL_RULES = {
     "workdays:year_enter": (WORKDAYS_ADMIN, {"POST": {"action": "withdraw"}}),
     "ingest:upload": (CREATE, {"GET": None, "POST": {}}),
     "ingest:template": (CREATE, {"GET": None}),
+    "ingest:approvals_import": (CREATE, {"GET": None, "POST": {}}),
+    "ingest:approvals_template": (CREATE, {"GET": None}),
     "ingest:job": (OWN_JOB, {"GET": None}),
     "ingest:confirm": (OWN_JOB, {"POST": {}}),
     "set_language": (PUBLIC, {"POST": {"language": "en", "next": "/"}}),
@@ -190,9 +194,6 @@ URL_RULES = {
     "problems:zone_problem_raise": (CREATE, {"GET": None, "POST": {"title": "越权问题", "category": "land"}}),
     "problems:problem_detail": (OBJECT_READ, {"GET": None}),
     "problems:problem_act": (OBJECT_WRITE, {"POST": {"step": "plan", "note": "越权办理"}}),
-    "problems:attachments_add": (OBJECT_WRITE, {"POST": {}}),
-    "problems:attachment": (OBJECT_READ, {"GET": None}),
-    "problems:attachment_remove": (OBJECT_WRITE, {"POST": {}}),
     "problems:project_problems": (OBJECT_READ, {"GET": None}),
     "problems:leader_set": (OBJECT_WRITE, {"POST": {"user": ""}}),
     "problems:problem_raise": (
@@ -242,8 +243,6 @@ URL_RULES = {
     "progress:plan_edit": (OBJECT_WRITE, {"GET": None, "POST": {"amount": "1200.00"}}),
     "progress:queue": (REVIEW, {"GET": None, "POST": {"action": "approve"}}),
     "progress:project_reports": (OBJECT_READ, {"GET": None}),
-    "progress:report_photo": (OBJECT_READ, {"GET": None}),
-    "progress:report_photo_remove": (OBJECT_WRITE, {"POST": {}}),
     "progress:report_edit": (OBJECT_WRITE, {"GET": None, "POST": {"amount": "1.00", "action": "submit"}}),
     "api:milestone_list": (API_READ, {"GET": None}),
     "api:template_list": (API_READ, {"GET": None}),
@@ -344,12 +343,12 @@ def world(client, tmp_path, settings):
 
 
 def _problem_of(project):
-    """A problem of the project with a photo, raised by the province's editor (whose scope covers all three)."""
-    from zoneledger.problems.services import problem_attachments_add, problem_raise
+    """A problem of the project, raised by the province's editor (whose scope covers all three)."""
+    from zoneledger.problems.services import problem_raise
 
     editor = User.objects.get(username="province-editor")
     raised_at = datetime(2025, 6, 2, 9, tzinfo=UTC)
-    problem = problem_raise(
+    return problem_raise(
         actor=editor,
         project=project,
         title="矩阵问题",
@@ -358,22 +357,13 @@ def _problem_of(project):
         owner_org=editor.org,
         raised_at=raised_at,
     )
-    problem_attachments_add(actor=editor, problem=problem, photos=[upload(image_bytes())])
-    return problem
 
 
 def _submitted_reports(projects):
-    """A report waiting for review in each of the three projects, with a photo, submitted by someone the matrix
-    never plays."""
+    """A report waiting for review in each of the three projects, submitted by someone the matrix never plays."""
     submitter = User.objects.get(username="province-editor")
     return {
-        key: progress_submit(
-            actor=submitter,
-            project=project,
-            month=date(2025, 6, 1),
-            amount=Decimal("1.00"),
-            photos=[upload(image_bytes())],
-        )
+        key: progress_submit(actor=submitter, project=project, month=date(2025, 6, 1), amount=Decimal("1.00"))
         for key, project in projects.items()
     }
 
@@ -406,6 +396,7 @@ def url_of(name, world, target):
         "reports:year_summary_document": lambda: {"kind": "docx"},
         "campaigns:round_update": lambda: world.round.url_kwargs,
         "workdays:year": lambda: {"year": 2039},
+        "milestones:template_edit": lambda: {"pk": PlanTemplate.objects.filter(province_code="140000").first().pk},
         "workdays:override_remove": lambda: {"year": 2025},
         "workdays:year_enter": lambda: {"year": 2039},
         "ingest:job": lambda: {"pk": world.job_id},
@@ -431,11 +422,6 @@ def url_of(name, world, target):
         "api:problem_detail": lambda: {"pk": world.problems[target].pk},
         "api:problem_act": lambda: {"pk": world.problems[target].pk},
         "problems:problem_act": lambda: {"pk": world.problems[target].pk},
-        "problems:attachments_add": lambda: {"pk": world.problems[target].pk},
-        "problems:attachment": lambda: {"pk": world.problems[target].attachments.get().pk},
-        "problems:attachment_remove": lambda: {"pk": world.problems[target].attachments.get().pk},
-        "progress:report_photo": lambda: {"pk": world.reports[target].photos.get().pk},
-        "progress:report_photo_remove": lambda: {"pk": world.reports[target].photos.get().pk},
         "problems:project_problems": lambda: {"pk": project.pk},
         "problems:leader_set": lambda: {"pk": project.pk},
         "problems:problem_raise": lambda: {"pk": project.pk},
@@ -544,8 +530,6 @@ def fingerprint():
         "tokens revoked": ApiToken.objects.filter(revoked_at__isnull=False).count(),
         "problems": sorted(Problem.objects.values_list("pk", "state", "version", "tier")),
         "problem steps": ProblemStep.objects.count(),
-        "photos": sorted(ReportPhoto.objects.values_list("pk", flat=True)),
-        "problem photos": sorted(ProblemAttachment.objects.values_list("pk", flat=True)),
         "leaders": sorted(ProjectLeader.objects.values_list("project_id", "user_id")),
         "changes": AuditRecord.objects.filter(success=True).exclude(READS).count(),
     }

@@ -22,6 +22,10 @@ class ApprovalItemQuerySet(models.QuerySet):
     def unmatched(self) -> "ApprovalItemQuerySet":
         return self.filter(project__isnull=True)
 
+    def pending(self) -> "ApprovalItemQuerySet":
+        """Items not yet 已办: a project with one is 手续未齐 (the ledger's filter reads it through the relation)."""
+        return self.exclude(state=ApprovalState.DONE)
+
 
 def _province_wide(user: Any) -> Q:
     """Unplaced items (no project, no zone) for the nation's and their province's province-level users; read from

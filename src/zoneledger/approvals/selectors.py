@@ -46,7 +46,16 @@ def approval_list(
     return items.order_by("project_code", "matter")
 
 
-def done_counts(*, user: "User", scope: Scope, year: int) -> dict[str, int]:
-    """How many items of `scope` were done (已办) in `year`: for the dashboard's "handled online" figure."""
-    items = approval_list(user=user, scope=scope)
-    return items.aggregate(done=Count("pk", filter=Q(state=ApprovalState.DONE, decided_on__year=year)))
+def done_by_zone(*, user: "User", scope: Scope, year: int) -> list[tuple[str, int]]:
+    """How many items of `scope` each zone had done (已办) in `year` — handled online, through the platform — most
+    first, zones without any left out: one grouped query. Items no zone holds yet (a province's unplaced ones) are
+    not counted."""
+    rows = (
+        approval_list(user=user, scope=scope)
+        .filter(state=ApprovalState.DONE, decided_on__year=year, zone__isnull=False)
+        .order_by()
+        .values("zone__name")
+        .annotate(done=Count("pk"))
+        .order_by("-done", "zone__name")
+    )
+    return [(row["zone__name"], row["done"]) for row in rows]

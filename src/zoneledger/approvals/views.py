@@ -14,6 +14,7 @@ from zoneledger.accounts.scope import user_scope
 from zoneledger.core.errors import NotFound
 
 from . import selectors, services
+from .choices import ApprovalState
 from .forms import ApprovalForm
 
 PAGE_SIZE = 50
@@ -28,12 +29,20 @@ def _scope(request):
 @login_required
 @require_GET
 def approval_list(request):
-    """The approval items of the user's scope; `?unmatched=1` keeps those whose project is not in the ledger."""
+    """The approval items of the user's scope; `?unmatched=1` keeps those whose project is not in the ledger,
+    `?state=done` those of one state (a bad one is ignored)."""
     scope = _scope(request)
     unmatched = request.GET.get("unmatched") == "1"
-    items = selectors.approval_list(user=request.user, scope=scope, unmatched=unmatched)
+    state = request.GET.get("state") if request.GET.get("state") in ApprovalState.values else None
+    items = selectors.approval_list(user=request.user, scope=scope, unmatched=unmatched, state=state)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "scope": scope, "unmatched": unmatched, "can_edit": request.user.can_edit}
+    context = {
+        "page": page,
+        "scope": scope,
+        "unmatched": unmatched,
+        "state": state and ApprovalState(state).label,
+        "can_edit": request.user.can_edit,
+    }
     return render(request, "approvals/approval_list.html", context)
 
 

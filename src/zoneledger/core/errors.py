@@ -10,7 +10,7 @@ A service or selector says *what* went wrong in the domain's words; each door ma
 Bad input stays Django's `ValidationError` (forms and services share it); these are for the rest.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -50,6 +50,14 @@ class Conflict(DomainError):
     def __init__(self, message=None, *, current=None):
         super().__init__(message)
         self.current = current
+
+
+class BulkRefused(ValidationError):
+    """Some entries of a bulk call were refused; nothing was written. `errors` = {position: ValidationError}."""
+
+    def __init__(self, errors: dict[int, ValidationError]):
+        self.errors = errors
+        super().__init__([message for error in errors.values() for message in error.messages])
 
 
 def error_lines(error):

@@ -44,14 +44,9 @@ from zoneledger.campaigns.models import Round
 from zoneledger.chains.models import Chain, ChainLink
 from zoneledger.core.codes import validate_uscc
 from zoneledger.core.db import working_copy
-from zoneledger.core.errors import DomainError
+from zoneledger.core.errors import BulkRefused, DomainError
 from zoneledger.enterprises.services import enterprises_resolve_bulk
-from zoneledger.progress.services import (
-    BulkRefused,
-    MonthEntry,
-    progress_entries_keeping_text,
-    progress_submit_bulk,
-)
+from zoneledger.progress.services import MonthEntry, progress_submit_bulk
 from zoneledger.projects.choices import Stage
 from zoneledger.projects.models import CODE_TAKEN, MonthlyProgress, Project, StageEvent
 from zoneledger.projects.services import (
@@ -80,8 +75,6 @@ from .tally import FirstRows, ProjectIds, RowNumbers
 
 CHUNK_ROWS = 2000
 AMOUNT_FIELD = MonthlyProgress._meta.get_field("completed_investment")
-# A refused month's error, by the service's field name, goes to the column that gave the value (else the amount's).
-MONTHLY_COLUMN_OF = {"month": MONTHLY_COLUMNS[3], "physical_progress": MONTHLY_COLUMNS[5]}
 # Each fact and what a row without it leaves in the project: None where the field takes it, else "".
 FACT_BLANKS = [(key, None if Project._meta.get_field(key).null else "") for key in FACT_KEYS]
 
@@ -136,7 +129,7 @@ def import_workbook(*, file, user, dry_run=False, language=None, progress=None, 
                     user=user,
                     result=result,
                     progress=progress,
-                    filename=filename or _name(file),
+                    filename=filename or file_name(file),
                     approve=approve,
                 )
         except Unreadable as refusal:  # refused on opening, or found damaged part of the way (rolled back)
@@ -179,7 +172,7 @@ class _RareCycleCollections:
 _rare_cycle_collections = _RareCycleCollections()
 
 
-def _name(file):
+def file_name(file):
     return getattr(file, "name", "") or ("" if isinstance(file, bytes) else str(file)[:200])
 
 
@@ -221,45 +214,20 @@ class _Memo(dict):
         return outcome
 
 
-class _Import:
-    def __init__(self, *, user, result, progress, approve=False):
-        self.user, self.result, self.progress = user, result, progress
-        # Months arrive submitted whoever imports them, unless a reviewer asks to approve them in the same step.
-        self.approve = approve
-        self.now = timezone.now()
-        self.today = timezone.localdate()
-        self.zones = {}
-        for zone in Zone.objects.select_related(None):
-            self.zones.setdefault(zone.name, zone)
-            if zone.short_name:
-                self.zones.setdefault(zone.short_name, zone)
-        self.writable = {zone.pk for zone in self.zones.values() if zone_is_writable(user, zone)}
-        # Rounds and chains are a province's: a row's are looked up in its zone's province.
-        self.rounds = {(r.province_id, r.year, r.sequence): r for r in Round.objects.visible_to(user)}
-        self.chains = {(chain.province_id, chain.name): chain for chain in Chain.objects.visible_to(user)}
-        self.links = {(link.chain_id, link.name): link for link in ChainLink.objects.all()}
-        # A new project's values as Project() leaves them, in field order: the quick way into Model.__init__
-        # (three times quicker than by name).
-        blank = Project()
-        self.new_project = [getattr(blank, field.attname) for field in Project._meta.concrete_fields]
-        self.rejected_keys = {}  # the key of each ledger row that failed → its row number
-        self.first_rows = FirstRows()  # the ledger row that named each project
-        self.created_ids = ProjectIds()
-        self.batch = audit.new_batch()  # ties the audit record of each changed object to the file's summary
-        self.monthly_updated = []
-        self.done = 0
-        self.total = 0
-        self.memo = _Memo()
+class SheetChecks:
+    """What every workbook import shares: its errors by sheet, row and column (collected in `result.errors`), a sheet
+    opened against its template (a missing or repeated column reported), and cells parsed by their column's kind.
+
+    The ledger's import (`_Import`) and the approval platform's (`ingest.approvals`) are both one of these.
+    """
+
+    def __init__(self, result):
+        self.result = result
+        self.total = 0  # the rows of the sheets opened, for the progress
         self.parsed = {kind: _Memo() for kind in PARSERS}
 
-    # -- shared ------------------------------------------------------------------------------------
     def error(self, sheet, row, column, message):
         self.result.errors.append(RowError(sheet, row, column.header if column else "", str(message)))
-
-    def _tick(self, rows):
-        self.done += rows
-        if self.progress:
-            self.progress(self.done, max(self.total, self.done))
 
     def _open(self, sheet, template, name):
         reader = SheetReader(sheet, template)
@@ -313,6 +281,43 @@ class _Import:
             return check(value), None
         except ValidationError as error:
             return None, _messages(error)
+
+
+class _Import(SheetChecks):
+    def __init__(self, *, user, result, progress, approve=False):
+        super().__init__(result)
+        self.user, self.progress = user, progress
+        # Months arrive submitted whoever imports them, unless a reviewer asks to approve them in the same step.
+        self.approve = approve
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+        self.zones = {}
+        for zone in Zone.objects.select_related(None):
+            self.zones.setdefault(zone.name, zone)
+            if zone.short_name:
+                self.zones.setdefault(zone.short_name, zone)
+        self.writable = {zone.pk for zone in self.zones.values() if zone_is_writable(user, zone)}
+        # Rounds and chains are a province's: a row's are looked up in its zone's province.
+        self.rounds = {(r.province_id, r.year, r.sequence): r for r in Round.objects.visible_to(user)}
+        self.chains = {(chain.province_id, chain.name): chain for chain in Chain.objects.visible_to(user)}
+        self.links = {(link.chain_id, link.name): link for link in ChainLink.objects.all()}
+        # A new project's values as Project() leaves them, in field order: the quick way into Model.__init__
+        # (three times quicker than by name).
+        blank = Project()
+        self.new_project = [getattr(blank, field.attname) for field in Project._meta.concrete_fields]
+        self.rejected_keys = {}  # the key of each ledger row that failed → its row number
+        self.first_rows = FirstRows()  # the ledger row that named each project
+        self.created_ids = ProjectIds()
+        self.batch = audit.new_batch()  # ties the audit record of each changed object to the file's summary
+        self.monthly_updated = []
+        self.done = 0
+        self.memo = _Memo()
+
+    # -- shared ------------------------------------------------------------------------------------
+    def _tick(self, rows):
+        self.done += rows
+        if self.progress:
+            self.progress(self.done, max(self.total, self.done))
 
     def _zone(self, sheet, number, name, *, column):
         zone = self.zones.get(name)
@@ -656,9 +661,7 @@ class _Import:
                     repeats[(project_id, month)].append(number)
                     continue
                 months_given[slot] = given | bit
-                rows.append(
-                    (number, project_id, month, values["completed_investment"], values.get("physical_progress"))
-                )
+                rows.append((number, project_id, month, values["completed_investment"]))
             self._monthly_chunk(rows, approve)
             self._tick(size)
         if repeats:
@@ -765,21 +768,15 @@ class _Import:
         """
         if not rows:
             return
-        projects = Project.objects.select_related("zone").in_bulk({row[1] for row in rows})
-        # A blank 形象进度 (or none in the sheet) keeps the report's own, and its note: the sheet says nothing of them.
-        entries = progress_entries_keeping_text(
-            [
-                MonthEntry(projects[project_id], month, amount, physical or "")
-                for _n, project_id, month, amount, physical in rows
-            ]
-        )
+        projects = Project.objects.select_related("zone").in_bulk({project_id for _n, project_id, _m, _a in rows})
+        entries = [MonthEntry(projects[project_id], month, amount) for _n, project_id, month, amount in rows]
         try:
             outcome = progress_submit_bulk(actor=self.user, entries=entries, approve=approve, batch=self.batch)
         except BulkRefused as refused:
             for position, error in refused.errors.items():
                 number = rows[position][0]
                 for key, messages in error.message_dict.items():
-                    column = MONTHLY_COLUMN_OF.get(key, MONTHLY_COLUMNS[4])
+                    column = MONTHLY_COLUMNS[3] if key == "month" else MONTHLY_COLUMNS[4]
                     for message in messages:
                         self.error(MONTHLY_SHEET, number, column, message)
             return

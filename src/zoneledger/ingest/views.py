@@ -18,7 +18,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -34,7 +34,8 @@ from zoneledger.jobs.choices import JobKind, JobState
 from zoneledger.jobs.services import job_requeue, job_start
 from zoneledger.projects import selectors as projects
 
-from .forms import UploadForm
+from .approvals import import_approvals, write_approvals_template
+from .forms import ApprovalsUploadForm, UploadForm
 from .tasks import import_job
 from .writer import TooLarge, write_ledger_xlsx, write_template_xlsx
 
@@ -134,6 +135,32 @@ class TemplateDownloadView(EditorRequiredMixin, View):
         buffer = io.BytesIO()
         write_template_xlsx(file=buffer, user=request.user)
         return xlsx_response(buffer, _("ledger-template.xlsx"))
+
+
+class ApprovalsImportView(EditorRequiredMixin, FormView):
+    """The approval platform's workbook, imported as it is uploaded (one sheet of a zone's items, small beside a
+    ledger): every error by row and column with nothing written, or the counts and the unmatched items' list."""
+
+    template_name = "ingest/approvals_import.html"
+    form_class = ApprovalsUploadForm
+
+    def form_valid(self, form):
+        upload, dry_run = form.cleaned_data["file"], form.cleaned_data["dry_run"]
+        result = import_approvals(file=upload, user=self.request.user, dry_run=dry_run, filename=Path(upload.name).name)
+        if result.applied:
+            messages.success(self.request, _("Imported: %(summary)s") % {"summary": result.summary()})
+            return redirect(reverse("approvals:approval_list") + ("?unmatched=1" if result.unmatched else ""))
+        errors = [(error.sheet, error.row, error.column, error.message) for error in result.errors]
+        return render(self.request, self.template_name, {"form": form, "result": result, "errors": errors})
+
+
+class ApprovalsTemplateView(EditorRequiredMixin, View):
+    """The approval platform's workbook, empty, with its drop-downs and 填报说明."""
+
+    def get(self, request):
+        buffer = io.BytesIO()
+        write_approvals_template(file=buffer)
+        return xlsx_response(buffer, _("approvals-template.xlsx"))
 
 
 @login_required

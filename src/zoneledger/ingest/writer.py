@@ -75,7 +75,7 @@ PROJECT_VALUES = {
 }
 
 
-class _Book:
+class TemplateBook:
     """A workbook with the template's formats; `sheet()` adds a sheet with the styled, frozen header row."""
 
     def __init__(self, file):
@@ -161,12 +161,11 @@ class _MonthSerials(dict):
 
 
 def _months(project_ids, serials):
-    """{project id: [(month as a cell's number, amount as the float a cell holds, 形象进度), …]} in month order."""
+    """{project id: [(month as a cell's number, amount as the float a cell holds), …]} in month order."""
     months = defaultdict(list)
     rows = MonthlyProgress.objects.filter(project_id__in=project_ids).order_by("project_id", "month")
-    values = rows.values_list("project_id", "month", hundredths("completed_investment"), "progress_note")
-    for project_id, month, amount, physical in values:
-        months[project_id].append((serials[month], amount / 100, physical))
+    for project_id, month, amount in rows.values_list("project_id", "month", hundredths("completed_investment")):
+        months[project_id].append((serials[month], amount / 100))
     return months
 
 
@@ -179,8 +178,8 @@ class _LedgerExport:
     def __init__(self, book, *, scope_name):
         self.book = book
         as_of = timezone.localdate()  # the ledger as it stands when exported
-        self.ledger = book.sheet(LEDGER_SHEET, LEDGER_COLUMNS, _heading(LEDGER_SHEET, scope_name, as_of))
-        self.monthly = book.sheet(MONTHLY_SHEET, MONTHLY_COLUMNS, _heading(MONTHLY_SHEET, scope_name, as_of))
+        self.ledger = book.sheet(LEDGER_SHEET, LEDGER_COLUMNS, sheet_heading(LEDGER_SHEET, scope_name, as_of))
+        self.monthly = book.sheet(MONTHLY_SHEET, MONTHLY_COLUMNS, sheet_heading(MONTHLY_SHEET, scope_name, as_of))
         value_index = {key: index for index, key in enumerate(PROJECT_VALUES, start=1)}  # after the pk
         round_labels = {round_.pk: round_.label for round_ in Round.objects.all()}
         write_string = book.cell_writers(self.ledger)[0]
@@ -197,7 +196,6 @@ class _LedgerExport:
         self.project_texts = [(month_at[key], value_index[key]) for key in ("code", "name", "zone")]
         self.code_at, self.name_at = value_index["code"], value_index["name"]
         self.month_at, self.amount_at = month_at["month"], month_at["completed_investment"]
-        self.physical_at = month_at["physical_progress"]
         self.row = self.month_row = 0
 
     def write_project(self, values, months):
@@ -217,16 +215,14 @@ class _LedgerExport:
         write_string, write_number = self.book.cell_writers(self.monthly)
         month_format, amount_format = self.book.formats[MONTH], self.book.formats[AMOUNT]
         texts = [(position, values[index]) for position, index in self.project_texts if values[index]]
-        month_at, amount_at, physical_at = self.month_at, self.amount_at, self.physical_at
+        month_at, amount_at = self.month_at, self.amount_at
         row = self.month_row
-        for month, amount, physical in months:
+        for month, amount in months:
             row += 1
             for position, text in texts:
                 write_string(row, position, text)
             write_number(row, month_at, month, month_format)
             write_number(row, amount_at, amount, amount_format)
-            if physical:
-                write_string(row, physical_at, physical)
         self.month_row = row
 
 
@@ -275,7 +271,7 @@ def _check_fits(projects_queryset):
     return projects
 
 
-def _heading(title, scope_name="", as_of=None):
+def sheet_heading(title, scope_name="", as_of=None):
     return PrintHeading(title=title, scope=scope_name, as_of=as_of, unit=_("Amounts in 10,000 yuan (万元)"))
 
 
@@ -288,7 +284,7 @@ def write_ledger_xlsx(*, projects_queryset, file, progress=None, scope_name=""):
     `progress(done, total)` is called after each chunk of rows, for a page that shows how far it got.
     """
     total = _check_fits(projects_queryset)
-    book = _Book(file)
+    book = TemplateBook(file)
     export = _LedgerExport(book, scope_name=scope_name)
     serials = _MonthSerials()
     for chunk in batched(_projects(projects_queryset).iterator(chunk_size=CHUNK_ROWS), CHUNK_ROWS):
@@ -307,9 +303,9 @@ def write_template_xlsx(*, file, user=None):
 
     The drop-downs list the zones and rounds `user` reads (their province's); every one for the console (None).
     """
-    book = _Book(file)
-    ledger = book.sheet(LEDGER_SHEET, LEDGER_COLUMNS, _heading(LEDGER_SHEET))
-    book.sheet(MONTHLY_SHEET, MONTHLY_COLUMNS, _heading(MONTHLY_SHEET))
+    book = TemplateBook(file)
+    ledger = book.sheet(LEDGER_SHEET, LEDGER_COLUMNS, sheet_heading(LEDGER_SHEET))
+    book.sheet(MONTHLY_SHEET, MONTHLY_COLUMNS, sheet_heading(MONTHLY_SHEET))
     guide = book.workbook.add_worksheet(GUIDE_SHEET)
     guide_headers = [_("Column"), _("Sheet"), _("Required"), _("Format"), _("What it means")]
     widths = [20, 10, 8, 54, 72, 4, 30, 12, 14]  # the guide's five columns, a gap, the drop-downs' lists
@@ -339,7 +335,7 @@ def write_template_xlsx(*, file, user=None):
         row = index + 1
         line = lines[index] if index < len(lines) else ()
         # Spreadsheet programs open a file with the row heights it gives: a wrapped cell's lines must be counted.
-        text_lines = max((_wrapped_lines(text, width) for text, width in zip(line, widths, strict=False)), default=1)
+        text_lines = max((wrapped_lines(text, width) for text, width in zip(line, widths, strict=False)), default=1)
         if text_lines > 1:
             guide.set_row(row, ROW_POINTS * text_lines)
         for position, text in enumerate(line):
@@ -357,7 +353,7 @@ def write_template_xlsx(*, file, user=None):
     book.close()
 
 
-def _wrapped_lines(text, width):
+def wrapped_lines(text, width):
     """How many lines `text` takes in a column `width` characters wide (a CJK character is two)."""
     columns = sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in text)
     return max(1, -(-columns // width))

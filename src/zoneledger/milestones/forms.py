@@ -74,3 +74,32 @@ class MilestoneFilterForm(forms.Form):
     as_of = DateField(label=_("As of"), required=False)
     light = forms.ChoiceField(label=_("Light"), choices=[("", _("All")), *Light.choices], required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All")), *MilestoneKind.choices], required=False)
+
+
+class TemplateForm(forms.Form):
+    """A plan template's name and description; its steps come in `StepFormSet`, in order."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    description = forms.CharField(label=_("Description"), max_length=500, required=False)
+
+
+class StepForm(forms.Form):
+    """One step of a template: it takes `working_days` and, unless it runs beside the previous one, starts when the
+    previous step is done."""
+
+    title = forms.CharField(label=_("Step"), max_length=200)
+    working_days = forms.IntegerField(label=_("Working days"), min_value=0, max_value=1000)
+    after_previous = forms.BooleanField(label=_("Waits for the previous step"), required=False, initial=True)
+    kind = forms.ChoiceField(label=_("Kind"), choices=MilestoneKind.choices, initial=MilestoneKind.APPROVAL)
+    stage = forms.ChoiceField(
+        label=_("Stage to reach (for a stage target)"), choices=[("", "—"), *Stage.choices], required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == MilestoneKind.STAGE_TARGET and not cleaned.get("stage"):
+            self.add_error("stage", _("A stage target names the stage to reach."))
+        return cleaned
+
+
+StepFormSet = forms.formset_factory(StepForm, extra=2, can_delete=True, min_num=1, validate_min=True)

@@ -17,6 +17,7 @@ from zoneledger.accounts.scope import Scope
 from zoneledger.core.errors import NotFound
 from zoneledger.projects.choices import Stage
 from zoneledger.projects.models import Project
+from zoneledger.workdays.permissions import kept_province
 
 from .choices import LIGHT_SEVERITY, Light, MilestoneKind
 from .models import Milestone, MilestoneMove, PlanTemplate
@@ -55,6 +56,15 @@ def template_list(*, user: "User", province: str | None = None) -> QuerySet[Plan
 def template_get(*, user: "User", name: str, province: str | None = None) -> PlanTemplate:
     """The template of that name the user's province plans with; NotFound otherwise."""
     template = template_list(user=user, province=province).filter(name=name).order_by("-province_code").first()
+    if template is None:
+        raise NotFound
+    return template
+
+
+def template_kept(*, user: "User", pk: int) -> PlanTemplate:
+    """A template of the province the user keeps the templates of (workdays.permissions.kept_province); NotFound
+    for any other, a national one included."""
+    template = PlanTemplate.objects.filter(pk=pk, province_code=kept_province(user) or "-").first()
     if template is None:
         raise NotFound
     return template
@@ -131,17 +141,6 @@ def milestone_list(
     if kind:
         rows = rows.filter(kind=kind)
     return rows.order_by("severity", "planned_on", "project__zone__name", "project__name", "position", "pk")
-
-
-def light_label(milestone: Milestone) -> str:
-    """The words of a milestone's annotated `light` (a light is never shown by colour alone)."""
-    return str(Light(milestone.light).label)  # type: ignore[attr-defined]
-
-
-def milestones_due(*, user: "User", scope: Scope, as_of: date, until: date) -> QuerySet[Milestone]:
-    """Live milestones of `scope` not done by `as_of` and planned by `until` (the overdue among them), each with
-    `light` as of `as_of`, worst first: what a dispatch meeting must push (周调度). One query."""
-    return milestone_list(user=user, scope=scope, as_of=as_of).filter(_open_as_of(as_of), planned_on__lte=until)
 
 
 def overdue_count(*, user: "User", scope: Scope, as_of: date | None = None) -> int:

@@ -18,11 +18,13 @@ from zoneledger.audit import services as audit
 from zoneledger.audit.actions import Action
 from zoneledger.core.calendar import WorkingCalendar
 from zoneledger.core.errors import Conflict
+from zoneledger.projects.choices import Stage
 from zoneledger.projects.models import Project
+from zoneledger.workdays.permissions import kept_province
 
 from .choices import MilestoneKind
 from .models import Milestone, MilestoneMove, PlanTemplate
-from .schedule import PlannedStep, plan_backwards
+from .schedule import PlannedStep, Step, check_steps, plan_backwards
 
 if TYPE_CHECKING:
     from zoneledger.accounts.models import User
@@ -255,3 +257,64 @@ def milestone_drop(
     current = _save(current)
     audit.record(actor=actor, action=Action.MILESTONE_DROP, obj=current, after={"dropped": True}, message=reason)
     return current
+
+
+def _check_template_steps(steps: list[Step]) -> None:
+    """Each step's kind and stage known, a stage target naming its stage; then schedule.check_steps."""
+    for position, step in enumerate(steps, start=1):
+        where = {"position": position, "title": step.title}
+        if step.kind not in MilestoneKind.values:
+            raise ValidationError({"steps": _("Step %(position)s (“%(title)s”): unknown kind.") % where})
+        if step.stage and step.stage not in Stage.values:
+            raise ValidationError({"steps": _("Step %(position)s (“%(title)s”): unknown stage.") % where})
+        if step.kind == MilestoneKind.STAGE_TARGET and not step.stage:
+            raise ValidationError(
+                {"steps": _("Step %(position)s (“%(title)s”): a stage target names the stage to reach.") % where}
+            )
+    try:
+        check_steps(steps)
+    except ValueError:
+        raise ValidationError(
+            {"steps": _("A template needs at least one step, each with a title and 0 or more working days.")}
+        ) from None
+
+
+@transaction.atomic
+def template_save(
+    *, actor: "User", template: PlanTemplate | None = None, name: str, description: str = "", steps: list[Step]
+) -> PlanTemplate:
+    """Create a plan template of the actor's province (`template` None) or change one of its own.
+
+    Only a province's business administrator keeps its templates (PermissionDenied otherwise, and for a national
+    template or another province's). The name is unique in the province. Milestones already planned keep their
+    dates: a template is read when a plan is made, not after.
+    """
+    province = kept_province(actor)
+    if province is None or (template is not None and template.province_code != province):
+        raise PermissionDenied(_("Only your province's business administrator keeps its plan templates."))
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the template a name.")})
+    _check_template_steps(steps)
+    taken = PlanTemplate.objects.filter(province_code=province, name=name)
+    if template is not None:
+        taken = taken.exclude(pk=template.pk)
+    if taken.exists():
+        raise ValidationError({"name": _("Your province already has a template called “%(name)s”.") % {"name": name}})
+    current = PlanTemplate.objects.select_for_update().get(pk=template.pk) if template is not None else None
+    before = None if current is None else _template_facts(current)
+    current = current or PlanTemplate(province_code=province)
+    current.name, current.description = name, description.strip()
+    current.steps = [step.as_json() for step in steps]
+    after = _template_facts(current)
+    if after == before:
+        return current
+    current.full_clean()
+    current.save()
+    action = Action.PLAN_TEMPLATE_SAVE
+    audit.record(actor=actor, action=action, obj=current, before=before, after=after)
+    return current
+
+
+def _template_facts(template: PlanTemplate) -> dict[str, Any]:
+    return {"name": template.name, "description": template.description, "steps": template.steps}

@@ -21,14 +21,15 @@ from django.views.decorators.http import require_GET, require_POST
 from zoneledger.accounts.scope import user_scope, zone_is_writable
 from zoneledger.audit import services as audit
 from zoneledger.core.calendar import CalendarYearUnknown
-from zoneledger.core.errors import NotFound
+from zoneledger.core.errors import NotAllowed, NotFound
 from zoneledger.core.http import partial_template, xlsx_response
 from zoneledger.projects import selectors as project_selectors
+from zoneledger.workdays.permissions import kept_province
 
 from . import selectors, services
 from .exports import write_milestones_xlsx
-from .forms import DoneForm, DropForm, MilestoneFilterForm, MilestoneForm, MoveForm, PlanForm
-from .schedule import Infeasible
+from .forms import DoneForm, DropForm, MilestoneFilterForm, MilestoneForm, MoveForm, PlanForm, StepFormSet, TemplateForm
+from .schedule import Infeasible, Step
 
 PAGE_SIZE = 50
 
@@ -223,3 +224,42 @@ def milestone_export(request):
     count = write_milestones_xlsx(rows, buffer, scope_name=scope.name, as_of=as_of)
     audit.record_export(actor=request.user, what="milestones", count=count, filters=request.GET.dict())
     return xlsx_response(buffer, _("milestones-%(date)s.xlsx") % {"date": as_of.isoformat()})
+
+
+@login_required
+@require_GET
+def template_list(request):
+    """The plan templates the user's province plans with: its own (which its business administrator keeps) and
+    the national ones (read only)."""
+    if not request.user.reads_business_data:
+        raise NotFound
+    context = {"templates": selectors.template_list(user=request.user), "kept": kept_province(request.user)}
+    return render(request, "milestones/template_list.html", context)
+
+
+@login_required
+def template_edit(request, pk=None):
+    """Create a template of the province (no `pk`) or change one of its own: name, description, steps in order."""
+    if kept_province(request.user) is None:
+        raise NotAllowed
+    template = selectors.template_kept(user=request.user, pk=pk) if pk is not None else None
+    initial = {"name": template.name, "description": template.description} if template else None
+    form = TemplateForm(request.POST or None, initial=initial)
+    steps = StepFormSet(request.POST or None, initial=template.steps if template else None, prefix="steps")
+    if request.method == "POST" and form.is_valid() and steps.is_valid():
+        kept = [row for row in steps.cleaned_data if row and not row.get("DELETE")]
+        try:
+            saved = services.template_save(
+                actor=request.user,
+                template=template,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                steps=[Step.from_json(row) for row in kept],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Plan template “%(name)s” saved.") % {"name": saved.name})
+            return redirect("milestones:template_list")
+    context = {"form": form, "steps": steps, "template": template}
+    return render(request, "milestones/template_form.html", context)

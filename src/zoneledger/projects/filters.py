@@ -42,6 +42,12 @@ class ProjectFilter(django_filters.FilterSet):
     leader = django_filters.CharFilter(
         label=_("Leader in charge"), field_name="leader_in_charge", lookup_expr="icontains"
     )
+    approvals = django_filters.ChoiceFilter(
+        label=_("Approvals"),
+        choices=[("pending", _("Incomplete (手续未齐)"))],
+        empty_label=_("Any"),
+        method="filter_approvals",
+    )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(
@@ -81,6 +87,12 @@ class ProjectFilter(django_filters.FilterSet):
         """Projects presented at the round: a live event of any stage in it."""
         in_round = StageEvent.objects.live().filter(project=OuterRef("pk"), round=value)
         return queryset.filter(Exists(in_round))
+
+    def filter_approvals(self, queryset, name, value):
+        """手续未齐: projects with an approval item not yet 已办. The items are the approvals app's, which sits above
+        projects: they are reached through the relation it declares, and its queryset says which are pending."""
+        items = Project._meta.get_field("approval_items").related_model.objects.pending()
+        return queryset.filter(Exists(items.filter(project=OuterRef("pk"))))
 
     def filter_queryset(self, queryset):
         # A unique tie-breaker keeps pages stable: equal sort keys must not shuffle rows between pages.

@@ -101,6 +101,7 @@ class ProjectFilters(Schema):
     industry: str | None = Field(None, description="industry code starting with this")
     key_level: str | None = None
     leader: str | None = None
+    approvals: str | None = Field(None, description="pending: 手续未齐, an approval item not yet done")
     sort: str | None = Field(None, description="code, name, zone, enterprise, stage, investment, leader; -x reversed")
 
 

@@ -36,6 +36,7 @@ from zoneledger.zones.models import Zone
 
 from .choices import Stage
 from .models import Project, StageEvent
+from .signals import project_codes_set
 from .workflow import LiveEvent, check_stage_order, current_stage
 
 Actor = User | None  # None: the operator at the server's command line (the demo builder), named by `actor_name`
@@ -99,6 +100,7 @@ def project_create(*, actor: User, zone: Zone, name: str, total_investment: Any,
     _clean_project(project)
     project.save()
     audit.record(actor=actor, action=Action.PROJECT_CREATE, obj=project, after=project_snapshot(project))
+    _codes_set(actor, [project])
     return project
 
 
@@ -134,7 +136,16 @@ def project_update(*, actor: User, project: Project, expected_version: int, **ch
         before={field: before[field] for field in changed},
         after=changed,
     )
+    if "code" in changed:
+        _codes_set(actor, [current])
     return current
+
+
+def _codes_set(actor: Actor, projects: Sequence[Project]) -> None:
+    """Tell the apps above (signals.py) which of these projects now hold a code, inside the write's transaction."""
+    coded = [project for project in projects if project.code]
+    if coded:
+        project_codes_set.send(sender=Project, actor=actor, projects=coded)
 
 
 def _live_events(project: Project) -> list[LiveEvent]:
@@ -317,6 +328,7 @@ def projects_create_bulk(
             for project, events in projects
         ],
     )
+    _codes_set(actor, [project for project, _events in projects])
 
 
 @transaction.atomic
@@ -348,6 +360,7 @@ def projects_update_bulk(
             for change in changes
         ],
     )
+    _codes_set(actor, [change.project for change in changes if "code" in change.changed])
 
 
 @transaction.atomic

@@ -27,6 +27,7 @@ from zoneledger.problems.selectors import my_projects, problem_rows
 from zoneledger.progress.choices import ReportState
 from zoneledger.progress.selectors import month_rows, review_count
 from zoneledger.progress.workflow import month_start
+from zoneledger.projects.selectors import project_list
 from zoneledger.zones.choices import ZoneKind
 from zoneledger.zones.models import Zone
 
@@ -46,6 +47,10 @@ class Todo:
     colour: str = ""
 
 
+# The ledger's filter 手续未齐: its count on the dashboard is the count of the list it opens.
+PENDING_APPROVALS = {"approvals": "pending"}
+
+
 def _link(name: str, **query: str) -> str:
     return f"{reverse(name)}?{urlencode(query)}" if query else reverse(name)
 
@@ -53,8 +58,9 @@ def _link(name: str, **query: str) -> str:
 def todos(*, user: "User", scope: Scope, as_of: date, warnings: dict[str, int]) -> list[Todo]:
     """What the user should look at first: for an editor this month's reports still to fill and those returned, for
     a reviewer the reports waiting for review; for everyone their scope's overdue and due problems, overdue
-    milestones, 签约未开工 (`warnings`: `figures.warning_counts` of the scope, which the page shows anyway), and the
-    projects they lead or push in a task force. Zero counts stay, as reassurance."""
+    milestones, projects whose approvals are incomplete (手续未齐), 签约未开工 (`warnings`:
+    `figures.warning_counts` of the scope, which the page shows anyway), and the projects they lead or push in a
+    task force. Zero counts stay, as reassurance."""
     items = []
     if user.can_edit:
         month = month_start(as_of)
@@ -85,6 +91,12 @@ def todos(*, user: "User", scope: Scope, as_of: date, warnings: dict[str, int]) 
             overdue_count(user=user, scope=scope, as_of=as_of),
             _link("milestones:milestone_list", light="red"),
             "red",
+        ),
+        Todo(
+            _("Projects with approvals incomplete (手续未齐)"),
+            project_list(user=user, filters=PENDING_APPROVALS).count(),
+            _link("projects:project_list", **PENDING_APPROVALS),
+            "yellow",
         ),
         Todo(_("Signed, not started: alarm"), warnings["red"], _link("reports:warnings", level="red"), "red"),
         Todo(

@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 
 from zoneledger.accounts.choices import Role
 from zoneledger.accounts.scope import ScopeKind, user_scope
+from zoneledger.approvals.selectors import done_by_zone
 from zoneledger.campaigns.models import Round
 from zoneledger.reports import cockpit, figures
 from zoneledger.reports.charts import batch_chart, funnel_chart, months_chart
@@ -57,6 +58,7 @@ class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
         earlier = round_ and previous_round(user, round_)
         rank_by = self.request.GET.get("rank_by", cockpit.METRIC_KEYS[0])
         warning_counts = figures.warning_counts(user=user, scope=scope, as_of=as_of)
+        approvals_done = done_by_zone(user=user, scope=scope, year=year)
         return super().get_context_data(**kwargs) | {
             "todos": cockpit.todos(user=user, scope=scope, as_of=as_of, warnings=warning_counts),
             "rankings": cockpit.rankings(
@@ -77,6 +79,8 @@ class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
             "latest_round": round_,
             "round_cards": round_figures and kpi_cards(batch_cells(round_figures)),
             "warning_counts": warning_counts,
+            "approvals_done": approvals_done,
+            "approvals_done_total": sum(done for _zone, done in approvals_done),
             "yellow_days": settings.ZONELEDGER_WARNING_YELLOW_DAYS,
             "red_days": settings.ZONELEDGER_WARNING_RED_DAYS,
             "charts": {

@@ -11,13 +11,12 @@ scope and role apply, refusals print one line and exit 1.
 import json
 
 from django.core.management.base import CommandError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from zoneledger.accounts.models import OrgUnit, User
+from zoneledger.accounts.models import OrgUnit
 from zoneledger.accounts.scope import user_scope_in
 from zoneledger.core.commands import BaseCommand, option_date
-from zoneledger.projects.models import Project
+from zoneledger.projects.commands import acting_user, project_named
 
 from ... import selectors, services
 from ...workflow import ACTIONS
@@ -65,17 +64,12 @@ class Command(BaseCommand):
         list_.add_argument("--format", choices=["json"], default="json")
 
     def handle(self, *args, verb, username, **options):
-        user = User.objects.select_related("org").filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(_("--as: there is no active user called “%(name)s”.") % {"name": username})
+        user = acting_user(username)
         result = getattr(self, f"handle_{verb}")(user, **options)
         self.stdout.write(json.dumps(result, ensure_ascii=False))
 
     def handle_raise(self, user, *, project, title, category, level, owner, description, **options):
-        reference = Q(code=project) | (Q(pk=int(project)) if project.isdigit() else Q())
-        found = Project.objects.visible_to(user).filter(reference).select_related("zone").first()
-        if found is None:
-            raise CommandError(_("--project: no project “%(ref)s” in your scope.") % {"ref": project})
+        found = project_named(user, project)
         org = OrgUnit.objects.filter(name=owner).first()
         if org is None:
             raise CommandError(_("--owner: no organisation called “%(name)s”.") % {"name": owner})

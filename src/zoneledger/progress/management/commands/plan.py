@@ -5,8 +5,7 @@ from django.utils.translation import gettext as _
 from zoneledger.core.commands import BaseCommand
 from zoneledger.core.money import parse_wan
 from zoneledger.progress import services
-
-from ._common import acting_user, project_named
+from zoneledger.projects.commands import acting_user, project_named
 
 
 def _amount(text, option):

@@ -9,8 +9,9 @@ from zoneledger.core.commands import BaseCommand
 from zoneledger.core.money import parse_wan
 from zoneledger.progress import selectors, services
 from zoneledger.progress.choices import ReportState
+from zoneledger.projects.commands import acting_user, project_named, project_reference
 
-from ._common import acting_user, option_month, project_named
+from ._common import option_month
 
 
 class Command(BaseCommand):
@@ -78,7 +79,7 @@ class Command(BaseCommand):
         rows = selectors.month_rows(user=user, month=month, scope=scope)
         document = [
             {
-                "project": row.project.code or str(row.project.pk),
+                "project": project_reference(row.project),
                 "state": row.state,
                 "amount_wan": None if row.amount is None else f"{row.amount:.2f}",
             }
