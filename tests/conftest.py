@@ -27,6 +27,18 @@ def pytest_configure(config):
     settings.SILENCED_SYSTEM_CHECKS = [*settings.SILENCED_SYSTEM_CHECKS, "zoneledger.W001", "zoneledger.W002"]
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the product's language: a request with another Accept-Language activates it for the
+    thread and Django leaves it active after the response, so a later test in the same worker would inherit it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from tests.second_province import build_second_province
@@ -112,3 +124,20 @@ def raise_problem(problem_project, user):
         return services.problem_raise(**facts)
 
     return raise_
+
+
+@pytest.fixture
+def session_client(db):
+    """`session_client("wenshui-editor")`: a browser logged in as the user, CSRF checked as on the pages."""
+    from django.test import Client
+
+    from tests.security.sessions import log_in
+    from zoneledger.accounts.models import User
+
+    def make(username):
+        client = Client(enforce_csrf_checks=True)
+        log_in(client, User.objects.get(username=username))
+        client.get("/")  # a page gives the CSRF cookie
+        return client
+
+    return make

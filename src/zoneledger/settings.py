@@ -211,7 +211,12 @@ SECURE_CSP = {
 ZONELEDGER_API_TOKEN_FAILURES = int(os.environ.get("ZONELEDGER_API_TOKEN_FAILURES", "10"))
 ZONELEDGER_API_TOKEN_FAILURE_MINUTES = int(os.environ.get("ZONELEDGER_API_TOKEN_FAILURE_MINUTES", "10"))
 ZONELEDGER_UPLOAD_MAX_BYTES = int(os.environ.get("ZONELEDGER_UPLOAD_MAX_MB", "20")) * 1024 * 1024
-DATA_UPLOAD_MAX_NUMBER_FILES = 5
+# Photos of monthly reports and problems (core/attachments.py): per file, per report or problem, and in pixels.
+ZONELEDGER_ATTACHMENT_MAX_BYTES = int(os.environ.get("ZONELEDGER_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+ZONELEDGER_ATTACHMENT_MAX_COUNT = int(os.environ.get("ZONELEDGER_ATTACHMENT_MAX_COUNT", "9"))
+ZONELEDGER_ATTACHMENT_MAX_PIXELS = int(os.environ.get("ZONELEDGER_ATTACHMENT_MAX_PIXELS", str(50_000_000)))
+# A request carries at most one object's photos (more is Django's 400 before any view runs).
+DATA_UPLOAD_MAX_NUMBER_FILES = max(5, ZONELEDGER_ATTACHMENT_MAX_COUNT)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

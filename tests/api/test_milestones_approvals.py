@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from tests.api.conftest import assert_problem, csrf
+from tests.api.helpers import assert_problem, csrf
 from zoneledger.approvals.models import ApprovalItem
 from zoneledger.milestones import services
 from zoneledger.milestones.models import Milestone

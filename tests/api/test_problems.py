@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.api.conftest import assert_problem, csrf
+from tests.api.helpers import assert_problem, csrf
 from tests.problems.test_services import fingerprint
 from zoneledger.problems.choices import State
 

@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from tests.api.conftest import assert_problem, wenshui_project, xiaoyi_project
+from tests.api.helpers import assert_problem, wenshui_project, xiaoyi_project
 from zoneledger.projects.models import Project
 from zoneledger.zones.models import Zone
 

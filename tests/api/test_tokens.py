@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from tests.api.conftest import assert_problem, ledger_state, wenshui_project, xiaoyi_project
+from tests.api.helpers import assert_problem, ledger_state, wenshui_project, xiaoyi_project
 from zoneledger.accounts.models import ApiToken, User
 from zoneledger.accounts.tokens import token_create, token_revoke
 from zoneledger.audit.actions import Action

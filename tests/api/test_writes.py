@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.api.conftest import assert_problem, csrf, ledger_state, wenshui_project, xiaoyi_project
+from tests.api.helpers import assert_problem, csrf, ledger_state, wenshui_project, xiaoyi_project
 from zoneledger.accounts import session
 from zoneledger.audit.actions import Action
 from zoneledger.audit.models import AuditRecord

@@ -47,7 +47,14 @@ def test_the_export_is_formatted_for_people():
     assert isinstance(investment.value, int | float)
     assert investment.number_format == "#,##0.00"
     months = book[MONTHLY_SHEET]
-    assert [cell.value for cell in months[1]] == ["项目代码", "项目名称", "开发区", "月份", "完成投资（万元）"]
+    assert [cell.value for cell in months[1]] == [
+        "项目代码",
+        "项目名称",
+        "开发区",
+        "月份",
+        "完成投资（万元）",
+        "形象进度",
+    ]
     assert months.max_row > 1
     assert months["D2"].number_format == "yyyy-mm"
     assert isinstance(months["E2"].value, int | float)
@@ -79,7 +86,7 @@ def test_dates_and_amounts_read_back_as_recorded_even_at_their_edges():
         MonthlyProgress.objects.filter(pk=month.pk).update(completed_investment=amount)
     book = exported(Project.objects.filter(pk=project.pk))
     assert book[LEDGER_SHEET].cell(row=2, column=HEADERS.index("签约日期") + 1).value == datetime(1900, 1, 1)
-    cells = [(month.value, amount.value) for *_text, month, amount in book[MONTHLY_SHEET].iter_rows(min_row=2)]
+    cells = [(row[3].value, row[4].value) for row in book[MONTHLY_SHEET].iter_rows(min_row=2)]
     # An amount is the number nearest it, the one a cell holding its digits has; zero is written, not left blank.
     assert cells[: len(amounts)] == [
         (datetime(month.month.year, month.month.month, 1), float(amount))

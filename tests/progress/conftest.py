@@ -3,7 +3,6 @@ from decimal import Decimal
 
 import pytest
 
-from tests.api.conftest import session_client  # noqa: F401 (a fixture of the API's tests, used here too)
 from tests.factories import ProjectFactory, ZoneFactory
 from zoneledger.accounts.choices import Role
 from zoneledger.audit.models import AuditRecord

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.api.conftest import assert_problem, csrf, wenshui_project, xiaoyi_project
+from tests.api.helpers import assert_problem, csrf, wenshui_project, xiaoyi_project
 from tests.progress.conftest import state_of_everything
 from zoneledger.progress.choices import ReportState
 from zoneledger.progress.models import ReportVersion

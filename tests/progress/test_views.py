@@ -94,7 +94,7 @@ def test_the_reviewer_approves_and_returns_from_the_queue(client, zone, project,
     second = progress_submit(actor=editor, project=other, month=JUNE, amount=Decimal("20"))
     log_in(client, reviewer)
     page = client.get(reverse("progress:queue"), {"zone": zone.pk})
-    assert list(page.context["queue"]) == [first, second]
+    assert list(page.context["page"]) == [first, second]
 
     before = state_of_everything()
     refused = client.post(reverse("progress:queue"), {"versions": [second.pk], "action": "return", "reason": " "})
@@ -170,3 +170,41 @@ def test_query_counts_do_not_grow_with_rows(client, zone, editor, reviewer, djan
             client.get(reverse("progress:queue"), {"zone": zone.pk})
         counts.append((len(month_page), len(queue_page)))
     assert counts[0] == counts[1]
+
+
+def test_the_queue_comes_a_page_at_a_time_keeping_its_filters(client, zone, editor, reviewer):
+    from tests.factories import ProjectFactory
+    from zoneledger.progress.services import MonthEntry, progress_submit_bulk
+    from zoneledger.progress.views import QUEUE_PAGE_SIZE
+    from zoneledger.projects.choices import Stage
+    from zoneledger.projects.models import StageEvent
+
+    projects = ProjectFactory.create_batch(QUEUE_PAGE_SIZE + 3, zone=zone)
+    StageEvent.objects.bulk_create(
+        StageEvent(project=project, stage=Stage.STARTED, happened_on=date(2024, 1, 5)) for project in projects
+    )
+    progress_submit_bulk(actor=editor, entries=[MonthEntry(project, JUNE, Decimal("1")) for project in projects])
+    log_in(client, reviewer)
+    filters = {"zone": zone.pk, "month": "2024-06"}
+
+    first = client.get(reverse("progress:queue"), filters)
+    assert len(first.context["page"]) == QUEUE_PAGE_SIZE
+    html = first.content.decode()
+    assert first.context["page"].paginator.count == QUEUE_PAGE_SIZE + 3
+    assert f"{QUEUE_PAGE_SIZE + 3}" in html  # the count said is the queue's, not the page's
+    assert f"?zone={zone.pk}&amp;month=2024-06&amp;page=2" in html  # the next page keeps the filters
+
+    second = client.get(reverse("progress:queue"), {**filters, "page": 2})
+    assert len(second.context["page"]) == 3
+    assert not {v.pk for v in first.context["page"]} & {v.pk for v in second.context["page"]}
+
+    # Approving from the second page comes back to the queue with its filters; a page past the end shows the last.
+    chosen = [version.pk for version in second.context["page"]]
+    response = client.post(
+        f"{reverse('progress:queue')}?zone={zone.pk}&month=2024-06&page=2", {"versions": chosen, "action": "approve"}
+    )
+    assert response.status_code == 302
+    assert response.url.endswith(f"?zone={zone.pk}&month=2024-06&page=2")
+    after = client.get(response.url)
+    assert after.context["page"].number == 1
+    assert ReportVersion.objects.filter(pk__in=chosen, state=ReportState.APPROVED).count() == 3

@@ -1,8 +1,10 @@
 """The weekly dispatch pack (周调度): the week's stage changes, problems raised / solved / overdue with their owners
-and days overdue, 签约未开工 past the thresholds; a page and a workbook printing on A4, a fixed number of queries."""
+and days overdue, 签约未开工 past the thresholds, milestones due in the next two weeks, the monthly reports still
+missing; a page, a workbook and a document printing on A4 from the same parts, a fixed number of queries."""
 
 import io
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -53,7 +55,7 @@ def test_the_pack_is_a_workbook_that_prints_on_a4_with_its_header_repeated(clien
 
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.content))
-    assert len(workbook.sheetnames) == 5
+    assert len(workbook.sheetnames) == 7
     for sheet in workbook.worksheets:
         assert sheet.page_setup.paperSize == 9
         assert sheet.print_title_rows == "$1:$1"
@@ -140,3 +142,99 @@ def test_the_pack_as_a_word_document(client, raise_problem, user):
     document = Document(io.BytesIO(response.content))
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert problem.title in cells
+
+
+def _part(text, testid):
+    return text.split(f'data-testid="{testid}"')[1].split("</section>")[0]
+
+
+def test_the_pack_lists_the_milestones_due_in_the_next_two_weeks(client, problem_project, user):
+    from zoneledger.milestones import services as milestone_services
+
+    editor = user("wenshui-editor")
+
+    def add(title, planned_on):
+        return milestone_services.milestone_create(
+            actor=editor, project=problem_project, title=title, planned_on=planned_on, owner="自然资源局"
+        )
+
+    late = add("逾期的节点", date(2025, 10, 10))  # before the week, not done: overdue
+    this_week = add("本周的节点", date(2025, 10, 22))
+    next_week = add("下周的节点", date(2025, 11, 2))  # the last day of the next week
+    add("两周以后的节点", date(2025, 11, 3))
+    done = add("已完成的节点", date(2025, 10, 21))
+    milestone_services.milestone_complete(actor=editor, milestone=done, done_on=date(2025, 10, 20))
+    log_in(client, user("lvliang-viewer"))
+
+    text = client.get(WEEKLY, {"week": "2025-10-20"}).content.decode()
+
+    part = _part(text, "milestones")
+    assert "2025-11-02" in part
+    for milestone in (late, this_week, next_week):
+        assert f'data-testid="milestone-{milestone.pk}"' in part
+    assert "两周以后的节点" not in part
+    assert "已完成的节点" not in part
+    assert part.index("逾期的节点") < part.index("本周的节点")  # the overdue first, in words
+    assert 'data-light="red"' in part
+
+
+def test_the_pack_lists_the_reports_missing_for_the_last_month_due(client, problem_project, user):
+    from zoneledger.progress import selectors as progress_selectors
+    from zoneledger.progress import services as progress_services
+
+    viewer = user("lvliang-viewer")
+    # 2025-10-20: September's reports were due on 5 October, October's are not due yet.
+    missing = progress_selectors.late_reports(user=viewer, month=date(2025, 9, 1), today=date(2025, 10, 20))
+    assert missing, "the demo must have a project that did not report September 2025"
+    log_in(client, viewer)
+
+    text = client.get(WEEKLY, {"week": "2025-10-20"}).content.decode()
+
+    part = _part(text, "missing-reports")
+    assert "2025-09" in part
+    for row in missing:
+        assert f'data-testid="missing-{row.project.pk}"' in part
+    reporter = missing[0].project
+    progress_services.progress_submit(
+        actor=user("province-editor"), project=reporter, month=date(2025, 9, 1), amount=Decimal("12.5")
+    )
+    part = _part(client.get(WEEKLY, {"week": "2025-10-20"}).content.decode(), "missing-reports")
+    assert f'data-testid="missing-{reporter.pk}"' not in part
+
+
+@pytest.mark.parametrize(
+    ("day", "month"),
+    [
+        (date(2025, 10, 5), date(2025, 8, 1)),
+        (date(2025, 10, 6), date(2025, 9, 1)),
+        (date(2025, 1, 3), date(2024, 11, 1)),
+    ],
+)
+def test_the_month_whose_missing_reports_the_pack_lists(day, month):
+    from zoneledger.progress.selectors import last_due_month
+
+    assert last_due_month(day) == month
+
+
+def test_the_workbook_and_the_document_print_the_same_parts(client, problem_project, raise_problem, user):
+    from docx import Document
+
+    from zoneledger.milestones import services as milestone_services
+
+    milestone_services.milestone_create(
+        actor=user("wenshui-editor"), project=problem_project, title="本周的节点", planned_on=date(2025, 10, 22)
+    )
+    raise_problem()
+    log_in(client, user("province-viewer"))
+
+    workbook = load_workbook(io.BytesIO(client.get(reverse("reports:weekly_xlsx"), {"week": "2025-10-20"}).content))
+    document = Document(io.BytesIO(client.get(reverse("reports:weekly_docx"), {"week": "2025-10-20"}).content))
+
+    headings = [p.text for p in document.paragraphs if p.style.name == "Bulletin Heading"]
+    assert [name.split(" ", 1)[0] for name in workbook.sheetnames] == [h.split(".", 1)[0] for h in headings]
+    assert "本周的节点" in [row[1] for row in workbook.worksheets[5].iter_rows(min_row=2, values_only=True)]
+    tables = {tuple(cell.text for cell in table.rows[0].cells): table for table in document.tables}
+    for sheet in workbook.worksheets:
+        header = tuple(cell.value for cell in sheet[1])
+        if sheet.max_row > 1 and sheet.cell(2, 2).value:
+            assert header in tables  # the same columns, in the same order

@@ -18,6 +18,7 @@ from django.contrib.sessions.models import Session
 from django.db.models import Q, Sum
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.images import image_bytes, upload
 from tests.security.sessions import log_in
 from zoneledger.accounts.choices import Role
 from zoneledger.accounts.models import ApiToken, LoginSession, OrgUnit, User
@@ -27,8 +28,8 @@ from zoneledger.audit.models import AuditRecord
 from zoneledger.campaigns.models import Round
 from zoneledger.core.models import WorkdayOverride, WorkdayYear
 from zoneledger.milestones.models import Milestone, MilestoneMove, PlanTemplate
-from zoneledger.problems.models import Problem, ProblemStep, ProjectLeader
-from zoneledger.progress.models import AnnualPlan, ReportVersion
+from zoneledger.problems.models import Problem, ProblemAttachment, ProblemStep, ProjectLeader
+from zoneledger.progress.models import AnnualPlan, ReportPhoto, ReportVersion
 from zoneledger.progress.services import progress_submit
 from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
 
@@ -194,6 +195,9 @@ URL_RULES = {
     "problems:zone_problem_raise": (CREATE, {"GET": None, "POST": {"title": "越权问题", "category": "land"}}),
     "problems:problem_detail": (OBJECT_READ, {"GET": None}),
     "problems:problem_act": (OBJECT_WRITE, {"POST": {"step": "plan", "note": "越权办理"}}),
+    "problems:attachments_add": (OBJECT_WRITE, {"POST": {}}),
+    "problems:attachment": (OBJECT_READ, {"GET": None}),
+    "problems:attachment_remove": (OBJECT_WRITE, {"POST": {}}),
     "problems:project_problems": (OBJECT_READ, {"GET": None}),
     "problems:leader_set": (OBJECT_WRITE, {"POST": {"user": ""}}),
     "problems:problem_raise": (
@@ -243,6 +247,8 @@ URL_RULES = {
     "progress:plan_edit": (OBJECT_WRITE, {"GET": None, "POST": {"amount": "1200.00"}}),
     "progress:queue": (REVIEW, {"GET": None, "POST": {"action": "approve"}}),
     "progress:project_reports": (OBJECT_READ, {"GET": None}),
+    "progress:report_photo": (OBJECT_READ, {"GET": None}),
+    "progress:report_photo_remove": (OBJECT_WRITE, {"POST": {}}),
     "progress:report_edit": (OBJECT_WRITE, {"GET": None, "POST": {"amount": "1.00", "action": "submit"}}),
     "api:milestone_list": (API_READ, {"GET": None}),
     "api:template_list": (API_READ, {"GET": None}),
@@ -343,12 +349,12 @@ def world(client, tmp_path, settings):
 
 
 def _problem_of(project):
-    """A problem of the project, raised by the province's editor (whose scope covers all three)."""
-    from zoneledger.problems.services import problem_raise
+    """A problem of the project with a photo, raised by the province's editor (whose scope covers all three)."""
+    from zoneledger.problems.services import problem_attachments_add, problem_raise
 
     editor = User.objects.get(username="province-editor")
     raised_at = datetime(2025, 6, 2, 9, tzinfo=UTC)
-    return problem_raise(
+    problem = problem_raise(
         actor=editor,
         project=project,
         title="矩阵问题",
@@ -357,13 +363,22 @@ def _problem_of(project):
         owner_org=editor.org,
         raised_at=raised_at,
     )
+    problem_attachments_add(actor=editor, problem=problem, photos=[upload(image_bytes())])
+    return problem
 
 
 def _submitted_reports(projects):
-    """A report waiting for review in each of the three projects, submitted by someone the matrix never plays."""
+    """A report waiting for review in each of the three projects, with a photo, submitted by someone the matrix
+    never plays."""
     submitter = User.objects.get(username="province-editor")
     return {
-        key: progress_submit(actor=submitter, project=project, month=date(2025, 6, 1), amount=Decimal("1.00"))
+        key: progress_submit(
+            actor=submitter,
+            project=project,
+            month=date(2025, 6, 1),
+            amount=Decimal("1.00"),
+            photos=[upload(image_bytes())],
+        )
         for key, project in projects.items()
     }
 
@@ -422,6 +437,11 @@ def url_of(name, world, target):
         "api:problem_detail": lambda: {"pk": world.problems[target].pk},
         "api:problem_act": lambda: {"pk": world.problems[target].pk},
         "problems:problem_act": lambda: {"pk": world.problems[target].pk},
+        "problems:attachments_add": lambda: {"pk": world.problems[target].pk},
+        "problems:attachment": lambda: {"pk": world.problems[target].attachments.get().pk},
+        "problems:attachment_remove": lambda: {"pk": world.problems[target].attachments.get().pk},
+        "progress:report_photo": lambda: {"pk": world.reports[target].photos.get().pk},
+        "progress:report_photo_remove": lambda: {"pk": world.reports[target].photos.get().pk},
         "problems:project_problems": lambda: {"pk": project.pk},
         "problems:leader_set": lambda: {"pk": project.pk},
         "problems:problem_raise": lambda: {"pk": project.pk},
@@ -530,6 +550,8 @@ def fingerprint():
         "tokens revoked": ApiToken.objects.filter(revoked_at__isnull=False).count(),
         "problems": sorted(Problem.objects.values_list("pk", "state", "version", "tier")),
         "problem steps": ProblemStep.objects.count(),
+        "photos": sorted(ReportPhoto.objects.values_list("pk", flat=True)),
+        "problem photos": sorted(ProblemAttachment.objects.values_list("pk", flat=True)),
         "leaders": sorted(ProjectLeader.objects.values_list("project_id", "user_id")),
         "changes": AuditRecord.objects.filter(success=True).exclude(READS).count(),
     }

@@ -132,6 +132,7 @@ class DemoBuilder:
         self.generated_by_zone = defaultdict(list)
         self.names_by_zone = defaultdict(set)
         self.enterprise_serial = 0
+        self.waiting: list[MonthEntry] = []  # the months loaded submitted, not yet approved
 
     # -- reference data --------------------------------------------------------------------------
     def build_reference(self):
@@ -365,6 +366,10 @@ class DemoBuilder:
         months = []
         for plan, project in zip(self.planned, projects, strict=True):
             for month, (amount, status) in plan.months.items():
+                if status == ProgressStatus.SUBMITTED:
+                    # Submitted by a person through the services once the demo's users exist (submit_waiting).
+                    self.waiting.append(MonthEntry(project, month, Decimal(amount)))
+                    continue
                 months.append(
                     MonthlyProgress(
                         project=project,
@@ -372,11 +377,26 @@ class DemoBuilder:
                         completed_investment=Decimal(amount),
                         status=status,
                         submitted_by=self.actor,
-                        reviewed_by=self.actor if status == ProgressStatus.APPROVED else None,
+                        reviewed_by=self.actor,
                     )
                 )
         MonthlyProgress.objects.bulk_create(months, batch_size=1000)
-        return len(projects), sum(len(plan.events) for plan in self.planned), len(months)
+        return len(projects), sum(len(plan.events) for plan in self.planned), len(months) + len(self.waiting)
+
+    def submit_waiting(self):
+        """The months that wait for review, submitted through `progress_submit_bulk` by the editor nearest to each
+        zone among the demo's users (the zone's own, else its city's, else the province's), so the reviewers' queue
+        says who submitted them. Run once the org units exist."""
+        editors = {spec[1]: spec for spec in DEMO_USERS if spec[2] == Role.EDITOR}  # org name -> user
+        by_editor = defaultdict(list)
+        for entry in self.waiting:
+            zone = entry.project.zone
+            org_name = next(
+                name for name in (f"{zone.name}管委会", f"{zone.city.name}商务局", seeds.SHANXI[1]) if name in editors
+            )
+            by_editor[org_name].append(entry)
+        for org_name, entries in by_editor.items():
+            progress_submit_bulk(actor=_demo_user(*editors[org_name]), entries=entries)
 
 
 def plan_geothermal():
@@ -464,27 +484,16 @@ RETURN_REASON = "形象进度与完成投资不符，请核实后重新提交。
 
 
 def load_demo_reports():
-    """The demo's monthly reports that are not simply approved, written through the services like anyone's.
+    """One correction of an approved 孝义 month, submitted by its zone's editor and returned with a reason by the
+    province's reviewer, so its approved amount still counts. Run after the demo users exist.
 
-    Run after the demo users exist. Most months were loaded approved (they make the golden figures); those loaded
-    submitted get their report versions through the province's editor and wait in the reviewers' queue; one
-    correction of an approved month outside 文水 is returned with a reason, so its approved amount still counts.
-    No golden figure changes: only approved amounts count.
+    The months loaded submitted got their versions when the demo was loaded (`DemoBuilder.submit_waiting`); no golden
+    figure changes: only approved amounts count.
     """
-    editor = User.objects.get(username="province-editor")
+    editor = User.objects.get(username="xiaoyi-editor")
     reviewer = User.objects.get(username="province-reviewer")
     if ReportVersion.objects.filter(return_reason=RETURN_REASON).exists():
         return
-    waiting = MonthlyProgress.objects.filter(
-        status=ProgressStatus.SUBMITTED, project__zone__province_id=seeds.SHANXI[0]
-    )
-    progress_submit_bulk(
-        actor=editor,
-        entries=[
-            MonthEntry(head.project, head.month, head.completed_investment)
-            for head in waiting.select_related("project__zone")
-        ],
-    )
     corrected = (
         MonthlyProgress.objects.filter(status=ProgressStatus.APPROVED, project__zone__name="孝义经济开发区")
         .select_related("project__zone")
@@ -518,6 +527,7 @@ def load_demo():
     builder.plan_progress()
     counts = builder.write()
     build_orgs()
+    builder.submit_waiting()
     plan_geothermal()
     audit.record(
         actor=None,

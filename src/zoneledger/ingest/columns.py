@@ -87,6 +87,12 @@ MONTHLY_COLUMNS = (
     Column("开发区", "zone", width=24),
     Column("月份", "month", MONTH, required=True, width=10),
     Column("完成投资（万元）", "completed_investment", AMOUNT, required=True, width=18),
+    Column(
+        "形象进度",
+        "physical_progress",
+        width=40,
+        help=_("Physical progress of the month; optional. Blank, or without this column: the report keeps its own."),
+    ),
 )
 
 # The stages the ledger sheet records, in lifecycle order (recording them in this order keeps

@@ -46,7 +46,11 @@ from zoneledger.core.codes import validate_uscc
 from zoneledger.core.db import working_copy
 from zoneledger.core.errors import BulkRefused, DomainError
 from zoneledger.enterprises.services import enterprises_resolve_bulk
-from zoneledger.progress.services import MonthEntry, progress_submit_bulk
+from zoneledger.progress.services import (
+    MonthEntry,
+    progress_entries_keeping_text,
+    progress_submit_bulk,
+)
 from zoneledger.projects.choices import Stage
 from zoneledger.projects.models import CODE_TAKEN, MonthlyProgress, Project, StageEvent
 from zoneledger.projects.services import (
@@ -75,6 +79,8 @@ from .tally import FirstRows, ProjectIds, RowNumbers
 
 CHUNK_ROWS = 2000
 AMOUNT_FIELD = MonthlyProgress._meta.get_field("completed_investment")
+# A refused month's error, by the service's field name, goes to the column that gave the value (else the amount's).
+MONTHLY_COLUMN_OF = {"month": MONTHLY_COLUMNS[3], "physical_progress": MONTHLY_COLUMNS[5]}
 # Each fact and what a row without it leaves in the project: None where the field takes it, else "".
 FACT_BLANKS = [(key, None if Project._meta.get_field(key).null else "") for key in FACT_KEYS]
 
@@ -661,7 +667,9 @@ class _Import(SheetChecks):
                     repeats[(project_id, month)].append(number)
                     continue
                 months_given[slot] = given | bit
-                rows.append((number, project_id, month, values["completed_investment"]))
+                rows.append(
+                    (number, project_id, month, values["completed_investment"], values.get("physical_progress"))
+                )
             self._monthly_chunk(rows, approve)
             self._tick(size)
         if repeats:
@@ -768,15 +776,21 @@ class _Import(SheetChecks):
         """
         if not rows:
             return
-        projects = Project.objects.select_related("zone").in_bulk({project_id for _n, project_id, _m, _a in rows})
-        entries = [MonthEntry(projects[project_id], month, amount) for _n, project_id, month, amount in rows]
+        projects = Project.objects.select_related("zone").in_bulk({row[1] for row in rows})
+        # A blank 形象进度 (or none in the sheet) keeps the report's own, and its note: the sheet says nothing of them.
+        entries = progress_entries_keeping_text(
+            [
+                MonthEntry(projects[project_id], month, amount, physical or "")
+                for _n, project_id, month, amount, physical in rows
+            ]
+        )
         try:
             outcome = progress_submit_bulk(actor=self.user, entries=entries, approve=approve, batch=self.batch)
         except BulkRefused as refused:
             for position, error in refused.errors.items():
                 number = rows[position][0]
                 for key, messages in error.message_dict.items():
-                    column = MONTHLY_COLUMNS[3] if key == "month" else MONTHLY_COLUMNS[4]
+                    column = MONTHLY_COLUMN_OF.get(key, MONTHLY_COLUMNS[4])
                     for message in messages:
                         self.error(MONTHLY_SHEET, number, column, message)
             return

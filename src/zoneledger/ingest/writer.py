@@ -161,11 +161,12 @@ class _MonthSerials(dict):
 
 
 def _months(project_ids, serials):
-    """{project id: [(month as a cell's number, amount as the float a cell holds), …]} in month order."""
+    """{project id: [(month as a cell's number, amount as the float a cell holds, 形象进度), …]} in month order."""
     months = defaultdict(list)
     rows = MonthlyProgress.objects.filter(project_id__in=project_ids).order_by("project_id", "month")
-    for project_id, month, amount in rows.values_list("project_id", "month", hundredths("completed_investment")):
-        months[project_id].append((serials[month], amount / 100))
+    values = rows.values_list("project_id", "month", hundredths("completed_investment"), "progress_note")
+    for project_id, month, amount, physical in values:
+        months[project_id].append((serials[month], amount / 100, physical))
     return months
 
 
@@ -196,6 +197,7 @@ class _LedgerExport:
         self.project_texts = [(month_at[key], value_index[key]) for key in ("code", "name", "zone")]
         self.code_at, self.name_at = value_index["code"], value_index["name"]
         self.month_at, self.amount_at = month_at["month"], month_at["completed_investment"]
+        self.physical_at = month_at["physical_progress"]
         self.row = self.month_row = 0
 
     def write_project(self, values, months):
@@ -215,14 +217,16 @@ class _LedgerExport:
         write_string, write_number = self.book.cell_writers(self.monthly)
         month_format, amount_format = self.book.formats[MONTH], self.book.formats[AMOUNT]
         texts = [(position, values[index]) for position, index in self.project_texts if values[index]]
-        month_at, amount_at = self.month_at, self.amount_at
+        month_at, amount_at, physical_at = self.month_at, self.amount_at, self.physical_at
         row = self.month_row
-        for month, amount in months:
+        for month, amount, physical in months:
             row += 1
             for position, text in texts:
                 write_string(row, position, text)
             write_number(row, month_at, month, month_format)
             write_number(row, amount_at, amount, amount_format)
+            if physical:
+                write_string(row, physical_at, physical)
         self.month_row = row
 
 

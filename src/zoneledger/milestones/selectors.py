@@ -143,6 +143,17 @@ def milestone_list(
     return rows.order_by("severity", "planned_on", "project__zone__name", "project__name", "position", "pk")
 
 
+def light_label(milestone: Milestone) -> str:
+    """The words of a milestone's annotated `light` (a light is never shown by colour alone)."""
+    return str(Light(milestone.light).label)  # type: ignore[attr-defined]
+
+
+def milestones_due(*, user: "User", scope: Scope, as_of: date, until: date) -> QuerySet[Milestone]:
+    """Live milestones of `scope` not done by `as_of` and planned by `until` (the overdue among them), each with
+    `light` as of `as_of`, worst first: what a dispatch meeting must push (周调度). One query."""
+    return milestone_list(user=user, scope=scope, as_of=as_of).filter(_open_as_of(as_of), planned_on__lte=until)
+
+
 def overdue_count(*, user: "User", scope: Scope, as_of: date | None = None) -> int:
     """How many live milestones of `scope` are overdue (节点逾期) as of `as_of`: one query."""
     as_of = as_of or timezone.localdate()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zoneledger.accounts.models import OrgUnit, User
 from zoneledger.accounts.scope import zone_scope
+from zoneledger.core.attachments import MultipleImageField
 from zoneledger.zones.models import Zone
 
 from .choices import Level
@@ -76,3 +77,11 @@ class ZoneRaiseForm(RaiseForm):
         super().__init__(*args, zone=chosen or zones.first(), categories=categories, **kwargs)
         self.fields["zone"].queryset = zones
         self.order_fields(["zone", *RaiseForm.Meta.fields])
+
+
+class AttachForm(forms.Form):
+    """Photos added to a problem (checked by the service: type by content, size, count)."""
+
+    photos = MultipleImageField(
+        label=_("Photos"), required=True, help_text=_("JPEG, PNG or WebP, of the site or of a document.")
+    )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zoneledger.accounts.scope import zone_filter
+from zoneledger.core.attachments import Attachment
 from zoneledger.core.text import validate_fits_a_cell
 
 from .choices import OPEN_STATES, Category, Level, State, Step, Tier
@@ -157,6 +158,35 @@ class ProblemStep(models.Model):
 
     def __str__(self):
         return f"{self.problem} · {self.get_step_display()}"
+
+
+class ProblemAttachmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Attachments of the problems the user may see."""
+        return self.filter(zone_filter(user, prefix="problem__zone__"))
+
+
+class ProblemAttachment(Attachment):
+    """A photo of a problem (the site, a document photographed), under the rules of `core.attachments`."""
+
+    problem = models.ForeignKey(
+        Problem, verbose_name=_("problem"), on_delete=models.PROTECT, related_name="attachments"
+    )
+
+    objects = ProblemAttachmentQuerySet.as_manager()
+
+    class Meta(Attachment.Meta):
+        verbose_name = _("problem attachment")
+        verbose_name_plural = _("problem attachments")
+        indexes = [models.Index(fields=["problem", "added_at"])]
+
+    @property
+    def audit_related(self):
+        return self.problem.audit_related
+
+    @property
+    def audit_province(self):
+        return self.problem.province_id
 
 
 class TaskForceQuerySet(models.QuerySet):

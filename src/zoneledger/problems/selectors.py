@@ -19,7 +19,7 @@ from zoneledger.projects.models import Project
 from . import clock
 from .choices import OPEN_STATES, Deadline, DeadlineStatus
 from .filters import ProblemFilter, colour_expression, overdue_q
-from .models import Problem, ProblemStep, ProjectLeader, TaskForce
+from .models import Problem, ProblemAttachment, ProblemStep, ProjectLeader, TaskForce
 from .services import categories, province_calendar
 
 if TYPE_CHECKING:
@@ -67,6 +67,14 @@ def problem_get(*, user: "User", pk: int, as_of: date | None = None) -> Problem:
     if problem is None:
         raise NotFound
     return problem
+
+
+def problem_attachment_get(*, user: "User", pk: int) -> ProblemAttachment:
+    """The problem's attachment `pk` if the user may see the problem; NotFound otherwise (missing alike)."""
+    attachment = ProblemAttachment.objects.visible_to(user).select_related("problem__zone").filter(pk=pk).first()
+    if attachment is None:
+        raise NotFound
+    return attachment
 
 
 def problem_steps(*, user: "User", problem: Problem) -> QuerySet[ProblemStep]:

@@ -7,12 +7,13 @@ the actor's scope and role themselves, so a page, the API, a command or a task c
 """
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,6 +23,7 @@ from zoneledger.accounts.models import OrgUnit
 from zoneledger.accounts.scope import org_province, org_scope, zone_is_visible, zone_is_writable, zone_scope
 from zoneledger.audit import services as audit
 from zoneledger.audit.actions import Action
+from zoneledger.core.attachments import attachment_delete, attachments_add
 from zoneledger.core.calendar import WorkingCalendar
 from zoneledger.core.errors import Conflict, NotAllowed
 from zoneledger.projects.models import Project
@@ -29,7 +31,7 @@ from zoneledger.zones.models import Zone
 
 from . import clock, workflow
 from .choices import OPEN_STATES, Category, Level, State, Step, Tier
-from .models import Problem, ProblemCategory, ProblemStep, ProjectLeader, TaskForce
+from .models import Problem, ProblemAttachment, ProblemCategory, ProblemStep, ProjectLeader, TaskForce
 
 if TYPE_CHECKING:
     from zoneledger.accounts.models import User
@@ -426,3 +428,41 @@ def _task_force_snapshot(task_force: TaskForce) -> dict[str, Any]:
         "members": sorted(task_force.members.values_list("username", flat=True)),
         "projects": sorted(task_force.projects.values_list("pk", flat=True)),
     }
+
+
+# -- attachments -----------------------------------------------------------------------------------------------------
+
+
+def _problem_for_attachments(actor: "User", problem: Problem) -> Problem:
+    """The problem locked and read again, if the actor writes its zone and it is not closed; else refused."""
+    if not zone_is_visible(actor, problem.zone):
+        raise NotAllowed
+    if not zone_is_writable(actor, problem.zone):
+        raise NotAllowed(_("You may not act on problems of %(zone)s.") % {"zone": problem.zone})
+    locked = Problem.objects.select_for_update().select_related("zone").get(pk=problem.pk)
+    if locked.state == State.CLOSED:
+        raise Conflict(_("This problem is closed (销号); reopen it to change its photos."))
+    return locked
+
+
+@transaction.atomic
+def problem_attachments_add(*, actor: "User", problem: Problem, photos: Sequence[File]) -> list[ProblemAttachment]:
+    """Add photos to a problem not yet closed, of a zone the actor writes (the rules of `core.attachments`).
+
+    Refusals, with nothing stored: NotAllowed (zone or role), Conflict (closed), ValidationError on `photos` (not a
+    JPEG, PNG or WebP by its content, too large, damaged, too many).
+    """
+    problem = _problem_for_attachments(actor, problem)
+    existing = problem.attachments.count()
+    added = attachments_add(ProblemAttachment, photos, existing=existing, actor=actor, owner={"problem": problem})
+    after = {"photos": [photo.audit_facts for photo in added]}
+    audit.record(actor=actor, action=Action.PROBLEM_ATTACHMENT_ADD, obj=problem, after=after)
+    return added
+
+
+@transaction.atomic
+def problem_attachment_remove(*, actor: "User", attachment: ProblemAttachment) -> None:
+    """Remove a photo from a problem not yet closed; its files go once the removal commits."""
+    problem = _problem_for_attachments(actor, attachment.problem)
+    before = {"photo": attachment_delete(attachment)}
+    audit.record(actor=actor, action=Action.PROBLEM_ATTACHMENT_REMOVE, obj=problem, before=before)

@@ -19,15 +19,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zoneledger.accounts.scope import org_province, user_scope, writable_zone_filter, zone_is_writable
 from zoneledger.audit import services as audit
-from zoneledger.core.errors import NotFound
+from zoneledger.core.attachments import attachment_response
+from zoneledger.core.errors import Conflict, DomainError, NotFound
 from zoneledger.core.http import partial_template, xlsx_response
 from zoneledger.projects import selectors as project_selectors
 from zoneledger.zones.models import Zone
 
 from . import selectors, services
-from .choices import Step
+from .choices import State, Step
 from .exports import write_problems_xlsx
-from .forms import ActForm, AsOfForm, LeaderForm, RaiseForm, ZoneRaiseForm
+from .forms import ActForm, AsOfForm, AttachForm, LeaderForm, RaiseForm, ZoneRaiseForm
 from .workflow import steps_from
 
 PAGE_SIZE = 50
@@ -83,9 +84,12 @@ def _actions(user, problem):
     return [step for step in steps_from(problem.state) if services.may_take(user, problem, step)]
 
 
-def _render_detail(request, problem, *, act_form=None, status=200):
+def _render_detail(request, problem, *, act_form=None, attach_form=None, status=200):
     as_of = _as_of(request)
     context = {
+        "attachments": problem.attachments.all(),
+        "can_attach": problem.state != State.CLOSED and zone_is_writable(request.user, problem.zone),
+        "attach_form": attach_form or AttachForm(),
         "problem": problem,
         "as_of": as_of,
         "deadlines": selectors.problem_deadlines(user=request.user, problem=problem, as_of=as_of),
@@ -128,6 +132,51 @@ def problem_act(request, pk):
             messages.success(request, _("“%(step)s”: saved.") % {"step": Step(form.cleaned_data["step"]).label})
             return redirect("problems:problem_detail", pk=problem.pk)
     return _render_detail(request, problem, act_form=form)
+
+
+@login_required
+@require_POST
+def attachments_add(request, pk):
+    """Add photos to the problem; refused ones are shown on its page and nothing is stored."""
+    problem = selectors.problem_get(user=request.user, pk=pk)
+    if not zone_is_writable(request.user, problem.zone):
+        raise PermissionDenied(_("You may not act on problems of %(zone)s.") % {"zone": problem.zone})
+    form = AttachForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.problem_attachments_add(actor=request.user, problem=problem, photos=form.cleaned_data["photos"])
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        except Conflict as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Photos added."))
+            return redirect("problems:problem_detail", pk=problem.pk)
+    return _render_detail(request, problem, attach_form=form)
+
+
+@login_required
+@require_GET
+def attachment(request, pk):
+    """A problem's photo (`?size=thumb`: its thumbnail), to whoever may see the problem; 404 to anyone else."""
+    photo = selectors.problem_attachment_get(user=request.user, pk=pk)
+    return attachment_response(photo, thumbnail=request.GET.get("size") == "thumb")
+
+
+@login_required
+@require_POST
+def attachment_remove(request, pk):
+    """Remove a photo from a problem not yet closed."""
+    photo = selectors.problem_attachment_get(user=request.user, pk=pk)
+    if not zone_is_writable(request.user, photo.problem.zone):
+        raise PermissionDenied(_("You may not act on problems of %(zone)s.") % {"zone": photo.problem.zone})
+    try:
+        services.problem_attachment_remove(actor=request.user, attachment=photo)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Photo removed."))
+    return redirect("problems:problem_detail", pk=photo.problem_id)
 
 
 @login_required

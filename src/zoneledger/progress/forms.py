@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zoneledger.core.attachments import MultipleImageField
+
 from .choices import ReportState
 
 
@@ -19,6 +21,9 @@ class ReportForm(forms.Form):
         required=False,
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    photos = MultipleImageField(
+        label=_("Photos"), help_text=_("JPEG, PNG or WebP; they are added to the report when you save or submit it.")
+    )
     action = forms.ChoiceField(
         choices=[("submit", _("Submit")), ("save", _("Save as draft"))], initial="submit", widget=forms.HiddenInput
     )

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zoneledger.core.attachments import Attachment
 from zoneledger.core.money import WanField
 from zoneledger.projects.models import NOT_NEGATIVE, ProjectPart, ProjectPartQuerySet
 
@@ -117,6 +118,27 @@ class ReportTransition(ProjectPart, models.Model):
 
     def __str__(self):
         return f"{self.version} · {self.from_state or '—'} → {self.to_state}"
+
+
+class ReportPhoto(ProjectPart, Attachment):
+    """A photo of a report version (形象进度 in pictures): added while the version is open, kept once approved.
+
+    The rules of every attachment are `core.attachments`'; its project gives it its scope.
+    """
+
+    version = models.ForeignKey(
+        ReportVersion, verbose_name=_("monthly report"), on_delete=models.PROTECT, related_name="photos"
+    )
+    project = models.ForeignKey(
+        "projects.Project", verbose_name=_("project"), on_delete=models.PROTECT, related_name="report_photos"
+    )
+
+    objects = ProjectPartQuerySet.as_manager()
+
+    class Meta(Attachment.Meta):
+        verbose_name = _("report photo")
+        verbose_name_plural = _("report photos")
+        indexes = [models.Index(fields=["version", "added_at"])]
 
 
 class AnnualPlan(ProjectPart, models.Model):

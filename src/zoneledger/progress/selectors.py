@@ -5,7 +5,7 @@ of queries whatever their rows (tests pin them).
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
@@ -18,7 +18,7 @@ from zoneledger.projects.choices import ProgressStatus, Stage, stage_and_later
 from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
 
 from .choices import OPEN_STATES, ReportState
-from .models import AnnualPlan, ReportTransition, ReportVersion
+from .models import AnnualPlan, ReportPhoto, ReportTransition, ReportVersion
 from .workflow import completion_rate, is_behind, month_start, report_due, schedule_share
 
 if TYPE_CHECKING:
@@ -61,6 +61,7 @@ class MonthRow:
     open: ReportVersion | None
     counting: ReportVersion | None
     head: MonthlyProgress | None
+    photos: list[ReportPhoto]  # the open version's, else the counting one's
 
     @property
     def state(self) -> str:
@@ -98,7 +99,7 @@ class MonthRow:
 def month_rows(
     *, user: "User", month: date, zone_id: int | None = None, scope: "Scope | None" = None
 ) -> list[MonthRow]:
-    """Every project in the user's scope (or one zone or `scope` in it) that must report `month`; 3 queries."""
+    """Every project in the user's scope (or one zone or `scope` in it) that must report `month`; 4 queries."""
     projects = list(
         Project.objects.visible_to(user)
         .filter(must_report(month))
@@ -114,8 +115,18 @@ def month_rows(
     for version in ReportVersion.objects.filter(live, project_id__in=ids, month=month).order_by():
         (counting if version.state == ReportState.APPROVED else opened)[version.project_id] = version
     heads = {head.project_id: head for head in MonthlyProgress.objects.filter(project_id__in=ids, month=month)}
+    shown = {project_id: version.pk for project_id, version in (counting | opened).items()}
+    photos: dict[int, list[ReportPhoto]] = {}
+    for photo in ReportPhoto.objects.filter(version_id__in=shown.values()):
+        photos.setdefault(photo.version_id, []).append(photo)
     return [
-        MonthRow(project, opened.get(project.pk), counting.get(project.pk), heads.get(project.pk))
+        MonthRow(
+            project,
+            opened.get(project.pk),
+            counting.get(project.pk),
+            heads.get(project.pk),
+            photos.get(shown.get(project.pk, 0), []),
+        )
         for project in projects
     ]
 
@@ -129,7 +140,9 @@ def review_queue(*, user: "User", zone_id: int | None = None, month: date | None
         queue = queue.filter(project__zone_id=zone_id)
     if month:
         queue = queue.filter(month=month)
-    return queue.select_related("project__zone", "submitted_by").order_by("submitted_at", "pk")
+    return (
+        queue.select_related("project__zone", "submitted_by").prefetch_related("photos").order_by("submitted_at", "pk")
+    )
 
 
 def review_count(*, user: "User") -> int:
@@ -151,8 +164,17 @@ def project_versions(*, user: "User", project: Project) -> QuerySet[ReportVersio
         ReportVersion.objects.visible_to(user)
         .filter(project=project)
         .select_related("submitted_by", "reviewed_by")
+        .prefetch_related("photos")
         .order_by("-month", "-number")
     )
+
+
+def report_photo_get(*, user: "User", pk: int) -> ReportPhoto:
+    """The report photo `pk` if the user may see its project; NotFound otherwise (missing and out of scope alike)."""
+    photo = ReportPhoto.objects.visible_to(user).select_related("version__project__zone").filter(pk=pk).first()
+    if photo is None:
+        raise NotFound
+    return photo
 
 
 def project_transitions(*, user: "User", project: Project) -> QuerySet[ReportTransition]:
@@ -225,9 +247,21 @@ def plan_get(*, user: "User", project: Project, year: int) -> AnnualPlan | None:
     return AnnualPlan.objects.visible_to(user).filter(project=project, year=year).first()
 
 
-def late_reports(*, user: "User", month: date, today: date | None = None) -> list[MonthRow]:
-    """未按时填报: projects that had to report `month` and have not submitted it by its due day (empty before then)."""
+def late_reports(
+    *, user: "User", month: date, today: date | None = None, scope: "Scope | None" = None
+) -> list[MonthRow]:
+    """未按时填报: projects (of `scope`, when given) that had to report `month` and have not submitted it by its due
+    day (empty before then); 3 queries."""
     today = today or timezone.localdate()
     if today <= report_due(month, due_day=report_due_day()):
         return []
-    return [row for row in month_rows(user=user, month=month) if row.state in ("missing", ReportState.DRAFT)]
+    rows = month_rows(user=user, month=month, scope=scope)
+    return [row for row in rows if row.state in ("missing", ReportState.DRAFT)]
+
+
+def last_due_month(day: date) -> date:
+    """The latest month whose reports were due before `day` (so that a missing one is late on `day`)."""
+    month = month_start(day)
+    while day <= report_due(month, due_day=report_due_day()):
+        month = month_start(month - timedelta(days=1))
+    return month

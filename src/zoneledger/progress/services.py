@@ -2,6 +2,9 @@
 
 - `progress_submit_bulk(actor=, entries=, approve=False, draft=False, batch=None)` — save or submit many months at
   once (the importer, a zone's month page "submit all"); `progress_submit` / `progress_save` are one of them.
+- `report_photos_add` / `report_photo_remove` — a version's photos while it is open (`core.attachments` rules);
+  `progress_submit` / `progress_save` take the month's photos too, all or nothing.
+- `progress_entries_keeping_text(entries)` — a workbook's blank 形象进度 and note keep the month's own.
 - `progress_review_bulk(actor=, versions=, approve=, reason="", batch=None)` — approve or return many submitted
   reports at once (the reviewer's queue); `progress_approve` / `progress_return` are one of them.
 
@@ -17,12 +20,13 @@ asks to approve its rows in the same step — approves what its actor submitted;
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
@@ -31,13 +35,15 @@ from django.utils.translation import gettext as _
 from zoneledger.accounts.scope import zone_is_visible, zone_is_writable
 from zoneledger.audit import services as audit
 from zoneledger.audit.actions import Action
+from zoneledger.core.attachments import attachment_delete, attachments_add
 from zoneledger.core.errors import BulkRefused, Conflict
 from zoneledger.projects.choices import ProgressStatus, Stage, stage_and_later
 from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
 
 from .choices import OPEN_STATES, ReportState, Verb
-from .models import AnnualPlan, ReportTransition, ReportVersion
+from .models import AnnualPlan, ReportPhoto, ReportTransition, ReportVersion
 from .workflow import (
+    TransitionRefused,
     check_four_eyes,
     check_month,
     check_plan_months,
@@ -420,6 +426,64 @@ def progress_submit_bulk(
     return result
 
 
+def progress_entries_keeping_text(entries: Sequence[MonthEntry]) -> list[MonthEntry]:
+    """The entries, each blank 形象进度 or note replaced by the month's own text as it stands: the approved
+    version's when the entry restates its amount, else the open version's (draft, submitted, returned), else the
+    approved one's, else (a month written before versions) its MonthlyProgress row's.
+
+    For a workbook, where an empty cell or an absent column says nothing about the text: re-importing an export, or
+    a sheet of amounts only, keeps what the reports say instead of clearing it (and so restating an approved month
+    is no correction). A person's form says what it means and does not come here. Two queries.
+    """
+    blank = {
+        (entry.project.pk, month_start(entry.month))
+        for entry in entries
+        if not (entry.physical_progress and entry.note)
+    }
+    if not blank:
+        return list(entries)
+    where = _pairs_q(blank)
+    heads = {
+        (project_id, month): note
+        for project_id, month, note in MonthlyProgress.objects.filter(where)
+        .order_by()
+        .values_list("project_id", "month", "progress_note")
+    }
+    live = Q(state__in=OPEN_STATES) | Q(state=ReportState.APPROVED, counted_until__isnull=True)
+    opened: dict[Pair, ReportVersion] = {}
+    counting: dict[Pair, ReportVersion] = {}
+    for version in ReportVersion.objects.filter(where & live).order_by():
+        pair = (version.project_id, version.month)
+        (counting if version.state == ReportState.APPROVED else opened)[pair] = version
+    kept = []
+    for entry in entries:
+        pair = (entry.project.pk, month_start(entry.month))
+        approved, current = counting.get(pair), opened.get(pair)
+        if approved is not None and (current is None or _wan(approved.amount) == entry.amount):
+            physical, note = approved.physical_progress, approved.note
+        elif current is not None:
+            physical, note = current.physical_progress, current.note
+        else:
+            physical, note = heads.get(pair, ""), ""
+        kept.append(replace(entry, physical_progress=entry.physical_progress or physical, note=entry.note or note))
+    return kept
+
+
+@transaction.atomic
+def _progress_write_one(*, actor: "User", entry: MonthEntry, draft: bool, photos: Sequence[File]) -> ReportVersion:
+    """One month through `progress_submit_bulk` (its refusal raised as the month's own ValidationError), then its
+    photos on the version it left open; a refused photo refuses the whole month."""
+    try:
+        result = progress_submit_bulk(actor=actor, entries=[entry], draft=draft)
+    except BulkRefused as refused:
+        raise refused.errors[0] from None
+    version = result.versions[0]
+    assert version is not None
+    if photos:
+        report_photos_add(actor=actor, version=version, photos=photos)
+    return version
+
+
 def progress_submit(
     *,
     actor: "User",
@@ -428,16 +492,11 @@ def progress_submit(
     amount: Decimal,
     physical_progress: str = "",
     note: str = "",
+    photos: Sequence[File] = (),
 ) -> ReportVersion:
-    """Submit one month of one project for review (a first report, a resubmission, or a correction)."""
+    """Submit one month of one project for review (a first report, a resubmission, or a correction), with photos."""
     entry = MonthEntry(project, month, amount, physical_progress, note)
-    try:
-        result = progress_submit_bulk(actor=actor, entries=[entry])
-    except BulkRefused as refused:
-        raise refused.errors[0] from None
-    version = result.versions[0]
-    assert version is not None
-    return version
+    return _progress_write_one(actor=actor, entry=entry, draft=False, photos=photos)
 
 
 def progress_save(
@@ -448,16 +507,49 @@ def progress_save(
     amount: Decimal,
     physical_progress: str = "",
     note: str = "",
+    photos: Sequence[File] = (),
 ) -> ReportVersion:
-    """Keep one month as a draft (or keep editing a returned report) without submitting it."""
+    """Keep one month as a draft (or keep editing a returned report) without submitting it, with photos."""
     entry = MonthEntry(project, month, amount, physical_progress, note)
-    try:
-        result = progress_submit_bulk(actor=actor, entries=[entry], draft=True)
-    except BulkRefused as refused:
-        raise refused.errors[0] from None
-    version = result.versions[0]
-    assert version is not None
-    return version
+    return _progress_write_one(actor=actor, entry=entry, draft=True, photos=photos)
+
+
+# -- photos ----------------------------------------------------------------------------------------------------------
+
+
+def _open_version_for_photos(actor: "User", version: ReportVersion) -> ReportVersion:
+    """The version locked and read again, if the actor writes its zone and it is still open; else refused."""
+    if not zone_is_writable(actor, version.project.zone):
+        raise PermissionDenied(_("You may not report monthly progress of %(zone)s.") % {"zone": version.project.zone})
+    locked = ReportVersion.objects.select_for_update().select_related("project__zone").get(pk=version.pk)
+    if locked.state == ReportState.APPROVED:
+        raise TransitionRefused(
+            _("This report is approved; its photos stay as they were. Submit a correction with the new photos.")
+        )
+    return locked
+
+
+@transaction.atomic
+def report_photos_add(*, actor: "User", version: ReportVersion, photos: Sequence[File]) -> list[ReportPhoto]:
+    """Add photos to an open version (draft, submitted or returned) of a project whose zone the actor writes.
+
+    Refusals, with nothing stored: PermissionDenied (zone), TransitionRefused (approved: a correction takes new
+    photos), ValidationError on `photos` (not a JPEG, PNG or WebP by its content, too large, damaged, too many).
+    """
+    version = _open_version_for_photos(actor, version)
+    owner = {"version": version, "project_id": version.project_id}
+    added = attachments_add(ReportPhoto, photos, existing=version.photos.count(), actor=actor, owner=owner)
+    after = {"photos": [photo.audit_facts for photo in added]}
+    audit.record(actor=actor, action=Action.PROGRESS_PHOTO_ADD, obj=version, after=after)
+    return added
+
+
+@transaction.atomic
+def report_photo_remove(*, actor: "User", photo: ReportPhoto) -> None:
+    """Remove a photo from an open version; its files go once the removal commits. An approved one's stay."""
+    version = _open_version_for_photos(actor, photo.version)
+    before = {"photo": attachment_delete(photo)}
+    audit.record(actor=actor, action=Action.PROGRESS_PHOTO_REMOVE, obj=version, before=before)
 
 
 # -- reviewing -------------------------------------------------------------------------------------------------------

@@ -10,15 +10,17 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from zoneledger.accounts.scope import zone_is_writable
+from zoneledger.core.attachments import attachment_response
 from zoneledger.core.errors import DomainError
 from zoneledger.core.http import hx_redirect, partial_template, xlsx_response
 from zoneledger.projects import selectors as projects
@@ -29,6 +31,9 @@ from .choices import ReportState
 from .exports import write_plan_xlsx
 from .forms import STATE_LABELS, PlanForm, ReportForm, ReviewForm
 from .models import ReportVersion
+
+# The reviewer's queue shows this many reports a page (as the ledger does); a province's month is thousands.
+QUEUE_PAGE_SIZE = 50
 
 
 def _add_errors(form, error):
@@ -97,7 +102,7 @@ def report_edit(request, pk, year, number):
     initial = (
         {"amount": shown.amount, "physical_progress": shown.physical_progress, "note": shown.note} if shown else {}
     )
-    form = ReportForm(request.POST or None, initial=initial)
+    form = ReportForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         write = services.progress_save if data["action"] == "save" else services.progress_submit
@@ -109,6 +114,7 @@ def report_edit(request, pk, year, number):
                 amount=data["amount"],
                 physical_progress=data["physical_progress"],
                 note=data["note"],
+                photos=data["photos"],
             )
         except (ValidationError, DomainError) as error:
             _add_errors(form, error)
@@ -129,13 +135,39 @@ def report_edit(request, pk, year, number):
 
 
 @login_required
+@require_GET
+def report_photo(request, pk):
+    """A report's photo (`?size=thumb`: its thumbnail), to whoever may see the project; 404 to anyone else."""
+    photo = selectors.report_photo_get(user=request.user, pk=pk)
+    return attachment_response(photo, thumbnail=request.GET.get("size") == "thumb")
+
+
+@login_required
+@require_POST
+def report_photo_remove(request, pk):
+    """Remove a photo from a report still open (draft, submitted or returned), back to the report's form."""
+    photo = selectors.report_photo_get(user=request.user, pk=pk)
+    version = photo.version
+    back = reverse("progress:report_edit", args=[version.project_id, version.month.year, version.month.month])
+    try:
+        services.report_photo_remove(actor=request.user, photo=photo)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Photo removed."))
+    return hx_redirect(request, back)
+
+
+@login_required
 def review_queue(request):
-    """待审核: the submitted reports in the reviewer's scope, by zone and month; approve or return many at once."""
+    """待审核: the submitted reports in the reviewer's scope, by zone and month, a page at a time (the filters stay in
+    the pages' links); approve or return many at once."""
     if not request.user.can_review:
         raise PermissionDenied(_("Only a reviewer may approve or return monthly reports."))
     zone_id = _zone_id(request)
     month = selectors.parse_month(request.GET.get("month")) if request.GET.get("month") else None
     queue = selectors.review_queue(user=request.user, zone_id=zone_id, month=month)
+    page = Paginator(queue, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     form = ReviewForm(request.POST or None, queue=selectors.review_queue(user=request.user))
     if request.method == "POST" and form.is_valid():
         chosen: list[ReportVersion] = list(form.cleaned_data["versions"])
@@ -151,7 +183,7 @@ def review_queue(request):
             messages.success(request, text % {"count": len(chosen)})
             return hx_redirect(request, request.get_full_path())
     context = {
-        "queue": queue,
+        "page": page,
         "form": form,
         "zones": Zone.objects.visible_to(request.user).order_by("name"),
         "zone_id": zone_id,

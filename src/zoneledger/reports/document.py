@@ -35,6 +35,7 @@ from .bulletin import FIGURE_CELLS, bulletin_title, column_headings, group_headi
 from .chart_image import bar_chart_png
 from .charts import batch_chart
 from .presenters import BREAKDOWN_LABELS, BREAKDOWN_OF, batch_row, bulletin_rows, today
+from .weekly import pack_parts
 
 BODY_FONT = "Noto Serif CJK SC"
 HEADING_FONT = "Noto Sans CJK SC"
@@ -377,49 +378,26 @@ def write_weekly_pack_docx(pack, file):
         space_after=Pt(LINE_PT),
     )
 
-    def problem_cells(problem, *extra):
-        project = problem.project.name if problem.project else _("(whole zone)")
-        owner = f"{problem.owner_org}" + (f" {problem.owner}" if problem.owner_id else "")
-        return [problem.title, project, owner, problem.get_state_display(), problem.solve_due.isoformat(), *extra]
-
-    problem_headings = [_("Problem"), _("Project"), _("Responsible organisation"), _("State"), _("Solve due")]
-    parts = [
-        (
-            _("Stage changes"),
-            [_("Date"), _("Project"), _("Zone"), _("Stage")],
-            [
-                [event.happened_on.isoformat(), event.project.name, event.project.zone.name, event.get_stage_display()]
-                for event in pack.stage_changes
-            ],
-        ),
-        (_("Problems raised"), problem_headings, [problem_cells(p) for p in pack.problems.raised]),
-        (_("Problems solved"), problem_headings, [problem_cells(p) for p in pack.problems.solved]),
-        (
-            _("Problems overdue"),
-            [*problem_headings, _("Days overdue")],
-            [problem_cells(late.problem, str(late.days)) for late in pack.problems.overdue],
-        ),
-        (
-            _("Signed, not started"),
-            [_("Project"), _("Zone"), _("Signed on"), _("Days since signing")],
-            [[row.name, row.zone, row.signed_on.isoformat(), str(row.days)] for row in pack.signed_not_started],
-        ),
-    ]
-    for number, (heading, headings, rows) in enumerate(parts, start=1):
-        _paragraph(document, f"{number}. {heading} ({len(rows)})", "Bulletin Heading", keep_with_next=True)
-        if not rows:
+    for number, part in enumerate(pack_parts(pack), start=1):
+        _paragraph(document, f"{number}. {part.title} ({len(part.rows)})", "Bulletin Heading", keep_with_next=True)
+        if not part.rows:
             _paragraph(document, _("None this week."))
             continue
-        width = TEXT_WIDTH_MM / len(headings)
-        table = document.add_table(rows=1, cols=len(headings))
+        total = sum(column.width for column in part.columns)
+        widths = [TEXT_WIDTH_MM * column.width / total for column in part.columns]
+        table = document.add_table(rows=1, cols=len(part.columns))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
         _narrow_cell_margins(table)
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Mm(width)  # the grid LibreOffice lays the table out by
         _repeat_as_header(table.rows[0])
-        for cell, text in zip(table.rows[0].cells, headings, strict=True):
-            _cell(cell, text, bold=True, width_mm=width)
-        for values in rows:
-            for cell, text in zip(table.add_row().cells, values, strict=True):
+        for cell, column, width in zip(table.rows[0].cells, part.columns, widths, strict=True):
+            _cell(cell, column.heading, bold=True, width_mm=width)
+        for values in part.rows:
+            for cell, value, width in zip(table.add_row().cells, values, widths, strict=True):
+                text = value.isoformat() if isinstance(value, date) else str(value)
                 _cell(cell, text, align=WD_ALIGN_PARAGRAPH.LEFT, width_mm=width)
     _paragraph(
         document,

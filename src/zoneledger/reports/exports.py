@@ -4,11 +4,11 @@ import datetime
 
 import xlsxwriter
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from zoneledger.core.sheets import PrintHeading, print_setup
 
-LEVEL_TEXT = {"red": gettext_lazy("Alarm"), "yellow": gettext_lazy("Warning"), "": gettext_lazy("Watch")}
+from .presenters import LEVEL_TEXT
+from .weekly import pack_parts
 
 
 def write_warnings_xlsx(warnings, file, *, scope_name="", as_of=None):
@@ -48,75 +48,32 @@ def write_warnings_xlsx(warnings, file, *, scope_name="", as_of=None):
 
 
 def write_weekly_pack_xlsx(pack, file):
-    """The weekly dispatch pack (周调度), one sheet per part; each prints on A4 with its header row repeated, the
-    pack's title, its scope and week in the page header and the date printed in the footer."""
+    """The weekly dispatch pack (周调度), one sheet per part (`weekly.pack_parts`); each prints on A4 with its header
+    row repeated, the pack's title, its scope and week in the page header and the date printed in the footer."""
     workbook = xlsxwriter.Workbook(file, {"in_memory": True, "strings_to_formulas": False})
     header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
-    day = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    text = workbook.add_format({"text_wrap": True, "valign": "top"})
+    day = workbook.add_format({"num_format": "yyyy-mm-dd", "valign": "top", "align": "left"})
+    number = workbook.add_format({"valign": "top"})
     week = _("Week %(start)s to %(end)s") % {"start": pack.start.isoformat(), "end": pack.end.isoformat()}
     title = _("Weekly dispatch (周调度)")
-
-    def sheet_of(name, columns, rows):
-        sheet = workbook.add_worksheet(name[:31])
-        for column, (heading, width) in enumerate(columns):
-            sheet.write_string(0, column, heading, header)
-            sheet.set_column(column, column, width)
-        for row_number, values in enumerate(rows, start=1):
+    for position, part in enumerate(pack_parts(pack), start=1):
+        # Sheet names are unique and at most 31 characters: numbered as the document's parts are.
+        sheet = workbook.add_worksheet(f"{position} {part.title}"[:31])
+        for column, heading in enumerate(part.columns):
+            sheet.write_string(0, column, heading.heading, header)
+            sheet.set_column(column, column, heading.width)
+        for row_number, values in enumerate(part.rows, start=1):
             for column, value in enumerate(values):
                 if isinstance(value, datetime.date):
                     sheet.write_datetime(row_number, column, datetime.datetime.combine(value, datetime.time()), day)
-                elif isinstance(value, int | float):
-                    sheet.write_number(row_number, column, value)
+                elif isinstance(value, int):
+                    sheet.write_number(row_number, column, value, number)
                 else:
-                    sheet.write_string(row_number, column, str(value))
-        if not rows:
+                    sheet.write_string(row_number, column, str(value), text)
+        if not part.rows:
             sheet.write_string(1, 0, _("None this week."))
         sheet.freeze_panes(1, 0)
-        heading = PrintHeading(title=f"{title} · {name}", scope=f"{pack.title} · {week}")
-        print_setup(sheet, heading, width=sum(width for _heading, width in columns))
-
-    sheet_of(
-        _("Stage changes"),
-        [(_("Date"), 11), (_("Project"), 36), (_("Zone"), 24), (_("Stage"), 16)],
-        [
-            (event.happened_on, event.project.name, event.project.zone.name, event.get_stage_display())
-            for event in pack.stage_changes
-        ],
-    )
-    problem_columns = [
-        (_("Problem"), 30),
-        (_("Project"), 26),
-        (_("Zone"), 18),
-        (_("Category"), 10),
-        (_("State"), 10),
-        (_("Responsible organisation"), 18),
-        (_("Responsible person"), 10),
-        (_("Solve due"), 11),
-    ]
-
-    def problem_row(problem, *extra):
-        return (
-            problem.title,
-            problem.project.name if problem.project else _("(whole zone)"),
-            problem.zone.name,
-            problem.category_label,
-            problem.get_state_display(),
-            str(problem.owner_org),
-            str(problem.owner or "—"),
-            problem.solve_due,
-            *extra,
-        )
-
-    sheet_of(_("Problems raised"), problem_columns, [problem_row(p) for p in pack.problems.raised])
-    sheet_of(_("Problems solved"), problem_columns, [problem_row(p) for p in pack.problems.solved])
-    sheet_of(
-        _("Problems overdue"),
-        [*problem_columns, (_("Days overdue"), 8), (_("Sits at"), 8)],
-        [problem_row(late.problem, late.days, late.problem.get_tier_display()) for late in pack.problems.overdue],
-    )
-    sheet_of(
-        _("Signed, not started"),
-        [(_("Project"), 36), (_("Zone"), 24), (_("Signed on"), 11), (_("Days since signing"), 10), (_("Level"), 8)],
-        [(row.name, row.zone, row.signed_on, row.days, str(LEVEL_TEXT[row.level])) for row in pack.signed_not_started],
-    )
+        heading = PrintHeading(title=f"{title} · {part.title}", scope=f"{pack.title} · {week}")
+        print_setup(sheet, heading, width=sum(column.width for column in part.columns))
     workbook.close()

@@ -9,6 +9,9 @@ from zoneledger.campaigns.models import Round
 from zoneledger.core.money import format_percent, format_yi
 from zoneledger.reports import figures
 
+# A 签约未开工 warning level in words (pages, workbooks and the weekly pack).
+LEVEL_TEXT = {"red": gettext_lazy("Alarm"), "yellow": gettext_lazy("Warning"), "": gettext_lazy("Watch")}
+
 
 def today():
     return timezone.localdate()

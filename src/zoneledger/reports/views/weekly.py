@@ -17,7 +17,7 @@ from zoneledger.problems import selectors as problem_selectors
 from zoneledger.problems.forms import AsOfForm
 from zoneledger.reports.document import write_weekly_pack_docx
 from zoneledger.reports.exports import write_weekly_pack_xlsx
-from zoneledger.reports.weekly import weekly_pack
+from zoneledger.reports.weekly import pack_parts, weekly_pack
 
 
 def _pack(request):
@@ -49,33 +49,34 @@ def weekly_page(request):
     return render(request, "reports/weekly.html", context)
 
 
+def _download(request, *, kind: str, write, respond):
+    """The pack written by `write` into a file of `kind`, its export audited, as a download."""
+    pack = _pack(request)
+    buffer = io.BytesIO()
+    write(pack, buffer)
+    audit.record_export(
+        actor=request.user,
+        what=f"weekly {pack.start.isoformat()} {kind}",
+        count=sum(len(part.rows) for part in pack_parts(pack)),
+        filters=request.GET.dict(),
+    )
+    return respond(buffer, _("weekly-dispatch-%(date)s.%(kind)s") % {"date": pack.start.isoformat(), "kind": kind})
+
+
 @login_required
 @require_GET
 def weekly_xlsx(request):
     """The pack as a workbook: one sheet per part, each printing on A4 with the title, scope and week."""
-    pack = _pack(request)
-    buffer = io.BytesIO()
-    write_weekly_pack_xlsx(pack, buffer)
-    audit.record_export(
-        actor=request.user,
-        what=f"weekly {pack.start.isoformat()}",
-        count=len(pack.stage_changes) + len(pack.problems.raised) + len(pack.problems.overdue),
-        filters=request.GET.dict(),
-    )
-    return xlsx_response(buffer, _("weekly-dispatch-%(date)s.xlsx") % {"date": pack.start.isoformat()})
+    return _download(request, kind="xlsx", write=write_weekly_pack_xlsx, respond=xlsx_response)
 
 
 @login_required
 @require_GET
 def weekly_docx(request):
     """The pack as a .docx laid out like the bulletin, for the meeting's papers."""
-    pack = _pack(request)
-    buffer = io.BytesIO()
-    write_weekly_pack_docx(pack, buffer)
-    audit.record_export(
-        actor=request.user,
-        what=f"weekly {pack.start.isoformat()} docx",
-        count=len(pack.stage_changes) + len(pack.problems.raised) + len(pack.problems.overdue),
-        filters=request.GET.dict(),
+    return _download(
+        request,
+        kind="docx",
+        write=write_weekly_pack_docx,
+        respond=lambda buffer, name: document_response(buffer, name, "docx"),
     )
-    return document_response(buffer, _("weekly-dispatch-%(date)s.docx") % {"date": pack.start.isoformat()}, "docx")

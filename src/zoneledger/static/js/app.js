@@ -23,6 +23,19 @@
     }
   });
 
+  // A checkbox marked data-check-all="NAME" ticks or clears every enabled checkbox NAME of its form (the
+  // reviewer's queue: every report of the page).
+  document.addEventListener("change", function (event) {
+    var all = event.target.closest("input[data-check-all]");
+    if (all && all.form) {
+      all.form.querySelectorAll('input[type=checkbox][name="' + all.dataset.checkAll + '"]').forEach(function (box) {
+        if (!box.disabled) {
+          box.checked = all.checked;
+        }
+      });
+    }
+  });
+
   // While htmx fetches, the part being replaced says so to screen readers (and Pico shows its spinner).
   function busy(event, state) {
     var target = event.detail.target;

@@ -1,11 +1,9 @@
-"""The API's tests: clients logged in by session (CSRF enforced, as a browser's), and what a refusal must leave."""
+"""What the API's tests share (with the monthly reports' API tests): problem documents, CSRF headers, what a refused
+write must leave, and the demo's projects they act on. Their browser-like client is the `session_client` fixture
+(tests/conftest.py)."""
 
-import pytest
 from django.db.models import Sum
-from django.test import Client
 
-from tests.security.sessions import log_in
-from zoneledger.accounts.models import User
 from zoneledger.audit.models import AuditRecord
 from zoneledger.projects.models import Project, StageEvent
 
@@ -34,19 +32,6 @@ def assert_problem(response, status):
     assert document["title"]
     assert document["detail"]
     return document
-
-
-@pytest.fixture
-def session_client(db):
-    """`session_client("wenshui-editor")`: a browser logged in as the user, CSRF checked as on the pages."""
-
-    def make(username):
-        client = Client(enforce_csrf_checks=True)
-        log_in(client, User.objects.get(username=username))
-        client.get("/")  # a page gives the CSRF cookie
-        return client
-
-    return make
 
 
 def csrf(client):
