@@ -66,6 +66,25 @@ def test_the_project_page_shows_the_milestones_with_their_lights_in_words(editor
     assert 'data-testid="plan-form"' in page
 
 
+@pytest.mark.parametrize(
+    ("as_of", "light"),
+    [
+        ("2025-05-13", "yellow"),
+        ("2025-05-01", "green"),
+        ("2025-05-21", "red"),
+        ("no-date", "red"),
+        ("2025-02-30", "red"),
+    ],
+)
+def test_the_project_page_shows_the_lights_as_of_a_day_today_when_it_is_not_one(
+    editor_client, project, milestone, as_of, light
+):
+    page = editor_client.get(reverse("projects:project_detail", args=[project.pk]), {"as_of": as_of})
+
+    panel = page.content.decode().split('id="milestones"')[1]
+    assert f'data-light="{light}"' in panel.split("</h2>")[0]  # the project's light, beside the heading
+
+
 def test_a_viewer_sees_the_milestones_but_no_forms(client, project, milestone):
     client.force_login(User.objects.get(username="wenshui-viewer"))
     page = client.get(reverse("projects:project_detail", args=[project.pk])).content.decode()

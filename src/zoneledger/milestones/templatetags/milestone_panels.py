@@ -8,6 +8,7 @@ from django import template
 from django.utils import timezone
 
 from zoneledger.accounts.scope import zone_is_writable
+from zoneledger.core.dates import parse_date
 
 from .. import selectors
 from ..forms import MilestoneForm, PlanForm
@@ -19,7 +20,8 @@ register = template.Library()
 def milestone_panel(context, project):
     request = context["request"]
     user = request.user
-    as_of = timezone.localdate()
+    today = timezone.localdate()
+    as_of = _as_of(request.GET.get("as_of"), today)
     milestones = list(selectors.project_milestones(user=user, project=project, as_of=as_of))
     writable = zone_is_writable(user, project.zone)
     templates = selectors.template_list(user=user, province=project.zone.province_id)
@@ -30,8 +32,17 @@ def milestone_panel(context, project):
         "milestones": milestones,
         "project_light": selectors.project_light(milestones=milestones),
         "as_of": as_of,
+        "today": today,
         "yellow_days": selectors.yellow_days(),
         "writable": writable,
         "plan_form": PlanForm(templates=templates) if writable else None,
         "milestone_form": MilestoneForm(auto_id="new-milestone-%s") if writable else None,
     }
+
+
+def _as_of(text, today):
+    """The day the lights are shown as of: the page's `?as_of=YYYY-MM-DD` (to see them on a coming day), else today."""
+    try:
+        return parse_date(text) if text else today
+    except ValueError:
+        return today
