@@ -5,9 +5,10 @@
 
 For each database, in a fresh database holding only the reference data (zones, rounds, chains, users):
   1. ceiling — python-calamine reads the workbook (both sheets) and the rows the import writes (enterprises,
-     projects, stage events, monthly rows, every column filled as the import fills it) go into the same tables
-     with executemany (SQLite) or COPY (PostgreSQL), no checks, then rolled back (on PostgreSQL after the
-     foreign-key checks a commit would make);
+     projects, stage events, monthly rows with their report versions and history rows, one audit record per
+     object written, every column filled as the import fills it) go into the same tables with executemany
+     (SQLite) or COPY (PostgreSQL), no checks, then rolled back (on PostgreSQL after the foreign-key checks a
+     commit would make);
   2. import  — `import_workbook` of the same workbook as a province reviewer: every rule, one transaction;
   3. export  — `write_ledger_xlsx` of `--export-projects` projects with their monthly rows, against xlsxwriter
      writing the very same cells (read back from the export, held in memory) with the same formats, directly:
@@ -35,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -268,10 +270,12 @@ def step_ceiling(arguments):
     from django.utils import timezone
 
     from zoneledger.accounts.models import User
+    from zoneledger.audit.models import AuditRecord
     from zoneledger.campaigns.models import Round
     from zoneledger.core.bulk import allocate_ids, copy_rows
     from zoneledger.enterprises.models import Enterprise
     from zoneledger.ingest.columns import LEDGER_SHEET, MONTHLY_SHEET
+    from zoneledger.progress.models import ReportTransition, ReportVersion
     from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
     from zoneledger.zones.models import Zone
 
@@ -306,14 +310,55 @@ def step_ceiling(arguments):
                 events.append((pk, "started", row[at["开工日期"]], None, "", now, user_id, False, "", None, None))
         months = book.get_sheet_by_name(MONTHLY_SHEET).iter_rows()
         next(months)
-        monthly = [
-            (by_code[row[0]], f"{row[3]}-01", round(row[4] * 100), "", "approved", now, user_id, now, user_id, "")
-            for row in months
+        monthly = [(by_code[row[0]], f"{row[3]}-01", round(row[4] * 100)) for row in months]
+        version_ids = allocate_ids(ReportVersion, len(monthly))
+        versions = [
+            (pk, project, month, 1, cents, "", "", "submitted", now, now, user_id, None, None, "", None)
+            for pk, (project, month, cents) in zip(version_ids, monthly, strict=True)
+        ]
+        transitions = [
+            (pk, project, "", "submitted", cents, user_id, now, "") for pk, project, _m, _n, cents, *_ in versions
+        ]
+        heads = [
+            (project, month, cents, "", "submitted", now, user_id, None, None, "") for project, month, cents in monthly
+        ]
+        # One record per object written (enterprise, project, month), in one chain, as plain values.
+        objects = [("enterprise", row[0]) for row in enterprises] + [("project", row[0]) for row in projects]
+        objects += [("reportversion", row[0]) for row in versions]
+        batch, after = str(uuid.uuid4()), json.dumps({"state": "submitted"})
+        records = [
+            (
+                now,
+                user_id,
+                "",
+                "",
+                None,
+                "",
+                "import",
+                kind,
+                str(pk),
+                str(pk),
+                None,
+                after,
+                "",
+                True,
+                "",
+                "",
+                "14",
+                batch,
+                sequence,
+                f"{sequence - 1:064x}",
+                f"{sequence:064x}",
+            )
+            for sequence, (kind, pk) in enumerate(objects, start=1)
         ]
         copy_rows("projects_enterprise", columns(Enterprise), enterprises)
         copy_rows("projects_project", columns(Project), projects)
         copy_rows("projects_stageevent", columns(StageEvent)[1:], events)
-        copy_rows("projects_monthlyprogress", columns(MonthlyProgress)[1:], monthly)
+        copy_rows("projects_monthlyprogress", columns(MonthlyProgress)[1:], heads)
+        copy_rows(ReportVersion._meta.db_table, columns(ReportVersion), versions)
+        copy_rows(ReportTransition._meta.db_table, columns(ReportTransition)[1:], transitions)
+        copy_rows(AuditRecord._meta.db_table, columns(AuditRecord)[1:], records)
         if connection.vendor == "postgresql":
             # Foreign keys are checked at commit there (SQLite checks them as rows go in); the ceiling rolls
             # back, so it asks for the checks a commit would make.

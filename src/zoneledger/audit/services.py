@@ -210,8 +210,6 @@ def _append(entries: list[AuditRecord]) -> list[AuditRecord]:
         entries[0].save()
         return entries
     # An import's records go in as its rows do (COPY or executemany), at a fraction of bulk_create's cost a row.
-    for entry, pk in zip(entries, bulk.allocate_ids(AuditRecord, len(entries)), strict=True):
-        entry.pk = pk
     bulk.insert_instances(AuditRecord, entries)
     return entries
 

@@ -107,7 +107,12 @@ def allocate_ids(model, count):
 
 
 def insert_instances(model, instances):
-    """Insert unsaved model instances whose primary keys are set (see allocate_ids), every concrete field."""
+    """Insert unsaved model instances, every concrete field, each given a new primary key (set on it here)."""
+    instances = list(instances)
+    if not instances:
+        return
+    for instance, pk in zip(instances, allocate_ids(model, len(instances)), strict=True):
+        instance.pk = pk
     fields = model._meta.concrete_fields
     insert_rows(
         model,

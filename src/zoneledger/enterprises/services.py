@@ -71,8 +71,6 @@ def enterprises_resolve_bulk(
     }
     if not new:
         return found
-    for enterprise, pk in zip(new.values(), bulk.allocate_ids(Enterprise, len(new)), strict=True):
-        enterprise.pk = pk
     bulk.insert_instances(Enterprise, new.values())
     audit.record_bulk(
         actor=actor,

@@ -21,7 +21,7 @@ asks to approve its rows in the same step — approves what its actor submitted;
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from zoneledger.accounts.scope import zone_is_visible, zone_is_writable
 from zoneledger.audit import services as audit
 from zoneledger.audit.actions import Action
+from zoneledger.core import bulk
 from zoneledger.core.attachments import attachment_delete, attachments_add
 from zoneledger.core.errors import BulkRefused, Conflict
 from zoneledger.projects.choices import ProgressStatus, Stage, stage_and_later
@@ -111,14 +112,17 @@ def _started_on(project_ids: Iterable[int]) -> dict[int, date]:
 
 
 def _pairs_q(pairs: Iterable[Pair]) -> Q:
-    """A Q selecting rows of the given (project, month) pairs, one term per month."""
-    by_month: dict[date, set[int]] = {}
+    """A Q selecting at least the rows of the given (project, month) pairs: their projects × their months.
+
+    Callers keep only the pairs they asked for. Two IN lists compile and plan in a fraction of the time of one
+    term per month, for the few extra rows an import's rectangle of projects and months brings.
+    """
+    projects: set[int] = set()
+    months: set[date] = set()
     for project_id, month in pairs:
-        by_month.setdefault(month, set()).add(project_id)
-    query = Q(pk__in=[])
-    for month, projects in by_month.items():
-        query |= Q(month=month, project_id__in=projects)
-    return query
+        projects.add(project_id)
+        months.add(month)
+    return Q(project_id__in=projects, month__in=months)
 
 
 def _snapshot(version: ReportVersion) -> dict[str, Any]:
@@ -159,8 +163,21 @@ def _save_heads(heads: Iterable[MonthlyProgress]) -> None:
         (old if head.pk else new).append(head)
     if old:
         MonthlyProgress.objects.bulk_update(old, HEAD_FIELDS, batch_size=500)
-    if new:
-        MonthlyProgress.objects.bulk_create(new, batch_size=500)
+    bulk.insert_instances(MonthlyProgress, new)
+
+
+def _record_transitions(
+    moves: Sequence[tuple[ReportVersion, str]], actor: "User", at: datetime, *, reason: str = ""
+) -> None:
+    """One history row per (version, state it left), the version already in its new state; rows, not instances."""
+    bulk.insert_rows(
+        ReportTransition,
+        ("version", "project", "from_state", "to_state", "amount"),
+        ((version.pk, version.project_id, from_state, version.state, version.amount) for version, from_state in moves),
+        actor=actor.pk,
+        at=at,
+        reason=reason,
+    )
 
 
 def _baseline(head: MonthlyProgress, number: int) -> ReportVersion:
@@ -381,21 +398,8 @@ def progress_submit_bulk(
         )
         if not updated:
             raise Conflict(_("A report was changed meanwhile; nothing was saved."))
-    if new_versions:
-        ReportVersion.objects.bulk_create(new_versions, batch_size=500)
-    transitions = [
-        ReportTransition(
-            version=version,
-            project_id=version.project_id,
-            from_state=before_state or "",
-            to_state=version.state,
-            amount=version.amount,
-            actor=actor,
-            at=now,
-        )
-        for version, before_state, _before in changed
-    ]
-    ReportTransition.objects.bulk_create(transitions, batch_size=500)
+    bulk.insert_instances(ReportVersion, new_versions)
+    _record_transitions([(version, before_state or "") for version, before_state, _before in changed], actor, now)
     audit.record_bulk(
         actor=actor,
         action=Action.PROGRESS_DRAFT if draft else Action.PROGRESS_SUBMIT,
@@ -592,22 +596,7 @@ def _review(
         if approve:
             month.counting, month.open = version, None
     _save_heads(heads)
-    ReportTransition.objects.bulk_create(
-        [
-            ReportTransition(
-                version=version,
-                project_id=version.project_id,
-                from_state=ReportState.SUBMITTED,
-                to_state=target,
-                amount=version.amount,
-                actor=actor,
-                at=now,
-                reason=reason,
-            )
-            for version in versions
-        ],
-        batch_size=500,
-    )
+    _record_transitions([(version, ReportState.SUBMITTED) for version in versions], actor, now, reason=reason)
     message = _("Approved by the importing reviewer in the same step") if own else reason
     audit.record_bulk(
         actor=actor,

@@ -308,8 +308,7 @@ def projects_create_bulk(
     if not projects:
         return
     _require_writable_zones(actor, (project.zone for project, _events in projects))
-    for (project, events), pk in zip(projects, bulk.allocate_ids(Project, len(projects)), strict=True):
-        project.pk = pk
+    for project, events in projects:
         project.created_at = project.updated_at = at
         project.stage = current_stage(stage for stage, _day, _round in events)
     bulk.insert_instances(Project, [project for project, _events in projects])
