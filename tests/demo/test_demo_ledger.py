@@ -7,7 +7,7 @@ import pytest
 
 from zoneledger.accounts.models import User
 from zoneledger.accounts.scope import user_scope_in
-from zoneledger.milestones.models import Milestone
+from zoneledger.milestones.models import Milestone, PlanTemplate
 from zoneledger.projects.models import Project, StageEvent
 from zoneledger.projects.workflow import LiveEvent, check_stage_order, current_stage
 from zoneledger.reports.figures import Period, SignedFigures, batch_figures
@@ -57,6 +57,12 @@ def test_qixian_geothermal_project_has_its_task_force_and_milestones():
         date(2025, 3, 31),
         date(2025, 4, 15),
     ]
+    # Planned from the province's template (倒排工期 through the milestone services), not entered by hand; the
+    # approvals that arrived before the project had its code were matched when the zone entered it.
+    template = PlanTemplate.objects.get(province_code="140000", name="地热供热项目（协议→管网）")
+    assert set(Milestone.objects.filter(project=project).values_list("plan", flat=True)) == {template.name}
+    assert [step.title for step in template.schedule_steps()] == ["完成合作协议签订", "启动管网建设"]
+    assert project.approval_items.count() == 3
 
 
 def test_every_demo_project_obeys_the_lifecycle_rules_and_caches_its_stage():

@@ -111,3 +111,6 @@ def test_the_approvals_done_online_count_by_zone_in_the_year(client, wenshui_edi
     assert ("文水经济开发区", 2) in page.context["approvals_done"]
     assert page.context["approvals_done_total"] == sum(done for _zone, done in page.context["approvals_done"])
     assert 'data-testid="approvals-done"' in page.content.decode()
+    # The total is the count of the list it opens.
+    listed = client.get(reverse("approvals:approval_list"), {"state": "done", "year": 2024})
+    assert listed.context["page"].paginator.count == page.context["approvals_done_total"]

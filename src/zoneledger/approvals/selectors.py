@@ -28,10 +28,15 @@ def project_approvals(*, user: "User", project: Project) -> list[tuple[str, str,
 
 
 def approval_list(
-    *, user: "User", scope: Scope | None = None, unmatched: bool = False, state: str | None = None
+    *,
+    user: "User",
+    scope: Scope | None = None,
+    unmatched: bool = False,
+    state: str | None = None,
+    decided_in: int | None = None,
 ) -> QuerySet[ApprovalItem]:
     """The items the user may see (of `scope`, through their project or their zone), unmatched ones only when
-    asked; ordered by code and matter."""
+    asked, of one state and decided in one year when given; ordered by code and matter."""
     items = ApprovalItem.objects.visible_to(user).select_related("project__zone", "zone")
     if unmatched:
         items = items.unmatched()
@@ -43,16 +48,18 @@ def approval_list(
         )
     if state:
         items = items.filter(state=state)
+    if decided_in:
+        items = items.filter(decided_on__year=decided_in)
     return items.order_by("project_code", "matter")
 
 
-def done_by_zone(*, user: "User", scope: Scope, year: int) -> list[tuple[str, int]]:
+def done_by_zone(*, user: "User", scope: Scope, year: int) -> list[tuple[str | None, int]]:
     """How many items of `scope` each zone had done (已办) in `year` — handled online, through the platform — most
-    first, zones without any left out: one grouped query. Items no zone holds yet (a province's unplaced ones) are
-    not counted."""
+    first, zones without any left out: one grouped query over `approval_list(state=done, decided_in=year)`, the
+    list the dashboard links to, so the counts add up to it. Items no zone holds yet (a province's unplaced ones)
+    count under None."""
     rows = (
-        approval_list(user=user, scope=scope)
-        .filter(state=ApprovalState.DONE, decided_on__year=year, zone__isnull=False)
+        approval_list(user=user, scope=scope, state=ApprovalState.DONE, decided_in=year)
         .order_by()
         .values("zone__name")
         .annotate(done=Count("pk"))

@@ -30,17 +30,22 @@ def _scope(request):
 @require_GET
 def approval_list(request):
     """The approval items of the user's scope; `?unmatched=1` keeps those whose project is not in the ledger,
-    `?state=done` those of one state (a bad one is ignored)."""
+    `?state=done` those of one state and `?year=2024` those decided in a year (a bad value is ignored)."""
     scope = _scope(request)
     unmatched = request.GET.get("unmatched") == "1"
     state = request.GET.get("state") if request.GET.get("state") in ApprovalState.values else None
-    items = selectors.approval_list(user=request.user, scope=scope, unmatched=unmatched, state=state)
+    year = request.GET.get("year", "")
+    decided_in = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+    items = selectors.approval_list(
+        user=request.user, scope=scope, unmatched=unmatched, state=state, decided_in=decided_in
+    )
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "scope": scope,
         "unmatched": unmatched,
         "state": state and ApprovalState(state).label,
+        "decided_in": decided_in,
         "can_edit": request.user.can_edit,
     }
     return render(request, "approvals/approval_list.html", context)

@@ -79,8 +79,8 @@ class MilestoneFilterForm(forms.Form):
 class TemplateForm(forms.Form):
     """A plan template's name and description; its steps come in `StepFormSet`, in order."""
 
-    name = forms.CharField(label=_("Name"), max_length=100)
-    description = forms.CharField(label=_("Description"), max_length=500, required=False)
+    name = forms.CharField(label=_("Template name"), max_length=100)
+    description = forms.CharField(label=_("What the template is for"), max_length=500, required=False)
 
 
 class StepForm(forms.Form):
