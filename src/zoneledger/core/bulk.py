@@ -119,3 +119,23 @@ def insert_instances(model, instances):
         [field.name for field in fields],
         ([getattr(instance, field.attname) for field in fields] for instance in instances),
     )
+
+
+def update_instances(model, instances, field_names):
+    """UPDATE `field_names` of saved instances, one row per primary key, as one executemany.
+
+    What `bulk_update` does, without its CASE over every row of a batch: that statement is built and compiled in
+    Python row by row (a reviewer's 3,000 approvals spent 24 of 29 seconds there), where this one is prepared once.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    fields = [model._meta.get_field(name) for name in field_names]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"
+    rows = [
+        [field.get_db_prep_save(getattr(instance, field.attname), connection) for field in fields] + [instance.pk]
+        for instance in instances
+    ]
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)

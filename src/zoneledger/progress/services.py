@@ -161,8 +161,7 @@ def _save_heads(heads: Iterable[MonthlyProgress]) -> None:
     old: list[MonthlyProgress] = []
     for head in heads:
         (old if head.pk else new).append(head)
-    if old:
-        MonthlyProgress.objects.bulk_update(old, HEAD_FIELDS, batch_size=500)
+    bulk.update_instances(MonthlyProgress, old, HEAD_FIELDS)
     bulk.insert_instances(MonthlyProgress, new)
 
 
