@@ -22,7 +22,8 @@ class ReportForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
     photos = MultipleImageField(
-        label=_("Photos"), help_text=_("JPEG, PNG or WebP; they are added to the report when you save or submit it.")
+        label=_("Add photos"),
+        help_text=_("JPEG, PNG or WebP; they are added to the report when you save or submit it."),
     )
     action = forms.ChoiceField(
         choices=[("submit", _("Submit")), ("save", _("Save as draft"))], initial="submit", widget=forms.HiddenInput
