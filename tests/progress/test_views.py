@@ -31,6 +31,20 @@ def test_the_zone_month_lists_projects_under_construction(client, project, edito
     assert before_start.context["rows"] == []
 
 
+def test_the_zone_month_shows_the_month_s_plan_and_last_month_beside_the_entry(client, project, editor):
+    from zoneledger.progress.services import plan_set
+
+    plan_set(actor=editor, project=project, year=2024, amount=Decimal("1200"))
+    progress_submit(actor=editor, project=project, month=date(2024, 5, 1), amount=Decimal("95.50"))
+    log_in(client, editor)
+    page = client.get(reverse("progress:month"), {"month": "2024-06"})
+    [row] = page.context["rows"]
+    assert (row.planned, row.last, row.amount) == (Decimal("100.00"), Decimal("95.50"), None)
+    html = page.content.decode()
+    assert "100.00" in html
+    assert "95.50" in html
+
+
 def test_an_editor_fills_and_submits_a_month(client, project, editor):
     log_in(client, editor)
     assert client.get(edit_url(project)).status_code == 200

@@ -62,6 +62,8 @@ class MonthRow:
     counting: ReportVersion | None
     head: MonthlyProgress | None
     photos: list[ReportPhoto]  # the open version's, else the counting one's
+    planned: Decimal | None = None  # the month's share of the year's plan (`month_rows_beside`), None without one
+    last: Decimal | None = None  # last month's amount as it stands (`month_rows_beside`), None without a report
 
     @property
     def state(self) -> str:
@@ -129,6 +131,24 @@ def month_rows(
         )
         for project in projects
     ]
+
+
+def month_rows_beside(*, rows: list[MonthRow], month: date) -> list[MonthRow]:
+    """The zone's month page's rows (read through `month_rows`, so in scope) with what a person fills the month
+    beside: the month's planned amount and last month's amount. Two queries."""
+    ids = [row.project.pk for row in rows]
+    plans = {plan.project_id: plan for plan in AnnualPlan.objects.filter(project_id__in=ids, year=month.year)}
+    previous = date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
+    last = dict(
+        MonthlyProgress.objects.filter(project_id__in=ids, month=previous).values_list(
+            "project_id", "completed_investment"
+        )
+    )
+    for row in rows:
+        plan = plans.get(row.project.pk)
+        row.planned = plan.monthly[month.month - 1].quantize(Decimal("0.01")) if plan is not None else None
+        row.last = cast(Decimal | None, last.get(row.project.pk))
+    return rows
 
 
 def review_queue(*, user: "User", zone_id: int | None = None, month: date | None = None) -> QuerySet[ReportVersion]:

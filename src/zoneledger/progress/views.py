@@ -64,6 +64,7 @@ def month_page(request):
     month = selectors.parse_month(request.GET.get("month"))
     zone_id = _zone_id(request)
     rows = selectors.month_rows(user=request.user, month=month, zone_id=zone_id)
+    rows = selectors.month_rows_beside(rows=rows, month=month)
     counts = dict.fromkeys(STATE_LABELS, 0)
     for row in rows:
         counts[row.state] = counts.get(row.state, 0) + 1
