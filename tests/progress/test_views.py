@@ -45,6 +45,29 @@ def test_the_zone_month_shows_the_month_s_plan_and_last_month_beside_the_entry(c
     assert "95.50" in html
 
 
+def test_the_project_s_year_month_by_month_with_plan_cumulative_and_rate(client, project, editor, reviewer):
+    from zoneledger.progress.services import plan_set
+
+    plan_set(actor=editor, project=project, year=2024, amount=Decimal("1200"))
+    progress_approve(
+        actor=reviewer, version=progress_submit(actor=editor, project=project, month=JUNE, amount=Decimal("250"))
+    )
+    progress_submit(actor=editor, project=project, month=date(2024, 7, 1), amount=Decimal("80"))
+    log_in(client, editor)
+    page = client.get(reverse("progress:project_reports", args=[project.pk]), {"year": "2024"})
+    months = page.context["year_months"]
+    june, july = months[5], months[6]
+    assert (june.planned, june.planned_to_date, june.amount, june.approved_to_date) == (
+        Decimal("100.00"),
+        Decimal("600.00"),
+        Decimal("250.00"),
+        Decimal("250.00"),
+    )
+    assert june.rate_text == "41.7%"  # 250 / 600, half up at one decimal
+    assert (july.amount, july.status, july.approved_to_date) == (Decimal("80.00"), "submitted", Decimal("250.00"))
+    assert "41.7%" in page.content.decode()
+
+
 def test_an_editor_fills_and_submits_a_month(client, project, editor):
     log_in(client, editor)
     assert client.get(edit_url(project)).status_code == 200

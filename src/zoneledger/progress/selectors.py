@@ -14,12 +14,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from zoneledger.core.errors import NotFound
+from zoneledger.core.money import format_percent
 from zoneledger.projects.choices import ProgressStatus, Stage, stage_and_later
 from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
 
 from .choices import OPEN_STATES, ReportState
 from .models import AnnualPlan, ReportPhoto, ReportTransition, ReportVersion
-from .workflow import completion_rate, is_behind, month_start, report_due, schedule_share
+from .workflow import CENT, completion_rate, is_behind, month_start, report_due, schedule_share
 
 if TYPE_CHECKING:
     from zoneledger.accounts.models import User
@@ -146,7 +147,7 @@ def month_rows_beside(*, rows: list[MonthRow], month: date) -> list[MonthRow]:
     )
     for row in rows:
         plan = plans.get(row.project.pk)
-        row.planned = plan.monthly[month.month - 1].quantize(Decimal("0.01")) if plan is not None else None
+        row.planned = plan.monthly[month.month - 1].quantize(CENT) if plan is not None else None
         row.last = cast(Decimal | None, last.get(row.project.pk))
     return rows
 
@@ -260,6 +261,59 @@ def plan_rows(*, user: "User", year: int, month: int, zone_id: int | None = None
         rate = completion_rate(done, planned)
         rows.append(PlanRow(plan.project, plan, planned, done, rate, is_behind(rate, threshold)))
     return rows
+
+
+@dataclass
+class YearMonth:
+    """One month of a project's year: plan and 序时进度, the amount that counts, the approved cumulative, 完成率."""
+
+    month: date
+    planned: Decimal | None  # the month's share of the plan, None without a plan
+    planned_to_date: Decimal | None  # 序时进度: the planned cumulative to the month
+    amount: Decimal | None  # the month's amount as it stands (approved, else submitted or returned)
+    status: str  # the MonthlyProgress status, "" without a report
+    approved_to_date: Decimal  # the year's approved cumulative to the month
+    rate: Decimal | None  # 完成率 as a percentage, exact (rounded where shown)
+
+    @property
+    def status_label(self) -> str:
+        return str(ProgressStatus(self.status).label) if self.status else "—"
+
+    @property
+    def rate_text(self) -> str:
+        """完成率 at one decimal, half up (core.money), or — without a plan to date."""
+        return "—" if self.rate is None else f"{format_percent(self.rate, 1)}%"
+
+
+def project_year(*, user: "User", project: Project, year: int) -> list[YearMonth]:
+    """A project's twelve months of `year` (the caller read `project` through its scoped selector); 2 queries."""
+    plan = AnnualPlan.objects.visible_to(user).filter(project=project, year=year).first()
+    heads = {
+        head.month: head
+        for head in MonthlyProgress.objects.visible_to(user).filter(
+            project=project, month__gte=date(year, 1, 1), month__lte=date(year, 12, 1)
+        )
+    }
+    months, approved = [], Decimal("0.00")
+    for number in range(1, 13):
+        month = date(year, number, 1)
+        head = heads.get(month)
+        if head is not None and head.status == ProgressStatus.APPROVED:
+            approved += cast(Decimal, head.completed_investment)
+        planned_to_date = schedule_share(plan.monthly, number).quantize(CENT) if plan is not None else None
+        rate = completion_rate(approved, planned_to_date) if planned_to_date is not None else None
+        months.append(
+            YearMonth(
+                month=month,
+                planned=plan.monthly[number - 1].quantize(CENT) if plan is not None else None,
+                planned_to_date=planned_to_date,
+                amount=cast(Decimal, head.completed_investment) if head is not None else None,
+                status=head.status if head is not None else "",
+                approved_to_date=approved,
+                rate=rate * 100 if rate is not None else None,
+            )
+        )
+    return months
 
 
 def plan_get(*, user: "User", project: Project, year: int) -> AnnualPlan | None:

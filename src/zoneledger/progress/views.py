@@ -198,8 +198,11 @@ def review_queue(request):
 def project_reports(request, pk):
     """A project's monthly reports: every month's versions, state and amount, and the history of their review."""
     project = projects.project_get(user=request.user, pk=pk)
+    year, _month = _plan_period(request)
     context = {
         "project": project,
+        "year": year,
+        "year_months": selectors.project_year(user=request.user, project=project, year=year),
         "versions": selectors.project_versions(user=request.user, project=project),
         "transitions": selectors.project_transitions(user=request.user, project=project),
         "writable": zone_is_writable(request.user, project.zone),
