@@ -26,6 +26,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--problems", type=int, default=20000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--profile", action="store_true", help="print where one run of the service spends its time")
     options = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix="zl-bench-problems-")
     os.environ.pop("DATABASE_URL", None)
@@ -38,6 +39,7 @@ def main():
     django.setup()
     call_command("migrate", verbosity=0, skip_checks=True)
     from django.db import connection, transaction
+    from django.urls import reverse
 
     from zoneledger.accounts.models import User
     from zoneledger.demo.builder import build_orgs, ensure_demo_users, load_demo
@@ -67,6 +69,7 @@ def main():
         for number in range(options.problems)
     )
     original = list(Problem.objects.values_list("pk", "tier", "solve_due", "version"))
+    reverse("problems:problem_list")  # the URLconf loaded, as in a worker that has run a task before
 
     def reset():
         with transaction.atomic():
@@ -77,6 +80,16 @@ def main():
                 ["tier", "solve_due", "version", "escalated_on"], batch_size=2000,
             )  # fmt: skip
 
+    if options.profile:
+        import cProfile
+        import pstats
+
+        reset()
+        profile = cProfile.Profile()
+        profile.runcall(services.problem_escalate, as_of=AS_OF)
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+        pstats.Stats(profile).sort_stats("tottime").print_stats(20)
+        return
     service_times, sql_times = [], []
     for turn in range(options.repeat):
         reset()

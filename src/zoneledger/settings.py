@@ -6,6 +6,9 @@ ZONELEDGER_DATA_DIR    default: ./var (created on first use)
 SECRET_KEY             required in production
 ALLOWED_HOSTS          comma-separated, production only
 DEBUG                  "1" shows Django's debug pages (a developer's choice; off by default, the demo too)
+ZONELEDGER_NOTIFY_EMAIL "1" e-mails notifications too (off by default); with EMAIL_HOST, EMAIL_PORT,
+                       EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL and
+                       ZONELEDGER_SITE_URL (the address links in the e-mails start with)
 """
 
 import ipaddress
@@ -51,6 +54,7 @@ INSTALLED_APPS = [
     "zoneledger.zones",
     "zoneledger.accounts",
     "zoneledger.workdays",
+    "zoneledger.notifications",
     "zoneledger.enterprises",
     "zoneledger.chains",
     "zoneledger.campaigns",
@@ -267,6 +271,24 @@ ZONELEDGER_JOB_RESULT_MAX_BYTES = 2 * 1024 * 1024
 ZONELEDGER_JOB_KEEP_HOURS = 24
 # Files the product keeps (a job's upload): Django's storage API, a folder here by default. Never served as is.
 MEDIA_ROOT = DATA_DIR / "files"
+
+# Notifications (notifications/services.py): in-app always; e-mailed as well only where a mail server is configured.
+ZONELEDGER_NOTIFY_EMAIL = os.environ.get("ZONELEDGER_NOTIFY_EMAIL", "0") == "1"
+ZONELEDGER_SITE_URL = os.environ.get("ZONELEDGER_SITE_URL", "http://127.0.0.1:8000")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": os.environ.get("EMAIL_USE_TLS", "0") == "1",
+            "timeout": 10,
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "zoneledger@localhost")
 
 # The province "province" names at the command line and that the demo ledger is in (a GB/T 2260 province code).
 # A signed-in user's "province" is always their own.

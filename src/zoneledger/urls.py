@@ -17,6 +17,7 @@ urlpatterns = [
     path("workdays/", include("zoneledger.workdays.urls")),  # the province's working-day calendar
     path("accounts/", include("zoneledger.accounts.urls")),  # log in / out, two-factor, users
     path("audit/", include("zoneledger.audit.urls")),
+    path("notifications/", include("zoneledger.notifications.urls")),  # the bell: a user's own inbox
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", unknown_url),  # before ninja's own root, which answers the site's 404 page

@@ -1,13 +1,14 @@
 """Escalation through the worker's periodic task and `zoneledger escalate`; the city's queue shows what reached it."""
 
 import json
-from datetime import date
+from datetime import date, datetime
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from tests.problems.conftest import BEIJING
 from tests.security.sessions import log_in
 from zoneledger.jobs import schedule
 from zoneledger.problems.choices import Tier
@@ -53,6 +54,55 @@ def test_the_escalated_problem_is_red_in_the_city_queue(client, raise_problem, u
 def test_a_bad_date_is_refused_by_the_command():
     with pytest.raises(Exception, match="--as-of"):
         escalate("--as-of", "yesterday")
+
+
+def test_an_unknown_province_is_refused_and_nothing_escalates(raise_problem):
+    problem = raise_problem()
+
+    for code in ("999999", "141100", "abc"):  # no division, a city, not a code
+        with pytest.raises(CommandError, match=code):
+            escalate("--as-of", "2025-10-17", "--province", code)
+
+    problem.refresh_from_db()
+    assert (problem.tier, problem.version) == (Tier.ZONE, 1)
+    assert not problem.steps.filter(step="escalate").exists()
+
+
+def test_another_province_s_run_leaves_these_problems_alone(raise_problem):
+    problem = raise_problem()
+
+    assert escalate("--as-of", "2025-10-17", "--province", "130000")["problems"] == 0
+    assert escalate("--as-of", "2025-10-17", "--province", "140000")["problems"] == 1
+    problem.refresh_from_db()
+    assert problem.tier == Tier.CITY
+
+
+def test_escalation_costs_the_same_queries_for_two_problems_or_many(raise_problem, user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zoneledger.audit.models import AuditRecord
+    from zoneledger.problems import services
+
+    editor = user("wenshui-editor")
+    raise_problem()
+    raise_problem(title="另一个问题")
+    with CaptureQueriesContext(connection) as two:
+        services.problem_escalate(as_of=date(2025, 10, 17))
+    for number in range(12):
+        raise_problem(title=f"问题{number}")
+    services.problem_raise(  # a matter of the whole zone: its record is the problem's own
+        actor=editor, zone=editor.org.zone, title="园区供水", category="utilities", level="ordinary",
+        owner_org=editor.org, raised_at=datetime(2025, 9, 30, 16, tzinfo=BEIJING),
+    )  # fmt: skip
+    with CaptureQueriesContext(connection) as many:
+        run = services.problem_escalate(as_of=date(2025, 10, 17))
+
+    assert run.problems == 13
+    assert len(many) == len(two)
+    records = AuditRecord.objects.filter(action="problem.escalate").order_by("-pk")[:13]
+    assert {record.related_type for record in records} == {"projects.project", ""}
+    assert all(record.after["tier"] == Tier.CITY for record in records)
 
 
 def problem_command(*arguments):

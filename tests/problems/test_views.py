@@ -17,6 +17,7 @@ from zoneledger.core.calendar import CalendarYearUnknown
 from zoneledger.problems import services
 from zoneledger.problems.choices import Category, Level, State, Step, Tier
 from zoneledger.problems.models import Problem
+from zoneledger.projects.models import Project
 
 pytestmark = pytest.mark.django_db
 
@@ -252,6 +253,26 @@ def test_leaders_and_task_forces_page(client, raise_problem, problem_project, us
     page = client.get(reverse("problems:leaders")).content.decode()
     assert "文水新材料专班" in page
     assert problem_project.name in page
+
+
+def test_a_leader_s_problems_are_those_of_their_projects_and_their_org_s(client, raise_problem, problem_project, user):
+    leader = user("lvliang-viewer")  # neither owner nor of the owner's org: the leader in charge of the project
+    services.leader_set(actor=user("wenshui-editor"), project=problem_project, user=leader)
+    mine = raise_problem()
+    other = Project.objects.filter(zone__name="孝义经济开发区").first()
+    theirs = raise_problem(project=other, owner_org=user("province-editor").org, actor=user("province-editor"))
+    log_in(client, leader)
+
+    part = (
+        client.get(reverse("problems:leaders"), {"as_of": "2025-10-20"})
+        .content.decode()
+        .split('data-testid="my-problems"')[1]
+    )
+    part = part.split("</section>")[0]
+
+    assert f'data-testid="my-problem-{mine.pk}"' in part
+    assert 'data-colour="red"' in part  # overdue on 2025-10-20, in words beside the colour
+    assert f'data-testid="my-problem-{theirs.pk}"' not in part
 
 
 def test_setting_the_leader_in_charge_from_the_project_page(client, problem_project, user):

@@ -28,7 +28,8 @@ from zoneledger.audit.models import AuditRecord
 from zoneledger.campaigns.models import Round
 from zoneledger.core.models import WorkdayOverride, WorkdayYear
 from zoneledger.milestones.models import Milestone, MilestoneMove, PlanTemplate
-from zoneledger.problems.models import Problem, ProblemAttachment, ProblemStep, ProjectLeader
+from zoneledger.problems.models import Problem, ProblemAttachment, ProblemStep, ProjectLeader, TaskForce
+from zoneledger.problems.services import task_force_save
 from zoneledger.progress.models import AnnualPlan, ReportPhoto, ReportVersion
 from zoneledger.progress.services import progress_submit
 from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
@@ -90,6 +91,9 @@ CONFIRM = "confirm an account"  # a business administrator's; with nothing waiti
 EACH_OTHER = "the other administrator"  # unlocking an account: the two administrators each other's, no one else's
 DJANGO_ADMIN = "django admin"  # staff only; the demo users are not staff
 REVIEW = "review queue"  # monthly reports to approve or return: reviewers and business administrators
+TASK_FORCE_ADD = "add a task force"  # reviewers of a city or the province (Shanxi's or Hebei's), in their province
+TASK_FORCE_KEEP = "keep a task force"  # Shanxi's task force: its city and province reviewers; 404 to other provinces
+TASK_FORCE_READ = "read a task force"  # Shanxi's task force: its province's business readers; 404 to others
 REVIEW_OBJECT = "review a report"  # one project's report: 404 outside the scope, 403 for those who do not review
 # The JSON API: 401 (never a redirect) without a log-in, else as the pages of the same kind.
 API_PUBLIC = "api description"  # the OpenAPI schema and its docs page
@@ -124,6 +128,9 @@ URL_RULES = {
     "accounts:password_change": (ANY_USER, {"GET": None, "POST": {"old_password": "x"}}),
     "accounts:api_tokens": (ANY_USER, {"GET": None, "POST": {"name": "matrix"}}),
     "accounts:api_token_revoke": (OWN_TOKEN, {"POST": {}}),
+    "notifications:inbox": (ANY_USER, {"GET": None}),
+    "notifications:badge": (ANY_USER, {"GET": None}),
+    "notifications:read": (ANY_USER, {"POST": {}}),
     "accounts:user_list": (SYSADMIN, {"GET": None}),
     "accounts:user_create": (SYSADMIN, {"GET": None, "POST": {"username": "matrix-person"}}),
     "accounts:user_edit": (SYSADMIN, {"GET": None, "POST": {"role": Role.ADMIN}}),
@@ -192,6 +199,9 @@ URL_RULES = {
     "reports:weekly_docx": (BUSINESS_READ, {"GET": None}),
     "problems:problem_export": (BUSINESS_READ, {"GET": None}),
     "problems:leaders": (BUSINESS_READ, {"GET": None}),
+    "problems:task_force_create": (TASK_FORCE_ADD, {"GET": None, "POST": {"name": "越权专班"}}),
+    "problems:task_force_edit": (TASK_FORCE_KEEP, {"GET": None, "POST": {"name": "越权改名"}}),
+    "problems:task_force_detail": (TASK_FORCE_READ, {"GET": None}),
     "problems:zone_problem_raise": (CREATE, {"GET": None, "POST": {"title": "越权问题", "category": "land"}}),
     "problems:problem_detail": (OBJECT_READ, {"GET": None}),
     "problems:problem_act": (OBJECT_WRITE, {"POST": {"step": "plan", "note": "越权办理"}}),
@@ -310,6 +320,7 @@ class World:
     problems: dict
     reports: dict
     plan_template: PlanTemplate
+    task_force: TaskForce
 
 
 @pytest.fixture
@@ -345,6 +356,13 @@ def world(client, tmp_path, settings):
         plan_template=PlanTemplate.objects.get(province_code="", name="工业新建项目"),
         problems={key: _problem_of(project) for key, project in projects.items()},
         reports=_submitted_reports(projects),
+        task_force=task_force_save(
+            actor=User.objects.get(username="province-admin"),
+            name="矩阵专班",
+            lead=User.objects.get(username="province-admin"),
+            members=[],
+            projects=list(projects.values()),
+        ),
     )
 
 
@@ -445,6 +463,8 @@ def url_of(name, world, target):
         "problems:project_problems": lambda: {"pk": project.pk},
         "problems:leader_set": lambda: {"pk": project.pk},
         "problems:problem_raise": lambda: {"pk": project.pk},
+        "problems:task_force_edit": lambda: {"pk": world.task_force.pk},
+        "problems:task_force_detail": lambda: {"pk": world.task_force.pk},
         "progress:project_reports": lambda: {"pk": project.pk},
         "progress:plan_edit": lambda: {"pk": project.pk, "year": 2025},
         "api:report_list": lambda: {"pk": project.pk},
@@ -516,6 +536,15 @@ def expected(rule, user, target, world):
         return OK if user == world.job_owner else 404
     if rule in (ROUND_ADMIN, WORKDAYS_ADMIN):
         return OK if user.username in ("province-admin", "hebei-admin") else 403
+    keeps_task_forces = user.username in ("lvliang-reviewer", "province-admin", "hebei-admin")
+    if rule == TASK_FORCE_ADD:
+        return OK if keeps_task_forces else 403
+    if rule in (TASK_FORCE_KEEP, TASK_FORCE_READ):
+        if not user.reads_business_data or not visible:  # a task force of Shanxi's
+            return 404
+        if rule == TASK_FORCE_READ:
+            return OK
+        return OK if keeps_task_forces else 403
     if rule == ROUND_EDIT:
         return {"province-admin": OK, "hebei-admin": 404}.get(user.username, 403)
     raise AssertionError(f"no rule {rule}")
@@ -553,6 +582,7 @@ def fingerprint():
         "photos": sorted(ReportPhoto.objects.values_list("pk", flat=True)),
         "problem photos": sorted(ProblemAttachment.objects.values_list("pk", flat=True)),
         "leaders": sorted(ProjectLeader.objects.values_list("project_id", "user_id")),
+        "task forces": sorted(TaskForce.objects.values_list("pk", "name", "lead_id", "version")),
         "changes": AuditRecord.objects.filter(success=True).exclude(READS).count(),
     }
 
@@ -625,6 +655,9 @@ def test_the_matrix_walks_every_rule():
         CONFIRM,
         DJANGO_ADMIN,
         REVIEW,
+        TASK_FORCE_ADD,
+        TASK_FORCE_KEEP,
+        TASK_FORCE_READ,
         API_REVIEW,
         API_PUBLIC,
         API_NOWHERE,

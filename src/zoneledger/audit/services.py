@@ -146,6 +146,17 @@ class _Writer:
         self.action = Action(action).value  # ValueError for an action not in the registry
         self.batch = batch
         self.at = timezone.now()
+        # Snapshots the entries of a bulk call share (one dict object for many records) are converted once: by the
+        # object's id, kept alive beside its form so that the id cannot be taken by another meanwhile.
+        self._converted: dict[int, tuple[dict[str, Any], dict[str, Any] | None]] = {}
+
+    def as_json(self, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is None:
+            return None
+        known = self._converted.get(id(value))
+        if known is None or known[0] is not value:
+            known = self._converted[id(value)] = (value, _as_json(value))
+        return known[1]
 
     def build(
         self,
@@ -179,8 +190,8 @@ class _Writer:
             related_id=related_id,
             province=province,
             batch=self.batch,
-            before=_as_json(before),
-            after=_as_json(after),
+            before=self.as_json(before),
+            after=self.as_json(after),
             message=str(message)[:500],
             success=success,
         )

@@ -47,10 +47,16 @@ def _converter(field, connection):
     are (most of a project's: names, codes, ids) are not converted, nor remembered, at all.
     """
 
-    if isinstance(field, models.JSONField):  # its dicts and lists cannot be remembered, nor do they repeat
+    if isinstance(field, models.JSONField):
+        # Dicts and lists cannot be remembered by value; one object many rows share (a bulk write's common
+        # snapshot) is converted once, remembered by its id beside the object itself (so the id stays its own).
+        seen = {}
 
         def convert_json(value):
-            return field.get_db_prep_save(value, connection)
+            known = seen.get(id(value))
+            if known is None or known[0] is not value:
+                known = seen[id(value)] = (value, field.get_db_prep_save(value, connection))
+            return known[1]
 
         return convert_json
 

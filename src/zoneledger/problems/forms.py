@@ -85,3 +85,45 @@ class AttachForm(forms.Form):
     photos = MultipleImageField(
         label=_("Photos"), required=True, help_text=_("JPEG, PNG or WebP, of the site or of a document.")
     )
+
+
+class TaskForceForm(forms.Form):
+    """A task force's name, lead, members and projects; its projects one per line, each by its code or number."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    lead = forms.ModelChoiceField(label=_("Lead"), queryset=User.objects.none())
+    members = forms.ModelMultipleChoiceField(
+        label=_("Members"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    projects = forms.CharField(
+        label=_("Projects"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("One project per line: its project code or its number, then anything (its name, for instance)."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, people, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = people
+        self.fields["members"].queryset = people
+        self._projects = projects  # the projects the user may put in: those of their scope
+
+    def clean_projects(self):
+        """The projects named, each found in the user's scope; every line that names none is an error."""
+        found, unknown = [], []
+        for line in self.cleaned_data["projects"].splitlines():
+            if not line.strip():
+                continue
+            reference = line.split()[0]
+            match = Q(code=reference) | (Q(pk=int(reference)) if reference.isdigit() else Q(pk__in=[]))
+            project = self._projects.filter(match).first()
+            if project is None:
+                unknown.append(reference)
+            elif project not in found:
+                found.append(project)
+        if unknown:
+            raise forms.ValidationError(
+                _("No project “%(references)s” in your scope.") % {"references": "”, “".join(unknown)}
+            )
+        return found

@@ -212,6 +212,7 @@ class TaskForce(models.Model):
         "projects.Project", verbose_name=_("projects"), blank=True, related_name="task_forces"
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = TaskForceQuerySet.as_manager()
 

@@ -127,6 +127,30 @@ def task_forces(*, user: "User") -> QuerySet[TaskForce]:
     return TaskForce.objects.visible_to(user).select_related("lead").prefetch_related("members", projects)
 
 
+def task_force_projects(*, user: "User", task_force: TaskForce) -> QuerySet[Project]:
+    """The task force's projects the user may see, with their open problems' count and next solve deadline."""
+    open_problems = Q(problems__state__in=OPEN_STATES)
+    return (
+        Project.objects.visible_to(user)
+        .filter(task_forces=task_force)
+        .select_related("zone")
+        .annotate(
+            open_problems=Count("problems", filter=open_problems, distinct=True),
+            next_deadline=Min("problems__solve_due", filter=open_problems),
+        )
+        .order_by("zone__name", "name")
+    )
+
+
+def task_force_problems(*, user: "User", task_force: TaskForce, as_of: date | None = None) -> QuerySet[Problem]:
+    """The open problems of the task force's projects the user may see, with their colour, worst first."""
+    return (
+        problem_rows(user=user, as_of=as_of)
+        .filter(task_force_where(task_force), state__in=OPEN_STATES)
+        .order_by("solve_due", "pk")
+    )
+
+
 def task_force_get(*, user: "User", pk: int) -> TaskForce:
     task_force = task_forces(user=user).filter(pk=pk).first()
     if task_force is None:
@@ -194,6 +218,20 @@ def my_projects(*, user: "User") -> QuerySet[Project]:
         )
         .order_by("zone__name", "name")
     )
+
+
+def my_problems(*, user: "User", as_of: date | None = None) -> QuerySet[Problem]:
+    """The open problems the user must push: theirs or their org's to solve, or of the projects they lead or push in
+    a task force; with their colour, the earliest solve deadline first. One query."""
+    mine = (
+        Q(owner=user)
+        | Q(owner_org_id=user.org_id)
+        | Q(project__leader__user=user)
+        | Q(project__task_forces__lead=user)
+        | Q(project__task_forces__members=user)
+    )
+    ids = Problem.objects.visible_to(user).filter(mine, state__in=OPEN_STATES).values("pk")
+    return problem_rows(user=user, as_of=as_of).filter(pk__in=ids).order_by("solve_due", "pk")
 
 
 def project_leader(*, user: "User", project: Project) -> ProjectLeader | None:

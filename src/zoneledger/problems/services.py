@@ -15,25 +15,33 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zoneledger.accounts.choices import BUSINESS_RANK
 from zoneledger.accounts.models import OrgUnit
 from zoneledger.accounts.scope import org_province, org_scope, zone_is_visible, zone_is_writable, zone_scope
 from zoneledger.audit import services as audit
 from zoneledger.audit.actions import Action
+from zoneledger.core import bulk
 from zoneledger.core.attachments import attachment_delete, attachments_add
 from zoneledger.core.calendar import WorkingCalendar
 from zoneledger.core.errors import Conflict, NotAllowed
+from zoneledger.notifications.choices import Kind as NoticeKind
+from zoneledger.notifications.services import Notice, notify
 from zoneledger.projects.models import Project
-from zoneledger.zones.models import Zone
+from zoneledger.zones.choices import DivisionLevel
+from zoneledger.zones.models import Division, Zone
 
 from . import clock, workflow
 from .choices import OPEN_STATES, Category, Level, State, Step, Tier
 from .models import Problem, ProblemAttachment, ProblemCategory, ProblemStep, ProjectLeader, TaskForce
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from zoneledger.accounts.models import User
 
 STEP_ACTIONS = {
@@ -144,7 +152,26 @@ def problem_raise(
         obj=problem,
         after=_snapshot(problem) | {"category": category, "level": level, "owner_org": owner_org.pk},
     )
+    notify([_owner_notice(problem, kind=NoticeKind.PROBLEM_ASSIGNED, key="assigned", exclude=[actor.pk])])
     return problem
+
+
+def _url(problem_id: int) -> str:
+    return reverse("problems:problem_detail", args=[problem_id])
+
+
+def _owner_notice(problem: Problem, *, kind: str, key: str, exclude: list[int] | None = None, **params: str) -> Notice:
+    """A notice to whoever must act on `problem`: its responsible person, or else its responsible organisation."""
+    return Notice(
+        kind=kind,
+        key=f"problem:{problem.pk}:{key}",
+        url=_url(problem.pk),
+        params={"title": problem.title, "zone": problem.zone.name} | params,
+        province=problem.province_id,
+        users=[problem.owner_id] if problem.owner_id else [],
+        orgs=[] if problem.owner_id else [problem.owner_org_id],
+        exclude=exclude or [],
+    )
 
 
 def actor_facts(actor: "User", problem: Problem) -> workflow.Actor:
@@ -245,84 +272,171 @@ class EscalationRun:
     steps: int
 
 
+# What escalation reads of each candidate: no model instances, only the values the rules and the records need.
+_ESCALATION_FIELDS = (
+    "pk", "province_id", "level", "tier", "solve_due", "state", "title", "project_id", "zone__name", "zone__city_id"
+)  # fmt: skip
+
+
 @transaction.atomic
 def problem_escalate(
-    *, as_of: date, province: str | None = None, calendar_for: CalendarFor | None = None, batch_size: int = 2000
+    *, as_of: date, province: str | None = None, calendar_for: CalendarFor | None = None
 ) -> EscalationRun:
     """Escalate every open problem past its solve deadline on `as_of` (of one province, or all), as the worker's
     periodic task and `zoneledger escalate` do.
 
     Idempotent: a problem moves only when its solve deadline has passed, and each move sets a later deadline, so
     a second run for the same day finds nothing to do (clock.escalations). Each problem moved gets one history row
-    per tier climbed and one audit record, by no user (the clock moved it). Writes are bulk: a run over a province's
-    20,000 problems is a few queries per batch.
+    per tier climbed and one audit record, by no user (the clock moved it).
+
+    Set-based: problems of one province, level, tier and solve deadline make the same moves, so the clock runs once
+    per such group and each group moves in one conditional UPDATE (still open, still at that tier and deadline); the
+    history rows and the audit records go in as an import's rows do (core.bulk). The candidates are locked first,
+    so a group that moved fewer rows than were read means someone acted meanwhile: the run is a `Conflict`, and
+    nothing is written (the next run retries). A province's 20,000 problems are a handful of queries per group.
     """
+    if province and not Division.objects.filter(code=province, level=DivisionLevel.PROVINCE).exists():
+        raise ValidationError({"province": _("“%(value)s” is not the code of a province.") % {"value": province}})
     calendar_for = calendar_for or _calendars()
     candidates = Problem.objects.filter(state__in=OPEN_STATES, solve_due__lt=as_of).exclude(tier=Tier.PROVINCE)
     if province:
         candidates = candidates.filter(province_id=province)
-    moved_problems = steps = 0
-    batch = audit.new_batch()
-    pks = list(candidates.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(pks), batch_size):
-        rows = list(
-            Problem.objects.filter(pk__in=pks[start : start + batch_size])
-            .select_related("project")
-            .select_for_update(of=("self",))
+    groups: defaultdict[tuple[str, str, str, date], list[tuple]] = defaultdict(list)
+    for row in candidates.select_for_update().order_by("pk").values_list(*_ESCALATION_FIELDS):
+        groups[(row[1], row[2], row[3], row[4])].append(row)
+    now = timezone.now()
+    history: list[tuple] = []
+    entries: list[audit.Entry] = []
+    arrived: defaultdict[tuple[str, str, str], list[tuple]] = defaultdict(list)  # (tier, division, province) → rows
+    for (province_id, level, tier, solve_due), rows in groups.items():
+        moves = clock.escalations(
+            state=State.RAISED,  # any open state: the candidates are open
+            tier=tier,
+            level=level,
+            solve_due=solve_due,
+            as_of=as_of,
+            calendar=calendar_for(province_id),
         )
-        changed, history, entries = [], [], []
-        for problem in rows:
-            moves = clock.escalations(
-                state=problem.state,
-                tier=problem.tier,
-                level=problem.level,
-                solve_due=problem.solve_due,
-                as_of=as_of,
-                calendar=calendar_for(problem.province_id),
+        if not moves:
+            continue
+        last = moves[-1]
+        moved = Problem.objects.filter(
+            province_id=province_id, level=level, tier=tier, solve_due=solve_due, state__in=OPEN_STATES
+        ).update(tier=last.tier, escalated_on=last.on, solve_due=last.solve_due, version=F("version") + 1)
+        if moved != len(rows):
+            raise Conflict(_("Problems changed while they were escalated; nothing was escalated."))
+        notes = [
+            _("Not solved by %(date)s: escalated to the %(tier)s.")
+            % {"date": f"{move.on - timedelta(days=1):%Y-%m-%d}", "tier": Tier(move.tier).label}
+            for move in moves
+        ]
+        before = {"tier": tier, "solve_due": solve_due}
+        after = {"tier": last.tier, "solve_due": last.solve_due, "escalated_on": last.on}
+        for row in rows:
+            pk, _province, _level, _tier, _due, state, title, project_id, _zone, city = row
+            division = city if last.tier == Tier.CITY else province_id
+            arrived[(last.tier, division, province_id)].append(row)
+            history.extend(
+                (pk, state, state, move.tier, move.solve_due, note) for move, note in zip(moves, notes, strict=True)
             )
-            if not moves:
-                continue
-            before = {"tier": problem.tier, "solve_due": problem.solve_due}
-            for move in moves:
-                history.append(
-                    ProblemStep(
-                        problem=problem,
-                        step=Step.ESCALATE,
-                        from_state=problem.state,
-                        to_state=problem.state,
-                        at=timezone.now(),
-                        tier=move.tier,
-                        solve_due=move.solve_due,
-                        note=_("Not solved by %(date)s: escalated to the %(tier)s.")
-                        % {"date": f"{move.on - timedelta(days=1):%Y-%m-%d}", "tier": Tier(move.tier).label},
-                    )
-                )
-            last = moves[-1]
-            problem.tier, problem.escalated_on, problem.solve_due = last.tier, last.on, last.solve_due
-            problem.version += 1
-            changed.append(problem)
             entries.append(
                 audit.Entry(
-                    obj=problem,
+                    obj=_stand_in(id=pk, project_id=project_id, title=title),
+                    related=Project.from_db(None, ["id"], [project_id]) if project_id else None,
+                    province=province_id,
                     before=before,
-                    after={"tier": last.tier, "solve_due": last.solve_due, "escalated_on": last.on},
+                    after=after,
                 )
             )
-        # One UPDATE per (tier, day, deadline): problems raised the same day move together, so a province's run is a
-        # few statements, where bulk_update's CASE over thousands of rows costs more than all the rest.
-        moved: defaultdict[tuple[str, date | None, date], list[int]] = defaultdict(list)
-        for problem in changed:
-            moved[(problem.tier, problem.escalated_on, problem.solve_due)].append(problem.pk)
-        for (tier, on, solve_due), group in moved.items():
-            Problem.objects.filter(pk__in=group).update(
-                tier=tier, escalated_on=on, solve_due=solve_due, version=F("version") + 1
+    if not entries:
+        return EscalationRun(problems=0, steps=0)
+    bulk.insert_rows(
+        ProblemStep,
+        ["problem", "from_state", "to_state", "tier", "solve_due", "note"],
+        history,
+        step=Step.ESCALATE.value,
+        at=now,
+        actor=None,
+    )
+    batch = audit.new_batch()
+    audit.record_bulk(actor=None, action=Action.PROBLEM_ESCALATE, entries=entries, batch=batch)
+    notify(_escalation_notices(arrived, batch=str(batch)))
+    return EscalationRun(problems=len(entries), steps=len(history))
+
+
+def _escalation_notices(arrived: dict[tuple[str, str, str], list[tuple]], *, batch: str) -> list[Notice]:
+    """Tell each level what reached it: the city's or the province's org, one notice per problem, or one for many."""
+    orgs = {
+        (kind, division): pk
+        for pk, kind, division in OrgUnit.objects.filter(
+            Q(kind=Tier.CITY, division_id__in={division for tier, division, _p in arrived if tier == Tier.CITY})
+            | Q(kind=Tier.PROVINCE, division_id__in={division for tier, division, _p in arrived if tier != Tier.CITY})
+        ).values_list("pk", "kind", "division_id")
+    }
+    notices = []
+    for (tier, division, province), rows in arrived.items():
+        org = orgs.get((tier, division))
+        if org is None:
+            continue
+        if len(rows) == 1:
+            pk, title, zone = rows[0][0], rows[0][6], rows[0][8]
+            notices.append(
+                Notice(
+                    kind=NoticeKind.PROBLEM_ESCALATED,
+                    key=f"problem:{pk}:escalated:{tier}",
+                    url=_url(pk),
+                    params={"title": title, "zone": zone},
+                    province=province,
+                    orgs=[org],
+                )
             )
-        ProblemStep.objects.bulk_create(history)
-        if entries:
-            audit.record_bulk(actor=None, action=Action.PROBLEM_ESCALATE, entries=entries, batch=batch)
-        moved_problems += len(changed)
-        steps += len(history)
-    return EscalationRun(problems=moved_problems, steps=steps)
+        else:
+            notices.append(
+                Notice(
+                    kind=NoticeKind.PROBLEMS_ESCALATED,
+                    key=f"escalated:{batch}:{tier}:{division}",
+                    url=f"{reverse('problems:problem_list')}?tier={tier}",
+                    params={"count": len(rows)},
+                    province=province,
+                    orgs=[org],
+                )
+            )
+    return notices
+
+
+def problem_remind(*, as_of: date, calendar_for: CalendarFor | None = None) -> int:
+    """Tell whoever must act on an open problem that one of its running deadlines is the next working day after
+    `as_of` ("due tomorrow"); how many problems. Each deadline is told once (the notice's key), so the worker may
+    run this every hour."""
+    calendar_for = calendar_for or _calendars()
+    notices = []
+    provinces = Problem.objects.open().values_list("province_id", flat=True).distinct().order_by()
+    for province in sorted(set(provinces)):
+        due = clock.due_by(as_of, calendar_for(province))
+        if due <= as_of:
+            continue
+        running = (
+            Q(state=State.RAISED, plan_due=due)
+            | Q(state__in=[State.RAISED, State.PLANNED], reply_due=due)
+            | Q(state__in=OPEN_STATES, solve_due=due)
+        )
+        for problem in Problem.objects.filter(running, province_id=province).select_related("zone"):
+            dates = clock.Deadlines(plan=problem.plan_due, reply=problem.reply_due, solve=problem.solve_due)
+            name = next(name for name in clock.OPEN_DEADLINES[problem.state] if dates.of(name) == due)
+            notices.append(
+                _owner_notice(
+                    problem, kind=NoticeKind.PROBLEM_DUE, key=f"due:{name}:{due}", deadline=name, date=f"{due}"
+                )
+            )
+    notify(notices)
+    return len(notices)
+
+
+def _stand_in(**values: Any) -> Problem:
+    """A problem holding only `values` (its id, project and title: what its audit record reads), built as a row read
+    from the database is — at a fraction of the constructor's cost, for thousands at a time."""
+    names = [field.attname for field in Problem._meta.concrete_fields if field.attname in values]
+    return Problem.from_db(None, names, [values[name] for name in names])
 
 
 def _calendars() -> CalendarFor:
@@ -365,18 +479,35 @@ def leader_set(*, actor: "User", project: Project, user: "User | None") -> Proje
     return leader
 
 
-def _actor_province(actor: "User") -> str:
+def actor_province(actor: "User") -> str:
     """The province of the actor's org ('' for the nation or an actor without one)."""
     return (org_province(actor.org) or "") if actor.org is not None else ""
 
 
-def _require_task_force_admin(actor: "User", province: str) -> None:
-    """Task forces are kept by reviewers of a city or the province, in their own province."""
+def may_keep_task_forces(actor: "User", province: str) -> bool:
+    """Whether `actor` may add or change task forces of `province`: a reviewer of a city or the province, in it."""
     kind = actor.org.kind if actor.org is not None else ""
-    if not actor.can_review or kind not in ("province", "city"):
+    return bool(actor.can_review) and kind in ("province", "city") and actor_province(actor) == province
+
+
+def _require_task_force_admin(actor: "User", province: str) -> None:
+    if not may_keep_task_forces(actor, province):
         raise NotAllowed(_("Only a reviewer of a city or the province keeps task forces."))
-    if _actor_province(actor) != province:
-        raise NotAllowed
+
+
+def task_force_people(province: str) -> "QuerySet[User]":
+    """Who may lead or join a task force of `province`: the active business users of its orgs (province, its cities
+    and zones)."""
+    from zoneledger.accounts.models import User
+
+    return (
+        User.objects.filter(is_active=True, role__in=list(BUSINESS_RANK))
+        .filter(
+            Q(org__division_id=province) | Q(org__division__parent_id=province) | Q(org__zone__province_id=province)
+        )
+        .select_related("org")
+        .order_by("org__kind", "org__name", "username")
+    )
 
 
 @transaction.atomic
@@ -388,22 +519,53 @@ def task_force_save(
     members: list["User"],
     projects: list[Project],
     task_force: TaskForce | None = None,
+    expected_version: int | None = None,
 ) -> TaskForce:
     """Add a task force (专班) of the actor's province, or change one: its name, lead, members and projects.
 
-    Every project must lie in the actor's scope.
+    Kept by reviewers of a city or the province, in their own province. The lead and the members are business
+    users of the province; the projects given must lie in the actor's scope, and a task force's projects outside it
+    (a city reviewer editing the province's task force) stay as they are. An edit carries the version it was read
+    at: a stale one is a `Conflict`. Refusals write nothing.
     """
-    province = _actor_province(actor)
+    province = actor_province(actor)
     _require_task_force_admin(actor, task_force.province_id if task_force else province)
+    if task_force is not None:
+        province = task_force.province_id
+    errors: dict[str, str] = {}
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": _("Give the task force a name.")})
+        errors["name"] = _("Give the task force a name.")
+    people = set(
+        task_force_people(province).filter(pk__in=[lead.pk, *(m.pk for m in members)]).values_list("pk", flat=True)
+    )
+    if lead.pk not in people:
+        errors["lead"] = _("%(person)s is no business user of this province.") % {"person": lead}
+    strangers = [member for member in members if member.pk not in people]
+    if strangers:
+        errors["members"] = _("%(person)s is no business user of this province.") % {"person": strangers[0]}
     outside = [project for project in projects if not zone_is_visible(actor, project.zone)]
     if outside:
-        raise ValidationError({"projects": _("%(project)s is not in your scope.") % {"project": outside[0]}})
+        errors["projects"] = _("%(project)s is not in your scope.") % {"project": outside[0]}
+    if errors:
+        raise ValidationError(errors)
     before = _task_force_snapshot(task_force) if task_force else None
     if task_force is None:
         task_force = TaskForce(province_id=province)
+    else:
+        if expected_version is not None:
+            moved = TaskForce.objects.filter(pk=task_force.pk, version=expected_version).update(
+                version=F("version") + 1
+            )
+            if not moved:
+                raise Conflict(
+                    _("Someone else changed this task force meanwhile; nothing was saved."), current=task_force
+                )
+            task_force.version = expected_version + 1
+        # Read afresh: a task force read for a page holds only the projects its reader sees (selectors.task_forces).
+        current = Project.objects.filter(task_forces=task_force).select_related("zone")
+        hidden = [project for project in current if not zone_is_visible(actor, project.zone)]
+        projects = [*projects, *hidden]
     task_force.name, task_force.lead = name, lead
     task_force.full_clean(exclude=["province"])
     task_force.save()
@@ -425,8 +587,10 @@ def _task_force_snapshot(task_force: TaskForce) -> dict[str, Any]:
     return {
         "name": task_force.name,
         "lead": task_force.lead.get_username(),
-        "members": sorted(task_force.members.values_list("username", flat=True)),
-        "projects": sorted(task_force.projects.values_list("pk", flat=True)),
+        "members": sorted(
+            TaskForce.members.through.objects.filter(taskforce=task_force).values_list("user__username", flat=True)
+        ),
+        "projects": sorted(Project.objects.filter(task_forces=task_force).values_list("pk", flat=True)),
     }
 
 

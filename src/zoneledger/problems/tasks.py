@@ -1,4 +1,4 @@
-"""The problems' periodic task: escalating what is overdue for solving, once a day on the worker."""
+"""The problems' periodic tasks: escalating what is overdue for solving, and telling owners what is due tomorrow."""
 
 from datetime import timedelta
 
@@ -18,3 +18,11 @@ def problems_escalate() -> int:
     It runs hourly so that a worker started mid-day escalates the same day; escalation is idempotent, so the
     runs after the first of a day find nothing to do."""
     return services.problem_escalate(as_of=timezone.localdate()).problems
+
+
+@periodic(every=timedelta(hours=1))
+@task()
+def problems_remind() -> int:
+    """Tell the owners of open problems whose deadline is the next working day (`services.problem_remind`); each
+    deadline is told once, so the hourly runs after the first of a day add nothing."""
+    return services.problem_remind(as_of=timezone.localdate())

@@ -28,7 +28,7 @@ from zoneledger.zones.models import Zone
 from . import selectors, services
 from .choices import State, Step
 from .exports import write_problems_xlsx
-from .forms import ActForm, AsOfForm, AttachForm, LeaderForm, RaiseForm, ZoneRaiseForm
+from .forms import ActForm, AsOfForm, AttachForm, LeaderForm, RaiseForm, TaskForceForm, ZoneRaiseForm
 from .workflow import steps_from
 
 PAGE_SIZE = 50
@@ -221,8 +221,10 @@ def leaders(request):
         raise NotFound
     context = {
         "my_projects": selectors.my_projects(user=request.user),
+        "my_problems": selectors.my_problems(user=request.user, as_of=_as_of(request)),
         "leaders": selectors.leaders(user=request.user),
         "task_forces": selectors.task_forces(user=request.user),
+        "may_add_task_force": services.may_keep_task_forces(request.user, services.actor_province(request.user)),
     }
     return render(request, "problems/leaders.html", context)
 
@@ -271,3 +273,77 @@ def zone_problem_raise(request):
             messages.success(request, _("Problem “%(title)s” raised.") % {"title": problem.title})
             return redirect("problems:problem_detail", pk=problem.pk)
     return render(request, "problems/problem_raise.html", {"form": form, "project": None})
+
+
+@login_required
+@require_GET
+def task_force_detail(request, pk):
+    """A task force (专班): its lead and members, its projects and their open problems, its weekly dispatch pack."""
+    if not request.user.reads_business_data:
+        raise NotFound
+    task_force = selectors.task_force_get(user=request.user, pk=pk)
+    as_of = _as_of(request)
+    context = {
+        "task_force": task_force,
+        "projects": selectors.task_force_projects(user=request.user, task_force=task_force),
+        "problems": selectors.task_force_problems(user=request.user, task_force=task_force, as_of=as_of),
+        "as_of": as_of,
+        "may_edit": services.may_keep_task_forces(request.user, task_force.province_id),
+    }
+    return render(request, "problems/task_force_detail.html", context)
+
+
+def _task_force_form(request, task_force=None):
+    user = request.user
+    province = task_force.province_id if task_force else services.actor_province(user)
+    if not services.may_keep_task_forces(user, province):
+        raise PermissionDenied(_("Only a reviewer of a city or the province keeps task forces."))
+    initial = {}
+    if task_force is not None:
+        mine = selectors.task_force_projects(user=user, task_force=task_force).order_by("zone__name", "name")
+        initial = {
+            "name": task_force.name,
+            "lead": task_force.lead,
+            "members": list(task_force.members.all()),
+            "projects": "\n".join(f"{project.code or project.pk}  {project.name}" for project in mine),
+            "version": task_force.version,
+        }
+    return TaskForceForm(
+        request.POST or None,
+        initial=initial,
+        people=services.task_force_people(province),
+        projects=project_selectors.project_list(user=user),
+    )
+
+
+@login_required
+def task_force_edit(request, pk=None):
+    """Add a task force, or change one's name, lead, members and projects (reviewers of a city or the province)."""
+    task_force = None
+    if pk is not None:
+        if not request.user.reads_business_data:
+            raise NotFound
+        task_force = selectors.task_force_get(user=request.user, pk=pk)
+    form = _task_force_form(request, task_force)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        facts = form.cleaned_data
+        try:
+            saved = services.task_force_save(
+                actor=request.user,
+                name=facts["name"],
+                lead=facts["lead"],
+                members=list(facts["members"]),
+                projects=facts["projects"],
+                task_force=task_force,
+                expected_version=facts["version"] if task_force is not None else None,
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        except Conflict as conflict:
+            form.add_error(None, str(conflict))
+            status = 409
+        else:
+            messages.success(request, _("Task force “%(name)s” saved.") % {"name": saved.name})
+            return redirect("problems:task_force_detail", pk=saved.pk)
+    return render(request, "problems/task_force_edit.html", {"form": form, "task_force": task_force}, status=status)

@@ -29,6 +29,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Max, Min, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +39,8 @@ from zoneledger.audit.actions import Action
 from zoneledger.core import bulk
 from zoneledger.core.attachments import attachment_delete, attachments_add
 from zoneledger.core.errors import BulkRefused, Conflict
+from zoneledger.notifications.choices import Kind as NoticeKind
+from zoneledger.notifications.services import Notice, notify
 from zoneledger.projects.choices import ProgressStatus, Stage, stage_and_later
 from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
 
@@ -612,7 +615,22 @@ def _review(
             for version in versions
         ],
     )
+    if not approve:
+        notify(_returned_notice(version, reason) for version in versions if version.submitted_by_id)
     return list(versions)
+
+
+def _returned_notice(version: ReportVersion, reason: str) -> Notice:
+    """Tell the submitter their report came back, with the reason, and where to correct it."""
+    month = version.month
+    return Notice(
+        kind=NoticeKind.REPORT_RETURNED,
+        key=f"report:{version.pk}:returned",
+        url=reverse("progress:report_edit", args=[version.project_id, month.year, month.month]),
+        params={"project": version.project.name, "month": f"{month:%Y-%m}", "reason": reason},
+        province=version.project.zone.province_id,
+        users=[cast(int, version.submitted_by_id)],
+    )
 
 
 @transaction.atomic
