@@ -206,7 +206,7 @@ def project_reports(request, pk):
         "versions": selectors.project_versions(user=request.user, project=project),
         "transitions": selectors.project_transitions(user=request.user, project=project),
         "writable": zone_is_writable(request.user, project.zone),
-        "plan_year": timezone.localdate().year,
+        "plan_year": year,  # the plan of the year shown
     }
     return render(request, partial_template(request, "progress/project_reports.html", "reports"), context)
 
