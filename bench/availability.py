@@ -291,6 +291,26 @@ def wait_until_serving(address, server, timeout=120):
     raise RuntimeError("the server did not start")
 
 
+def fresh_environment(folder, database, pg_database, **settings):
+    """The product's environment for a bench: its data in `folder`, production-like (no debug), `settings` added;
+    on "postgres" the database `pg_database` of BENCH_PG_SERVER, dropped and created again."""
+    environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"} | {
+        "ZONELEDGER_DATA_DIR": str(folder / "data"),
+        "DJANGO_SETTINGS_MODULE": "zoneledger.settings",
+        "DEBUG": "0",
+        "PYTHONPATH": str(REPO),
+        **settings,
+    }
+    if database == "postgres":
+        import psycopg
+
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {pg_database} WITH (FORCE)")
+            connection.execute(f"CREATE DATABASE {pg_database}")
+        environment["DATABASE_URL"] = f"{PG_SERVER}/{pg_database}"
+    return environment
+
+
 def start_product(environment, address):
     """`zoneledger serve` and `zoneledger worker` in processes of their own; (server, worker)."""
     command = [sys.executable, "-m", "zoneledger.cli"]
@@ -331,22 +351,14 @@ def main():
         print(json.dumps(make_editors(arguments.users)))
         return
     folder = Path(tempfile.mkdtemp(prefix="zl-bench-availability-"))
-    environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"} | {
-        "ZONELEDGER_DATA_DIR": str(folder / "data"),
-        "DJANGO_SETTINGS_MODULE": "zoneledger.settings",
-        "ZONELEDGER_IMPORT_MAX_MB": "2000",
-        "ZONELEDGER_UPLOAD_MAX_MB": "2000",
-        "ZONELEDGER_IMPORT_MAX_UNPACKED_MB": "20000",
-        "DEBUG": "0",
-        "PYTHONPATH": str(REPO),
-    }
-    if arguments.database == "postgres":
-        import psycopg
-
-        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-            connection.execute(f"CREATE DATABASE {PG_DATABASE}")
-        environment["DATABASE_URL"] = f"{PG_SERVER}/{PG_DATABASE}"
+    environment = fresh_environment(
+        folder,
+        arguments.database,
+        PG_DATABASE,
+        ZONELEDGER_IMPORT_MAX_MB="2000",
+        ZONELEDGER_UPLOAD_MAX_MB="2000",
+        ZONELEDGER_IMPORT_MAX_UNPACKED_MB="20000",
+    )
     workbook = folder / "ledger.xlsx"
     ingest = [sys.executable, str(REPO / "bench" / "ingest.py"), "--folder", str(folder)]
     subprocess.run([*ingest, "--step", "setup"], env=environment, cwd=REPO, check=True, stdout=subprocess.DEVNULL)

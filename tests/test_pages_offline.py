@@ -93,6 +93,10 @@ NOT_PAGES |= {
     "api:milestone_complete",
     "api:approval_list",
     "api:approval_create",
+    "api:signed_not_started",
+    "api:behind_plan",
+    "api:late_reports",
+    "api:overdue_milestones",
 }
 NOT_PAGES |= {"progress:plan_export"}  # a download
 

@@ -10,7 +10,8 @@ refusal is a problem document (`zoneledger.core.api.problem`), never a page or a
 |---|---|
 | no or bad credentials (a token unknown, revoked, expired, of a disabled user) | 401 (``WWW-Authenticate``) |
 | a read-only token writing | 403 |
-| too many refused tokens from one address | 429 (``Retry-After``) |
+| refused tokens from one address, or a token past ZONELEDGER_API_RATE_PER_MINUTE | 429 (``Retry-After``) |
+| a body over ZONELEDGER_API_MAX_BODY_KB | 413 |
 | `NotAllowed`, `PermissionDenied`, a failed CSRF check | 403 |
 | `NotFound` (also: out of scope), an unknown URL | 404 |
 | `Conflict` (`StaleEdit`: with `current`, the object as it is now) | 409 |
@@ -21,7 +22,7 @@ refusal is a problem document (`zoneledger.core.api.problem`), never a page or a
 import logging
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -30,12 +31,13 @@ from ninja.errors import ValidationError as SchemaError
 from ninja.openapi.docs import Swagger
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.throttling import SimpleRateThrottle
 
 from zoneledger.accounts import session, tokens
 from zoneledger.accounts.passwords import password_expired
 from zoneledger.approvals.api import router as approvals
 from zoneledger.campaigns.api import router as rounds
-from zoneledger.core.api import problem
+from zoneledger.core.api import PROBLEM_CONTENT_TYPE, body_too_big, problem
 from zoneledger.core.db import is_database_busy
 from zoneledger.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from zoneledger.core.middleware import RETRY_AFTER_SECONDS
@@ -50,6 +52,7 @@ from zoneledger.projects.api import router as projects
 from zoneledger.projects.models import Project
 from zoneledger.projects.schemas import ProjectOut
 from zoneledger.reports.api import router as figures
+from zoneledger.reports.api import warnings_router as warnings
 from zoneledger.zones.api import router as zones
 
 logger = logging.getLogger(__name__)
@@ -62,7 +65,29 @@ class TokenAuth(HttpBearer):
         found = tokens.token_authenticate(request, token)
         tokens.require_writable_token(found, request.method)
         request.user = found.user  # what the services and the audit trail see acting
+        request.api_token = found  # what TokenRate counts by
         return found.user
+
+
+class TokenRate(SimpleRateThrottle):
+    """At most ZONELEDGER_API_RATE_PER_MINUTE requests a minute per token (0: no limit), then 429 with
+    Retry-After. Counted in Django's cache by the token's digest (never reused, unlike a row's id); with the default
+    per-process cache each server worker counts on its own, so the limit a client meets is up to workers × the rate
+    unless CACHES names a shared cache. The browser's session is not limited: it is one person at a page."""
+
+    def __init__(self):
+        super().__init__(rate="1/min")  # replaced by the setting at each request, so a changed setting holds at once
+
+    def allow_request(self, request):
+        per_minute = settings.ZONELEDGER_API_RATE_PER_MINUTE
+        if not per_minute:
+            return True
+        self.num_requests, self.duration = per_minute, 60
+        return super().allow_request(request)
+
+    def get_cache_key(self, request):
+        token = getattr(request, "api_token", None)
+        return None if token is None else f"zoneledger-api-rate-{token.digest}"
 
 
 class SessionAuth(APIKeyCookie):
@@ -89,7 +114,22 @@ class Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class LedgerAPI(NinjaAPI):
+    """The NinjaAPI whose OpenAPI document says what the API sends: a refusal as `application/problem+json`."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        problem_ref = {"$ref": "#/components/schemas/Problem"}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for response in operation["responses"].values():
+                    content = response.get("content", {})
+                    if content.get("application/json", {}).get("schema") == problem_ref:
+                        response["content"] = {PROBLEM_CONTENT_TYPE: content["application/json"]}
+        return schema
+
+
+api = LedgerAPI(
     title="zoneledger",
     version="1",
     description=_("The ledger of development zones' projects: the same reads and writes as the pages."),
@@ -97,6 +137,7 @@ api = NinjaAPI(
     auth=[TokenAuth(), SessionAuth()],
     docs=Swagger(settings={"persistAuthorization": False}),
     renderer=Renderer(),
+    throttle=[TokenRate()],
 )
 api.add_router("/projects", projects)
 api.add_router("/problems", problems)
@@ -106,6 +147,7 @@ api.add_router("/zones", zones)
 api.add_router("/progress", progress)
 api.add_router("/milestones", milestones)
 api.add_router("/approvals", approvals)
+api.add_router("/warnings", warnings)
 
 # The object a 409 shows as it is now, in the shape its router answers with.
 CURRENT_SHAPES = {Project: ProjectOut, Problem: ProblemOut, Milestone: MilestoneOut}
@@ -157,8 +199,14 @@ def http_error(request, error):
     detail = {
         400: _("The request's body is not valid JSON."),
         403: _("The CSRF check failed: send the page's CSRF token in the X-CSRFToken header."),
+        429: _("Too many requests with this API token; try again in a moment."),
     }.get(error.status_code, str(error))
     return problem(error.status_code, detail)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request, error):
+    return body_too_big()
 
 
 @api.exception_handler(NotFound)

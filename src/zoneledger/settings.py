@@ -214,6 +214,9 @@ SECURE_CSP = {
 # The API's tokens (accounts/tokens.py): this many refused tokens from one address within the minutes, then 429.
 ZONELEDGER_API_TOKEN_FAILURES = int(os.environ.get("ZONELEDGER_API_TOKEN_FAILURES", "10"))
 ZONELEDGER_API_TOKEN_FAILURE_MINUTES = int(os.environ.get("ZONELEDGER_API_TOKEN_FAILURE_MINUTES", "10"))
+# The API's own limits (zoneledger/api.py): requests a minute per token (0: none), and a request body's size.
+ZONELEDGER_API_RATE_PER_MINUTE = int(os.environ.get("ZONELEDGER_API_RATE_PER_MINUTE", "600"))
+ZONELEDGER_API_MAX_BODY_KB = int(os.environ.get("ZONELEDGER_API_MAX_BODY_KB", "256"))
 ZONELEDGER_UPLOAD_MAX_BYTES = int(os.environ.get("ZONELEDGER_UPLOAD_MAX_MB", "20")) * 1024 * 1024
 # Photos of monthly reports and problems (core/attachments.py): per file, per report or problem, and in pixels.
 ZONELEDGER_ATTACHMENT_MAX_BYTES = int(os.environ.get("ZONELEDGER_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))

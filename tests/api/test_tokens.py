@@ -190,3 +190,34 @@ def test_an_idempotency_key_of_a_refused_write_is_not_kept():
     good = json.dumps({"name": "后来成功", "zone": zone, "total_investment": "1.00"})
 
     assert Client().post("/api/v1/projects/", good, "application/json", **headers).status_code == 201
+
+
+def test_a_token_past_its_rate_is_held_back_alone(settings, session_client):
+    settings.ZONELEDGER_API_RATE_PER_MINUTE = 3
+    _token, busy = make_token("wenshui-viewer")
+    _token, other = make_token("wenshui-viewer")
+    client = Client()
+
+    answers = [client.get("/api/v1/zones/", **bearer(busy)).status_code for _attempt in range(3)]
+    held = client.get("/api/v1/zones/", **bearer(busy))
+
+    assert answers == [200] * 3
+    assert_problem(held, 429)
+    assert 0 < int(held["Retry-After"]) <= 60
+    assert client.get("/api/v1/zones/", **bearer(other)).status_code == 200  # counted per token
+    browser = session_client("wenshui-viewer")
+    assert {browser.get("/api/v1/zones/").status_code for _attempt in range(5)} == {200}  # a person at a page
+    settings.ZONELEDGER_API_RATE_PER_MINUTE = 0
+    assert client.get("/api/v1/zones/", **bearer(busy)).status_code == 200  # 0: no limit
+
+
+def test_a_body_over_the_apis_limit_is_413_and_writes_nothing(settings):
+    settings.ZONELEDGER_API_MAX_BODY_KB = 1
+    _token, secret = make_token("wenshui-editor")
+    before = ledger_state()
+    body = json.dumps({"name": "大" * 2000, "zone": wenshui_project().zone_id, "total_investment": "1.00"})
+
+    response = Client().post("/api/v1/projects/", body, "application/json", **bearer(secret))
+
+    assert "1 KB" in assert_problem(response, 413)["detail"]
+    assert ledger_state() == before

@@ -269,6 +269,10 @@ URL_RULES = {
     "api:milestone_complete": (API_OBJECT_WRITE, {"POST": {"done_on": "2025-01-01"}}),
     "api:approval_list": (API_READ, {"GET": None}),
     "api:approval_create": (API_CREATE, {"POST": APPROVAL_FORM}),
+    "api:signed_not_started": (API_READ, {"GET": None}),
+    "api:behind_plan": (API_READ, {"GET": None}),
+    "api:late_reports": (API_READ, {"GET": None}),
+    "api:overdue_milestones": (API_READ, {"GET": None}),
 }
 OBJECT_RULES = {OBJECT_READ, OBJECT_WRITE, API_OBJECT_READ, API_OBJECT_WRITE, API_REVIEW}
 # The Django admin's own pages share one rule; the matrix tries its index for them all.

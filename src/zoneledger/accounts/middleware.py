@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from zoneledger.core.api import is_api_request
+from zoneledger.core.api import body_too_big, is_api_request
 from zoneledger.core.http import hx_redirect
 
 from . import session
@@ -76,7 +76,8 @@ class SessionPolicyMiddleware:
 
 
 class UploadLimitMiddleware:
-    """Refuse request bodies above ZONELEDGER_UPLOAD_MAX_BYTES before anything reads them."""
+    """Refuse request bodies above ZONELEDGER_UPLOAD_MAX_BYTES before anything reads them; the JSON API's above
+    ZONELEDGER_API_MAX_BODY_KB, with a problem document."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -86,6 +87,8 @@ class UploadLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
+        if is_api_request(request) and length > settings.ZONELEDGER_API_MAX_BODY_KB * 1024:
+            return body_too_big()
         if length > settings.ZONELEDGER_UPLOAD_MAX_BYTES:
             text = _("The upload is too large: the limit is %(size)d MB.") % {
                 "size": settings.ZONELEDGER_UPLOAD_MAX_BYTES // (1024 * 1024)

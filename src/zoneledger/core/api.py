@@ -7,12 +7,13 @@ for a 409). The API's root (`zoneledger/api.py`) maps each domain error to one o
 """
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from http import HTTPStatus
 from math import ceil
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
@@ -21,6 +22,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.responses import Status
+from ninja.utils import contribute_operation_callback
 from pydantic import Field
 
 from .errors import Conflict
@@ -74,9 +76,27 @@ def idempotent(shape: type[Schema]) -> Callable:
                 raise Conflict(_("This Idempotency-Key was used for another request."))
             return HttpResponse(_json(earlier.body), status=earlier.status, content_type=JSON_CONTENT_TYPE)
 
+        contribute_operation_callback(handler, _describe_idempotency_key)
         return handler
 
     return decorate
+
+
+IDEMPOTENCY_KEY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Any text of 1 to 200 characters: sent again with the same request, the first answer comes back "
+    "and nothing is written again.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+}
+
+
+def _describe_idempotency_key(operation: Any) -> None:
+    """The OpenAPI description of an idempotent write: it takes the header (ninja calls this per operation)."""
+    extra = dict(operation.openapi_extra or {})
+    extra["parameters"] = [*extra.get("parameters", []), IDEMPOTENCY_KEY_PARAMETER]
+    operation.openapi_extra = extra
 
 
 def is_api_request(request) -> bool:
@@ -109,6 +129,13 @@ def problem(status: int, detail: str, **members: Any) -> HttpResponse:
     return HttpResponse(_json(document), status=status, content_type=PROBLEM_CONTENT_TYPE)
 
 
+def body_too_big() -> HttpResponse:
+    """413: a request's body over the API's limit (ZONELEDGER_API_MAX_BODY_KB; the upload middleware checks its
+    announced length, Django's DATA_UPLOAD_MAX_MEMORY_SIZE a body sent without one)."""
+    limit = settings.ZONELEDGER_API_MAX_BODY_KB
+    return problem(413, _("The request's body is too large: the API takes at most %(size)d KB.") % {"size": limit})
+
+
 def _json(value: Any) -> str:
     """JSON as the API writes it (the encoder ninja's renderer builds on: times to the millisecond), in UTF-8."""
     return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
@@ -116,7 +143,7 @@ def _json(value: Any) -> str:
 
 # The refusals an operation may answer, for its OpenAPI description: reads, and writes besides.
 READ_PROBLEMS = {401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
-WRITE_PROBLEMS = READ_PROBLEMS | {400: Problem, 409: Problem}
+WRITE_PROBLEMS = READ_PROBLEMS | {400: Problem, 409: Problem, 413: Problem}
 
 
 class PageQuery(Schema):
@@ -136,9 +163,10 @@ class Page[T](Schema):
     items: list[T]
 
 
-def paginate(rows: QuerySet, query: PageQuery) -> dict[str, Any]:
-    """The page `query` asks for of `rows` (already in a stable order); a page past the end holds no items."""
-    count = rows.count()
+def paginate(rows: QuerySet | Sequence, query: PageQuery) -> dict[str, Any]:
+    """The page `query` asks for of `rows` (already in a stable order: a queryset, a list, or a lazy sequence that
+    counts with `count()`, as reports.figures' lists do); a page past the end holds no items."""
+    count = len(rows) if isinstance(rows, list) else rows.count()
     start = (query.page - 1) * query.page_size
     items = list(rows[start : start + query.page_size]) if start < count else []
     return {
