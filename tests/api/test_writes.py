@@ -1,13 +1,16 @@
 """Writes: the pages' services through the API, audited with the caller; every bad input a problem, nothing written."""
 
+import io
 import json
 
+import openpyxl
 import pytest
 
 from tests.api.helpers import assert_problem, csrf, ledger_state, wenshui_project, xiaoyi_project
 from zoneledger.accounts import session
 from zoneledger.audit.actions import Action
 from zoneledger.audit.models import AuditRecord
+from zoneledger.ingest.columns import LEDGER_SHEET
 from zoneledger.projects.models import Project
 from zoneledger.zones.models import Zone
 
@@ -236,3 +239,47 @@ def test_a_session_with_its_second_factor_due_is_401_not_a_redirect(client, djan
 def test_an_unknown_address_under_the_api_is_a_problem(client):
     assert_problem(client.get("/api/v1/no-such-thing/"), 404)
     assert_problem(client.get("/api/v2/"), 404)
+
+
+def test_a_write_to_an_unknown_address_is_a_404_problem_not_the_csrf_page(session_client):
+    """Found by schemathesis: a PATCH to /api/v1/projects/<not a number> reached the site's CSRF failure page."""
+    browser = session_client("wenshui-editor")
+
+    assert_problem(browser.patch("/api/v1/projects/abc", "{}", "application/json"), 404)
+    assert_problem(browser.post("/api/v2/projects/", "{}", "application/json"), 404)
+
+
+def test_a_project_written_by_the_api_reads_back_the_same_on_its_page_and_in_the_export(session_client):
+    """The API is a third face on the same services: what it writes, the page shows and the export carries."""
+    client = session_client("wenshui-editor")
+    zone = Zone.objects.get(name="文水经济开发区")
+    facts = {
+        "name": "接口对账项目",
+        "zone": zone.pk,
+        "total_investment": "1234.50",
+        "land_mu": "12.25",
+        "enterprise_name": "接口对账企业",
+        "leader_in_charge": "王对账",
+    }
+    written = post(client, "/api/v1/projects/", facts).json()
+
+    page = client.get(f"/projects/{written['id']}/").content.decode()
+    export = client.get("/import/ledger.xlsx?q=接口对账项目")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content)))[LEDGER_SHEET]
+    headers = [cell.value for cell in sheet[1]]
+    rows = [dict(zip(headers, (cell.value for cell in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+
+    for text in (written["name"], written["enterprise"]["name"], written["leader_in_charge"], zone.name):
+        assert text in page
+    assert "1,234.50" in page or "1234.50" in page
+    [row] = rows
+    assert (row["项目名称"], row["开发区"], row["建设单位"], row["包联领导"]) == (
+        written["name"],
+        written["zone"]["name"],
+        written["enterprise"]["name"],
+        written["leader_in_charge"],
+    )
+    assert (f"{row['总投资（万元）']:.2f}", f"{row['用地面积（亩）']:.2f}") == (
+        written["total_investment"],
+        written["land_mu"],
+    )

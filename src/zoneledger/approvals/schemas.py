@@ -4,6 +4,8 @@ from datetime import date
 
 from ninja import Schema
 
+from zoneledger.core.api import Day
+
 
 class ProjectRef(Schema):
     id: int
@@ -47,5 +49,5 @@ class ApprovalIn(Schema):
     state: str
     authority: str = ""
     document_number: str = ""
-    decided_on: date | None = None
-    papers_due_on: date | None = None
+    decided_on: Day | None = None
+    papers_due_on: Day | None = None

@@ -8,10 +8,11 @@ for a 409). The API's root (`zoneledger/api.py`) maps each domain error to one o
 
 import json
 from collections.abc import Callable, Sequence
+from datetime import date
 from functools import wraps
 from http import HTTPStatus
 from math import ceil
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,15 +26,23 @@ from ninja.responses import Status
 from ninja.utils import contribute_operation_callback
 from pydantic import Field
 
+from .dates import EARLIEST, LATEST
 from .errors import Conflict
 from .models import IdempotentRequest
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+MAX_ID = 2**63 - 1  # the databases' largest key: a larger number is no row, and SQLite cannot even compare it
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 API_PREFIX = "/api/"
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 MAX_KEY_LENGTH = 200
+
+
+# What a schema takes as a day or a row's id: a day in the product's range (core/dates.py), an id a database can hold.
+# Outside them the answer is 422 on that field, never a 500 from date arithmetic or the database driver.
+Day = Annotated[date, Field(ge=EARLIEST, le=LATEST)]
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 def idempotent(shape: type[Schema]) -> Callable:

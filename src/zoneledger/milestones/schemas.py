@@ -5,6 +5,8 @@ from datetime import date
 
 from ninja import Field, Schema
 
+from zoneledger.core.api import Day, RowId
+
 from .choices import Light
 
 
@@ -69,17 +71,17 @@ class MilestoneOut(Schema):
 
 
 class MilestoneFilters(Schema):
-    as_of: date | None = None
+    as_of: Day | None = None
     light: str | None = None
     kind: str | None = None
-    project: int | None = None
+    project: RowId | None = None
 
 
 class PlanIn(Schema):
     """Plan the project's milestones backwards from `target` through the template named `template`."""
 
     template: str
-    target: date
+    target: Day
     allow_late: bool = False
 
 
@@ -88,5 +90,5 @@ class PlanOut(Schema):
 
 
 class CompleteIn(Schema):
-    done_on: date
+    done_on: Day
     version: int | None = None

@@ -8,6 +8,8 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from zoneledger.core.api import Day, RowId
+
 from .choices import Colour
 
 
@@ -97,24 +99,24 @@ class ProblemFilters(Schema):
     tier: str | None = Field(None, description="zone, city or province: the level's queue")
     level: str | None = None
     category: str | None = None
-    zone: int | None = None
+    zone: RowId | None = None
     city: str | None = None
-    project: int | None = None
+    project: RowId | None = None
     sort: str | None = Field(None, description="raised, solve_due, zone, title; -x reversed")
-    as_of: date | None = Field(None, description="the day colours are computed for (default today)")
+    as_of: Day | None = Field(None, description="the day colours are computed for (default today)")
 
 
 class ProblemRaise(Schema):
     """A problem of a project (or, with `zone` and no project, of a whole zone)."""
 
-    project: int | None = None
-    zone: int | None = None
+    project: RowId | None = None
+    zone: RowId | None = None
     title: str
     description: str = ""
     category: str
     level: str = "ordinary"
-    owner_org: int = Field(description="the responsible org unit's id: the zone's, its city's or its province's")
-    owner: int | None = Field(None, description="the responsible person's user id, of that org")
+    owner_org: RowId = Field(description="the responsible org unit's id: the zone's, its city's or its province's")
+    owner: RowId | None = Field(None, description="the responsible person's user id, of that org")
 
 
 class ProblemAct(Schema):

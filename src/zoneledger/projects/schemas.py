@@ -12,6 +12,8 @@ from ninja import Field, Schema
 
 from zoneledger.core.money import format_wan
 
+from .choices import Stage
+
 
 class Ref(Schema):
     """Another object named by its id and name."""
@@ -86,7 +88,8 @@ class ProjectOut(Schema):
 
     @staticmethod
     def resolve_stage_label(project) -> str:
-        return str(project.get_stage_display()) if project.stage else ""
+        # Stage's own label: get_stage_display() builds the field's choices anew for every row of a list.
+        return str(Stage(project.stage).label) if project.stage else ""
 
 
 class ProjectFilters(Schema):

@@ -7,9 +7,10 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from zoneledger.core.api import Day, RowId
 from zoneledger.core.money import format_wan, round_half_up
 
-from .exports import LEVEL_TEXT
+from .presenters import LEVEL_TEXT
 
 
 class FiguresQuery(Schema):
@@ -133,7 +134,7 @@ class PlanQuery(Schema):
 
     year: int | None = Field(None, ge=2000, le=2999, description="default: this year")
     month: int | None = Field(None, ge=1, le=12, description="default: this month (December for another year)")
-    zone: int | None = Field(None, description="a zone's id")
+    zone: RowId | None = Field(None, description="a zone's id")
 
 
 class ProjectRowOut(Schema):
@@ -192,4 +193,4 @@ class LateReportOut(ProjectRowOut):
 
 
 class OverdueQuery(Schema):
-    as_of: date | None = Field(None, description="default: today")
+    as_of: Day | None = Field(None, description="default: today")
