@@ -1,22 +1,26 @@
 """The cockpit: each to-do counts exactly the list it opens; parts rank by each figure, with the places moved."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import translation
 
 from tests.reports.test_views import as_user
 from zoneledger.accounts.models import User
 from zoneledger.accounts.scope import user_scope
+from zoneledger.core.money import rate, round_half_up
 from zoneledger.milestones.selectors import milestone_list
 from zoneledger.problems.selectors import problem_filter
 from zoneledger.progress.selectors import month_rows, review_queue
-from zoneledger.projects.choices import Stage
-from zoneledger.projects.models import Project, StageEvent
+from zoneledger.progress.services import plan_set
+from zoneledger.progress.workflow import schedule_share
+from zoneledger.projects.choices import ProgressStatus, Stage
+from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
 from zoneledger.reports import figures
-from zoneledger.reports.cockpit import _ranks
+from zoneledger.reports.cockpit import METRIC_KEYS, _ranks, rankings
 
 pytestmark = pytest.mark.django_db
 
@@ -92,8 +96,6 @@ def test_a_zone_that_starts_its_projects_after_the_previous_round_climbs_and_sho
 
 
 def test_the_approvals_done_online_count_by_zone_in_the_year(client, wenshui_editor):
-    from datetime import date
-
     from zoneledger.approvals.services import approval_save
 
     for serial, decided in (("00201A", date(2024, 5, 6)), ("00202B", date(2024, 7, 8)), ("00203C", date(2023, 7, 8))):
@@ -114,3 +116,52 @@ def test_the_approvals_done_online_count_by_zone_in_the_year(client, wenshui_edi
     # The total is the count of the list it opens.
     listed = client.get(reverse("approvals:approval_list"), {"state": "done", "year": 2024})
     assert listed.context["page"].paginator.count == page.context["approvals_done_total"]
+
+
+def test_zones_rank_by_completion_against_their_annual_plans():
+    viewer = User.objects.get(username="lvliang-viewer")
+    planner = User.objects.get(username="province-editor")
+    until_june = dict(
+        MonthlyProgress.objects.filter(
+            status=ProgressStatus.APPROVED,
+            month__year=2024,
+            month__month__lte=6,
+            project__zone__city_id=user_scope(viewer).code,
+        )
+        .values("project_id")
+        .annotate(total=Sum("completed_investment"))
+        .filter(total__gt=0)
+        .values_list("project_id", "total")
+    )
+    # One project in each of two zones: the first plans twice what it did by June, the second what it did.
+    projects: list[Project] = []
+    for project in Project.objects.filter(pk__in=until_june).select_related("zone").order_by("zone__name", "pk"):
+        if project.zone_id not in {chosen.zone_id for chosen in projects}:
+            projects.append(project)
+    first, second = projects[:2]
+    planned = {}
+    for project, share in ((first, 2), (second, 1)):
+        # Spread evenly over twelve months: the plan to the end of June is about half the year's amount.
+        plan = plan_set(actor=planner, project=project, year=2024, amount=until_june[project.pk] * share * 2)
+        planned[project.pk] = schedule_share(plan.monthly, 6)
+
+    ranked = rankings(
+        user=viewer,
+        scope=user_scope(viewer),
+        period=figures.Period.for_year(2024),
+        as_of=date(2024, 6, 30),
+        since=None,
+        order_by="plan_rate",
+    )
+
+    zones = next(ranking for ranking in ranked if ranking.level == "zone")
+    column = METRIC_KEYS.index("plan_rate")
+    by_name = {part.name: part.standings[column] for part in zones.parts}
+    for project in (first, second):
+        expected = round_half_up(rate(until_june[project.pk], planned[project.pk]), 1)
+        assert by_name[project.zone.name].text == f"{expected}%"
+    assert by_name[second.zone.name].text == "100.0%"
+    assert by_name[second.zone.name].rank == 1
+    unplanned = [standing for name, standing in by_name.items() if name not in (first.zone.name, second.zone.name)]
+    assert unplanned
+    assert all(standing.text == "—" and standing.rank is None for standing in unplanned)

@@ -233,11 +233,15 @@ def report_due_day() -> int:
     return settings.ZONELEDGER_REPORT_DUE_DAY
 
 
-def plan_rows(*, user: "User", year: int, month: int, zone_id: int | None = None) -> list[PlanRow]:
-    """Every planned project of `year` in the user's scope with 序时进度 and 完成率 to the end of `month`; 2 queries."""
+def plan_rows(
+    *, user: "User", year: int, month: int, zone_id: int | None = None, scope: "Scope | None" = None
+) -> list[PlanRow]:
+    """Every planned project of `year` in the user's scope (or one zone or `scope` in it) with 序时进度 and 完成率 to
+    the end of `month`; 2 queries."""
     plans = list(
         AnnualPlan.objects.visible_to(user)
         .filter(year=year, **({"project__zone_id": zone_id} if zone_id else {}))
+        .filter(scope.q("project__zone__") if scope is not None else Q())
         .select_related("project__zone")
         .order_by("project__zone__name", "project__name")
     )
@@ -314,6 +318,26 @@ def project_year(*, user: "User", project: Project, year: int) -> list[YearMonth
             )
         )
     return months
+
+
+# How a plan's project's zone names the part it belongs to, as `reports.figures.breakdown` keys its rows.
+PLAN_PARTS = {
+    "province": lambda zone: zone.province_id,
+    "city": lambda zone: zone.city_id,
+    "zone": lambda zone: zone.pk,
+}
+
+
+def plan_totals(rows: list[PlanRow], *, by: str) -> dict[object, tuple[Decimal, Decimal]]:
+    """The planned cumulative (序时进度) and the approved cumulative of `rows` (from `plan_rows`) summed per
+    province, city or zone (`by`) of their projects; a part without a plan is absent. The part's 完成率 is the second
+    ÷ the first. No query."""
+    part_of = PLAN_PARTS[by]
+    totals: dict[object, tuple[Decimal, Decimal]] = {}
+    for row in rows:
+        planned, approved = totals.get(part_of(row.project.zone), (Decimal(0), Decimal(0)))
+        totals[part_of(row.project.zone)] = (planned + row.planned, approved + row.approved)
+    return totals
 
 
 def plan_get(*, user: "User", project: Project, year: int) -> AnnualPlan | None:

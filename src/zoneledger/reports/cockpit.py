@@ -2,8 +2,8 @@
 
 Read side only. Each to-do count is the count of the list it links to, read through the selector of the app that
 owns the list (monthly reports, the review queue, problems, milestones, warnings, the leader's projects), so a
-number on the dashboard and the list it opens cannot disagree. Rankings rank the rows of `figures.breakdown`:
-nothing is counted twice or in Python.
+number on the dashboard and the list it opens cannot disagree. Rankings rank the rows of `figures.breakdown` and,
+for 完成率 against the plan, the parts' sums of `progress.selectors.plan_rows`: nothing is counted twice.
 """
 
 from collections import Counter
@@ -20,12 +20,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from zoneledger.accounts.scope import Scope, ScopeKind
-from zoneledger.core.money import format_percent, format_yi
+from zoneledger.core.money import format_percent, format_yi, rate
 from zoneledger.milestones.selectors import overdue_count
 from zoneledger.problems.choices import OPEN_STATES, Colour
 from zoneledger.problems.selectors import my_projects, problem_rows
 from zoneledger.progress.choices import ReportState
-from zoneledger.progress.selectors import month_rows, review_count
+from zoneledger.progress.selectors import PlanRow, month_rows, plan_rows, plan_totals, review_count
 from zoneledger.progress.workflow import month_start
 from zoneledger.projects.selectors import project_list
 from zoneledger.zones.choices import ZoneKind
@@ -111,12 +111,21 @@ def todos(*, user: "User", scope: Scope, as_of: date, warnings: dict[str, int]) 
 
 # -- rankings ---------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
+class PartFigures:
+    """What a part is ranked by: its batches (a row of `figures.breakdown`) and its 完成率 against the annual plans
+    (a percentage; None: no plan to date)."""
+
+    row: figures.BreakdownRow
+    plan_rate: Decimal | None
+
+
+@dataclass(frozen=True)
 class Metric:
-    """A figure parts are ranked by: its name, how a breakdown row gives it, and how it is shown."""
+    """A figure parts are ranked by: its name, how a part's figures give it, and how it is shown."""
 
     key: str
     label: Promise
-    value: Callable[[figures.BreakdownRow], Decimal | None]
+    value: Callable[[PartFigures], Decimal | None]
     text: Callable[[Decimal | None], str]
 
 
@@ -129,9 +138,10 @@ def _yi(value: Decimal | None) -> str:
 
 
 METRICS = [
-    Metric("start_rate", _("Start rate"), lambda row: row.signed.start_rate, _percent),
-    Metric("commission_rate", _("Commissioning rate"), lambda row: row.started.commission_rate, _percent),
-    Metric("completed", _("Completed investment (100 million yuan)"), lambda row: row.started.completed, _yi),
+    Metric("start_rate", _("Start rate"), lambda part: part.row.signed.start_rate, _percent),
+    Metric("commission_rate", _("Commissioning rate"), lambda part: part.row.started.commission_rate, _percent),
+    Metric("completed", _("Completed investment (100 million yuan)"), lambda part: part.row.started.completed, _yi),
+    Metric("plan_rate", _("Completion against plan (完成率)"), lambda part: part.plan_rate, _percent),
 ]
 METRIC_KEYS = [metric.key for metric in METRICS]
 
@@ -176,11 +186,42 @@ def _ranks(values: dict[object, Decimal | None]) -> dict[object, int]:
     return {key: first_place[value] for key, value in values.items() if value is not None}
 
 
-def _grouped_ranks(rows: list[figures.BreakdownRow], groups: dict[object, str], metric: Metric) -> dict[object, int]:
+def _grouped_ranks(parts: list[PartFigures], groups: dict[object, str], metric: Metric) -> dict[object, int]:
     ranks: dict[object, int] = {}
     for group in set(groups.values()):
-        ranks |= _ranks({row.key: metric.value(row) for row in rows if groups[row.key] == group})
+        ranks |= _ranks({part.row.key: metric.value(part) for part in parts if groups[part.row.key] == group})
     return ranks
+
+
+def plan_month(year: int, day: date) -> int | None:
+    """The month of `year` whose 序时进度 a plan is measured against on `day`: its own month in the year, December
+    after it, none before it."""
+    if day.year < year:
+        return None
+    return 12 if day.year > year else day.month
+
+
+def _plans(*, user: "User", scope: Scope, year: int, day: date) -> list[PlanRow]:
+    """The plans of `year` in `scope` measured on `day` (none before the year); 2 queries, none before the year."""
+    month = plan_month(year, day)
+    return [] if month is None else plan_rows(user=user, year=year, month=month, scope=scope)
+
+
+def _part_figures(
+    *, user: "User", scope: Scope, period: figures.Period, by: str, as_of: date, plans: list[PlanRow]
+) -> list[PartFigures]:
+    """The parts' batch figures as of `as_of` beside their 完成率 against `plans` (measured on that day)."""
+    totals = plan_totals(plans, by=by)
+    rows = figures.breakdown(user=user, scope=scope, period=period, by=by, as_of=as_of)
+    return [PartFigures(row, _plan_rate(totals.get(row.key))) for row in rows]
+
+
+def _plan_rate(totals: tuple[Decimal, Decimal] | None) -> Decimal | None:
+    """完成率 as a percentage: approved cumulative ÷ planned cumulative (None: no plan, or nothing planned yet)."""
+    if totals is None:
+        return None
+    planned, approved = totals
+    return rate(approved, planned)
 
 
 LEVELS = {
@@ -202,30 +243,42 @@ def rankings(
     *, user: "User", scope: Scope, period: figures.Period, as_of: date, since: date | None, order_by: str
 ) -> list[Ranking]:
     """The parts of `scope` ranked by each metric for `period` as of `as_of`, with the places each moved since the
-    day `since` (the previous round's; None: no previous round). A zone has no parts: no rankings. Two queries per
-    level (one without `since`), and one for the zones' kinds."""
+    day `since` (the previous round's; None: no previous round). 完成率 is measured against the plans of the
+    period's year to the as-of month (`plan_month`). A zone has no parts: no rankings. Two queries per level (one
+    without `since`), one for the zones' kinds, and the plans: two queries for each day (none without plans)."""
+    levels = LEVELS.get(scope.kind, [])
+    if not levels:
+        return []
     order = METRIC_KEYS.index(order_by) if order_by in METRIC_KEYS else 0
+    plans_now = _plans(user=user, scope=scope, year=period.year, day=as_of)
+    plans_then = _plans(user=user, scope=scope, year=period.year, day=since) if since else []
     result = []
-    for level, title in LEVELS.get(scope.kind, []):
-        rows = figures.breakdown(user=user, scope=scope, period=period, by=level, as_of=as_of)
-        before = figures.breakdown(user=user, scope=scope, period=period, by=level, as_of=since) if since else []
-        groups = _groups(level, {row.key for row in [*rows, *before]})
-        now = {metric.key: _grouped_ranks(rows, groups, metric) for metric in METRICS}
+    for level, title in levels:
+        now_parts = _part_figures(user=user, scope=scope, period=period, by=level, as_of=as_of, plans=plans_now)
+        before = (
+            _part_figures(user=user, scope=scope, period=period, by=level, as_of=since, plans=plans_then)
+            if since
+            else []
+        )
+        groups = _groups(level, {part.row.key for part in [*now_parts, *before]})
+        now = {metric.key: _grouped_ranks(now_parts, groups, metric) for metric in METRICS}
         then = {metric.key: _grouped_ranks(before, groups, metric) for metric in METRICS}
         parts = [
             RankedPart(
-                name=row.name,
-                group=groups[row.key],
+                name=part.row.name,
+                group=groups[part.row.key],
                 standings=[
                     Standing(
-                        text=metric.text(metric.value(row)),
-                        rank=now[metric.key].get(row.key),
-                        moved=_moved(now[metric.key].get(row.key), then[metric.key].get(row.key)) if since else None,
+                        text=metric.text(metric.value(part)),
+                        rank=now[metric.key].get(part.row.key),
+                        moved=_moved(now[metric.key].get(part.row.key), then[metric.key].get(part.row.key))
+                        if since
+                        else None,
                     )
                     for metric in METRICS
                 ],
             )
-            for row in rows
+            for part in now_parts
         ]
         parts.sort(key=lambda part: (part.group, part.standings[order].rank or len(parts) + 1, part.name))
         result.append(Ranking(level=level, title=title, parts=parts))
