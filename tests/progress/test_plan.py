@@ -143,3 +143,20 @@ def test_a_viewer_cannot_set_a_plan(client, project, make_user):
     log_in(client, make_user(project.zone, Role.VIEWER))
     assert client.post(reverse("progress:plan_edit", args=[project.pk, 2024]), {"amount": "1"}).status_code == 403
     assert not AnnualPlan.objects.filter(project=project).exists()
+
+
+@pytest.mark.django_db
+def test_the_plans_page_shows_the_rate_at_one_decimal_rounded_half_up(client, project, editor, reviewer):
+    from django.urls import reverse
+
+    from tests.security.sessions import log_in
+
+    plan_set(actor=editor, project=project, year=2024, amount=D("1200"))
+    progress_approve(
+        actor=reviewer, version=progress_submit(actor=editor, project=project, month=date(2024, 4, 1), amount=D("49"))
+    )
+    log_in(client, editor)
+    page = client.get(reverse("progress:plans"), {"year": "2024", "month": "4", "zone": project.zone_id})
+    (row,) = page.context["rows"]
+    assert row.rate == D("0.1225")  # 49 of 400: 12.25 %, which half-to-even would show as 12.2
+    assert "12.3%" in page.content.decode()

@@ -46,6 +46,11 @@ def format_percent(value, places=0):
     return f"{round_half_up(value, places):.{places}f}"
 
 
+def percent_text(value, places=1):
+    """'43.5%' — a rate (already a percentage) with its sign, half-up; '—' when undefined."""
+    return "—" if value is None else f"{format_percent(value, places)}%"
+
+
 def parse_wan(value):
     """A Decimal of 万元 from user text such as '1,234.5'; ValidationError when it is not an amount."""
     if isinstance(value, Decimal):

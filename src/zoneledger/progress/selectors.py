@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from zoneledger.core.errors import NotFound
-from zoneledger.core.money import format_percent
+from zoneledger.core.money import percent_text
 from zoneledger.projects.choices import ProgressStatus, Stage, stage_and_later
 from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
 
@@ -222,6 +222,11 @@ class PlanRow:
     rate: Decimal | None  # 完成率, exact (rounded only where shown)
     behind: bool  # 低于序时进度
 
+    @property
+    def rate_text(self) -> str:
+        """完成率 as a percentage at one decimal, half up, or — without a plan to date."""
+        return percent_text(self.rate * 100 if self.rate is not None else None)
+
 
 def plan_threshold() -> Decimal:
     """The share of the planned cumulative under which a project is 低于序时进度 (setting, default 0.8)."""
@@ -286,7 +291,7 @@ class YearMonth:
     @property
     def rate_text(self) -> str:
         """完成率 at one decimal, half up (core.money), or — without a plan to date."""
-        return "—" if self.rate is None else f"{format_percent(self.rate, 1)}%"
+        return percent_text(self.rate)
 
 
 def project_year(*, user: "User", project: Project, year: int) -> list[YearMonth]:
