@@ -5,6 +5,8 @@ import sys
 
 # The verbs that build the database's tables themselves: a failure of theirs is never "not set up yet".
 SETTING_UP = {"demo", "migrate", "restore"}
+# Verbs spelt with a hyphen at the console; Django's command modules cannot be.
+ALIASES = {"check-deploy": "check_deploy"}
 
 
 def main(argv=None):
@@ -12,7 +14,9 @@ def main(argv=None):
     from django.core.management import execute_from_command_line
     from django.db import DatabaseError
 
-    arguments = sys.argv[1:] if argv is None else argv
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments:
+        arguments[0] = ALIASES.get(arguments[0], arguments[0])
     try:
         execute_from_command_line(["zoneledger", *arguments])
     except DatabaseError:

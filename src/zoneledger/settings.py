@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "zoneledger.core",
     "zoneledger.jobs",
     "zoneledger.audit",
+    "zoneledger.ops",
     "zoneledger.zones",
     "zoneledger.accounts",
     "zoneledger.workdays",
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "zoneledger.ops.middleware.RequestMetricsMiddleware",  # outermost: it times and counts every answer
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "zoneledger.accounts.middleware.UploadLimitMiddleware",
@@ -182,6 +184,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = PRODUCTION and os.environ.get("ZONELEDGER_SSL_REDIRECT", "1") == "1"
+# The health check answers on plain HTTP too: a load balancer or a local probe asks it on the internal address.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -326,14 +330,36 @@ ZONELEDGER_AUDIT_ANCHOR_KEY_FILE = os.environ.get("ZONELEDGER_AUDIT_ANCHOR_KEY_F
 ZONELEDGER_AUDIT_ANCHOR_FILE = Path(os.environ.get("ZONELEDGER_AUDIT_ANCHOR_FILE", DATA_DIR / "audit-anchors.jsonl"))
 ZONELEDGER_AUDIT_ANCHOR_MINUTES = int(os.environ.get("ZONELEDGER_AUDIT_ANCHOR_MINUTES", "60"))
 
+# Operations (ops/, docs/DEPLOY.md): /healthz's free-space floor for the data folder; /metrics answers only a bearer
+# of this token (unset: /metrics is a 404); `zoneledger check-deploy` refuses SQLite in production unless allowed,
+# and wants the backup folder writable.
+ZONELEDGER_MIN_FREE_MB = int(os.environ.get("ZONELEDGER_MIN_FREE_MB", "1024"))
+ZONELEDGER_METRICS_TOKEN = os.environ.get("ZONELEDGER_METRICS_TOKEN", "")
+ZONELEDGER_ALLOW_SQLITE = os.environ.get("ZONELEDGER_ALLOW_SQLITE") == "1"
+ZONELEDGER_BACKUP_DIR = Path(os.environ.get("ZONELEDGER_BACKUP_DIR", DATA_DIR / "backups"))
+
+# "json": one JSON object a line with the request id (ops/logs.py) and an access log line per request, for a log
+# collector; "text": Django's lines and gunicorn's access log, for a person at a terminal.
+ZONELEDGER_LOG_FORMAT = os.environ.get("ZONELEDGER_LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"refusals_without_traceback": {"()": "zoneledger.core.logging.RefusalsWithoutTraceback"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals_without_traceback"]}},
+    "formatters": {"json": {"()": "zoneledger.ops.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["refusals_without_traceback"],
+            **({"formatter": "json"} if ZONELEDGER_LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    # Every checkpoint is logged too, a second copy outside the database wherever the deployment keeps its logs.
-    "loggers": {"zoneledger.audit.anchors": {"level": "INFO"}},
+    "loggers": {
+        # Every checkpoint is logged too, a second copy outside the database wherever the deployment keeps its logs.
+        "zoneledger.audit.anchors": {"level": "INFO"},
+        # The access log (ops/middleware.py) in place of gunicorn's when the logs are JSON.
+        "zoneledger.requests": {"level": "INFO" if ZONELEDGER_LOG_FORMAT == "json" else "WARNING"},
+    },
 }
 
 ADMIN_TITLE = _("zoneledger administration")

@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from zoneledger.api import api, unknown_url
 
 urlpatterns = [
+    path("", include("zoneledger.ops.urls")),  # /healthz and /metrics, for monitoring
     path("", include("zoneledger.reports.urls")),  # dashboard, year summary, warnings
     path("projects/", include("zoneledger.projects.urls")),  # ledger and project pages
     path("problems/", include("zoneledger.problems.urls")),  # problems on the 13710 clock, leaders, task forces

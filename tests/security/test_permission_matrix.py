@@ -72,6 +72,8 @@ EDITING_ROLES = {Role.EDITOR, Role.REVIEWER, Role.ADMIN}
 
 # Rules: what each kind of page allows.
 PUBLIC = "public"  # the log-in page
+HEALTH = "health"  # /healthz: anyone, 200 or 503 by the checks (no worker runs here), never a log-in
+METRICS = "metrics"  # /metrics: a bearer token only, never a session; without a configured token, 404
 ANY_USER = "any user"  # one's own password and second factor; logging out
 BUSINESS_READ = "business read"  # pages of figures and lists, shown within the user's scope
 HOME = "home"  # the dashboard for business readers; the console for the administrators who read no ledger
@@ -122,6 +124,8 @@ MILESTONE_FORM = {
 }  # a whole project: the role is what refuses it
 URL_RULES = {
     "accounts:login": (PUBLIC, {"GET": None}),
+    "ops:healthz": (HEALTH, {"GET": None}),
+    "ops:metrics": (METRICS, {"GET": None}),
     "accounts:logout": (ANY_USER, {"POST": {}}),
     "accounts:second_factor": (ANY_USER, {"GET": None}),
     "accounts:second_factor_enrol": (ANY_USER, {"GET": None}),
@@ -501,6 +505,10 @@ def expected(rule, user, target, world):
         return 401 if user is None else expected(API_RULES[rule], user, target, world)
     if rule in (PUBLIC, API_PUBLIC):
         return OK
+    if rule == HEALTH:
+        return HEALTH
+    if rule == METRICS:
+        return 404
     if user is None or rule == DJANGO_ADMIN:
         return LOGIN
     visible = VISIBLE[scope_of(user)]
@@ -620,6 +628,9 @@ def test_the_permission_matrix(client, world, name, method, subject, target):
         assert status < 500
         assert status not in (401, 403, 404, 405)
         assert not (status == 302 and response["Location"].startswith("/accounts/login/?next="))
+    elif want == HEALTH:
+        assert status in (200, 503)
+        assert response["Content-Type"] == "application/json"
     elif want == CONSOLE:
         assert status == 302
         assert response["Location"] in ("/accounts/users/", "/accounts/security/")
@@ -640,6 +651,8 @@ def test_the_matrix_walks_every_rule():
     rules = {rule for rule, _methods in URL_RULES.values()}
     assert rules == {
         PUBLIC,
+        HEALTH,
+        METRICS,
         ANY_USER,
         BUSINESS_READ,
         HOME,

@@ -77,7 +77,9 @@ def serve(*, bind, workers, threads):
     """Collect static files and run gunicorn until interrupted."""
     check_production_ready()
     call_command("collectstatic", interactive=False, verbosity=0)
-    options = {"bind": bind, "workers": workers, "threads": threads, "accesslog": "-", "timeout": 120}
+    # JSON logs carry their own access log with the request id (ops/middleware.py); gunicorn's would be plain text.
+    accesslog = None if settings.ZONELEDGER_LOG_FORMAT == "json" else "-"
+    options = {"bind": bind, "workers": workers, "threads": threads, "accesslog": accesslog, "timeout": 120}
     _Gunicorn(get_wsgi_application(), options).run()
 
 
