@@ -28,6 +28,7 @@ def good(settings, tmp_path, db):
     settings.ZONELEDGER_ALLOW_SQLITE = True
     settings.ZONELEDGER_BACKUP_DIR = tmp_path / "backups"
     settings.ZONELEDGER_AUDIT_ANCHOR_KEY = ANCHOR_KEY
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}  # pytest's is locmem
     services.worker_register(worker_id="deploy-worker", host=socket.gethostname(), pid=os.getpid(), concurrency=1)
     return settings
 
