@@ -64,3 +64,32 @@ def test_an_item_added_waits_unmatched_then_the_match_links_it(editor_client, we
     page = editor_client.get(reverse("projects:project_detail", args=[project.pk])).content.decode()
     assert 'data-testid="approval-environment"' in page
     assert "在办" in page or "In progress" in page
+
+
+def test_an_unmatched_item_offers_to_add_its_project_with_the_code_filled_in(editor_client):
+    editor_client.post(
+        reverse("approvals:approval_create"), {"project_code": CODE, "matter": "filing", "state": "in_progress"}
+    )
+    unmatched = editor_client.get(reverse("approvals:approval_list"), {"unmatched": "1"}).content.decode()
+    link = f"{reverse('projects:project_create')}?code={CODE}"
+    assert link in unmatched
+
+    form = editor_client.get(link).content.decode()
+
+    assert f'value="{CODE}"' in form
+
+
+def test_the_list_keeps_one_state_and_year_and_ignores_a_bad_one(editor_client):
+    editor_client.post(
+        reverse("approvals:approval_create"),
+        {"project_code": CODE, "matter": "filing", "state": "done", "decided_on": "2024-05-06"},
+    )
+
+    def codes(**query):
+        page = editor_client.get(reverse("approvals:approval_list"), query)
+        return [item.project_code for item in page.context["page"]]
+
+    assert CODE in codes(state="done", year="2024")
+    assert CODE not in codes(state="done", year="2023")
+    assert CODE not in codes(state="in_progress")
+    assert CODE in codes(state="flying", year="twenty")  # a bad filter is ignored

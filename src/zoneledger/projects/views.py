@@ -153,7 +153,8 @@ def project_create(request):
     """Add a project to a zone the user may write."""
     if not request.user.can_edit:
         raise PermissionDenied
-    form = ProjectForm(request.POST or None, user=request.user)
+    # `?code=` fills the national code in: the approvals page offers it for an item waiting for its project.
+    form = ProjectForm(request.POST or None, user=request.user, initial={"code": request.GET.get("code", "")[:24]})
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
