@@ -165,3 +165,38 @@ def test_zones_rank_by_completion_against_their_annual_plans():
     unplanned = [standing for name, standing in by_name.items() if name not in (first.zone.name, second.zone.name)]
     assert unplanned
     assert all(standing.text == "—" and standing.rank is None for standing in unplanned)
+
+
+def test_the_year_cards_compare_with_the_same_day_a_year_earlier_in_words(client):
+    viewer = User.objects.get(username="province-viewer")
+    scope = user_scope(viewer)
+    as_user(client, "province-viewer")
+
+    response = client.get(reverse("reports:dashboard"), {"year": 2024, "as_of": "2024-12-31"})
+
+    now = figures.batch_figures(
+        user=viewer, scope=scope, period=figures.Period.for_year(2024), as_of=date(2024, 12, 31)
+    )
+    then = figures.batch_figures(
+        user=viewer, scope=scope, period=figures.Period.for_year(2023), as_of=date(2023, 12, 31)
+    )
+    assert then.signed.count  # the demo has 2023's batches to compare with
+    cards = {card["key"]: card for card in response.context["year_cards"]}
+    signed = cards["signed"]["trend"]
+    change = now.signed.count - then.signed.count
+    assert signed.direction == ("up" if change > 0 else "down" if change < 0 else "level")
+    assert f"{abs(change)}" in signed.text
+    assert signed.text.startswith({"up": "▲", "down": "▼", "level": "＝"}[signed.direction])
+    points = now.signed.start_rate - then.signed.start_rate
+    assert f"{round_half_up(abs(points), 1)} 个百分点" in cards["start-rate"]["trend"].text
+    assert "较上年同期" in cards["start-rate"]["trend"].text
+    assert f'data-trend="{signed.direction}"' in response.content.decode()
+
+
+def test_a_year_with_nothing_the_year_before_shows_no_trend(client):
+    as_user(client, "province-viewer")
+
+    response = client.get(reverse("reports:dashboard"), {"year": 2023, "as_of": "2023-12-31"})
+
+    assert all(card["trend"] is None for card in response.context["year_cards"])
+    assert "data-trend=" not in response.content.decode()

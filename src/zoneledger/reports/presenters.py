@@ -1,5 +1,9 @@
 """Figures shaped for pages: the cells of batch tables and KPI cards, the bulletin's rows, the campaign year."""
 
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -64,8 +68,77 @@ def percent_text(cell):
     return cell if cell == "—" else f"{cell}%"
 
 
-def kpi_cards(cells):
-    """The dashboard's six cards for a period: the three batches, the two rates, completed investment."""
+@dataclass(frozen=True)
+class Trend:
+    """A card's change against the same day a year earlier, in words beside its arrow (▲ up, ▼ down, ＝ level),
+    so no colour has to carry it."""
+
+    direction: str  # "up", "down" or "level"
+    text: str
+
+
+ARROWS = {"up": "▲", "down": "▼", "level": "＝"}
+
+
+def a_year_earlier(day: date) -> date:
+    """The same day a year before (28 February for a 29th)."""
+    return day.replace(year=day.year - 1, day=28 if (day.month, day.day) == (2, 29) else day.day)
+
+
+def _trend(now, then, shown):
+    """The change from `then` to `now` (None: nothing to compare), `shown` formatting its size."""
+    if now is None or then is None:
+        return None
+    change = Decimal(now) - Decimal(then)
+    direction = "up" if change > 0 else "down" if change < 0 else "level"
+    sign = {"up": "+", "down": "−", "level": ""}[direction]
+    text = _("%(arrow)s %(change)s on a year earlier") % {
+        "arrow": ARROWS[direction],
+        "change": f"{sign}{shown(abs(change))}",
+    }
+    return Trend(direction, text)
+
+
+def year_on_year(batch, earlier):
+    """Each KPI card's trend (by its key) from the batches of `earlier` (the year before, as of the same day a year
+    earlier) to `batch`; empty when the year before signed nothing, as there is nothing to compare with."""
+    if earlier is None or not earlier.signed.count:
+        return {}
+    points = _("%(points)s percentage points")
+    now_then = {
+        "signed": (batch.signed.count, earlier.signed.count, str),
+        "started": (batch.started.count, earlier.started.count, str),
+        "commissioned": (batch.commissioned.count, earlier.commissioned.count, str),
+        "start-rate": (
+            batch.signed.start_rate,
+            earlier.signed.start_rate,
+            lambda change: points % {"points": format_percent(change, 1)},
+        ),
+        "commission-rate": (
+            batch.started.commission_rate,
+            earlier.started.commission_rate,
+            lambda change: points % {"points": format_percent(change, 1)},
+        ),
+        "completed": (
+            batch.started.completed,
+            earlier.started.completed,
+            lambda change: _("%(amount)s hundred million yuan") % {"amount": format_yi(change)},
+        ),
+    }
+    trends = {key: _trend(now, then, shown) for key, (now, then, shown) in now_then.items()}
+    return {key: trend for key, trend in trends.items() if trend is not None}
+
+
+def kpi_cards(cells, trends=None):
+    """The dashboard's six cards for a period: the three batches, the two rates, completed investment; each with
+    its trend when `trends` (`year_on_year`) has one."""
+    cards = _cards(cells)
+    for card in cards:
+        card["trend"] = (trends or {}).get(card["key"])
+    return cards
+
+
+def _cards(cells):
     yi = _("%(amount)s hundred million yuan")
     return [
         {

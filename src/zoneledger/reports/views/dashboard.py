@@ -15,11 +15,13 @@ from zoneledger.reports.charts import batch_chart, funnel_chart, months_chart
 from zoneledger.reports.forms import AsOfMixin, YearForm
 from zoneledger.reports.presenters import (
     BREAKDOWN_OF,
+    a_year_earlier,
     batch_cells,
     campaign_year,
     kpi_cards,
     latest_round,
     previous_round,
+    year_on_year,
 )
 
 # Where the administrators who read no ledger start their day.
@@ -50,6 +52,10 @@ class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
         year = self.get_cleaned("year", campaign_year(round_, as_of))
         period = figures.Period.for_year(year)
         year_figures = figures.batch_figures(user=user, scope=scope, period=period, as_of=as_of)
+        # Year on year: the year before as it stood on the same day a year earlier.
+        year_before = figures.batch_figures(
+            user=user, scope=scope, period=figures.Period.for_year(year - 1), as_of=a_year_earlier(as_of)
+        )
         round_figures = round_ and figures.batch_figures(
             user=user, scope=scope, period=figures.Period.for_round(round_.label), as_of=as_of
         )
@@ -75,7 +81,7 @@ class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
             "scope": scope,
             "as_of": as_of,
             "year": year,
-            "year_cards": kpi_cards(batch_cells(year_figures)),
+            "year_cards": kpi_cards(batch_cells(year_figures), year_on_year(year_figures, year_before)),
             "latest_round": round_,
             "round_cards": round_figures and kpi_cards(batch_cells(round_figures)),
             "warning_counts": warning_counts,
