@@ -23,7 +23,7 @@ import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.servers.basehttp import WSGIServer
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
@@ -48,7 +48,9 @@ def server():
     """http://127.0.0.1:PORT: the product on a socket, on this test's database connection."""
     connection = connections["default"]
     connection.inc_thread_sharing()
-    # A request's end closes "old" connections; here that would be the test's own, mid-transaction.
+    # A request's start and end close "old" connections; here that would be the test's own, mid-transaction (a no-op
+    # on SQLite's in-memory database, the end of the test's transaction on PostgreSQL).
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     httpd = WSGIServer(("127.0.0.1", 0), QuietHandler, allow_reuse_address=False)
     httpd.set_app(WSGIHandler())
@@ -65,6 +67,7 @@ def server():
         httpd.shutdown()
         httpd.server_close()
         thread.join()
+        request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
         connection.dec_thread_sharing()
 
