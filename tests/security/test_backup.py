@@ -182,3 +182,30 @@ def test_a_backup_of_an_earlier_schema_is_restored_and_says_to_migrate(scratch_e
         "该备份来自较早的版本：还有 1 个迁移需要应用。启动服务器前请运行“zoneledger migrate”。",
     ]
     zoneledger(scratch_env, "migrate", app, name, "--fake")  # the schema is the latest: only the record was gone
+
+
+def test_the_nightly_backup_keeps_the_newest_and_deletes_the_older(scratch_env, tmp_path):
+    folder = tmp_path / "nightly"
+    folder.mkdir()
+    (folder / "zoneledger-19990101T000000000000Z.dump.partial").write_bytes(b"a crash's leftover")
+    (folder / "notes.txt").write_text("not a backup")
+
+    for _ in range(3):
+        zoneledger(scratch_env, "backup", "--into", str(folder), "--keep", "2")
+
+    backups = sorted(path.name for path in folder.glob("zoneledger-*") if not path.name.endswith(".partial"))
+    assert len(backups) == 2
+    assert sorted(path.name for path in folder.iterdir()) == sorted(
+        [*backups, "notes.txt", "zoneledger-19990101T000000000000Z.dump.partial"]
+    )
+    newest = folder / backups[-1]
+    assert newest.read_bytes()[:5] in (b"SQLit", b"PGDMP")
+
+
+def test_a_backup_needs_one_target_and_keeps_at_least_one(scratch_env, tmp_path):
+    command = [sys.executable, "-m", "zoneledger.cli", "backup"]
+    for arguments in ([], [str(tmp_path / "a"), "--into", str(tmp_path)], ["--into", str(tmp_path), "--keep", "0"]):
+        result = subprocess.run([*command, *arguments], env=scratch_env, capture_output=True, text=True, check=False)
+        assert result.returncode == 1, arguments
+        assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []  # refused before anything was written

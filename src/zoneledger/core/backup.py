@@ -16,6 +16,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.apps import apps
@@ -47,6 +48,28 @@ def backup(path, *, using="default"):
         raise BackupError(_("Backups support SQLite and PostgreSQL, not %(vendor)s.") % {"vendor": connection.vendor})
     os.replace(partial, path)
     return path
+
+
+ROTATED_PREFIX = "zoneledger-"
+
+
+def backup_rotate(folder, *, keep, using="default"):
+    """Back up into `folder` under a name stamped with the time (UTC), then delete all but the newest `keep` of
+    the backups there that this function wrote; returns (the new backup, the ones deleted). The nightly timer's
+    job (deploy/zoneledger-backup.service)."""
+    if keep < 1:
+        raise BackupError(_("Keep at least one backup."))
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = ".sqlite3" if connections[using].vendor == "sqlite" else ".dump"
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    path = backup(folder / f"{ROTATED_PREFIX}{stamp}{suffix}", using=using)
+    # The stamp sorts as the time does; a ".partial" left by a crash is not a backup and is not counted.
+    kept = sorted((old for old in folder.glob(f"{ROTATED_PREFIX}*{suffix}")), reverse=True)
+    removed = kept[keep:]
+    for old in removed:
+        old.unlink()
+    return path, removed
 
 
 def restore(path, *, using="default"):
