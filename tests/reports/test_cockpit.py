@@ -200,3 +200,34 @@ def test_a_year_with_nothing_the_year_before_shows_no_trend(client):
 
     assert all(card["trend"] is None for card in response.context["year_cards"])
     assert "data-trend=" not in response.content.decode()
+
+
+def test_the_province_sees_its_eleven_cities_on_their_tiles_each_with_its_ranked_figure_and_link(client):
+    as_user(client, "province-viewer")
+
+    response = client.get(reverse("reports:dashboard"), {"year": 2024, "as_of": "2024-12-31", "rank_by": "start_rate"})
+
+    tiles = response.context["city_tiles"]
+    assert len(tiles) == 11
+    assert len({(tile.row, tile.column) for tile in tiles}) == 11  # no two cities on one tile
+    cities = next(ranking for ranking in response.context["rankings"] if ranking.level == "city")
+    ranked = {part.key: part.standings[METRIC_KEYS.index("start_rate")] for part in cities.parts}
+    for tile in tiles:
+        assert tile.standing == ranked.get(tile.code)
+    taiyuan = next(tile for tile in tiles if tile.code == "140100")
+    assert (taiyuan.name, taiyuan.row, taiyuan.column) == ("太原市", 3, 2)
+    lvliang = next(tile for tile in tiles if tile.code == "141100")
+    assert lvliang.standing is not None
+    page = response.content.decode()
+    assert 'data-testid="city-tiles"' in page
+    assert lvliang.standing.text in page
+    summary = client.get(lvliang.url)
+    assert summary.status_code == 200
+    assert "吕梁" in summary.context["scope"].name
+
+
+def test_a_city_has_no_tiles_of_cities(client):
+    response = as_user(client, "lvliang-viewer").get(reverse("reports:dashboard"))
+
+    assert response.context["city_tiles"] == []
+    assert 'data-testid="city-tiles"' not in response.content.decode()

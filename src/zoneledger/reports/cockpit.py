@@ -29,7 +29,7 @@ from zoneledger.progress.selectors import PlanRow, month_rows, plan_rows, plan_t
 from zoneledger.progress.workflow import month_start
 from zoneledger.projects.selectors import project_list
 from zoneledger.zones.choices import ZoneKind
-from zoneledger.zones.models import Zone
+from zoneledger.zones.models import Division, Zone
 
 from . import figures
 
@@ -162,8 +162,10 @@ class Standing:
 
 @dataclass(frozen=True)
 class RankedPart:
-    """A city, zone or province of the scope with its standing by each metric, in the order of METRICS."""
+    """A city, zone or province of the scope (`key`: its code, or the zone's id) with its standing by each metric,
+    in the order of METRICS."""
 
+    key: object
     name: str
     group: str
     standings: list[Standing]
@@ -265,6 +267,7 @@ def rankings(
         then = {metric.key: _grouped_ranks(before, groups, metric) for metric in METRICS}
         parts = [
             RankedPart(
+                key=part.row.key,
                 name=part.row.name,
                 group=groups[part.row.key],
                 standings=[
@@ -287,3 +290,58 @@ def rankings(
 
 def _moved(rank: int | None, earlier: int | None) -> int | None:
     return earlier - rank if rank is not None and earlier is not None else None
+
+
+# -- the cities on a map of tiles ---------------------------------------------------------------------------------
+# A province's cities (GB/T 2260) in their geographic places, north at the top: (row, column) of a grid of three
+# columns. Drawn from the map by hand; no boundary data or map tiles are needed.
+CITY_TILES = {
+    "140000": {  # 山西
+        "140600": (1, 2),  # 朔州
+        "140200": (1, 3),  # 大同
+        "140900": (2, 2),  # 忻州
+        "141100": (3, 1),  # 吕梁
+        "140100": (3, 2),  # 太原
+        "140300": (3, 3),  # 阳泉
+        "140700": (4, 2),  # 晋中
+        "141000": (5, 1),  # 临汾
+        "140400": (5, 3),  # 长治
+        "140800": (6, 1),  # 运城
+        "140500": (6, 3),  # 晋城
+    },
+}
+
+
+@dataclass(frozen=True)
+class CityTile:
+    """One city on the tile map: its place, the figure of the chosen metric with its rank, and its own figures."""
+
+    code: str
+    name: str
+    row: int
+    column: int
+    standing: Standing | None
+    url: str
+
+
+def city_tiles(*, scope: Scope, ranking: Ranking | None, order_by: str, year: int, as_of: date) -> list[CityTile]:
+    """The province's cities on their tiles, each with its standing by `order_by` in the cities' `ranking` (None:
+    no batches) and a link to its year summary; empty for a province without a layout. One query (the names)."""
+    layout = CITY_TILES.get(scope.code) if scope.kind == ScopeKind.PROVINCE else None
+    if not layout:
+        return []
+    order = METRIC_KEYS.index(order_by) if order_by in METRIC_KEYS else 0
+    standings = {part.key: part.standings[order] for part in (ranking.parts if ranking else [])}
+    names = dict(Division.objects.filter(code__in=layout).values_list("code", "name"))
+    query = {"year": str(year), "as_of": as_of.isoformat()}
+    return [
+        CityTile(
+            code,
+            names.get(code, code),
+            row,
+            column,
+            standings.get(code),
+            _link("reports:year_summary", scope=code, **query),
+        )
+        for code, (row, column) in layout.items()
+    ]

@@ -65,16 +65,19 @@ class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
         rank_by = self.request.GET.get("rank_by", cockpit.METRIC_KEYS[0])
         warning_counts = figures.warning_counts(user=user, scope=scope, as_of=as_of)
         approvals_done = done_by_zone(user=user, scope=scope, year=year)
+        rankings = cockpit.rankings(
+            user=user,
+            scope=scope,
+            period=period,
+            as_of=as_of,
+            since=earlier.held_on if earlier and earlier.year == year else None,
+            order_by=rank_by,
+        )
+        cities = next((ranking for ranking in rankings if ranking.level == "city"), None)
         return super().get_context_data(**kwargs) | {
             "todos": cockpit.todos(user=user, scope=scope, as_of=as_of, warnings=warning_counts),
-            "rankings": cockpit.rankings(
-                user=user,
-                scope=scope,
-                period=period,
-                as_of=as_of,
-                since=earlier.held_on if earlier and earlier.year == year else None,
-                order_by=rank_by,
-            ),
+            "rankings": rankings,
+            "city_tiles": cockpit.city_tiles(scope=scope, ranking=cities, order_by=rank_by, year=year, as_of=as_of),
             "metrics": cockpit.METRICS,
             "rank_by": rank_by if rank_by in cockpit.METRIC_KEYS else cockpit.METRIC_KEYS[0],
             "previous_round": earlier,
