@@ -62,7 +62,7 @@ TIER_ORDER: tuple[str, ...] = (Tier.ZONE, Tier.CITY, Tier.PROVINCE)
 class Deadline(models.TextChoices):
     PLAN = "plan", _("Plan")
     REPLY = "reply", _("First reply")
-    SOLVE = "solve", _("Solved")
+    SOLVE = "solve", _("Solve")  # the deadline to solve by, not the state "Solved"
 
 
 class DeadlineStatus(models.TextChoices):

@@ -90,7 +90,7 @@ class AttachForm(forms.Form):
 class TaskForceForm(forms.Form):
     """A task force's name, lead, members and projects; its projects one per line, each by its code or number."""
 
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Name of the task force"), max_length=200)
     lead = forms.ModelChoiceField(label=_("Lead"), queryset=User.objects.none())
     members = forms.ModelMultipleChoiceField(
         label=_("Members"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple

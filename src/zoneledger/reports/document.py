@@ -362,6 +362,26 @@ def write_bulletin_pdf(*, user, scope, period, file, as_of=None, known_at=None):
         Path(file).write_bytes(data)
 
 
+# Widths that keep a date ("2025-10-29") and a short number or word on one line in the pack's tables.
+DATE_COLUMN_MM = 22
+SHORT_COLUMN_MM = 14
+
+
+def _part_widths(part):
+    """Each column's width on the page: dates and whole numbers as wide as they need, the text columns sharing the
+    rest in proportion to their widths in the workbook."""
+    fixed = {}
+    for position, column in enumerate(part.columns):
+        values = [row[position] for row in part.rows]
+        if values and all(isinstance(value, date) for value in values):
+            fixed[position] = DATE_COLUMN_MM
+        elif values and (all(isinstance(value, int) for value in values) or column.width <= 10):
+            fixed[position] = SHORT_COLUMN_MM
+    rest = TEXT_WIDTH_MM - sum(fixed.values())
+    shared = sum(column.width for position, column in enumerate(part.columns) if position not in fixed)
+    return [fixed.get(position, rest * column.width / shared) for position, column in enumerate(part.columns)]
+
+
 def write_weekly_pack_docx(pack, file):
     """The weekly dispatch pack (周调度, `reports.weekly.WeeklyPack`) as a .docx laid out like the bulletin: a title,
     the scope and week, then one numbered part per list, each a table whose header row repeats on every page."""
@@ -383,8 +403,7 @@ def write_weekly_pack_docx(pack, file):
         if not part.rows:
             _paragraph(document, _("None this week."))
             continue
-        total = sum(column.width for column in part.columns)
-        widths = [TEXT_WIDTH_MM * column.width / total for column in part.columns]
+        widths = _part_widths(part)
         table = document.add_table(rows=1, cols=len(part.columns))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER

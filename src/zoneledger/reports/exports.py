@@ -1,14 +1,18 @@
 """Workbooks the read-side pages download (the round bulletin's is in bulletin.py)."""
 
 import datetime
+from math import ceil
 
 import xlsxwriter
 from django.utils.translation import gettext as _
 
+from zoneledger.core.commands import terminal_width
 from zoneledger.core.sheets import PrintHeading, print_setup
 
 from .presenters import LEVEL_TEXT
 from .weekly import pack_parts
+
+LINE_HEIGHT = 15  # points: one line of the workbook's default font
 
 
 def write_warnings_xlsx(warnings, file, *, scope_name="", as_of=None):
@@ -64,6 +68,13 @@ def write_weekly_pack_xlsx(pack, file):
             sheet.write_string(0, column, heading.heading, header)
             sheet.set_column(column, column, heading.width)
         for row_number, values in enumerate(part.rows, start=1):
+            # LibreOffice keeps a row's height as written: give a row as many lines as its longest wrapped text.
+            lines = max(
+                (ceil(terminal_width(value) / part.columns[column].width) for column, value in enumerate(values)
+                 if isinstance(value, str)),
+                default=1,
+            )  # fmt: skip
+            sheet.set_row(row_number, LINE_HEIGHT * max(lines, 1))
             for column, value in enumerate(values):
                 if isinstance(value, datetime.date):
                     sheet.write_datetime(row_number, column, datetime.datetime.combine(value, datetime.time()), day)
