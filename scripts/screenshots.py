@@ -58,7 +58,7 @@ def main(base, out):
                 if name == "project":
                     path = first_link(page, base, "/projects/", r"/projects/\d+/")
                 elif name == "round":
-                    path = first_link(page, base, "/rounds/", r"/rounds/\d{4}-\d+/")
+                    path = first_link(page, base, "/rounds/", r"/rounds/\d{6}/\d{4}-\d+/")
                 page.goto(f"{base}{path}")
                 page.wait_for_load_state("networkidle")
                 page.wait_for_timeout(800)  # ECharts animates its first drawing
