@@ -98,7 +98,18 @@ NOT_PAGES |= {
     "api:late_reports",
     "api:overdue_milestones",
 }
-NOT_PAGES |= {"progress:plan_export"}  # a download
+NOT_PAGES |= {"progress:plan_export", "ingest:approvals_template"}  # downloads
+# Photos are image files; adding or removing one is a POST; the unread badge is a fragment polled by the header.
+NOT_PAGES |= {
+    "progress:report_photo",
+    "progress:report_photo_remove",
+    "problems:attachment",
+    "problems:attachments_add",
+    "problems:attachment_remove",
+    "notifications:badge",
+    "notifications:read",
+}
+NOT_PAGES |= {"ops:healthz", "ops:metrics"}  # for monitoring: JSON and Prometheus text
 
 
 def _wenshui_project():
@@ -139,7 +150,26 @@ def _a_problem():
     return {"pk": problem.pk}
 
 
+def _a_task_force():
+    """A task force of Shanxi pushing the Wenshui project, kept by the province's reviewer."""
+    from zoneledger.problems.services import task_force_save
+
+    reviewer = User.objects.get(username="province-reviewer")
+    project = Project.objects.get(**_wenshui_project())
+    task_force = task_force_save(actor=reviewer, name="页面检查专班", lead=reviewer, members=[], projects=[project])
+    return {"pk": task_force.pk}
+
+
+def _a_plan_template():
+    from zoneledger.milestones.models import PlanTemplate
+
+    return {"pk": PlanTemplate.objects.filter(province_code="140000").order_by("pk").first().pk}
+
+
 PAGE_ARGUMENTS = {
+    "problems:task_force_detail": _a_task_force,
+    "problems:task_force_edit": _a_task_force,
+    "milestones:template_edit": _a_plan_template,
     "problems:problem_detail": _a_problem,
     "problems:project_problems": _wenshui_project,
     "problems:problem_raise": _wenshui_project,
@@ -156,8 +186,9 @@ PAGE_ARGUMENTS = {
     "audit:record_detail": lambda: {"pk": AuditRecord.objects.filter(province="140000").order_by("pk").first().pk},
 }
 
-# Whoever may open the page: business users first, then the auditor, the two administrators, and anyone.
-USERS = ["wenshui-editor", "province-admin", "auditor", "sysadmin", "secadmin"]
+# Whoever may open the page: business users first (an editor, an administrator, a reviewer), then the auditor,
+# the two administrators, and anyone.
+USERS = ["wenshui-editor", "province-admin", "province-reviewer", "auditor", "sysadmin", "secadmin"]
 
 
 def _named_routes(patterns, namespace=None):
