@@ -122,6 +122,34 @@ def test_the_figures_are_the_commands_document(session_client, options):
     assert response.json() == json.loads(out.getvalue())
 
 
+def test_the_figures_endpoint_gives_the_seeds_golden_numbers_as_the_command_does(session_client):
+    """DOMAIN §6 through the API: 文水 2024 and the province's round 2023-4, equal to the command's document."""
+    client = session_client("province-viewer")
+    golden = {}
+    for options in (
+        {"scope": "文水经济开发区", "year": "2024", "as_of": "2024-12-31"},
+        {"scope": "province", "round": "2023-4", "as_of": "2024-12-31"},
+    ):
+        out = StringIO()
+        arguments = [f"--{name.replace('_', '-')}={value}" for name, value in options.items()]
+        call_command("figures", *arguments, "--as=province-viewer", "--format=json", stdout=out)
+        response = client.get("/api/v1/figures/", options)
+        assert response.status_code == 200, response.content
+        assert response.json() == json.loads(out.getvalue())
+        golden[options["scope"]] = response.json()
+
+    wenshui = golden["文水经济开发区"]
+    assert wenshui["signed"] == {"count": 7, "investment_wan": "105500.00", "started": 3, "start_rate": "42.86"}
+    assert (wenshui["started"]["count"], wenshui["started"]["completed_wan"]) == (4, "33100.00")
+    assert (wenshui["commissioned"]["count"], wenshui["commissioned"]["capacity_rate"]) == (3, "100.00")
+    province = golden["province"]
+    assert (province["signed"]["count"], province["started"]["count"], province["commissioned"]["count"]) == (
+        233,
+        225,
+        225,
+    )
+
+
 def test_the_figures_default_to_the_users_own_scope(session_client):
     body = session_client("wenshui-viewer").get("/api/v1/figures/?year=2024").json()
 
