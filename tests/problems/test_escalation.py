@@ -12,7 +12,7 @@ from tests.problems.conftest import BEIJING
 from tests.security.sessions import log_in
 from zoneledger.jobs import schedule
 from zoneledger.problems.choices import Tier
-from zoneledger.problems.tasks import problems_escalate
+from zoneledger.problems.tasks import problems_escalate, problems_remind
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,7 @@ def test_the_command_escalates_once_and_then_finds_nothing(raise_problem):
 def test_escalation_is_a_periodic_task_of_the_worker():
     schedule.discover()
     assert problems_escalate.module_path in schedule.registered()
+    assert problems_remind.module_path in schedule.registered()  # deadlines due the next working day, told hourly
 
 
 def test_the_escalated_problem_is_red_in_the_city_queue(client, raise_problem, user):
