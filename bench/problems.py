@@ -11,13 +11,11 @@ ratio is the plain SQL's time over the service's (the issue asks ≥ 1/3).
 """
 
 import argparse
-import os
-import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, date, datetime
-from pathlib import Path
+
+from bench import demo_database
 
 AS_OF = date(2025, 12, 1)
 
@@ -28,28 +26,15 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="print where one run of the service spends its time")
     options = parser.parse_args()
-    workdir = tempfile.mkdtemp(prefix="zl-bench-problems-")
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["ZONELEDGER_DATA_DIR"] = workdir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "zoneledger.settings"
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0, skip_checks=True)
+    demo_database("problems")
     from django.db import connection, transaction
     from django.urls import reverse
 
     from zoneledger.accounts.models import User
-    from zoneledger.demo.builder import build_orgs, ensure_demo_users, load_demo
     from zoneledger.problems import services
     from zoneledger.problems.models import Problem, ProblemStep
     from zoneledger.zones.models import Zone
 
-    load_demo()
-    build_orgs()
-    ensure_demo_users()
     editor = User.objects.get(username="province-editor")
     zones = list(Zone.objects.filter(province_id="140000"))
     raised = datetime(2025, 6, 2, 1, tzinfo=UTC)

@@ -18,14 +18,12 @@ In a temporary SQLite database holding the demo ledger (its ~1,080 months waitin
 """
 
 import argparse
-import os
-import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
+
+from bench import demo_database
 
 CENT = Decimal("0.01")
 MONTHS = [date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)]
@@ -45,30 +43,17 @@ def main():
     parser.add_argument("--reports", type=int, default=3000)
     parser.add_argument("--repeat", type=int, default=3)
     options = parser.parse_args()
-    workdir = tempfile.mkdtemp(prefix="zl-bench-progress-")
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["ZONELEDGER_DATA_DIR"] = workdir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "zoneledger.settings"
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0, skip_checks=True)
+    demo_database("progress")
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections, connection, transaction
     from django.test import Client
 
     from zoneledger.accounts.models import User
-    from zoneledger.demo.builder import build_orgs, ensure_demo_users, load_demo
     from zoneledger.progress import services
     from zoneledger.progress.models import ReportVersion
     from zoneledger.projects.choices import Stage
     from zoneledger.projects.models import MonthlyProgress, Project
 
-    load_demo()
-    build_orgs()
-    ensure_demo_users()
     editor = User.objects.get(username="province-editor")
     reviewer = User.objects.get(username="province-reviewer")
 

@@ -311,8 +311,7 @@ def template_save(
         return current
     current.full_clean()
     current.save()
-    action = Action.PLAN_TEMPLATE_SAVE
-    audit.record(actor=actor, action=action, obj=current, before=before, after=after)
+    audit.record(actor=actor, action=Action.PLAN_TEMPLATE_SAVE, obj=current, before=before, after=after)
     return current
 
 
