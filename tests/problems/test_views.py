@@ -341,3 +341,35 @@ def test_a_zone_problem_in_a_zone_beyond_the_user_s_changes_nothing(client, user
     )  # fmt: skip
     assert response.status_code == 200
     assert fingerprint() == before
+
+
+def test_my_projects_show_the_state_of_the_month_s_report(client, user):
+    from datetime import date
+    from decimal import Decimal
+
+    from zoneledger.progress.services import progress_submit
+    from zoneledger.projects.models import MonthlyProgress
+
+    reported = set(MonthlyProgress.objects.filter(month=date(2025, 10, 1)).values_list("project_id", flat=True))
+    project = (
+        Project.objects.filter(
+            zone__name="文水经济开发区",
+            events__stage="started",
+            events__voided=False,
+            events__happened_on__lt=date(2025, 10, 1),
+        )
+        .exclude(pk__in=reported)
+        .order_by("pk")
+        .first()
+    )
+    leader = user("lvliang-viewer")
+    services.leader_set(actor=user("wenshui-editor"), project=project, user=leader)
+    log_in(client, leader)
+
+    def cell():
+        page = client.get(reverse("problems:leaders"), {"as_of": "2025-10-20"}).content.decode()
+        return page.split(f'data-testid="report-{project.pk}">')[1].split("</td>")[0]
+
+    assert cell() == "未填报"
+    progress_submit(actor=user("wenshui-editor"), project=project, month=date(2025, 10, 1), amount=Decimal("12"))
+    assert cell() == "已报送"

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import QueryDict
 from django.utils import timezone
 
 from zoneledger.core.errors import NotFound
-from zoneledger.projects.models import Project
+from zoneledger.projects.models import MonthlyProgress, Project
 
 from . import clock
 from .choices import OPEN_STATES, Deadline, DeadlineStatus
@@ -203,13 +203,14 @@ def task_force_where(task_force: TaskForce, *, prefix: str = "") -> Q:
     return Q(**{f"{prefix}project__task_forces": task_force})
 
 
-def my_projects(*, user: "User") -> QuerySet[Project]:
+def my_projects(*, user: "User", month: date | None = None) -> QuerySet[Project]:
     """The projects the user is the leader in charge of or pushes in a task force (as its lead or a member), with
-    their open problems' count and next solve deadline; one query."""
+    their open problems' count and next solve deadline, and given a `month` (its first day) the state of that
+    month's report (`report_status`: submitted, approved, returned, or None when not reported); one query."""
     mine = Q(leader__user=user) | Q(task_forces__lead=user) | Q(task_forces__members=user)
     open_problems = Q(problems__state__in=OPEN_STATES)
     ids = Project.objects.visible_to(user).filter(mine).values("pk")
-    return (
+    projects = (
         Project.objects.filter(pk__in=ids)
         .select_related("zone")
         .annotate(
@@ -218,6 +219,10 @@ def my_projects(*, user: "User") -> QuerySet[Project]:
         )
         .order_by("zone__name", "name")
     )
+    if month is not None:
+        report = MonthlyProgress.objects.filter(project=OuterRef("pk"), month=month).values("status")[:1]
+        projects = projects.annotate(report_status=Subquery(report))
+    return projects
 
 
 def my_problems(*, user: "User", as_of: date | None = None) -> QuerySet[Problem]:

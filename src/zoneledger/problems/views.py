@@ -23,6 +23,7 @@ from zoneledger.core.attachments import attachment_response
 from zoneledger.core.errors import Conflict, DomainError, NotFound
 from zoneledger.core.http import partial_template, xlsx_response
 from zoneledger.projects import selectors as project_selectors
+from zoneledger.projects.choices import ProgressStatus
 from zoneledger.zones.models import Zone
 
 from . import selectors, services
@@ -219,9 +220,17 @@ def leaders(request):
     """Leaders in charge (包联领导) of the projects in scope, and the task forces (专班) of the province."""
     if not request.user.reads_business_data:
         raise NotFound
+    as_of = _as_of(request)
+    month = as_of.replace(day=1)
+    my_projects = list(selectors.my_projects(user=request.user, month=month))
+    for project in my_projects:
+        project.report_label = (
+            ProgressStatus(project.report_status).label if project.report_status else _("Not reported")
+        )
     context = {
-        "my_projects": selectors.my_projects(user=request.user),
-        "my_problems": selectors.my_problems(user=request.user, as_of=_as_of(request)),
+        "my_projects": my_projects,
+        "report_month": month,
+        "my_problems": selectors.my_problems(user=request.user, as_of=as_of),
         "leaders": selectors.leaders(user=request.user),
         "task_forces": selectors.task_forces(user=request.user),
         "may_add_task_force": services.may_keep_task_forces(request.user, services.actor_province(request.user)),
