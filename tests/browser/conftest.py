@@ -5,12 +5,14 @@ empties after each test. The demo ledger is loaded before a test when it is miss
 after the flush, so the tests that follow still find it.
 """
 
+import importlib
 import os
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from zoneledger.demo.builder import DEMO_PASSWORD, build_orgs, demo_is_loaded, ensure_demo_users, load_demo
+from zoneledger.milestones.models import PlanTemplate
 from zoneledger.zones.services import load_divisions
 
 CHROMIUM = "/usr/bin/chromium"
@@ -27,12 +29,15 @@ PHONE = {"width": 360, "height": 780}
 
 
 def ensure_demo():
-    """The demo ledger with its divisions, org units and users, whatever a flush left."""
+    """The demo ledger with its divisions, org units and users, and the plan template a migration seeds, whatever a
+    flush left."""
     if not demo_is_loaded():
         load_divisions()
         load_demo()
     build_orgs()
     ensure_demo_users()
+    seeded = importlib.import_module("zoneledger.milestones.migrations.0002_copy_old_milestones_and_seed_template")
+    PlanTemplate.objects.get_or_create(province_code="", name=seeded.INDUSTRIAL["name"], defaults=seeded.INDUSTRIAL)
 
 
 @pytest.fixture(scope="session")

@@ -159,7 +159,9 @@ def _field_label(model: type[models.Model], name: str) -> str:
 
 
 def _choice_label(model: type[models.Model], name: str, value: Any) -> Any:
-    """A choice's label (a status's words) for its stored value; other values as they are."""
+    """A choice's label (a status's words) for its stored value; other values (a list of photos…) as they are."""
+    if not isinstance(value, str | int):
+        return value
     try:
         choices = dict(getattr(model._meta.get_field(name), "flatchoices", None) or [])
     except FieldDoesNotExist:
