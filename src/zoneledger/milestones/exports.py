@@ -3,22 +3,27 @@
 import datetime
 from collections.abc import Iterable
 from datetime import date
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import xlsxwriter
 from django.utils.translation import gettext as _
 
 from zoneledger.core.sheets import PrintHeading, print_setup
 
-from .choices import Light, MilestoneKind
-from .models import Milestone
+from .choices import MilestoneKind
+from .selectors import light_label
+
+if TYPE_CHECKING:
+    from .selectors import LitMilestone
 
 
 def _day(value: date) -> datetime.datetime:
     return datetime.datetime.combine(value, datetime.time())
 
 
-def write_milestones_xlsx(milestones: Iterable[Milestone], file: IO[bytes], *, scope_name: str, as_of: date) -> int:
+def write_milestones_xlsx(
+    milestones: Iterable["LitMilestone"], file: IO[bytes], *, scope_name: str, as_of: date
+) -> int:
     """One row per milestone (annotated with `light`); dates as dates, the light in words. Returns the rows."""
     workbook = xlsxwriter.Workbook(file, {"in_memory": True, "strings_to_formulas": False})
     title = _("Milestones")
@@ -48,7 +53,7 @@ def write_milestones_xlsx(milestones: Iterable[Milestone], file: IO[bytes], *, s
         sheet.write_datetime(row, 4, _day(milestone.planned_on), day)
         if milestone.done_on:
             sheet.write_datetime(row, 5, _day(milestone.done_on), day)
-        sheet.write_string(row, 6, str(Light(milestone.light).label))  # type: ignore[attr-defined]
+        sheet.write_string(row, 6, light_label(milestone))
         sheet.write_string(row, 7, milestone.owner)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(count, 1), len(columns) - 1)

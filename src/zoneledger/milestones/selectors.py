@@ -7,7 +7,7 @@ hold the two together. Dropped milestones show on the project's page, struck out
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
@@ -24,7 +24,18 @@ from .models import Milestone, MilestoneMove, PlanTemplate
 from .schedule import worst_light
 
 if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
     from zoneledger.accounts.models import User
+
+
+if TYPE_CHECKING:
+
+    class _LightAnnotation(TypedDict):
+        light: str
+
+    # A milestone read with its `light` annotated (`light_case`), as every list of this module returns them.
+    LitMilestone = WithAnnotations[Milestone, _LightAnnotation]
 
 
 def yellow_days() -> int:
@@ -70,7 +81,7 @@ def template_kept(*, user: "User", pk: int) -> PlanTemplate:
     return template
 
 
-def project_milestones(*, user: "User", project: Project, as_of: date | None = None) -> QuerySet[Milestone]:
+def project_milestones(*, user: "User", project: Project, as_of: date | None = None) -> QuerySet["LitMilestone"]:
     """The project's milestones, dropped ones too, in planned order, each annotated with `light` as of `as_of`."""
     as_of = as_of or timezone.localdate()
     return (
@@ -100,9 +111,9 @@ class ProjectLight:
     due_soon: int
 
 
-def project_light(*, milestones: list[Milestone]) -> ProjectLight:
+def project_light(*, milestones: list["LitMilestone"]) -> ProjectLight:
     """A project's light from its annotated milestones (project_milestones): its worst live one."""
-    live = [Light(milestone.light) for milestone in milestones if not milestone.dropped]  # type: ignore[attr-defined]
+    live = [milestone_light(milestone) for milestone in milestones if not milestone.dropped]
     return ProjectLight(worst_light(live), live.count(Light.RED), live.count(Light.YELLOW))
 
 
@@ -114,7 +125,7 @@ def milestone_list(
     light: str | None = None,
     kind: str | None = None,
     project: Project | None = None,
-) -> QuerySet[Milestone]:
+) -> QuerySet["LitMilestone"]:
     """Live milestones the user may see in `scope`, each with `light` as of `as_of`, overdue first.
 
     `light` keeps one light (red = 节点逾期); `kind` one kind. Order: worst light, then planned date.
@@ -143,12 +154,17 @@ def milestone_list(
     return rows.order_by("severity", "planned_on", "project__zone__name", "project__name", "position", "pk")
 
 
-def light_label(milestone: Milestone) -> str:
+def milestone_light(milestone: "LitMilestone") -> Light:
+    """A milestone's annotated `light` as the choice it is."""
+    return Light(milestone.light)
+
+
+def light_label(milestone: "LitMilestone") -> str:
     """The words of a milestone's annotated `light` (a light is never shown by colour alone)."""
-    return str(Light(milestone.light).label)  # type: ignore[attr-defined]
+    return str(milestone_light(milestone).label)
 
 
-def milestones_due(*, user: "User", scope: Scope, as_of: date, until: date) -> QuerySet[Milestone]:
+def milestones_due(*, user: "User", scope: Scope, as_of: date, until: date) -> QuerySet["LitMilestone"]:
     """Live milestones of `scope` not done by `as_of` and planned by `until` (the overdue among them), each with
     `light` as of `as_of`, worst first: what a dispatch meeting must push (周调度). One query."""
     return milestone_list(user=user, scope=scope, as_of=as_of).filter(_open_as_of(as_of), planned_on__lte=until)

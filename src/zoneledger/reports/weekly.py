@@ -30,10 +30,8 @@ from . import figures
 from .presenters import LEVEL_TEXT
 
 if TYPE_CHECKING:
-    from zoneledger.milestones.models import Milestone
-
-if TYPE_CHECKING:
     from zoneledger.accounts.models import User
+    from zoneledger.milestones.selectors import LitMilestone
 
 # Milestones due "in the next two weeks": to the end of the week after the pack's.
 MILESTONE_WEEKS = 2
@@ -54,7 +52,7 @@ class WeeklyPack:
     stage_changes: list[StageEvent]
     problems: problem_selectors.WeekProblems
     signed_not_started: list[figures.SignedNotStarted]
-    milestones: list["Milestone"]  # due by `milestones_until`, not done: each with its `light`
+    milestones: list["LitMilestone"]  # due by `milestones_until`, not done
     milestones_until: date
     report_month: date  # the latest month whose reports were due by the pack's day
     missing_reports: list[progress_selectors.MonthRow]
