@@ -5,8 +5,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.api.helpers import assert_problem, wenshui_project, xiaoyi_project
+from zoneledger.chains.models import ChainLink
 from zoneledger.projects.models import Project
 from zoneledger.zones.models import Zone
 
@@ -27,6 +30,33 @@ def test_the_ledger_is_the_users_scope_paged_with_a_total(session_client):
     assert everything["items"][:5] == first["items"]
     assert everything["items"][-len(last["items"]) :] == last["items"]
     assert client.get(f"/api/v1/projects/?page={first['pages'] + 1}").json()["items"] == []
+
+
+def test_the_ledger_writes_each_project_byte_for_byte_as_its_own_address(session_client):
+    link = ChainLink.objects.select_related("chain").first()
+    linked = wenshui_project()
+    Project.objects.filter(pk=linked.pk).update(chain=link.chain, chain_link=link, land_mu=None)
+    without_enterprise = Project.objects.filter(zone__name="文水经济开发区", enterprise__isnull=True).first()
+    client = session_client("wenshui-viewer")
+
+    page = client.get("/api/v1/projects/?page_size=200")
+
+    assert page["Content-Type"] == "application/json; charset=utf-8"
+    for project in (linked, without_enterprise, *Project.objects.filter(zone__name="文水经济开发区")[:5]):
+        assert client.get(f"/api/v1/projects/{project.pk}").content in page.content
+    item = next(item for item in page.json()["items"] if item["id"] == linked.pk)
+    assert (item["chain_link"], item["land_mu"]) == ({"id": link.pk, "name": link.name}, None)
+
+
+def test_a_page_of_the_ledger_takes_the_same_queries_whatever_its_size(session_client):
+    client = session_client("province-viewer")
+    client.get("/api/v1/projects/?page_size=5")
+    with CaptureQueriesContext(connection) as small:
+        client.get("/api/v1/projects/?page_size=5")
+    with CaptureQueriesContext(connection) as large:
+        assert len(client.get("/api/v1/projects/?page_size=200").json()["items"]) == 200
+
+    assert len(large) == len(small)
 
 
 def test_the_ledger_filters_and_sorts_as_the_page(session_client):

@@ -13,12 +13,21 @@ from ninja import Query, Router
 from ninja.responses import Status
 
 from zoneledger.accounts.scope import zone_is_writable
-from zoneledger.core.api import READ_PROBLEMS, WRITE_PROBLEMS, Page, PageQuery, idempotent, paginate
+from zoneledger.core.api import READ_PROBLEMS, WRITE_PROBLEMS, Page, PageQuery, idempotent, json_answer, paginate
 from zoneledger.core.errors import NotAllowed
 
 from . import selectors, services
 from .forms import ProjectForm, StageForm, VoidForm
-from .schemas import EventCreate, EventOut, EventVoid, ProjectCreate, ProjectFilters, ProjectOut, ProjectUpdate
+from .schemas import (
+    EventCreate,
+    EventOut,
+    EventVoid,
+    ProjectCreate,
+    ProjectFilters,
+    ProjectOut,
+    ProjectUpdate,
+    project_document,
+)
 
 router = Router(tags=["projects"])
 
@@ -46,7 +55,9 @@ def project_list(request, filters: Query[ProjectFilters], page: Query[PageQuery]
     """The projects the user may see, filtered as on the ledger page, in its order (ties broken by id)."""
     ledger = selectors.project_filter(user=request.auth, data=filters.model_dump(exclude_none=True))
     _valid(ledger.form)
-    return paginate(ledger.qs, page)
+    found = paginate(selectors.project_rows(ledger.qs), page)
+    found["items"] = [project_document(row) for row in found["items"]]
+    return json_answer(found)
 
 
 @router.get("/{int:pk}", response={200: ProjectOut, **READ_PROBLEMS}, summary="A project")
