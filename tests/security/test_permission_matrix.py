@@ -105,12 +105,14 @@ API_OBJECT_READ = "api object read"
 API_OBJECT_WRITE = "api object write"
 API_CREATE = "api create"
 API_REVIEW = "api review"
+API_QUEUE = "api review queue"
 API_RULES = {
     API_READ: BUSINESS_READ,
     API_OBJECT_READ: OBJECT_READ,
     API_OBJECT_WRITE: OBJECT_WRITE,
     API_CREATE: CREATE,
     API_REVIEW: REVIEW_OBJECT,
+    API_QUEUE: REVIEW,
 }
 
 # Each URL name: its rule and the methods to try (with the form a POST sends).
@@ -255,6 +257,8 @@ URL_RULES = {
     "api:report_submit": (API_OBJECT_WRITE, {"POST": {"month": "2025-06", "amount": "1.00"}}),
     "api:report_approve": (API_REVIEW, {"POST": {}}),
     "api:report_return": (API_REVIEW, {"POST": {"reason": "越权退回"}}),
+    "api:zone_month": (API_OBJECT_READ, {"GET": None}),
+    "api:review_queue": (API_QUEUE, {"GET": None}),
     "progress:month": (BUSINESS_READ, {"GET": None}),
     "progress:plans": (BUSINESS_READ, {"GET": None}),
     "progress:plan_export": (BUSINESS_READ, {"GET": None}),
@@ -479,6 +483,7 @@ def url_of(name, world, target):
         "api:report_submit": lambda: {"pk": project.pk},
         "api:report_approve": lambda: {"pk": world.reports[target].pk},
         "api:report_return": lambda: {"pk": world.reports[target].pk},
+        "api:zone_month": lambda: {"zone": project.zone_id, "month": "2025-06"},
         "progress:report_edit": lambda: {"pk": project.pk, "year": 2025, "number": 6},
     }
     query = {"api:figures": "?year=2024"}.get(name, "")
@@ -676,6 +681,7 @@ def test_the_matrix_walks_every_rule():
         TASK_FORCE_KEEP,
         TASK_FORCE_READ,
         API_REVIEW,
+        API_QUEUE,
         API_PUBLIC,
         API_NOWHERE,
         API_READ,

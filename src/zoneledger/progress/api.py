@@ -8,17 +8,19 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Query, Router
 from ninja.responses import Status
 
 from zoneledger.accounts.scope import zone_is_writable
-from zoneledger.core.api import READ_PROBLEMS, WRITE_PROBLEMS, idempotent
+from zoneledger.core.api import READ_PROBLEMS, WRITE_PROBLEMS, Page, PageQuery, idempotent, paginate
+from zoneledger.core.dates import EARLIEST, LATEST
 from zoneledger.core.errors import NotAllowed
 from zoneledger.projects import selectors as projects
+from zoneledger.zones import selectors as zones
 
 from . import selectors, services
 from .forms import ReportForm
-from .schemas import ReportOut, ReportReturn, ReportSubmit
+from .schemas import MonthOut, ReportOut, ReportReturn, ReportSubmit, ReviewOut, ReviewQuery
 
 router = Router(tags=["progress"])
 
@@ -26,9 +28,12 @@ router = Router(tags=["progress"])
 def _month(text: str) -> date:
     try:
         year, number = (int(part) for part in text.split("-"))
-        return date(year, number, 1)
+        month = date(year, number, 1)
     except ValueError:
-        raise ValidationError({"month": _("Give the month as YYYY-MM.")}) from None
+        month = None
+    if month is None or not EARLIEST <= month <= LATEST:
+        raise ValidationError({"month": _("Give the month as YYYY-MM.")})
+    return month
 
 
 def _fresh(user, pk: int):
@@ -40,6 +45,29 @@ def report_list(request, pk: int):
     """Every version of every month of the project's reports, newest month first."""
     project = projects.project_get(user=request.auth, pk=pk)
     return selectors.project_versions(user=request.auth, project=project)
+
+
+@router.get("/months/{int:zone}/{month}", response={200: MonthOut, **READ_PROBLEMS}, summary="A zone's month")
+def zone_month(request, zone: int, month: str):
+    """本月填报 of a zone the user sees: every project that must report the month (YYYY-MM) with its plan, last
+    month's amount, the month's state and amount — the month page's rows, by the same selectors."""
+    user = request.auth
+    place = zones.zone_get(user=user, pk=zone)
+    first = _month(month)
+    rows = selectors.month_rows(user=user, month=first, zone_id=place.pk)
+    return {"zone": place, "month": f"{first:%Y-%m}", "projects": selectors.month_rows_beside(rows=rows, month=first)}
+
+
+@router.get("/reviews", response={200: Page[ReviewOut], **READ_PROBLEMS}, summary="Reports to review")
+def review_queue(request, filters: Query[ReviewQuery], page: Query[PageQuery]):
+    """待审核: the submitted reports the reviewer may approve or return, oldest submission first, filtered by zone
+    and month as on the review page; a zone the user does not see is 404, anyone but a reviewer 403."""
+    user = request.auth
+    if not user.can_review:
+        raise NotAllowed(_("Only a reviewer may approve or return monthly reports."))
+    zone_id = zones.zone_get(user=user, pk=filters.zone).pk if filters.zone is not None else None
+    month = _month(filters.month) if filters.month else None
+    return paginate(selectors.review_queue(user=user, zone_id=zone_id, month=month), page)
 
 
 @router.post("/projects/{int:pk}/reports", response={201: ReportOut, **WRITE_PROBLEMS}, summary="Submit a month")

@@ -34,7 +34,8 @@ class EnterpriseRef(Schema):
     uscc: str | None
 
 
-def _wan(amount: Decimal | None) -> str | None:
+def wan_text(amount: Decimal | None) -> str | None:
+    """An amount of 万元 as the API writes it ("10550.00"), or None for none."""
     return None if amount is None else format_wan(amount)
 
 
@@ -60,10 +61,10 @@ def project_document(row: Mapping[str, Any]) -> dict[str, Any]:
         "chain": _ref(row, "chain"),
         "chain_link": _ref(row, "chain_link"),
         "total_investment": format_wan(row["total_investment"]),
-        "land_mu": _wan(row["land_mu"]),
-        "expected_output": _wan(row["expected_output"]),
-        "expected_tax": _wan(row["expected_tax"]),
-        "actual_output": _wan(row["actual_output"]),
+        "land_mu": wan_text(row["land_mu"]),
+        "expected_output": wan_text(row["expected_output"]),
+        "expected_tax": wan_text(row["expected_tax"]),
+        "actual_output": wan_text(row["actual_output"]),
         "construction_content": row["construction_content"],
         "leader_in_charge": row["leader_in_charge"],
         "task_force": row["task_force"],
