@@ -167,3 +167,19 @@ def test_the_dashboard_prints_without_the_site_around_it_and_no_chart_across_pag
         "[...document.querySelectorAll('.chart-figure')].every(f => getComputedStyle(f).breakInside === 'avoid')"
     )
     assert io.BytesIO(page.pdf(format="A4", landscape=True)).read(4) == b"%PDF"
+
+
+def test_the_rounds_fit_a_phone_each_round_a_block(browser, site):
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, base_url=site)
+    page = context.new_page()
+    log_in(page, "province-admin")
+
+    page.goto("/rounds/")
+
+    round_4 = page.get_by_test_id("round-list").locator("tr", has_text="2023-4")
+    expect(round_4).to_contain_text("太原中北高新区")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # Nothing is cut off inside the list's scrolling box either: every round's venues are within the screen.
+    box = round_4.locator("td", has_text="太原中北高新区").bounding_box()
+    assert box["x"] + box["width"] <= PHONE["width"]
+    context.close()

@@ -20,7 +20,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from zoneledger.accounts.scope import Scope, ScopeKind
-from zoneledger.core.money import format_percent, format_yi, rate
+from zoneledger.core.money import format_yi, percent_text, rate
 from zoneledger.milestones.selectors import overdue_count
 from zoneledger.problems.choices import OPEN_STATES, Colour
 from zoneledger.problems.selectors import my_projects, problem_rows
@@ -129,19 +129,15 @@ class Metric:
     text: Callable[[Decimal | None], str]
 
 
-def _percent(value: Decimal | None) -> str:
-    return "—" if value is None else f"{format_percent(value, 1)}%"
-
-
 def _yi(value: Decimal | None) -> str:
     return "—" if value is None else format_yi(value)
 
 
 METRICS = [
-    Metric("start_rate", _("Start rate"), lambda part: part.row.signed.start_rate, _percent),
-    Metric("commission_rate", _("Commissioning rate"), lambda part: part.row.started.commission_rate, _percent),
+    Metric("start_rate", _("Start rate"), lambda part: part.row.signed.start_rate, percent_text),
+    Metric("commission_rate", _("Commissioning rate"), lambda part: part.row.started.commission_rate, percent_text),
     Metric("completed", _("Completed investment (100 million yuan)"), lambda part: part.row.started.completed, _yi),
-    Metric("plan_rate", _("Completion against plan (完成率)"), lambda part: part.plan_rate, _percent),
+    Metric("plan_rate", _("Completion against plan (完成率)"), lambda part: part.plan_rate, percent_text),
 ]
 METRIC_KEYS = [metric.key for metric in METRICS]
 

@@ -15,9 +15,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, interactive, **options):
         if interactive:
-            answer = input(
-                _("This replaces every record in the database with %(file)s. Type yes to go on: ") % {"file": file}
-            )
+            question = _("This replaces every record in the database with %(file)s. Type yes to go on: ")
+            try:
+                answer = input(question % {"file": file})
+            except EOFError:  # no terminal to answer from (a script's closed input): not a yes
+                answer = ""
             if answer.strip().lower() != "yes":
                 raise CommandError(_("Restore cancelled."))
         try:
