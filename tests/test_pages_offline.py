@@ -99,6 +99,7 @@ NOT_PAGES |= {
     "api:overdue_milestones",
 }
 NOT_PAGES |= {"progress:plan_export", "ingest:approvals_template"}  # downloads
+NOT_PAGES |= {"campaigns:targets_this_year"}  # a redirect to this year's targets page
 # Photos are image files; adding or removing one is a POST; the unread badge is a fragment polled by the header.
 NOT_PAGES |= {
     "progress:report_photo",
@@ -181,6 +182,7 @@ PAGE_ARGUMENTS = {
     "milestones:milestone_edit": _wenshui_milestone,
     "reports:round_bulletin": _latest_round,
     "campaigns:round_update": _latest_round,
+    "campaigns:targets": lambda: {"year": 2025},
     "workdays:year": lambda: {"year": 2025},
     "accounts:user_edit": lambda: {"pk": User.objects.get(username="wenshui-viewer").pk},
     "audit:record_detail": lambda: {"pk": AuditRecord.objects.filter(province="140000").order_by("pk").first().pk},

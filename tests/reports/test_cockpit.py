@@ -11,7 +11,7 @@ from django.utils import translation
 from tests.reports.test_views import as_user
 from zoneledger.accounts.models import User
 from zoneledger.accounts.scope import user_scope
-from zoneledger.core.money import rate, round_half_up
+from zoneledger.core.money import format_yi, rate, round_half_up
 from zoneledger.milestones.selectors import milestone_list
 from zoneledger.problems.selectors import problem_filter
 from zoneledger.progress.selectors import month_rows, review_queue
@@ -199,7 +199,9 @@ def test_a_year_with_nothing_the_year_before_shows_no_trend(client):
     response = client.get(reverse("reports:dashboard"), {"year": 2023, "as_of": "2023-12-31"})
 
     assert all(card["trend"] is None for card in response.context["year_cards"])
-    assert "data-trend=" not in response.content.decode()
+    page = response.content.decode()
+    year_cards = page[page.index('data-testid="kpi-year"') :].split("</section>")[0]
+    assert "data-trend=" not in year_cards
 
 
 def test_the_province_sees_its_eleven_cities_on_their_tiles_each_with_its_ranked_figure_and_link(client):
@@ -231,3 +233,47 @@ def test_a_city_has_no_tiles_of_cities(client):
 
     assert response.context["city_tiles"] == []
     assert 'data-testid="city-tiles"' not in response.content.decode()
+
+
+def _month(year, month, amount, cumulative="0"):
+    return figures.MonthAmount(date(year, month, 1), Decimal(amount), Decimal(cumulative))
+
+
+def test_month_on_month_compares_the_last_month_with_the_one_before_in_words():
+    from zoneledger.reports.presenters import month_on_month
+
+    with translation.override("en"):
+        card = month_on_month([_month(2024, 10, "500.00"), _month(2024, 11, "12345.00"), _month(2024, 12, "4995.00")])
+        january = month_on_month([_month(2025, 1, "0.00")], _month(2024, 12, "4995.00"))
+        level = month_on_month([_month(2024, 1, "100.00"), _month(2024, 2, "100.00")])
+
+    assert (card["label"], card["value"]) == ("Completed investment in 2024-12", "0.50")
+    assert card["detail"] == "hundred million yuan · 2024-11: 1.23"
+    # 4,995 − 12,345 = −7,350 万元: 0.735 亿元, shown half up.
+    assert (card["trend"].direction, card["trend"].text) == ("down", "▼ −0.74 on the month before")
+    assert (january["trend"].direction, january["detail"]) == ("down", "hundred million yuan · 2024-12: 0.50")
+    assert level["trend"].text == "＝ 0.00 on the month before"
+    assert month_on_month([]) is None
+
+
+def test_the_cockpit_s_month_on_month_reads_the_approved_months_as_of_its_day(client):
+    as_user(client, "lvliang-viewer")
+    user = User.objects.get(username="lvliang-viewer")
+    scope = user_scope(user)
+    approved = (
+        MonthlyProgress.objects.visible_to(user)
+        .filter(scope.q("project__zone__"), status=ProgressStatus.APPROVED)
+        .values("month")
+        .annotate(total=Sum("completed_investment"))
+    )
+    by_month = {row["month"]: row["total"] for row in approved}
+
+    december = client.get(reverse("reports:dashboard"), {"year": 2024, "as_of": "2024-12-31"}).context
+    january = client.get(reverse("reports:dashboard"), {"year": 2025, "as_of": "2025-01-20"}).context
+
+    (card,) = december["month_cards"]
+    assert card["value"] == format_yi(by_month.get(date(2024, 12, 1), 0))
+    assert format_yi(by_month.get(date(2024, 11, 1), 0)) in card["detail"]
+    (card,) = january["month_cards"]
+    assert card["value"] == format_yi(by_month.get(date(2025, 1, 1), 0))
+    assert "2024-12" in card["detail"]  # January is compared with the December before it

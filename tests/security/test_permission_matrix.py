@@ -25,7 +25,7 @@ from zoneledger.accounts.models import ApiToken, LoginSession, OrgUnit, User
 from zoneledger.accounts.tokens import token_create
 from zoneledger.approvals.models import ApprovalItem
 from zoneledger.audit.models import AuditRecord
-from zoneledger.campaigns.models import Round
+from zoneledger.campaigns.models import Round, YearTarget
 from zoneledger.core.models import WorkdayOverride, WorkdayYear
 from zoneledger.milestones.models import Milestone, MilestoneMove, PlanTemplate
 from zoneledger.problems.models import Problem, ProblemAttachment, ProblemStep, ProjectLeader, TaskForce
@@ -83,6 +83,7 @@ CREATE = "create"  # new projects, imports: editors and above of a business org
 OWN_JOB = "own import job"  # an import job: only the user who uploaded it
 OWN_TOKEN = "own API token"  # revoking an API token: only its own user (anyone else's is 404)
 ROUND_ADMIN = "round admin"  # defining rounds: a province's business administrator, for their province
+TARGETS_ADMIN = "year targets"  # the targets of the level below: a province's or city's business administrator
 ROUND_EDIT = "round edit"  # correcting one of Shanxi's rounds: Shanxi's business administrator; 404 to another's
 WORKDAYS_ADMIN = "working days admin"  # the province's working days: its business administrator
 SYSADMIN = "system administrator"
@@ -187,6 +188,8 @@ URL_RULES = {
     "reports:year_summary_document": (BUSINESS_READ, {"GET": None}),
     "campaigns:round_create": (ROUND_ADMIN, {"GET": None, "POST": {"label": "2039-1", "held_on": "2039-01-01"}}),
     "campaigns:round_update": (ROUND_EDIT, {"GET": None, "POST": {"held_on": "2039-01-01"}}),
+    "campaigns:targets_this_year": (ANY_USER, {"GET": None}),
+    "campaigns:targets": (TARGETS_ADMIN, {"GET": None, "POST": {"t140000-signed_count": "1", "t140000-version": "0"}}),
     "workdays:index": (WORKDAYS_ADMIN, {"GET": None}),
     "workdays:year": (WORKDAYS_ADMIN, {"GET": None, "POST": {"day": "2039-10-08", "working": "1"}}),
     "workdays:override_remove": (WORKDAYS_ADMIN, {"POST": {"day": "2025-10-08"}}),
@@ -440,6 +443,7 @@ def url_of(name, world, target):
         "reports:round_bulletin_document": lambda: world.round.url_kwargs | {"kind": "docx"},
         "reports:year_summary_document": lambda: {"kind": "docx"},
         "campaigns:round_update": lambda: world.round.url_kwargs,
+        "campaigns:targets": lambda: {"year": 2039},
         "workdays:year": lambda: {"year": 2039},
         "milestones:template_edit": lambda: {"pk": PlanTemplate.objects.filter(province_code="140000").first().pk},
         "workdays:override_remove": lambda: {"year": 2025},
@@ -551,7 +555,7 @@ def expected(rule, user, target, world):
         if not edits:
             return 403
         return OK if user == world.job_owner else 404
-    if rule in (ROUND_ADMIN, WORKDAYS_ADMIN):
+    if rule in (ROUND_ADMIN, WORKDAYS_ADMIN, TARGETS_ADMIN):
         return OK if user.username in ("province-admin", "hebei-admin") else 403
     keeps_task_forces = user.username in ("lvliang-reviewer", "province-admin", "hebei-admin")
     if rule == TASK_FORCE_ADD:
@@ -588,6 +592,7 @@ def fingerprint():
         "milestone moves": MilestoneMove.objects.count(),
         "approval items": sorted(ApprovalItem.objects.values_list("project_code", "matter", "state", "project_id")),
         "rounds": sorted(Round.objects.values_list("year", "sequence", "held_on")),
+        "year targets": sorted(YearTarget.objects.values_list("pk", "version")),
         "workdays": sorted(WorkdayOverride.objects.values_list("province_code", "day", "working")),
         "years entered": sorted(WorkdayYear.objects.values_list("province_code", "year")),
         "users": sorted(User.objects.values_list("username", "role", "org_id", "is_active", "password")),

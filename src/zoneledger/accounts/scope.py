@@ -219,6 +219,22 @@ def province_filter(user: Any, *, prefix: str) -> Q:
     return Q() if province is None else Q(**{f"{prefix}province_id": province})
 
 
+def division_filter(user: Any, *, prefix: str) -> Q:
+    """A Q selecting rows about a province or a city as a whole (reached by `prefix`, e.g. "division__": its year
+    targets) that the user's scope covers: a province's user reads the province's and its cities', a city's user
+    its city's, a zone's user none."""
+    if not _reads(user):
+        return NOTHING
+    org = user.org
+    if org.kind == OrgKind.NATION:
+        return Q()
+    if org.kind == OrgKind.PROVINCE:
+        return Q(**{f"{prefix}code__startswith": org.division_id[:2]})
+    if org.kind == OrgKind.CITY:
+        return Q(**{f"{prefix}code": org.division_id})
+    return NOTHING
+
+
 class ProvinceQuerySet(models.QuerySet):
     """Rows that belong to a province (rounds, chains): `visible_to(user)` keeps the user's province's."""
 

@@ -30,3 +30,20 @@ class RoundForm(forms.Form):
         if sequence < 1:
             raise forms.ValidationError(_("A round's sequence starts at 1."))
         return f"{year}-{sequence}"
+
+
+class TargetForm(forms.Form):
+    """One scope's year target on the year's form: four figures, each blank for "no target", and the version the
+    page showed (a stale form is refused by `target_set`)."""
+
+    signed_count = forms.IntegerField(label=_("Projects signed"), min_value=0, required=False)
+    signed_investment = forms.DecimalField(
+        label=_("Investment signed (万元)"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+    start_rate = forms.DecimalField(
+        label=_("Start rate (%)"), min_value=0, max_value=100, max_digits=5, decimal_places=2, required=False
+    )
+    completed = forms.DecimalField(
+        label=_("Completed investment (万元)"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)

@@ -1,13 +1,23 @@
-"""The rounds pages: the list and the province's round form (a round's bulletin is a report, in reports)."""
+"""The rounds pages: the list and the province's round form (a round's bulletin is a report, in reports); the year
+targets' form."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
-from django.views.generic import FormView, ListView
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, ListView, TemplateView
+
+from zoneledger.accounts.scope import ScopeKind
+from zoneledger.core.errors import Conflict
 
 from . import selectors, services
-from .forms import RoundForm
-from .services import may_define_rounds
+from .forms import RoundForm, TargetForm
+from .models import MAX_YEAR, MIN_YEAR
+from .services import TARGET_FIELDS, TargetFigures, may_define_rounds, sets_targets
 
 
 class RoundListView(LoginRequiredMixin, ListView):
@@ -68,3 +78,59 @@ class RoundUpdateView(RoundAdminMixin, FormView):
             form.add_error(None, error)
             return self.form_invalid(form)
         return redirect("reports:round_bulletin", **self.round.url_kwargs)
+
+
+class TargetsView(LoginRequiredMixin, TemplateView):
+    """A year's targets of the scopes one level down (`selectors.target_rows`), set on one form: all saved through
+    `targets_set` or none (a bad figure, a stale row or a refusal names itself and changes nothing). Only those who
+    set targets open it (403 for everyone else)."""
+
+    template_name = "campaigns/target_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.year = kwargs["year"]
+        if not MIN_YEAR <= self.year <= MAX_YEAR:
+            raise Http404
+        if request.user.is_authenticated and not sets_targets(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def rows(self, data=None):
+        rows = []
+        for scope, target in selectors.target_rows(user=self.request.user, year=self.year):
+            key = scope.zone_id if scope.kind == ScopeKind.ZONE else scope.code
+            initial = {name: getattr(target, name) for name in TARGET_FIELDS} if target else {}
+            initial["version"] = target.version if target else 0
+            rows.append({"key": key, "scope": scope, "form": TargetForm(data, initial=initial, prefix=f"t{key}")})
+        return rows
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"year": self.year, "rows": kwargs.get("rows") or self.rows()}
+
+    def post(self, request, *args, **kwargs):
+        rows = self.rows(request.POST)
+        if not all(row["form"].is_valid() for row in rows):
+            return self.render_to_response(self.get_context_data(rows=rows), status=400)
+        entries = [
+            (
+                row["scope"],
+                TargetFigures(**{name: row["form"].cleaned_data[name] for name in TARGET_FIELDS}),
+                row["form"].cleaned_data["version"],
+            )
+            for row in rows
+        ]
+        try:
+            services.targets_set(actor=request.user, year=self.year, entries=entries)
+        except Conflict as error:
+            # The page shows the targets as they are now, to be set again from there.
+            return self.render_to_response(self.get_context_data(rows=self.rows(), refusal=str(error)), status=409)
+        except ValidationError as error:
+            return self.render_to_response(self.get_context_data(rows=rows, refusal=error.messages[0]), status=400)
+        messages.success(request, _("The targets for %(year)s are saved.") % {"year": self.year})
+        return redirect("campaigns:targets", year=self.year)
+
+
+@login_required
+def targets_this_year(request):
+    """/rounds/targets/ opens this year's targets."""
+    return redirect("campaigns:targets", year=timezone.localdate().year)

@@ -1,21 +1,12 @@
-"""What the commands that act on projects share: the acting user (`--as USER`) and a project named by its national
-code or its id (`--project REF`), seen through the user's scope like everything else."""
+"""What the commands that act on projects share: a project named by its national code or its id (`--project REF`),
+seen through the user's scope like everything else (the acting user is `accounts.commands.acting_user`)."""
 
-from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from zoneledger.accounts.models import User
 from zoneledger.core.errors import NotFound
 
 from .models import Project
-
-
-def acting_user(username: str) -> User:
-    """The active user called `username`, or a CommandError naming --as."""
-    user = User.objects.select_related("org").filter(username=username, is_active=True).first()
-    if user is None:
-        raise CommandError(_("--as: there is no active user called “%(name)s”.") % {"name": username})
-    return user
 
 
 def project_named(user: User, reference: str) -> Project:

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy
 
 from zoneledger.accounts.scope import ScopeKind
 from zoneledger.campaigns.models import Round
-from zoneledger.core.money import format_percent, format_yi
+from zoneledger.core.money import format_percent, format_yi, rate
+from zoneledger.core.money import percent_text as money_percent
 from zoneledger.reports import figures
 
 # A 签约未开工 warning level in words (pages, workbooks and the weekly pack).
@@ -70,8 +71,8 @@ def percent_text(cell):
 
 @dataclass(frozen=True)
 class Trend:
-    """A card's change against the same day a year earlier, in words beside its arrow (▲ up, ▼ down, ＝ level),
-    so no colour has to carry it."""
+    """A card's change against the same day a year earlier (or the month before), in words beside its arrow (▲ up,
+    ▼ down, ＝ level), so no colour has to carry it."""
 
     direction: str  # "up", "down" or "level"
     text: str
@@ -85,14 +86,15 @@ def a_year_earlier(day: date) -> date:
     return day.replace(year=day.year - 1, day=28 if (day.month, day.day) == (2, 29) else day.day)
 
 
-def _trend(now, then, shown):
-    """The change from `then` to `now` (None: nothing to compare), `shown` formatting its size."""
+def _trend(now, then, shown, words=None):
+    """The change from `then` to `now` (None: nothing to compare), `shown` formatting its size, `words` the sentence
+    (with %(arrow)s and %(change)s) that says against what."""
     if now is None or then is None:
         return None
     change = Decimal(now) - Decimal(then)
     direction = "up" if change > 0 else "down" if change < 0 else "level"
     sign = {"up": "+", "down": "−", "level": ""}[direction]
-    text = _("%(arrow)s %(change)s on a year earlier") % {
+    text = (words or _("%(arrow)s %(change)s on a year earlier")) % {
         "arrow": ARROWS[direction],
         "change": f"{sign}{shown(abs(change))}",
     }
@@ -224,3 +226,70 @@ BREAKDOWN_OF = {
     ScopeKind.ZONE: "chain",
 }
 """What a scope's table and bars break its figures down by: the parts one level down (a zone's chains)."""
+
+
+def _yi_words(amount):
+    return _("%(amount)s hundred million yuan") % {"amount": format_yi(amount)}
+
+
+def month_on_month(months, month_before=None):
+    """完成投资 of the last month of `months` (`figures.completed_by_month`: approved amounts, up to the as-of month)
+    against the month before it — `month_before` (a MonthAmount) when the series holds only January — as a card;
+    None when there is no month yet."""
+    if not months:
+        return None
+    this, before = months[-1], months[-2] if len(months) > 1 else month_before
+    return {
+        "key": "month",
+        "label": _("Completed investment in %(month)s") % {"month": f"{this.month:%Y-%m}"},
+        "value": format_yi(this.amount),
+        "detail": _("hundred million yuan · approved monthly reports")
+        if before is None
+        else _("hundred million yuan · %(month)s: %(amount)s")
+        % {"month": f"{before.month:%Y-%m}", "amount": format_yi(before.amount)},
+        "trend": before
+        and _trend(this.amount, before.amount, format_yi, _("%(arrow)s %(change)s on the month before")),
+    }
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    """One figure of a year target beside what the scope has reached: both as shown, and the progress (actual ÷
+    target, a percentage rounded half up; None when the target is zero) with the width of its bar (0–100)."""
+
+    key: str
+    label: str
+    actual: str
+    target: str
+    progress: str
+    bar: str
+
+
+def target_progress(target, batch, completed):
+    """The lines of a year target (a `campaigns.YearTarget`; None: no lines) against the year's batches `batch` and
+    `completed`, the year's approved completed investment to the as-of month (万元). Figures without a target are
+    left out."""
+    if target is None:
+        return []
+    figures_of = [
+        ("signed_count", _("Projects signed"), batch.signed.count, target.signed_count, str),
+        ("signed_investment", _("Investment signed"), batch.signed.investment, target.signed_investment, _yi_words),
+        ("start_rate", _("Start rate"), batch.signed.start_rate, target.start_rate, money_percent),
+        ("completed", _("Completed investment this year"), completed, target.completed, _yi_words),
+    ]
+    lines = []
+    for key, label, actual, goal, shown in figures_of:
+        if goal is None:
+            continue
+        progress = rate(actual or 0, goal)
+        lines.append(
+            TargetLine(
+                key,
+                label,
+                shown(actual) if actual is not None else "—",
+                shown(goal),
+                money_percent(progress),
+                format_percent(min(progress, Decimal(100)), 0) if progress is not None else "0",
+            )
+        )
+    return lines

@@ -1,5 +1,7 @@
 """The dashboard (/)."""
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
@@ -10,8 +12,11 @@ from zoneledger.accounts.choices import Role
 from zoneledger.accounts.scope import ScopeKind, user_scope
 from zoneledger.approvals.selectors import done_by_zone
 from zoneledger.campaigns.models import Round
+from zoneledger.campaigns.selectors import target_get
+from zoneledger.campaigns.services import sets_targets
 from zoneledger.reports import cockpit, figures
 from zoneledger.reports.charts import batch_chart, funnel_chart, months_chart
+from zoneledger.reports.figures import ZERO
 from zoneledger.reports.forms import AsOfMixin, YearForm
 from zoneledger.reports.presenters import (
     BREAKDOWN_OF,
@@ -20,7 +25,9 @@ from zoneledger.reports.presenters import (
     campaign_year,
     kpi_cards,
     latest_round,
+    month_on_month,
     previous_round,
+    target_progress,
     year_on_year,
 )
 
@@ -60,6 +67,7 @@ class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
             user=user, scope=scope, period=figures.Period.for_round(round_.label), as_of=as_of
         )
         months = figures.completed_by_month(user=user, scope=scope, year=year, as_of=as_of)
+        target = target_get(user=user, scope=scope, year=year)
         self.show_in_form(as_of=as_of, year=year)
         earlier = round_ and previous_round(user, round_)
         rank_by = self.request.GET.get("rank_by", cockpit.METRIC_KEYS[0])
@@ -85,6 +93,12 @@ class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
             "as_of": as_of,
             "year": year,
             "year_cards": kpi_cards(batch_cells(year_figures), year_on_year(year_figures, year_before)),
+            "month_cards": [card]
+            if (card := month_on_month(months, self.december_before(scope, year, months)))
+            else [],
+            "target": target,
+            "sets_targets": sets_targets(user),
+            "target_lines": target_progress(target, year_figures, months[-1].cumulative if months else ZERO),
             "latest_round": round_,
             "round_cards": round_figures and kpi_cards(batch_cells(round_figures)),
             "warning_counts": warning_counts,
@@ -98,6 +112,14 @@ class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
                 "months": months_chart(months, year=year),
             },
         }
+
+    def december_before(self, scope, year, months):
+        """The year before's December, when the year's series holds only January (one query then, none else)."""
+        if len(months) != 1:
+            return None
+        return figures.completed_by_month(
+            user=self.request.user, scope=scope, year=year - 1, as_of=date(year - 1, 12, 31)
+        )[-1]
 
     def breakdown_chart(self, *, scope, period, year, as_of):
         user = self.request.user

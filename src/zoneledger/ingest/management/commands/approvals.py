@@ -15,11 +15,11 @@ from django.core.management.base import CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from zoneledger.accounts.commands import acting_user
 from zoneledger.accounts.scope import user_scope_in
 from zoneledger.approvals import selectors
 from zoneledger.approvals.schemas import ApprovalOut
 from zoneledger.core.commands import BaseCommand
-from zoneledger.projects.commands import acting_user
 
 from ...approvals import import_approvals, write_approvals_template
 

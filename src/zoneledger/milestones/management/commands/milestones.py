@@ -15,11 +15,12 @@ from datetime import date
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from zoneledger.accounts.commands import acting_user
 from zoneledger.accounts.scope import user_scope_in
 from zoneledger.core.commands import BaseCommand, option_date
 from zoneledger.core.errors import NotFound
 from zoneledger.projects.choices import Stage
-from zoneledger.projects.commands import acting_user, project_named, project_reference
+from zoneledger.projects.commands import project_named, project_reference
 
 from ... import selectors, services
 from ...choices import Light, MilestoneKind

@@ -13,10 +13,11 @@ import json
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from zoneledger.accounts.commands import acting_user
 from zoneledger.accounts.models import OrgUnit
 from zoneledger.accounts.scope import user_scope_in
 from zoneledger.core.commands import BaseCommand, option_date
-from zoneledger.projects.commands import acting_user, project_named
+from zoneledger.projects.commands import project_named
 
 from ... import selectors, services
 from ...workflow import ACTIONS

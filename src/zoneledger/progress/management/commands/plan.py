@@ -2,10 +2,11 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from zoneledger.accounts.commands import acting_user
 from zoneledger.core.commands import BaseCommand
 from zoneledger.core.money import parse_wan
 from zoneledger.progress import services
-from zoneledger.projects.commands import acting_user, project_named
+from zoneledger.projects.commands import project_named
 
 
 def _amount(text, option):

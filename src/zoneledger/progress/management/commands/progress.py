@@ -4,12 +4,13 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from zoneledger.accounts.commands import acting_user
 from zoneledger.accounts.scope import user_scope_in
 from zoneledger.core.commands import BaseCommand
 from zoneledger.core.money import parse_wan
 from zoneledger.progress import selectors, services
 from zoneledger.progress.choices import ReportState
-from zoneledger.projects.commands import acting_user, project_named, project_reference
+from zoneledger.projects.commands import project_named, project_reference
 
 from ._common import option_month
 
