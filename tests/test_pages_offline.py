@@ -100,7 +100,7 @@ NOT_PAGES |= {
 }
 NOT_PAGES |= {"progress:plan_export", "ingest:approvals_template"}  # downloads
 NOT_PAGES |= {"campaigns:targets_this_year"}  # a redirect to this year's targets page
-# Photos are image files; adding or removing one is a POST; the unread badge is a fragment polled by the header.
+# Photos are image files; adding or removing one is a POST; the unread and 待审核 badges are fragments the header loads.
 NOT_PAGES |= {
     "progress:report_photo",
     "progress:report_photo_remove",
@@ -109,6 +109,7 @@ NOT_PAGES |= {
     "problems:attachment_remove",
     "notifications:badge",
     "notifications:read",
+    "progress:queue_badge",
 }
 NOT_PAGES |= {"ops:healthz", "ops:metrics"}  # for monitoring: JSON and Prometheus text
 

@@ -245,3 +245,28 @@ def test_the_queue_comes_a_page_at_a_time_keeping_its_filters(client, zone, edit
     after = client.get(response.url)
     assert after.context["page"].number == 1
     assert ReportVersion.objects.filter(pk__in=chosen, state=ReportState.APPROVED).count() == 3
+
+
+def test_the_header_s_to_review_count_is_the_reviewer_s_own_queue_loaded_after_the_page(
+    client, project, editor, reviewer, user
+):
+    def waiting(page):
+        html = page.content.decode()
+        return int(html.split('data-testid="review-count">')[1].split("<")[0]) if "review-count" in html else 0
+
+    log_in(client, reviewer)
+    dashboard = client.get(reverse("reports:dashboard")).content.decode()
+    assert f'hx-get="{reverse("progress:queue_badge")}"' in dashboard  # loaded after the page, beside the link
+    assert f'href="{reverse("progress:queue")}"' in dashboard
+    before = waiting(client.get(reverse("progress:queue_badge")))
+    assert before == client.get(reverse("progress:queue")).context["page"].paginator.count
+
+    progress_submit(actor=editor, project=project, month=JUNE, amount=Decimal("10"))
+    assert waiting(client.get(reverse("progress:queue_badge"))) == before + 1
+
+    log_in(client, user("hebei-reviewer"))  # another province's reviewer: not theirs to count
+    assert waiting(client.get(reverse("progress:queue_badge"))) == 0
+
+    log_in(client, editor)
+    assert reverse("progress:queue_badge") not in client.get(reverse("reports:dashboard")).content.decode()
+    assert client.get(reverse("progress:queue_badge")).status_code == 403

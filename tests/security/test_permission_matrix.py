@@ -267,6 +267,7 @@ URL_RULES = {
     "progress:plan_export": (BUSINESS_READ, {"GET": None}),
     "progress:plan_edit": (OBJECT_WRITE, {"GET": None, "POST": {"amount": "1200.00"}}),
     "progress:queue": (REVIEW, {"GET": None, "POST": {"action": "approve"}}),
+    "progress:queue_badge": (REVIEW, {"GET": None}),
     "progress:project_reports": (OBJECT_READ, {"GET": None}),
     "progress:report_photo": (OBJECT_READ, {"GET": None}),
     "progress:report_photo_remove": (OBJECT_WRITE, {"POST": {}}),

@@ -6,6 +6,7 @@ app_name = "progress"
 urlpatterns = [
     path("", views.month_page, name="month"),
     path("review/", views.review_queue, name="queue"),
+    path("review/badge/", views.queue_badge, name="queue_badge"),
     path("plans/", views.plan_page, name="plans"),
     path("plans/export/", views.plan_export, name="plan_export"),
     path("photos/<int:pk>/", views.report_photo, name="report_photo"),

@@ -195,6 +195,16 @@ def review_queue(request):
 
 @login_required
 @require_GET
+def queue_badge(request):
+    """待审核 with the count of reports waiting in the reviewer's scope, which the header loads after the page (so no
+    page pays a query for it)."""
+    if not request.user.can_review:
+        raise PermissionDenied(_("Only a reviewer may approve or return monthly reports."))
+    return render(request, "progress/_queue_badge.html", {"waiting": selectors.review_count(user=request.user)})
+
+
+@login_required
+@require_GET
 def project_reports(request, pk):
     """A project's monthly reports: every month's versions, state and amount, and the history of their review."""
     project = projects.project_get(user=request.user, pk=pk)
