@@ -110,6 +110,8 @@ NOT_PAGES |= {
     "notifications:badge",
     "notifications:read",
     "progress:queue_badge",
+    "progress:month_row",  # the month page's rows post to these; a POST answers with a row or the page
+    "progress:month_submit",
 }
 NOT_PAGES |= {"ops:healthz", "ops:metrics"}  # for monitoring: JSON and Prometheus text
 

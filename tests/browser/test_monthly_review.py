@@ -57,7 +57,7 @@ def test_a_month_is_returned_resubmitted_and_approved_and_counts_only_then(page,
     page.goto(month_page)
     row = page.locator(f"tr[data-project='{project.pk}']")
     expect(row).to_have_attribute("data-state", "missing")
-    row.get_by_role("link", name="填报").click()
+    row.get_by_role("link", name="照片与备注").click()  # the photo is added on the month's own form
     page.locator("#id_amount").fill("800.00")
     page.locator("#id_physical_progress").fill("主体结构施工")
     page.locator("input[name=photos]").set_input_files(photo)
@@ -80,7 +80,7 @@ def test_a_month_is_returned_resubmitted_and_approved_and_counts_only_then(page,
     row = page.locator(f"tr[data-project='{project.pk}']")
     expect(row).to_have_attribute("data-state", "returned")
     expect(row.locator(".return-reason")).to_contain_text(REASON)
-    row.get_by_role("link", name="编辑").click()
+    row.get_by_role("link", name="照片与备注").click()
     expect(page.get_by_test_id("return-reason")).to_contain_text(REASON)
     page.locator("#id_amount").fill("1000.00")  # 0.10亿元: the shown figure moves by exactly that
     page.locator("[data-testid=report-form] button[value=submit]").click()

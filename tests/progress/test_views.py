@@ -270,3 +270,199 @@ def test_the_header_s_to_review_count_is_the_reviewer_s_own_queue_loaded_after_t
     log_in(client, editor)
     assert reverse("progress:queue_badge") not in client.get(reverse("reports:dashboard")).content.decode()
     assert client.get(reverse("progress:queue_badge")).status_code == 403
+
+
+# -- the zone's month entered in place ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def second(zone):
+    from tests.factories import ProjectFactory
+    from zoneledger.projects.choices import Stage
+    from zoneledger.projects.models import StageEvent
+
+    project = ProjectFactory(zone=zone)
+    StageEvent.objects.create(project=project, stage=Stage.STARTED, happened_on=date(2024, 2, 1))
+    return project
+
+
+def post_all(client, month=JUNE, zone=None, pairs=(), htmx=True):
+    data = {"month": f"{month:%Y-%m}"} | ({"zone": zone.pk} if zone else {})
+    for project, (amount, physical) in pairs:
+        data[f"p{project.pk}-amount"] = amount
+        data[f"p{project.pk}-physical_progress"] = physical
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post(reverse("progress:month_submit"), data, headers=headers)
+
+
+def row_url(project, month=JUNE):
+    return reverse("progress:month_row", args=[project.pk, month.year, month.month])
+
+
+def test_the_month_page_holds_each_row_s_inputs_and_submit_all_for_an_editor(client, zone, project, editor):
+    log_in(client, editor)
+    html = client.get(reverse("progress:month"), {"month": "2024-06", "zone": zone.pk}).content.decode()
+    assert f'name="p{project.pk}-amount"' in html
+    assert f'name="p{project.pk}-physical_progress"' in html
+    assert f'hx-post="{row_url(project)}"' in html
+    assert 'data-testid="submit-all"' in html
+    assert reverse("progress:report_edit", args=[project.pk, 2024, 6]) in html  # photos stay on the month's form
+
+
+def test_a_row_is_saved_as_a_draft_then_submitted_in_place(client, zone, project, editor):
+    log_in(client, editor)
+    headers = {"HX-Request": "true"}
+    data = {"month": "2024-06", f"p{project.pk}-amount": "88.80", f"p{project.pk}-physical_progress": "基础施工"}
+    saved = client.post(row_url(project), data | {"action": "save"}, headers=headers)
+    html = saved.content.decode()
+    assert saved.status_code == 200
+    assert html.lstrip().startswith("<tr")  # the row alone, swapped in place
+    assert 'data-state="draft"' in html
+    assert 'role="status">已存为草稿。<' in html
+    version = ReportVersion.objects.get(project=project, month=JUNE)
+    assert (version.state, version.amount, version.physical_progress) == ("draft", Decimal("88.80"), "基础施工")
+
+    submitted = client.post(row_url(project), data | {"action": "submit"}, headers=headers)
+    assert 'data-state="submitted"' in submitted.content.decode()
+    assert "已提交审核。" in submitted.content.decode()
+    version.refresh_from_db()
+    assert version.state == ReportState.SUBMITTED
+
+
+def test_a_row_keeps_the_note_given_on_the_month_s_own_form(client, project, editor):
+    progress_submit(actor=editor, project=project, month=JUNE, amount=Decimal("5"), note="设备款已付")
+    log_in(client, editor)
+    data = {
+        "month": "2024-06",
+        f"p{project.pk}-amount": "6",
+        f"p{project.pk}-physical_progress": "",
+        "action": "submit",
+    }
+    client.post(row_url(project), data, headers={"HX-Request": "true"})
+    version = ReportVersion.objects.get(project=project, month=JUNE)
+    assert (version.amount, version.note) == (Decimal("6.00"), "设备款已付")
+
+
+def test_a_bad_row_shows_its_error_in_place_and_changes_nothing(client, project, editor):
+    log_in(client, editor)
+    before = state_of_everything()
+    data = {
+        "month": "2024-06",
+        f"p{project.pk}-amount": "-1",
+        f"p{project.pk}-physical_progress": "",
+        "action": "submit",
+    }
+    response = client.post(row_url(project), data, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "has-error" in html
+    assert "确保该值大于或等于0" in html  # the user's language (zh by default)
+    assert state_of_everything() == before
+
+
+def test_submit_all_submits_every_filled_row_at_once(client, zone, project, second, editor):
+    from zoneledger.progress.services import progress_save
+
+    progress_save(actor=editor, project=second, month=JUNE, amount=Decimal("20"), physical_progress="草稿")
+    log_in(client, editor)
+    response = post_all(client, zone=zone, pairs=[(project, ("10.50", "主体封顶")), (second, ("20", "草稿"))])
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == f"{reverse('progress:month')}?month=2024-06&zone={zone.pk}"
+    versions = {v.project_id: v for v in ReportVersion.objects.filter(month=JUNE, project__in=[project, second])}
+    assert {pk: (v.state, v.amount) for pk, v in versions.items()} == {
+        project.pk: (ReportState.SUBMITTED, Decimal("10.50")),
+        second.pk: (ReportState.SUBMITTED, Decimal("20.00")),
+    }
+    page = client.get(response["HX-Redirect"]).content.decode()
+    assert "已报送：2个；未变动：0个。" in page
+
+
+def test_submit_all_skips_the_rows_left_empty(client, zone, project, second, editor):
+    log_in(client, editor)
+    post_all(client, zone=zone, pairs=[(project, ("10", "")), (second, ("", ""))])
+    assert ReportVersion.objects.filter(project=project, month=JUNE, state=ReportState.SUBMITTED).exists()
+    assert not ReportVersion.objects.filter(project=second).exists()
+
+
+@pytest.mark.parametrize(
+    ("amount", "physical", "language", "message"),
+    [
+        ("abc", "", "zh-hans", "输入一个数字。"),
+        ("1.234", "", "en", "Ensure that there are no more than 2 decimal places."),
+        ("-5", "", "en", "Ensure this value is greater than or equal to 0."),
+        ("", "只写了形象进度", "zh-hans", "请填写本月完成投资。"),
+        ("1", "长" * 2001, "en", "Ensure this value has at most 2000 characters"),
+    ],
+)
+def test_submit_all_with_a_bad_row_submits_nothing_and_the_row_says_why(
+    client, zone, project, second, editor, amount, physical, language, message
+):
+    log_in(client, editor)
+    client.cookies["django_language"] = language
+    before = state_of_everything()
+    response = post_all(client, zone=zone, pairs=[(project, ("10", "好的一行")), (second, (amount, physical))])
+    assert response.status_code == 200
+    assert state_of_everything() == before
+    [bad] = [entry for entry in response.context["entries"] if entry.form is not None and entry.form.errors]
+    assert bad.row.project == second
+    html = response.content.decode()
+    assert message in html
+    assert "好的一行</textarea>" in html  # what the person typed in the good row stays
+
+
+def test_submit_all_refused_by_the_rules_shows_the_row_and_submits_nothing(client, zone, project, second, editor):
+    # A month still to come has rows (both have started), but no report may be given for it yet.
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    future = date(today.year + 1, 1, 1)
+    log_in(client, editor)
+    before = state_of_everything()
+    response = post_all(client, month=future, zone=zone, pairs=[(project, ("1", "")), (second, ("2", ""))])
+    assert response.status_code == 200
+    assert state_of_everything() == before
+    assert "月份不能晚于当前月份。" in response.content.decode()
+    assert all(entry.form.errors for entry in response.context["entries"] if entry.row.project in (project, second))
+
+
+def test_a_project_outside_the_editor_s_zone_is_not_found_and_nothing_changes(client, zone, project, editor):
+    from tests.factories import ProjectFactory, ZoneFactory
+    from zoneledger.projects.choices import Stage
+    from zoneledger.projects.models import StageEvent
+
+    elsewhere = ProjectFactory(zone=ZoneFactory())
+    StageEvent.objects.create(project=elsewhere, stage=Stage.STARTED, happened_on=date(2024, 1, 5))
+    log_in(client, editor)
+    before = state_of_everything()
+    assert post_all(client, pairs=[(project, ("1", "")), (elsewhere, ("2", ""))]).status_code == 404
+    data = {"month": "2024-06", f"p{elsewhere.pk}-amount": "2", "action": "submit"}
+    assert client.post(row_url(elsewhere), data).status_code == 404
+    assert state_of_everything() == before
+
+
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.AUDITOR])
+def test_a_user_who_does_not_report_cannot_submit_and_sees_no_inputs(client, zone, project, make_user, role):
+    log_in(client, make_user(zone if role == Role.VIEWER else "province", role))
+    html = client.get(reverse("progress:month"), {"month": "2024-06"}).content.decode()
+    assert f"p{project.pk}-amount" not in html
+    assert "submit-all" not in html
+    before = state_of_everything()
+    assert post_all(client, pairs=[(project, ("1", ""))]).status_code == 403
+    data = {"month": "2024-06", f"p{project.pk}-amount": "1", "action": "submit"}
+    assert client.post(row_url(project), data).status_code in (403, 404)
+    assert state_of_everything() == before
+
+
+def test_without_scripts_a_row_s_button_posts_the_page_and_comes_back_to_it(client, zone, project, editor):
+    log_in(client, editor)
+    data = {
+        "month": "2024-06",
+        "zone": zone.pk,
+        f"p{project.pk}-amount": "7",
+        f"p{project.pk}-physical_progress": "",
+        "action": "submit",
+    }
+    response = client.post(row_url(project), data)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('progress:month')}?month=2024-06&zone={zone.pk}"
+    assert ReportVersion.objects.get(project=project, month=JUNE).state == ReportState.SUBMITTED

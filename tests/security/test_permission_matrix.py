@@ -263,6 +263,8 @@ URL_RULES = {
     "api:zone_month": (API_OBJECT_READ, {"GET": None}),
     "api:review_queue": (API_QUEUE, {"GET": None}),
     "progress:month": (BUSINESS_READ, {"GET": None}),
+    "progress:month_submit": (CREATE, {"POST": {"month": "2025-06"}}),
+    "progress:month_row": (OBJECT_WRITE, {"POST": {"action": "submit"}}),
     "progress:plans": (BUSINESS_READ, {"GET": None}),
     "progress:plan_export": (BUSINESS_READ, {"GET": None}),
     "progress:plan_edit": (OBJECT_WRITE, {"GET": None, "POST": {"amount": "1200.00"}}),
@@ -490,6 +492,7 @@ def url_of(name, world, target):
         "api:report_return": lambda: {"pk": world.reports[target].pk},
         "api:zone_month": lambda: {"zone": project.zone_id, "month": "2025-06"},
         "progress:report_edit": lambda: {"pk": project.pk, "year": 2025, "number": 6},
+        "progress:month_row": lambda: {"pk": project.pk, "year": 2025, "number": 6},
     }
     query = {"api:figures": "?year=2024"}.get(name, "")
     return reverse(name, kwargs=arguments[name]() if name in arguments else None) + query

@@ -30,6 +30,45 @@ class ReportForm(forms.Form):
     )
 
 
+class MonthEntryForm(forms.Form):
+    """One project's row on the zone's month page: the month's amount and 形象进度, entered in place.
+
+    Prefixed by the project (`p<pk>-amount`), so that one form of the page holds every row and a row's own
+    request can send the whole page's values. Empty amount: the row is not filled (submitting all skips it).
+    """
+
+    amount = forms.DecimalField(
+        label=_("Completed investment (万元)"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        # Text, not a number field: the browser would refuse "1.234" silently; the server says why in the row.
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 10}),
+    )
+    physical_progress = forms.CharField(
+        label=_("Physical progress (形象进度)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    @staticmethod
+    def prefix_of(project_id: int) -> str:
+        return f"p{project_id}"
+
+    @property
+    def filled(self) -> bool:
+        """Whether the person gave the row anything: an amount or 形象进度 (bound forms only)."""
+        return any((self.data.get(self.add_prefix(name)) or "").strip() for name in self.fields)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("amount") is None and not self.has_error("amount") and self.filled:
+            self.add_error("amount", _("Give the month's completed investment."))
+        return cleaned
+
+
 class ReviewForm(forms.Form):
     """Approve, or return with a reason, the reports ticked in the queue."""
 

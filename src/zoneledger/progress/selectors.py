@@ -4,6 +4,7 @@ Out of scope is `NotFound`, exactly like missing. The zone's month and the revie
 of queries whatever their rows (tests pin them).
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -84,6 +85,12 @@ class MonthRow:
         return self.head.progress_note if self.head is not None else ""
 
     @property
+    def note(self) -> str:
+        """The note of the version shown (open, else counting): entering the month in place keeps it."""
+        shown = self.open or self.counting
+        return shown.note if shown is not None else ""
+
+    @property
     def return_reason(self) -> str:
         return self.open.return_reason if self.open is not None else ""
 
@@ -100,12 +107,20 @@ class MonthRow:
 
 
 def month_rows(
-    *, user: "User", month: date, zone_id: int | None = None, scope: "Scope | None" = None
+    *,
+    user: "User",
+    month: date,
+    zone_id: int | None = None,
+    scope: "Scope | None" = None,
+    project_ids: Collection[int] | None = None,
 ) -> list[MonthRow]:
-    """Every project in the user's scope (or one zone or `scope` in it) that must report `month`; 4 queries."""
+    """Every project in the user's scope (or one zone or `scope` in it) that must report `month`; or, given
+    `project_ids`, those of them in the user's scope whether they must report or only may (a project commissioned
+    may go on reporting until the year ends); 4 queries."""
+    named = Q(pk__in=project_ids) if project_ids is not None else must_report(month)
     projects = list(
         Project.objects.visible_to(user)
-        .filter(must_report(month))
+        .filter(named)
         .filter(scope.q("zone__") if scope is not None else Q())
         .filter(**({"zone_id": zone_id} if zone_id else {}))
         .select_related("zone")

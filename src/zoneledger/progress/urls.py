@@ -5,6 +5,8 @@ from . import views
 app_name = "progress"
 urlpatterns = [
     path("", views.month_page, name="month"),
+    path("submit/", views.month_submit, name="month_submit"),
+    path("rows/<int:pk>/<int:year>/<int:number>/", views.month_row, name="month_row"),
     path("review/", views.review_queue, name="queue"),
     path("review/badge/", views.queue_badge, name="queue_badge"),
     path("plans/", views.plan_page, name="plans"),

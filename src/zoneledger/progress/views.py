@@ -5,6 +5,8 @@ the services is shown on the form and nothing is written.
 """
 
 import io
+import re
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import messages
@@ -21,15 +23,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zoneledger.accounts.scope import zone_is_writable
 from zoneledger.core.attachments import attachment_response
-from zoneledger.core.errors import DomainError
-from zoneledger.core.http import hx_redirect, partial_template, xlsx_response
+from zoneledger.core.errors import BulkRefused, DomainError
+from zoneledger.core.http import hx_redirect, is_partial, partial_template, xlsx_response
 from zoneledger.projects import selectors as projects
 from zoneledger.zones.models import Zone
 
 from . import selectors, services
 from .choices import ReportState
 from .exports import write_plan_xlsx
-from .forms import STATE_LABELS, PlanForm, ReportForm, ReviewForm
+from .forms import STATE_LABELS, MonthEntryForm, PlanForm, ReportForm, ReviewForm
 from .models import ReportVersion
 
 # The reviewer's queue shows this many reports a page (as the ledger does); a province's month is thousands.
@@ -57,29 +59,180 @@ def _month_url(month, zone_id=None):
     return f"{reverse('progress:month')}?{urlencode(query)}"
 
 
-@login_required
-@require_GET
-def month_page(request):
-    """本月填报: every project in the user's scope that must report the month, its state and amount."""
-    month = selectors.parse_month(request.GET.get("month"))
-    zone_id = _zone_id(request)
+@dataclass
+class EntryRow:
+    """A row of the zone's month page as shown: the project's month and, where the user writes its zone, the form
+    that enters it in place (bound to what the person sent, else holding what stands); `done` says what the row's
+    last action did."""
+
+    row: selectors.MonthRow
+    form: MonthEntryForm | None
+    done: str = ""
+
+
+def _entry_rows(user, rows, *, data=None, forms=None) -> list[EntryRow]:
+    """The page's rows with their forms: `forms` (already checked) first, else bound to `data` when it holds the
+    row, else filled with the month as it stands. No query."""
+    forms = forms or {}
+    entries = []
+    for row in rows:
+        pk = row.project.pk
+        form = forms.get(pk)
+        if form is None and zone_is_writable(user, row.project.zone):
+            prefix = MonthEntryForm.prefix_of(pk)
+            if data is not None and f"{prefix}-amount" in data:
+                form = MonthEntryForm(data, prefix=prefix)
+            else:
+                form = MonthEntryForm(
+                    prefix=prefix, initial={"amount": row.amount, "physical_progress": row.physical_progress}
+                )
+        entries.append(EntryRow(row, form))
+    return entries
+
+
+def _render_month(request, *, month, zone_id, data=None, forms=None, error="", status=200):
+    """The zone's month (the rows alone for htmx), its rows' forms bound to `data` or `forms` when a write of the
+    page was refused, with `error` above them."""
     rows = selectors.month_rows(user=request.user, month=month, zone_id=zone_id)
     rows = selectors.month_rows_beside(rows=rows, month=month)
     counts = dict.fromkeys(STATE_LABELS, 0)
     for row in rows:
         counts[row.state] = counts.get(row.state, 0) + 1
+    entries = _entry_rows(request.user, rows, data=data, forms=forms)
     context = {
         "month": month,
         "previous": date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1),
         "next": date(month.year + (month.month == 12), month.month % 12 + 1, 1),
         "rows": rows,
+        "entries": entries,
         "counts": [(STATE_LABELS[state], state, count) for state, count in counts.items()],
         "zones": Zone.objects.visible_to(request.user).order_by("name"),
         "zone_id": zone_id,
-        "can_edit": request.user.can_edit,
+        "writable": any(entry.form is not None for entry in entries),
         "labels": STATE_LABELS,
+        "error": error,
     }
-    return render(request, partial_template(request, "progress/month.html", "rows"), context)
+    return render(request, partial_template(request, "progress/month.html", "rows"), context, status=status)
+
+
+@login_required
+@require_GET
+def month_page(request):
+    """本月填报: every project in the user's scope that must report the month, its plan, last month, state and
+    amount; where the user writes the zone, the month entered in place, one row or all at once."""
+    return _render_month(request, month=selectors.parse_month(request.GET.get("month")), zone_id=_zone_id(request))
+
+
+def _posted_zone(request):
+    text = request.POST.get("zone", "")
+    return int(text) if text.isdigit() else None
+
+
+@login_required
+@require_POST
+def month_row(request, pk, year, number):
+    """One row of the zone's month: save it as a draft or submit it. htmx gets the row back (what it did, or why
+    not, in the row); without scripts, the page."""
+    project = projects.project_get(user=request.user, pk=pk)
+    if not zone_is_writable(request.user, project.zone):
+        raise PermissionDenied(_("You may not report monthly progress of %(zone)s.") % {"zone": project.zone})
+    month = _month_of(year, number)
+    [row] = selectors.month_rows(user=request.user, month=month, project_ids=[pk])
+    form = MonthEntryForm(request.POST, prefix=MonthEntryForm.prefix_of(pk))
+    form.fields["amount"].required = True
+    action = request.POST.get("action")
+    valid = form.is_valid()
+    if action not in ("save", "submit"):
+        form.add_error(None, _("Choose to save the row as a draft or to submit it."))
+        valid = False
+    done = ""
+    if valid:
+        write = services.progress_save if action == "save" else services.progress_submit
+        try:
+            write(
+                actor=request.user,
+                project=project,
+                month=month,
+                amount=form.cleaned_data["amount"],
+                physical_progress=form.cleaned_data["physical_progress"],
+                note=row.note,
+            )
+        except (ValidationError, DomainError) as error:
+            _add_errors(form, error)
+        else:
+            done = _("Saved as a draft.") if action == "save" else _("Submitted for review.")
+            if not is_partial(request):
+                messages.success(request, f"{project.name} · {month:%Y-%m}: {done}")
+                return hx_redirect(request, _month_url(month, _posted_zone(request)))
+    if not is_partial(request):
+        return _render_month(request, month=month, zone_id=_posted_zone(request), data=request.POST, forms={pk: form})
+    if done:
+        [row] = selectors.month_rows(user=request.user, month=month, project_ids=[pk])
+        entry = _entry_rows(request.user, [row])[0]
+        entry.done = done
+    else:
+        entry = EntryRow(row, form)
+    selectors.month_rows_beside(rows=[entry.row], month=month)
+    context = {"entry": entry, "month": month, "labels": STATE_LABELS}
+    return render(request, "progress/_month_row.html", context)
+
+
+# A row's amount on the month page: `p<project>-amount` (MonthEntryForm's prefix).
+ENTRY_FIELD = re.compile(r"p(\d+)-amount")
+
+
+@login_required
+@require_POST
+def month_submit(request):
+    """全部报送: every filled row of the zone's month submitted at once through `progress_submit_bulk` — all or
+    nothing: a bad row shows its error in the row and nothing is submitted. A project outside the user's scope is
+    a 404."""
+    if not request.user.can_edit:
+        raise PermissionDenied(_("You may not report monthly progress."))
+    month = selectors.parse_month(request.POST.get("month"))
+    zone_id = _posted_zone(request)
+    ids = {int(match[1]) for key in request.POST if (match := ENTRY_FIELD.fullmatch(key))}
+    posted = selectors.month_rows(user=request.user, month=month, project_ids=ids)
+    if len(posted) != len(ids):
+        raise Http404
+    for row in posted:
+        if not zone_is_writable(request.user, row.project.zone):
+            raise PermissionDenied(_("You may not report monthly progress of %(zone)s.") % {"zone": row.project.zone})
+    forms = {
+        row.project.pk: MonthEntryForm(request.POST, prefix=MonthEntryForm.prefix_of(row.project.pk)) for row in posted
+    }
+    filled = [row for row in posted if forms[row.project.pk].filled]
+    checked = [forms[row.project.pk].is_valid() for row in filled]  # every row, so each bad one says why
+    valid = all(checked)
+    error = ""
+    if not filled:
+        error = _("Nothing to submit: fill in the month's completed investment of a project first.")
+    elif valid:
+        entries = [
+            services.MonthEntry(
+                row.project,
+                month,
+                forms[row.project.pk].cleaned_data["amount"],
+                forms[row.project.pk].cleaned_data["physical_progress"],
+                row.note,
+            )
+            for row in filled
+        ]
+        try:
+            result = services.progress_submit_bulk(actor=request.user, entries=entries)
+        except BulkRefused as refused:
+            for position, refusal in refused.errors.items():
+                _add_errors(forms[filled[position].project.pk], refusal)
+        except DomainError as refusal:
+            error = refusal.message
+        else:
+            text = _("Submitted for review: %(count)d; unchanged: %(unchanged)d.")
+            messages.success(
+                request, text % {"count": len(result.created) + len(result.updated), "unchanged": len(result.unchanged)}
+            )
+            return hx_redirect(request, _month_url(month, zone_id))
+    error = error or _("Nothing was submitted: correct the rows marked below.")
+    return _render_month(request, month=month, zone_id=zone_id, data=request.POST, forms=forms, error=error)
 
 
 def _month_of(year, number):
