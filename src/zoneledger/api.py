@@ -115,18 +115,74 @@ class Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+# What a client may do next with what an answer gave it, as OpenAPI links (the stateful fuzzing follows them):
+# {(operation, status): {link: (next operation, {its parameter: where the value comes from})}}, operations by their
+# handlers' names. `$response.body#/id` is the answer's object; a list's first item stands for any of it.
+ID, SAME = "$response.body#/id", "$request.path.pk"
+FIRST, FIRST_ITEM = "$response.body#/0/id", "$response.body#/items/0/id"
+
+
+def _project_links(project: str) -> dict[str, tuple[str, dict[str, str]]]:
+    return {
+        "read": ("project_detail", {"pk": project}),
+        "change": ("project_update", {"pk": project}),
+        "events": ("project_events", {"pk": project}),
+        "record_stage": ("event_create", {"pk": project}),
+        "reports": ("report_list", {"pk": project}),
+        "report_month": ("report_submit", {"pk": project}),
+        "plan_milestones": ("milestones_plan", {"pk": project}),
+    }
+
+
+def _review_links(report: str) -> dict[str, tuple[str, dict[str, str]]]:
+    return {"approve": ("report_approve", {"pk": report}), "return": ("report_return", {"pk": report})}
+
+
+def _problem_links(problem: str) -> dict[str, tuple[str, dict[str, str]]]:
+    return {"read": ("problem_detail", {"pk": problem}), "act": ("problem_act", {"pk": problem})}
+
+
+LINKS = {
+    ("project_list", 200): _project_links(FIRST_ITEM),
+    ("project_create", 201): _project_links(ID),
+    ("project_detail", 200): _project_links(ID),
+    ("project_update", 200): _project_links(ID),
+    ("event_create", 201): {"void": ("event_void", {"pk": SAME, "event_pk": ID})},
+    ("project_events", 200): {"void": ("event_void", {"pk": SAME, "event_pk": FIRST})},
+    ("report_submit", 201): _review_links(ID),
+    ("report_list", 200): _review_links(FIRST),
+    ("review_queue", 200): _review_links(FIRST_ITEM),
+    ("problem_raise", 201): _problem_links(ID),
+    ("problem_list", 200): _problem_links(FIRST_ITEM),
+    ("problem_act", 200): _problem_links(ID),
+    ("milestone_list", 200): {"complete": ("milestone_complete", {"pk": FIRST_ITEM})},
+    ("milestones_plan", 201): {"complete": ("milestone_complete", {"pk": "$response.body#/milestones/0/id"})},
+    ("zone_list", 200): {"read": ("zone_detail", {"pk": FIRST}), "month": ("zone_month", {"zone": FIRST})},
+    ("zone_detail", 200): {"month": ("zone_month", {"zone": ID})},
+    ("round_list", 200): {"read": ("round_detail", {"pk": FIRST})},
+}
+
+
 class LedgerAPI(NinjaAPI):
-    """The NinjaAPI whose OpenAPI document says what the API sends: a refusal as `application/problem+json`."""
+    """The NinjaAPI whose OpenAPI document says what the API sends: a refusal as `application/problem+json`; and
+    what may follow an answer (`LINKS`)."""
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         problem_ref = {"$ref": "#/components/schemas/Problem"}
+        operations_of = {}
         for operations in schema["paths"].values():
             for operation in operations.values():
+                operations_of[operation["operationId"].rpartition("_api_")[2]] = operation
                 for response in operation["responses"].values():
                     content = response.get("content", {})
                     if content.get("application/json", {}).get("schema") == problem_ref:
                         response["content"] = {PROBLEM_CONTENT_TYPE: content["application/json"]}
+        for (name, status), links in LINKS.items():
+            operations_of[name]["responses"][status]["links"] = {
+                link: {"operationId": operations_of[target]["operationId"], "parameters": parameters}
+                for link, (target, parameters) in links.items()
+            }
         return schema
 
 

@@ -11,8 +11,12 @@ One check of schemathesis's is left out: `positive_data_acceptance`, as a filter
 round, a chain) is refused with 422 and the field, as the page's filter form refuses it, though the document cannot
 say which ids exist.
 
-Bounded by EXAMPLES per operation and per token (about 15 s a token here); more for a deeper run:
-ZONELEDGER_FUZZ_EXAMPLES=200 ./run test -n 0 tests/api/test_fuzz.py
+Stateful too: scenarios of up to STEPS calls, each following the document's links (`zoneledger.api.LINKS`) from an
+answer to the next call with the ids it gave, so calls reach objects that exist (a report from the queue approved,
+a milestone from the list completed); each scenario's writes are rolled back before the next.
+
+Bounded by EXAMPLES per operation and per token, SCENARIOS scenarios a token (about 20 s a token in all here);
+more for a deeper run: ZONELEDGER_FUZZ_EXAMPLES=200 ./run test -n 0 tests/api/test_fuzz.py
 """
 
 import os
@@ -24,7 +28,7 @@ import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.servers.basehttp import WSGIServer
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, connections
+from django.db import close_old_connections, connections, transaction
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -35,6 +39,7 @@ from zoneledger.accounts.tokens import token_create
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = int(os.environ.get("ZONELEDGER_FUZZ_EXAMPLES", "5"))
+SCENARIOS, STEPS = EXAMPLES * 3, 5
 PROBLEM = "application/problem+json"
 
 
@@ -115,6 +120,45 @@ def test_the_writes_answer_every_generated_request_within_the_document(server, u
             fuzz(operation, mode, server, headers, max(2, EXAMPLES // 2))
 
 
+@pytest.mark.parametrize("username", ["wenshui-editor", "province-reviewer"])
+def test_calls_chained_along_the_links_answer_within_the_document(server, unlimited, username):
+    """Stateful: each scenario starts from a call and follows the document's links with what the answers gave (a
+    project created, then read, changed, its stage recorded and voided; a month submitted, then approved or
+    returned; a problem raised, then acted on), so calls reach real objects instead of ids that are not there."""
+    headers = bearer(username)
+    schema = schemathesis.openapi.from_url(f"{server}/api/v1/openapi.json")
+    answered = []
+
+    class Scenarios(schema.as_state_machine()):
+        # Each scenario starts from the same ledger: what one wrote (a report approved) would change which calls the
+        # next can chain, and Hypothesis replays scenarios expecting the same choices.
+        def setup(self):
+            self.savepoint = transaction.savepoint_create()
+
+        def teardown(self):
+            transaction.savepoint_rollback(self.savepoint)
+
+        def get_call_kwargs(self, case):
+            return {"base_url": server, "headers": headers}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            answered.append((case.operation.label, response.status_code))
+            check(case, response, headers)
+
+    Scenarios.run(
+        settings=settings(
+            max_examples=SCENARIOS,
+            stateful_step_count=STEPS,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    reached = {label for label, status in answered if status < 300 and "{" in label}
+    assert reached, "no chain of calls reached an object along the links"
+
+
 @pytest.mark.parametrize(
     "url",
     [
@@ -144,13 +188,17 @@ def fuzz(operation, mode, server, headers, examples):
         suppress_health_check=list(HealthCheck),
     )
     def run(case):
-        response = case.call(base_url=server, headers=headers)
-        assert response.status_code < 500, (case.as_curl_command(headers), response.text[:500])
-        case.validate_response(response, headers=headers, excluded_checks=[positive_data_acceptance])
-        if response.status_code >= 400:
-            assert response.headers["content-type"] == [PROBLEM], case.as_curl_command(headers)
-            document = response.json()
-            assert document["status"] == response.status_code
-            assert document["detail"]
+        check(case, case.call(base_url=server, headers=headers), headers)
 
     run()
+
+
+def check(case, response, headers):
+    """No server error, an answer the document allows, and every refusal a problem document."""
+    assert response.status_code < 500, (case.as_curl_command(headers), response.text[:500])
+    case.validate_response(response, headers=headers, excluded_checks=[positive_data_acceptance])
+    if response.status_code >= 400:
+        assert response.headers["content-type"] == [PROBLEM], case.as_curl_command(headers)
+        document = response.json()
+        assert document["status"] == response.status_code
+        assert document["detail"]
