@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.core.management import call_command
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zoneledger.accounts.choices import ADMINISTRATOR_ROLES
 from zoneledger.core.commands import BaseCommand, aligned
 from zoneledger.core.server import serve, worker_alongside
 from zoneledger.demo.builder import DEMO_PASSWORD, ensure_demo_users, load_demo, load_demo_reports
+from zoneledger.demo.live import load_live
 from zoneledger.demo.problems import load_demo_problems
 
 
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         users = ensure_demo_users()
         load_demo_problems()
         load_demo_reports()
+        load_live(timezone.localdate())
         self.stdout.write("\n" + _("Database: %(name)s") % {"name": settings.DATABASES["default"]["NAME"]})
         self.stdout.write(
             _("Log in at http://%(bind)s/ with the password %(password)s as:")
