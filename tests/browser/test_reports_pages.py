@@ -117,6 +117,13 @@ def test_the_warnings_sort_in_place_and_export(page):
     exported = [row[5] for row in workbook_of(download.value).active.iter_rows(min_row=2, values_only=True)]
     assert exported[: len(days)] == days
 
+    # 低于序时进度 and 未按时填报 stand beside it, for the month whose reports were due by the page's day.
+    expect(page.get_by_test_id("late-reports")).to_contain_text("2024-11")
+    page.locator("#id_as_of").fill("2025-03-10")
+    page.locator("#id_as_of").dispatch_event("change")
+    expect(page.get_by_test_id("late-reports")).to_contain_text("2025-02")
+    assert page.evaluate("window.stillTheSamePage") is True
+
 
 def test_an_import_shows_the_bad_row_then_takes_the_fixed_file(page, tmp_path):
     log_in(page, "wenshui-editor")

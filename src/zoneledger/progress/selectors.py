@@ -360,20 +360,42 @@ def plan_totals(rows: list[PlanRow], *, by: str) -> dict[object, tuple[Decimal, 
     return totals
 
 
+def behind_plan(
+    *, user: "User", month: date, zone_id: int | None = None, scope: "Scope | None" = None
+) -> list[PlanRow]:
+    """低于序时进度 to the end of `month`: the planned projects of the user's scope (or one zone or `scope` in it)
+    whose 完成率 is under the threshold share — the rows `plan_rows` flags, and the one list the plan page, the
+    warnings page, the dashboard and the API give; 2 queries."""
+    rows = plan_rows(user=user, year=month.year, month=month.month, zone_id=zone_id, scope=scope)
+    return [row for row in rows if row.behind]
+
+
+def warning_month(day: date) -> date:
+    """The month the warnings of `day` (低于序时进度, 未按时填报) are about when none is asked: the latest month whose
+    reports were due before `day`, so that what a project owed by then is what it is measured by."""
+    return last_due_month(day)
+
+
 def plan_get(*, user: "User", project: Project, year: int) -> AnnualPlan | None:
     """The project's plan of `year`, or None."""
     return AnnualPlan.objects.visible_to(user).filter(project=project, year=year).first()
 
 
 def late_reports(
-    *, user: "User", month: date, today: date | None = None, scope: "Scope | None" = None
+    *,
+    user: "User",
+    month: date,
+    today: date | None = None,
+    zone_id: int | None = None,
+    scope: "Scope | None" = None,
 ) -> list[MonthRow]:
-    """未按时填报: projects (of `scope`, when given) that had to report `month` and have not submitted it by its due
-    day (empty before then); 3 queries."""
+    """未按时填报: projects (of one zone or `scope`, when given) that had to report `month` and have not submitted it
+    by its due day (empty before then) — the one list the plan page, the warnings page, the dashboard and the API
+    give; 4 queries."""
     today = today or timezone.localdate()
     if today <= report_due(month, due_day=report_due_day()):
         return []
-    rows = month_rows(user=user, month=month, scope=scope)
+    rows = month_rows(user=user, month=month, zone_id=zone_id, scope=scope)
     return [row for row in rows if row.state in ("missing", ReportState.DRAFT)]
 
 

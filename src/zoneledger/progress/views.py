@@ -390,11 +390,7 @@ def plan_page(request):
     year, month = _plan_period(request)
     zone_id = _zone_id(request)
     rows = selectors.plan_rows(user=request.user, year=year, month=month, zone_id=zone_id)
-    late = [
-        row
-        for row in selectors.late_reports(user=request.user, month=date(year, month, 1))
-        if not zone_id or row.project.zone_id == zone_id
-    ]
+    late = selectors.late_reports(user=request.user, month=date(year, month, 1), zone_id=zone_id)
     context = {
         "year": year,
         "month": month,
@@ -418,11 +414,7 @@ def plan_export(request):
     year, month = _plan_period(request)
     zone_id = _zone_id(request)
     rows = selectors.plan_rows(user=request.user, year=year, month=month, zone_id=zone_id)
-    late = [
-        row
-        for row in selectors.late_reports(user=request.user, month=date(year, month, 1))
-        if not zone_id or row.project.zone_id == zone_id
-    ]
+    late = selectors.late_reports(user=request.user, month=date(year, month, 1), zone_id=zone_id)
     buffer = io.BytesIO()
     write_plan_xlsx(rows, late, buffer, year=year, month=month)
     return xlsx_response(buffer, _("plan-%(year)s-%(month)02d.xlsx") % {"year": year, "month": month})

@@ -96,31 +96,32 @@ def signed_not_started(request, query: Query[SignedNotStartedQuery], page: Query
     return paginate(rows, page)
 
 
-def _plan_period(query: PlanQuery) -> tuple[int, int]:
-    """The plan page's year and month: this year and month unless asked, December of another year."""
+def _warning_month(query: PlanQuery) -> date:
+    """The month asked (December of a year asked alone), else the warnings page's month of today
+    (`progress.warning_month`: the latest month whose reports were due)."""
+    if query.year is None and query.month is None:
+        return progress.warning_month(timezone.localdate())
     today = timezone.localdate()
     year = query.year or today.year
-    return year, query.month or (today.month if year == today.year else 12)
+    return date(year, query.month or (today.month if year == today.year else 12), 1)
 
 
 @warnings_router.get("/behind-plan", response={200: Page[BehindPlanOut], **READ_PROBLEMS}, summary="Behind the plan")
 def behind_plan(request, query: Query[PlanQuery], page: Query[PageQuery]):
     """低于序时进度: the planned projects of the user's scope whose 完成率 to the end of the month is under the
-    threshold share (ZONELEDGER_PLAN_WARNING_SHARE), as the plan page flags them."""
+    threshold share (ZONELEDGER_PLAN_WARNING_SHARE), as the plan page flags them and the warnings page lists them;
+    without a year or month, the warnings page's month (the latest whose reports were due)."""
     user = _reader(request)
-    year, month = _plan_period(query)
-    rows = progress.plan_rows(user=user, year=year, month=month, zone_id=query.zone)
-    return paginate([row for row in rows if row.behind], page)
+    return paginate(progress.behind_plan(user=user, month=_warning_month(query), zone_id=query.zone), page)
 
 
 @warnings_router.get("/late-reports", response={200: Page[LateReportOut], **READ_PROBLEMS}, summary="Reports late")
 def late_reports(request, query: Query[PlanQuery], page: Query[PageQuery]):
     """未按时填报: projects of the user's scope that had to report the month and had not submitted it by its due day
-    (empty until then), as the plan page lists them."""
+    (empty until then), as the plan page and the warnings page list them; without a year or month, the warnings
+    page's month (the latest whose reports were due)."""
     user = _reader(request)
-    year, month = _plan_period(query)
-    rows = progress.late_reports(user=user, month=date(year, month, 1))
-    return paginate([row for row in rows if not query.zone or row.project.zone_id == query.zone], page)
+    return paginate(progress.late_reports(user=user, month=_warning_month(query), zone_id=query.zone), page)
 
 
 @warnings_router.get(

@@ -25,7 +25,16 @@ from zoneledger.milestones.selectors import overdue_count
 from zoneledger.problems.choices import OPEN_STATES, Colour
 from zoneledger.problems.selectors import my_projects, problem_rows
 from zoneledger.progress.choices import ReportState
-from zoneledger.progress.selectors import PlanRow, month_rows, plan_rows, plan_totals, review_count
+from zoneledger.progress.selectors import (
+    PlanRow,
+    behind_plan,
+    late_reports,
+    month_rows,
+    plan_rows,
+    plan_totals,
+    review_count,
+    warning_month,
+)
 from zoneledger.progress.workflow import month_start
 from zoneledger.projects.selectors import project_list
 from zoneledger.zones.choices import ZoneKind
@@ -59,8 +68,8 @@ def todos(*, user: "User", scope: Scope, as_of: date, warnings: dict[str, int]) 
     """What the user should look at first: for an editor this month's reports still to fill and those returned, for
     a reviewer the reports waiting for review; for everyone their scope's overdue and due problems, overdue
     milestones, projects whose approvals are incomplete (手续未齐), 签约未开工 (`warnings`:
-    `figures.warning_counts` of the scope, which the page shows anyway), and the projects they lead or push in a
-    task force. Zero counts stay, as reassurance."""
+    `figures.warning_counts` of the scope, which the page shows anyway), 低于序时进度 and 未按时填报 (the warnings
+    page's lists, counted), and the projects they lead or push in a task force. Zero counts stay, as reassurance."""
     items = []
     if user.can_edit:
         month = month_start(as_of)
@@ -99,6 +108,18 @@ def todos(*, user: "User", scope: Scope, as_of: date, warnings: dict[str, int]) 
             "yellow",
         ),
         Todo(_("Signed, not started: alarm"), warnings["red"], _link("reports:warnings", level="red"), "red"),
+        Todo(
+            _("Behind schedule (低于序时进度)"),
+            len(behind_plan(user=user, month=warning_month(as_of), scope=scope)),
+            f"{reverse('reports:warnings')}#behind-plan",
+            "yellow",
+        ),
+        Todo(
+            _("Reports late (未按时填报)"),
+            len(late_reports(user=user, month=warning_month(as_of), today=as_of, scope=scope)),
+            f"{reverse('reports:warnings')}#late-reports",
+            "red",
+        ),
         Todo(
             _("Signed, not started: warning"), warnings["yellow"], _link("reports:warnings", level="yellow"), "yellow"
         ),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from zoneledger.core.commands import terminal_width
 from zoneledger.core.sheets import PrintHeading, print_setup
+from zoneledger.progress.exports import add_late_sheet, add_schedule_sheet
 
 from .presenters import LEVEL_TEXT
 from .weekly import pack_parts
@@ -15,9 +16,10 @@ from .weekly import pack_parts
 LINE_HEIGHT = 15  # points: one line of the workbook's default font
 
 
-def write_warnings_xlsx(warnings, file, *, scope_name="", as_of=None):
-    """One sheet, one row per warning: amounts as numbers with two decimals, dates as dates, the level in words;
-    it prints on A4 with its title, `scope_name` and `as_of` in the page header."""
+def write_warnings_xlsx(warnings, file, *, scope_name="", as_of=None, month=None, behind=(), late=()):
+    """签约未开工 on the first sheet, one row per warning: amounts as numbers with two decimals, dates as dates, the
+    level in words; then 低于序时进度 (`behind`) and 未按时填报 (`late`) of `month` on a sheet each. Every sheet prints
+    on A4 with its title, `scope_name` and `as_of` (or the month) in the page header."""
     workbook = xlsxwriter.Workbook(file, {"in_memory": True, "strings_to_formulas": False})
     title = _("Signed, not started")
     sheet = workbook.add_worksheet(title[:31])
@@ -48,6 +50,18 @@ def write_warnings_xlsx(warnings, file, *, scope_name="", as_of=None):
     sheet.autofilter(0, 0, max(len(warnings), 1), len(columns) - 1)
     heading = PrintHeading(title=title, scope=scope_name, as_of=as_of, unit=_("Unit: 10,000 yuan (万元)"))
     print_setup(sheet, heading, width=sum(width for _heading, width in columns))
+    if month is not None:
+        of_month = {"month": f"{month:%Y-%m}"}
+        add_schedule_sheet(
+            workbook,
+            behind,
+            name=_("Behind schedule"),
+            title=_("Behind schedule (低于序时进度) to %(month)s") % of_month,
+            scope_name=scope_name,
+        )
+        add_late_sheet(
+            workbook, late, title=_("Reports late (未按时填报) of %(month)s") % of_month, scope_name=scope_name
+        )
     workbook.close()
 
 

@@ -130,10 +130,18 @@ class SignedNotStartedOut(Schema):
 
 
 class PlanQuery(Schema):
-    """The plan page's filters: a year, a month of it, a zone."""
+    """The plan page's filters: a year, a month of it, a zone; neither year nor month: the warnings page's month."""
 
-    year: int | None = Field(None, ge=2000, le=2999, description="default: this year")
-    month: int | None = Field(None, ge=1, le=12, description="default: this month (December for another year)")
+    year: int | None = Field(
+        None, ge=2000, le=2999, description="default: the year of the latest month whose reports were due"
+    )
+    month: int | None = Field(
+        None,
+        ge=1,
+        le=12,
+        description="default: the latest month whose reports were due; with a year alone, this month "
+        "(December for another year)",
+    )
     zone: RowId | None = Field(None, description="a zone's id")
 
 

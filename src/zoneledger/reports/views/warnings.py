@@ -1,4 +1,6 @@
-"""签约未开工 (/warnings/): the list, filtered, sorted and paged in the database, and its export."""
+"""The warnings (/warnings/): 签约未开工 filtered, sorted and paged in the database; beside it 低于序时进度 and
+未按时填报 of the latest month whose reports were due (the plan page's and the API's selectors) and a link to
+节点逾期; the export holds all three lists."""
 
 import io
 
@@ -14,6 +16,7 @@ from zoneledger.audit import services as audit
 from zoneledger.core.errors import NotFound
 from zoneledger.core.http import is_partial, xlsx_response
 from zoneledger.core.tables import Column, sort_headings
+from zoneledger.progress import selectors as progress
 from zoneledger.reports import figures
 from zoneledger.reports.exports import write_warnings_xlsx
 from zoneledger.reports.forms import AsOfMixin, WarningsForm
@@ -50,6 +53,17 @@ class WarningsMixin(LoginRequiredMixin, AsOfMixin):
     def get_sort(self):
         return self.get_cleaned("sort", "-days")
 
+    def get_report_warnings(self):
+        """低于序时进度 and 未按时填报 as of the page's day, for the month they are about (`warning_month`)."""
+        user, as_of = self.request.user, self.get_as_of()
+        month = progress.warning_month(as_of)
+        scope = user_scope(user)
+        return (
+            month,
+            progress.behind_plan(user=user, month=month, scope=scope),
+            progress.late_reports(user=user, month=month, today=as_of, scope=scope),
+        )
+
 
 class WarningsView(WarningsMixin, TemplateView):
     """签约未开工: days since signing, a coloured and worded level, sortable, paged, exportable.
@@ -61,15 +75,25 @@ class WarningsView(WarningsMixin, TemplateView):
     paginate_by = 50
 
     def get_template_names(self):
-        if is_partial(self.request):
-            return [f"{self.template_name}#table"]
-        return [self.template_name]
+        if not is_partial(self.request):
+            return [self.template_name]
+        # The filter form (a new day) redraws every list; sorting and paging, the 签约未开工 table alone.
+        part = "all" if self.request.headers.get("HX-Target") == "warnings-all" else "table"
+        return [f"{self.template_name}#{part}"]
 
     def get_context_data(self, **kwargs):
         page = Paginator(self.get_warnings(), self.paginate_by).get_page(self.request.GET.get("page"))
         self.show_in_form(as_of=self.get_as_of())
+        month, behind, late = self.get_report_warnings()
         return super().get_context_data(**kwargs) | {
             "page": page,
+            "warning_month": month,
+            "behind": behind[: self.paginate_by],
+            "behind_count": len(behind),
+            "late": late[: self.paginate_by],
+            "late_count": len(late),
+            "threshold": progress.plan_threshold() * 100,
+            "due_day": progress.report_due_day(),
             "sort": self.get_sort(),
             "headings": sort_headings(self.request.GET, WARNING_COLUMNS, current=self.get_sort()),
             "export_query": self.request.GET.urlencode(),
@@ -83,11 +107,17 @@ class WarningsExportView(WarningsMixin, View):
 
     def get(self, request, *args, **kwargs):
         warnings = list(self.get_warnings())
+        month, behind, late = self.get_report_warnings()
         buffer = io.BytesIO()
         scope = user_scope(request.user)
-        write_warnings_xlsx(warnings, buffer, scope_name=scope.name, as_of=self.get_as_of())
-        audit.record_export(
-            actor=request.user, what="signed-not-started", count=len(warnings), filters=request.GET.dict()
+        write_warnings_xlsx(
+            warnings, buffer, scope_name=scope.name, as_of=self.get_as_of(), month=month, behind=behind, late=late
         )
-        filename = _("signed-not-started-%(date)s.xlsx") % {"date": self.get_as_of().isoformat()}
+        audit.record_export(
+            actor=request.user,
+            what="warnings",
+            count=len(warnings) + len(behind) + len(late),
+            filters=request.GET.dict(),
+        )
+        filename = _("warnings-%(date)s.xlsx") % {"date": self.get_as_of().isoformat()}
         return xlsx_response(buffer, filename)
