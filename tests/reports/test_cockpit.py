@@ -21,6 +21,7 @@ from zoneledger.projects.choices import ProgressStatus, Stage
 from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
 from zoneledger.reports import figures
 from zoneledger.reports.cockpit import METRIC_KEYS, _ranks, rankings
+from zoneledger.zones.models import Zone
 
 pytestmark = pytest.mark.django_db
 
@@ -277,3 +278,26 @@ def test_the_cockpit_s_month_on_month_reads_the_approved_months_as_of_its_day(cl
     (card,) = january["month_cards"]
     assert card["value"] == format_yi(by_month.get(date(2025, 1, 1), 0))
     assert "2024-12" in card["detail"]  # January is compared with the December before it
+
+
+def test_each_city_tile_holds_its_zones_as_points_with_their_ranked_figure_and_ledger(client):
+    as_user(client, "province-viewer")
+
+    response = client.get(reverse("reports:dashboard"), {"year": 2024, "as_of": "2024-12-31", "rank_by": "start_rate"})
+
+    zones = next(ranking for ranking in response.context["rankings"] if ranking.level == "zone")
+    ranked = {part.key: part.standings[METRIC_KEYS.index("start_rate")] for part in zones.parts}
+    tiles = {tile.code: tile for tile in response.context["city_tiles"]}
+    for tile in tiles.values():
+        assert {point.key for point in tile.zones} == set(
+            Zone.objects.filter(city_id=tile.code).values_list("pk", flat=True)
+        )
+        for point in tile.zones:
+            assert point.standing == ranked.get(point.key)
+    wenshui = next(point for point in tiles["141100"].zones if point.name == "文水经济开发区")
+    assert wenshui.standing.text == "42.9%"  # 3 of 7 signed in 2024 have started (DOMAIN §6: 开工率43%)
+    page = response.content.decode()
+    assert f'data-zone="{wenshui.key}"' in page
+    ledger = client.get(wenshui.url).context["page"]
+    assert {project.zone.name for project in ledger.object_list} == {"文水经济开发区"}
+    assert ledger.paginator.count == Project.objects.filter(zone__name="文水经济开发区").count()

@@ -330,8 +330,21 @@ CITY_TILES = {
 
 
 @dataclass(frozen=True)
+class ZonePoint:
+    """A zone as a point in its city's tile: its short name, the figure of the chosen metric with its rank among the
+    zones of its kind (None: no batches), and a link to the ledger filtered to it."""
+
+    key: int
+    name: str
+    short_name: str
+    standing: Standing | None
+    url: str
+
+
+@dataclass(frozen=True)
 class CityTile:
-    """One city on the tile map: its place, the figure of the chosen metric with its rank, and its own figures."""
+    """One city on the tile map: its place, the figure of the chosen metric with its rank, its own figures' link,
+    and its zones as points."""
 
     code: str
     name: str
@@ -339,17 +352,43 @@ class CityTile:
     column: int
     standing: Standing | None
     url: str
+    zones: list[ZonePoint]
 
 
-def city_tiles(*, scope: Scope, ranking: Ranking | None, order_by: str, year: int, as_of: date) -> list[CityTile]:
-    """The province's cities on their tiles, each with its standing by `order_by` in the cities' `ranking` (None:
-    no batches) and a link to its year summary; empty for a province without a layout. One query (the names)."""
+def _standings(ranking: Ranking | None, order: int) -> dict[object, Standing]:
+    return {part.key: part.standings[order] for part in (ranking.parts if ranking else [])}
+
+
+def city_tiles(
+    *,
+    user: "User",
+    scope: Scope,
+    cities: Ranking | None,
+    zones: Ranking | None,
+    order_by: str,
+    year: int,
+    as_of: date,
+) -> list[CityTile]:
+    """The province's cities on their tiles, each with its standing by `order_by` in the cities' ranking (None: no
+    batches) and a link to its year summary, and its zones inside it as points with their standing in `zones`
+    and a link to their ledger. There is no coordinate data: a zone's place is its city's tile. Empty for a province
+    without a layout. Two queries (the cities' names, the zones)."""
     layout = CITY_TILES.get(scope.code) if scope.kind == ScopeKind.PROVINCE else None
     if not layout:
         return []
     order = METRIC_KEYS.index(order_by) if order_by in METRIC_KEYS else 0
-    standings = {part.key: part.standings[order] for part in (ranking.parts if ranking else [])}
+    city_standings, zone_standings = _standings(cities, order), _standings(zones, order)
     names = dict(Division.objects.filter(code__in=layout).values_list("code", "name"))
+    ledger = reverse("projects:project_list")
+    points: dict[str, list[ZonePoint]] = {}
+    for pk, name, short_name, city in (
+        Zone.objects.visible_to(user)
+        .filter(city_id__in=layout)
+        .order_by("name")
+        .values_list("pk", "name", "short_name", "city_id")
+    ):
+        point = ZonePoint(pk, name, short_name or name, zone_standings.get(pk), f"{ledger}?{urlencode({'zone': pk})}")
+        points.setdefault(city, []).append(point)
     query = {"year": str(year), "as_of": as_of.isoformat()}
     return [
         CityTile(
@@ -357,8 +396,9 @@ def city_tiles(*, scope: Scope, ranking: Ranking | None, order_by: str, year: in
             names.get(code, code),
             row,
             column,
-            standings.get(code),
+            city_standings.get(code),
             _link("reports:year_summary", scope=code, **query),
+            points.get(code, []),
         )
         for code, (row, column) in layout.items()
     ]

@@ -28,6 +28,12 @@ def latest_round(user, as_of):
     return Round.objects.visible_to(user).filter(held_on__lte=as_of).order_by("-held_on").first()
 
 
+def next_round(user, as_of):
+    """The first round of the user's province (of any, for the nation) held after `as_of`, or None: the one coming
+    up."""
+    return Round.objects.visible_to(user).filter(held_on__gt=as_of).order_by("held_on").first()
+
+
 def previous_round(user, round_):
     """The round of the same province held last before `round_`, or None."""
     return (

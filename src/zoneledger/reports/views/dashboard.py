@@ -26,6 +26,7 @@ from zoneledger.reports.presenters import (
     kpi_cards,
     latest_round,
     month_on_month,
+    next_round,
     previous_round,
     target_progress,
     year_on_year,
@@ -81,11 +82,19 @@ class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
             since=earlier.held_on if earlier and earlier.year == year else None,
             order_by=rank_by,
         )
-        cities = next((ranking for ranking in rankings if ranking.level == "city"), None)
+        levels = {ranking.level: ranking for ranking in rankings}
         return super().get_context_data(**kwargs) | {
             "todos": cockpit.todos(user=user, scope=scope, as_of=as_of, warnings=warning_counts),
             "rankings": rankings,
-            "city_tiles": cockpit.city_tiles(scope=scope, ranking=cities, order_by=rank_by, year=year, as_of=as_of),
+            "city_tiles": cockpit.city_tiles(
+                user=user,
+                scope=scope,
+                cities=levels.get("city"),
+                zones=levels.get("zone"),
+                order_by=rank_by,
+                year=year,
+                as_of=as_of,
+            ),
             "metrics": cockpit.METRICS,
             "rank_by": rank_by if rank_by in cockpit.METRIC_KEYS else cockpit.METRIC_KEYS[0],
             "previous_round": earlier,
@@ -100,6 +109,7 @@ class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
             "sets_targets": sets_targets(user),
             "target_lines": target_progress(target, year_figures, months[-1].cumulative if months else ZERO),
             "latest_round": round_,
+            "next_round": next_round(user, as_of),
             "round_cards": round_figures and kpi_cards(batch_cells(round_figures)),
             "warning_counts": warning_counts,
             "approvals_done": approvals_done,
