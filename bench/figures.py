@@ -43,15 +43,15 @@ LOADED_AT = datetime(2025, 7, 1, tzinfo=UTC)
 POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 
 
-def setup_django(backend, workdir):
+def setup_django(backend, workdir, *, database="zl_bench"):
     """Point Django at the bench database (before settings are read), create it and migrate it."""
     if backend == "postgres":
         import psycopg
 
         with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as server:
-            server.execute("DROP DATABASE IF EXISTS zl_bench")
-            server.execute("CREATE DATABASE zl_bench")
-        os.environ["DATABASE_URL"] = f"{POSTGRES_SERVER}/zl_bench"
+            server.execute(f"DROP DATABASE IF EXISTS {database}")
+            server.execute(f"CREATE DATABASE {database}")
+        os.environ["DATABASE_URL"] = f"{POSTGRES_SERVER}/{database}"
     else:
         os.environ.pop("DATABASE_URL", None)
         os.environ["ZONELEDGER_DATA_DIR"] = str(workdir)
@@ -74,10 +74,11 @@ def next_round(day, rounds):
     return None
 
 
-def plan_events(rng, project_id, rounds):
-    """The stage events of one project: (project, stage, day, round id or None), in lifecycle order."""
+def plan_events(rng, project_id, rounds, *, first=date(2020, 1, 1), years=5):
+    """The stage events of one project: (project, stage, day, round id or None), in lifecycle order; signed on a
+    day of the `years` from `first`."""
     events = []
-    day = date(2020, 1, 1) + timedelta(days=rng.randrange(5 * 365))
+    day = first + timedelta(days=rng.randrange(years * 365))
     for stage, chance, gap in (
         ("signed", 1.0, (0, 0)),
         ("started", 0.8, (30, 400)),
@@ -133,6 +134,7 @@ def generate(projects, months):
             Project(
                 name=f"项目{number:06d}",
                 zone=zones[number % len(zones)],
+                province_id="140000",
                 chain=chains[rng.randrange(len(chains))],
                 total_investment=rng.choice([1500, 3000, 5000, 8000, 12000, 20000, 50000, 120000]),
                 expected_output=rng.choice([None, 2000, 6000, 15000]),
@@ -156,13 +158,32 @@ def generate(projects, months):
         raise SystemExit(f"only {len(progress)} monthly rows fit the ledger; give more projects")
     copy_rows(
         "projects_stageevent",
-        ["project_id", "stage", "happened_on", "round_id", "note", "recorded_at", "voided", "void_reason"],
-        [(*event, "", LOADED_AT, False, "") for event in events],
+        [
+            "project_id",
+            "stage",
+            "happened_on",
+            "round_id",
+            "note",
+            "recorded_at",
+            "voided",
+            "void_reason",
+            "province_id",
+        ],
+        [(*event, "", LOADED_AT, False, "", "140000") for event in events],
     )
     copy_rows(
         "projects_monthlyprogress",
-        ["project_id", "month", "completed_investment", "status", "progress_note", "submitted_at", "review_note"],
-        [(*row, "", LOADED_AT, "") for row in progress],
+        [
+            "project_id",
+            "month",
+            "completed_investment",
+            "status",
+            "progress_note",
+            "submitted_at",
+            "review_note",
+            "province_id",
+        ],
+        [(*row, "", LOADED_AT, "", "140000") for row in progress],
     )
     return {"zones": len(zones), "projects": len(project_ids), "events": len(events), "monthly rows": len(progress)}
 
@@ -177,7 +198,7 @@ WITH events AS (
             AND e.happened_on <= %(year_end)s) AS in_year
     FROM projects_stageevent e
     LEFT JOIN campaigns_round r ON r.id = e.round_id
-    WHERE NOT e.voided AND e.happened_on <= %(as_of)s AND e.stage IN ('signed', 'started', 'commissioned')
+    WHERE {where}NOT e.voided AND e.happened_on <= %(as_of)s AND e.stage IN ('signed', 'started', 'commissioned')
       AND ((r.year = %(year)s AND (%(sequence)s = 0 OR r.sequence = %(sequence)s))
            OR (%(sequence)s = 0 AND e.stage = 'signed' AND e.happened_on >= %(year_start)s
                AND e.happened_on <= %(year_end)s))
@@ -230,7 +251,9 @@ def hand_sql(group, *, sequence):
 
     column = {"total": None, "city": "z.city_id", "zone": "z.id"}[group]
     sql = HAND_SQL.format(
-        group=f"{column}," if column else "", group_by=f"GROUP BY {column} ORDER BY {column}" if column else ""
+        group=f"{column}," if column else "",
+        group_by=f"GROUP BY {column} ORDER BY {column}" if column else "",
+        where="",
     )
     year_end = min(AS_OF, date(YEAR, 12, 31))
     params = {

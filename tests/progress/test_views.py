@@ -218,7 +218,8 @@ def test_the_queue_comes_a_page_at_a_time_keeping_its_filters(client, zone, edit
 
     projects = ProjectFactory.create_batch(QUEUE_PAGE_SIZE + 3, zone=zone)
     StageEvent.objects.bulk_create(
-        StageEvent(project=project, stage=Stage.STARTED, happened_on=date(2024, 1, 5)) for project in projects
+        StageEvent(project=project, province_id=project.province_id, stage=Stage.STARTED, happened_on=date(2024, 1, 5))
+        for project in projects
     )
     progress_submit_bulk(actor=editor, entries=[MonthEntry(project, JUNE, Decimal("1")) for project in projects])
     log_in(client, reviewer)

@@ -37,12 +37,20 @@ def add_project(zone, *, investment="10000.00", events=(), months=(), recorded_a
     """A project with `events` [(stage, date, round or None)] and `months` [(date, amount, approved)]."""
     project = ProjectFactory(zone=zone, total_investment=Decimal(investment), **fields)
     StageEvent.objects.bulk_create(
-        StageEvent(project=project, stage=stage, happened_on=day, round=round_, recorded_at=recorded_at)
+        StageEvent(
+            project=project,
+            province_id=project.province_id,
+            stage=stage,
+            happened_on=day,
+            round=round_,
+            recorded_at=recorded_at,
+        )
         for stage, day, round_ in events
     )
     MonthlyProgress.objects.bulk_create(
         MonthlyProgress(
             project=project,
+            province_id=project.province_id,
             month=month,
             completed_investment=Decimal(amount),
             status=ProgressStatus.APPROVED if approved else ProgressStatus.SUBMITTED,

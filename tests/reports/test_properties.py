@@ -271,6 +271,7 @@ def test_known_at_before_a_correction_reproduces_the_figure_before_it(viewer, le
         StageEvent.objects.bulk_create(
             StageEvent(
                 project=event.project,
+                province_id=event.province_id,
                 stage=event.stage,
                 happened_on=event.happened_on,
                 round=None,

@@ -85,7 +85,9 @@ class ApprovalItem(models.Model):
         verbose_name = _("approval item")
         verbose_name_plural = _("approval items")
         constraints = [
-            models.UniqueConstraint(fields=["project_code", "matter"], name="approval_one_per_matter"),
+            models.UniqueConstraint(
+                fields=["project_code", "matter", "province_code"], name="approval_one_per_matter_p"
+            ),
             models.CheckConstraint(
                 condition=~Q(state=ApprovalState.DONE) | Q(decided_on__isnull=False), name="approval_done_has_date"
             ),

@@ -67,7 +67,7 @@ class AuditRecord(models.Model):
     batch = models.UUIDField(_("batch"), null=True, blank=True, db_index=True)
     sequence = models.PositiveBigIntegerField(_("position in the chain"))
     previous_hash = models.CharField(max_length=64)
-    record_hash = models.CharField(max_length=64, unique=True)
+    record_hash = models.CharField(max_length=64)
 
     objects = AuditRecordQuerySet.as_manager()
 
@@ -82,6 +82,7 @@ class AuditRecord(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["province", "sequence"], name="audit_one_record_per_chain_position"),
+            models.UniqueConstraint(fields=["province", "record_hash"], name="audit_one_record_per_hash"),
         ]
 
     def __str__(self):

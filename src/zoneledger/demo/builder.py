@@ -373,6 +373,7 @@ class DemoBuilder:
                 months.append(
                     MonthlyProgress(
                         project=project,
+                        province_id=project.province_id,
                         month=month,
                         completed_investment=Decimal(amount),
                         status=status,

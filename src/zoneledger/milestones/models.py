@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zoneledger.accounts.scope import zone_filter
 from zoneledger.projects.choices import Stage
-from zoneledger.projects.models import ProjectPart, ProjectPartQuerySet
+from zoneledger.projects.models import ProjectPart, ProjectPartQuerySet, province_column
 
 from .choices import MilestoneKind
 from .schedule import Step
@@ -73,6 +73,7 @@ class Milestone(ProjectPart, models.Model):
     project = models.ForeignKey(
         "projects.Project", verbose_name=_("project"), on_delete=models.PROTECT, related_name="milestones"
     )
+    province = province_column()
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=15, choices=MilestoneKind.choices, default=MilestoneKind.CONSTRUCTION)
     stage = models.CharField(_("stage to reach"), max_length=15, choices=Stage.choices, blank=True)
@@ -111,6 +112,7 @@ class MilestoneMove(models.Model):
     milestone = models.ForeignKey(
         Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="moves"
     )
+    province = province_column()
     from_date = models.DateField(_("from"))
     to_date = models.DateField(_("to"))
     reason = models.CharField(_("reason"), max_length=500)
@@ -132,3 +134,8 @@ class MilestoneMove(models.Model):
 
     def __str__(self):
         return f"{self.milestone} {self.from_date} → {self.to_date}"
+
+    def save(self, *args, **kwargs):
+        if self.province_id is None:
+            self.province_id = self.milestone.province_id  # the milestone's province, the row's shard
+        super().save(*args, **kwargs)

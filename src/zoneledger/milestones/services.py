@@ -112,6 +112,7 @@ def milestones_plan(
     milestones = [
         Milestone(
             project=project,
+            province_id=project.province_id,
             title=step.title,
             kind=step.step.kind,
             stage=step.step.stage,

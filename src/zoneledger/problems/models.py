@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from zoneledger.accounts.scope import zone_filter
 from zoneledger.core.attachments import Attachment
 from zoneledger.core.text import validate_fits_a_cell
+from zoneledger.projects.models import province_column
 
 from .choices import OPEN_STATES, Category, Level, State, Step, Tier
 
@@ -135,6 +136,7 @@ class ProblemStep(models.Model):
     """One step of a problem's history: who did what, when, from which state to which, with their words."""
 
     problem = models.ForeignKey(Problem, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="steps")
+    province = province_column()
     step = models.CharField(_("step"), max_length=10, choices=Step.choices)
     from_state = models.CharField(_("from"), max_length=10, choices=State.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=10, choices=State.choices)
@@ -159,6 +161,11 @@ class ProblemStep(models.Model):
     def __str__(self):
         return f"{self.problem} · {self.get_step_display()}"
 
+    def save(self, *args, **kwargs):
+        if self.province_id is None:
+            self.province_id = self.problem.province_id  # the problem's province, the row's shard
+        super().save(*args, **kwargs)
+
 
 class ProblemAttachmentQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -172,6 +179,7 @@ class ProblemAttachment(Attachment):
     problem = models.ForeignKey(
         Problem, verbose_name=_("problem"), on_delete=models.PROTECT, related_name="attachments"
     )
+    province = province_column()
 
     objects = ProblemAttachmentQuerySet.as_manager()
 
@@ -187,6 +195,11 @@ class ProblemAttachment(Attachment):
     @property
     def audit_province(self):
         return self.problem.province_id
+
+    def save(self, *args, **kwargs):
+        if self.province_id is None:
+            self.province_id = self.problem.province_id
+        super().save(*args, **kwargs)
 
 
 class TaskForceQuerySet(models.QuerySet):

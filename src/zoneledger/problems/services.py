@@ -337,7 +337,8 @@ def problem_escalate(
             division = city if last.tier == Tier.CITY else province_id
             arrived[(last.tier, division, province_id)].append(row)
             history.extend(
-                (pk, state, state, move.tier, move.solve_due, note) for move, note in zip(moves, notes, strict=True)
+                (pk, province_id, state, state, move.tier, move.solve_due, note)
+                for move, note in zip(moves, notes, strict=True)
             )
             entries.append(
                 audit.Entry(
@@ -352,7 +353,7 @@ def problem_escalate(
         return EscalationRun(problems=0, steps=0)
     bulk.insert_rows(
         ProblemStep,
-        ["problem", "from_state", "to_state", "tier", "solve_due", "note"],
+        ["problem", "province", "from_state", "to_state", "tier", "solve_due", "note"],
         history,
         step=Step.ESCALATE.value,
         at=now,
@@ -618,7 +619,13 @@ def problem_attachments_add(*, actor: "User", problem: Problem, photos: Sequence
     """
     problem = _problem_for_attachments(actor, problem)
     existing = problem.attachments.count()
-    added = attachments_add(ProblemAttachment, photos, existing=existing, actor=actor, owner={"problem": problem})
+    added = attachments_add(
+        ProblemAttachment,
+        photos,
+        existing=existing,
+        actor=actor,
+        owner={"problem": problem, "province_id": problem.province_id},
+    )
     after = {"photos": [photo.audit_facts for photo in added]}
     audit.record(actor=actor, action=Action.PROBLEM_ATTACHMENT_ADD, obj=problem, after=after)
     return added

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zoneledger.core.attachments import Attachment
 from zoneledger.core.money import WanField
-from zoneledger.projects.models import NOT_NEGATIVE, ProjectPart, ProjectPartQuerySet
+from zoneledger.projects.models import NOT_NEGATIVE, ProjectPart, ProjectPartQuerySet, province_column
 
 from .choices import OPEN_STATES, ReportState
 
@@ -31,6 +31,7 @@ class ReportVersion(ProjectPart, models.Model):
     project = models.ForeignKey(
         "projects.Project", verbose_name=_("project"), on_delete=models.PROTECT, related_name="report_versions"
     )
+    province = province_column()
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     number = models.PositiveSmallIntegerField(_("version"), default=1)
     amount = WanField(_("completed investment (万元)"), validators=NOT_NEGATIVE)
@@ -67,14 +68,18 @@ class ReportVersion(ProjectPart, models.Model):
         verbose_name = _("monthly report")
         verbose_name_plural = _("monthly reports")
         constraints = [
-            models.UniqueConstraint(fields=["project", "month", "number"], name="reportversion_unique_number"),
             models.UniqueConstraint(
-                fields=["project", "month"], condition=Q(state__in=OPEN_STATES), name="reportversion_one_open"
+                fields=["project", "month", "number", "province"], name="reportversion_unique_number_p"
             ),
             models.UniqueConstraint(
-                fields=["project", "month"],
+                fields=["project", "month", "province"],
+                condition=Q(state__in=OPEN_STATES),
+                name="reportversion_one_open_p",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "month", "province"],
                 condition=Q(state=ReportState.APPROVED, counted_until__isnull=True),
-                name="reportversion_one_counting",
+                name="reportversion_one_counting_p",
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="reportversion_amount_not_negative"),
             models.CheckConstraint(
@@ -99,6 +104,7 @@ class ReportTransition(ProjectPart, models.Model):
     project = models.ForeignKey(
         "projects.Project", verbose_name=_("project"), on_delete=models.PROTECT, related_name="report_transitions"
     )
+    province = province_column()
     from_state = models.CharField(_("from"), max_length=10, choices=ReportState.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=10, choices=ReportState.choices)
     amount = WanField(_("completed investment (万元)"))
@@ -132,6 +138,7 @@ class ReportPhoto(ProjectPart, Attachment):
     project = models.ForeignKey(
         "projects.Project", verbose_name=_("project"), on_delete=models.PROTECT, related_name="report_photos"
     )
+    province = province_column()
 
     objects = ProjectPartQuerySet.as_manager()
 
@@ -147,6 +154,7 @@ class AnnualPlan(ProjectPart, models.Model):
     project = models.ForeignKey(
         "projects.Project", verbose_name=_("project"), on_delete=models.PROTECT, related_name="annual_plans"
     )
+    province = province_column()
     year = models.PositiveSmallIntegerField(_("year"))
     amount = WanField(_("planned investment (万元)"), validators=NOT_NEGATIVE)
     # The twelve monthly amounts in hundredths of 万元 (exact), January first; they add up to `amount`.
@@ -164,7 +172,7 @@ class AnnualPlan(ProjectPart, models.Model):
         verbose_name = _("annual plan")
         verbose_name_plural = _("annual plans")
         constraints = [
-            models.UniqueConstraint(fields=["project", "year"], name="annualplan_one_per_year"),
+            models.UniqueConstraint(fields=["project", "year", "province"], name="annualplan_one_per_year_p"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="annualplan_amount_not_negative"),
         ]
 

@@ -135,7 +135,7 @@ def _snapshot(version: ReportVersion) -> dict[str, Any]:
 def _head_from(version: ReportVersion, head: MonthlyProgress | None) -> MonthlyProgress:
     """The MonthlyProgress row (what the figures read) as `version` makes it."""
     if head is None:
-        head = MonthlyProgress(project_id=version.project_id, month=version.month)
+        head = MonthlyProgress(project_id=version.project_id, province_id=version.province_id, month=version.month)
     head.completed_investment = version.amount
     head.progress_note = version.physical_progress
     head.status = STATUS_OF_STATE.get(version.state, ProgressStatus.SUBMITTED)
@@ -174,8 +174,11 @@ def _record_transitions(
     """One history row per (version, state it left), the version already in its new state; rows, not instances."""
     bulk.insert_rows(
         ReportTransition,
-        ("version", "project", "from_state", "to_state", "amount"),
-        ((version.pk, version.project_id, from_state, version.state, version.amount) for version, from_state in moves),
+        ("version", "project", "province", "from_state", "to_state", "amount"),
+        (
+            (version.pk, version.project_id, version.province_id, from_state, version.state, version.amount)
+            for version, from_state in moves
+        ),
         actor=actor.pk,
         at=at,
         reason=reason,
@@ -187,6 +190,7 @@ def _baseline(head: MonthlyProgress, number: int) -> ReportVersion:
     state = STATE_OF_STATUS.get(head.status, ReportState.SUBMITTED)
     return ReportVersion(
         project_id=head.project_id,
+        province_id=head.province_id,
         month=head.month,
         number=number,
         amount=head.completed_investment,
@@ -359,6 +363,7 @@ def progress_submit_bulk(
         if current is None:
             version = ReportVersion(
                 project_id=entry.project.pk,
+                province_id=entry.project.province_id,
                 month=entry.month,
                 number=month.last_number + 1,
                 created_at=now,
@@ -543,7 +548,7 @@ def report_photos_add(*, actor: "User", version: ReportVersion, photos: Sequence
     photos), ValidationError on `photos` (not a JPEG, PNG or WebP by its content, too large, damaged, too many).
     """
     version = _open_version_for_photos(actor, version)
-    owner = {"version": version, "project_id": version.project_id}
+    owner = {"version": version, "project_id": version.project_id, "province_id": version.province_id}
     added = attachments_add(ReportPhoto, photos, existing=version.photos.count(), actor=actor, owner=owner)
     after = {"photos": [photo.audit_facts for photo in added]}
     audit.record(actor=actor, action=Action.PROGRESS_PHOTO_ADD, obj=version, after=after)

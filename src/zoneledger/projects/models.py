@@ -14,6 +14,24 @@ from zoneledger.enterprises.models import Enterprise
 from .choices import KeyLevel, ProgressStatus, Stage
 
 NOT_NEGATIVE = [MinValueValidator(0)]
+
+
+def province_column() -> models.ForeignKey:
+    """The province a row of zone data lies in: the column a sharded database distributes rows by (docs/SCALING.md).
+
+    Copied from the row's project (or problem) by the model's save and by every bulk service; never edited. It has no
+    index of its own: it leads the unique constraints instead, and 31 values make a poor index alone.
+    """
+    return models.ForeignKey(
+        "zones.Division",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
+
+
 CODE_TAKEN = _(
     "This project code is already registered for another project. If it is this project's code, ask the"
     " province's business administrator."
@@ -46,6 +64,7 @@ class Project(models.Model):
     )
     name = models.CharField(_("project name"), max_length=200)
     zone = models.ForeignKey("zones.Zone", verbose_name=_("zone"), on_delete=models.PROTECT, related_name="projects")
+    province = province_column()
     # The 建设单位 as this project's own user entered it: the page, the ledger and the export show it, never the name
     # another zone entered for the same USCC (the shared Enterprise row's), which is not this zone's to read.
     enterprise_name = models.CharField(_("enterprise (建设单位)"), max_length=200, blank=True)
@@ -90,7 +109,7 @@ class Project(models.Model):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         constraints = [
-            models.UniqueConstraint(fields=["zone", "name"], name="project_unique_name_in_zone"),
+            models.UniqueConstraint(fields=["zone", "name", "province"], name="project_unique_name_in_zone_province"),
             models.CheckConstraint(condition=Q(total_investment__gte=0), name="project_investment_not_negative"),
             models.CheckConstraint(
                 condition=Q(land_mu__isnull=True) | Q(land_mu__gte=0), name="project_land_not_negative"
@@ -116,6 +135,16 @@ class Project(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # A project lies in its zone's province; a zone never changes province, so neither does its project.
+        self.province_id = self.zone.province_id
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        # Before the unique checks, which include the province (a NULL one would match nothing).
+        if self.zone_id is not None:
+            self.province_id = self.zone.province_id
+
     @property
     def audit_province(self):
         """The province whose audit chain holds this project's records (audit's protocol)."""
@@ -132,6 +161,11 @@ class ProjectPart:
     @property
     def audit_province(self):
         return self.project.audit_province
+
+    def save(self, *args, **kwargs):
+        if self.province_id is None:  # type: ignore[attr-defined]
+            self.province_id = self.project.province_id  # the project's province, the row's shard
+        super().save(*args, **kwargs)  # type: ignore[misc]
 
 
 class ProjectPartQuerySet(models.QuerySet):
@@ -154,6 +188,7 @@ class StageEvent(ProjectPart, models.Model):
     """A project reached a stage on a date. Never edited or deleted: a wrong event is voided with a reason."""
 
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="events")
+    province = province_column()
     stage = models.CharField(_("stage"), max_length=15, choices=Stage.choices)
     happened_on = models.DateField(_("date"))
     round = models.ForeignKey(
@@ -194,7 +229,9 @@ class StageEvent(ProjectPart, models.Model):
         verbose_name_plural = _("stage events")
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "stage"], condition=Q(voided=False), name="stageevent_one_live_per_stage"
+                fields=["project", "stage", "province"],
+                condition=Q(voided=False),
+                name="stageevent_one_live_per_stage_p",
             ),
             models.CheckConstraint(
                 condition=Q(voided=False) | (~Q(void_reason="") & Q(voided_at__isnull=False)),
@@ -214,6 +251,7 @@ class MonthlyProgress(ProjectPart, models.Model):
     """A project's completed investment in one month (月报), reviewed by the city or province."""
 
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="progress")
+    province = province_column()
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     completed_investment = WanField(_("completed investment (万元)"), validators=NOT_NEGATIVE)
     progress_note = models.TextField(_("physical progress"), blank=True)
@@ -246,7 +284,7 @@ class MonthlyProgress(ProjectPart, models.Model):
         verbose_name = _("monthly progress")
         verbose_name_plural = _("monthly progress")
         constraints = [
-            models.UniqueConstraint(fields=["project", "month"], name="progress_unique_month"),
+            models.UniqueConstraint(fields=["project", "month", "province"], name="progress_unique_month_province"),
             models.CheckConstraint(condition=Q(completed_investment__gte=0), name="progress_amount_not_negative"),
         ]
         indexes = [models.Index(fields=["status", "month"])]

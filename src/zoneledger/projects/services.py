@@ -280,8 +280,8 @@ def _insert_events(*, actor: Actor, events: Sequence[tuple[Project, NewEvent]], 
     ids = bulk.allocate_ids(StageEvent, len(events)) if events else []
     bulk.insert_rows(
         StageEvent,
-        ("id", "project", "stage", "happened_on", "round"),
-        ((pk, project.pk, *event) for pk, (project, event) in zip(ids, events, strict=True)),
+        ("id", "project", "province", "stage", "happened_on", "round"),
+        ((pk, project.pk, project.province_id, *event) for pk, (project, event) in zip(ids, events, strict=True)),
         note="",
         recorded_at=at,
         recorded_by=actor.pk if actor else None,
@@ -310,6 +310,7 @@ def projects_create_bulk(
     _require_writable_zones(actor, (project.zone for project, _events in projects))
     for project, events in projects:
         project.created_at = project.updated_at = at
+        project.province_id = project.zone.province_id
         project.stage = current_stage(stage for stage, _day, _round in events)
     bulk.insert_instances(Project, [project for project, _events in projects])
     _insert_events(actor=actor, events=[(project, event) for project, events in projects for event in events], at=at)
