@@ -30,6 +30,8 @@ DISTRIBUTED = {
     "problems_problemattachment": "province_id",
     "problems_projectleader": "province_id",
     "problems_taskforce": "province_id",
+    "problems_taskforce_members": "province_id",
+    "problems_taskforce_projects": "province_id",
     "approvals_approvalitem": "province_code",
     "audit_auditrecord": "province",
     "audit_auditchainhead": "province",
@@ -80,11 +82,6 @@ COORDINATOR = {
     "otp_static_statictoken",
 }
 
-# The task forces' two lists are zone data without a province column yet: a few hundred rows a province. Before a
-# Citus cluster they become explicit through tables with the column (docs/SCALING.md, "not yet"); this test fails
-# if they gain it, so the list only shrinks.
-NOT_YET = {"problems_taskforce_members", "problems_taskforce_projects"}
-
 # Unique columns that name a row of the same shard (so the province adds nothing to the rule) and that Django keeps
 # as a one-column unique: the conversion script rewrites them as (column, province) — docs/SCALING.md.
 UNIQUE_WITHOUT_PROVINCE = {
@@ -111,7 +108,7 @@ def unique_indexes(table):
 
 
 def test_every_table_is_distributed_reference_or_the_coordinator_s():
-    kinds = [set(DISTRIBUTED), REFERENCE, COORDINATOR, NOT_YET]
+    kinds = [set(DISTRIBUTED), REFERENCE, COORDINATOR]
     assert all(not (a & b) for i, a in enumerate(kinds) for b in kinds[i + 1 :])
     placed = set().union(*kinds)
     assert sorted(all_tables() - placed) == [], "say in docs/SCALING.md and here how the new table is sharded"
@@ -134,14 +131,6 @@ def test_zone_data_carries_its_province_in_every_unique_index(table):
     assert missing == {}
 
 
-@pytest.mark.django_db
-def test_the_task_forces_lists_are_still_the_only_zone_data_without_a_province():
-    for table in NOT_YET:
-        with connection.cursor() as cursor:
-            names = {info.name for info in connection.introspection.get_table_description(cursor, table)}
-        assert "province_id" not in names, f"{table} has its province now: move it to DISTRIBUTED"
-
-
 # Where each table's province comes from: (its column naming the parent, the parent's table and province column).
 PARENTS = {
     "projects_project": ("zone_id", "zones_zone", "province_id"),
@@ -158,6 +147,8 @@ PARENTS = {
     "problems_problemattachment": ("problem_id", "problems_problem", "province_id"),
     "problems_projectleader": ("project_id", "projects_project", "province_id"),
     "approvals_approvalitem": ("project_id", "projects_project", "province_id"),
+    "problems_taskforce_members": ("taskforce_id", "problems_taskforce", "province_id"),
+    "problems_taskforce_projects": ("project_id", "projects_project", "province_id"),
 }
 
 

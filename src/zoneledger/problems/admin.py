@@ -18,8 +18,8 @@ class ProblemCategoryAdmin(AuditedAdmin):
 class TaskForceAdmin(AuditedAdmin):
     list_display = ["name", "province", "lead"]
     list_filter = ["province"]
-    filter_horizontal = ["members"]
-    raw_id_fields = ["lead", "projects"]
+    # Members and projects are kept on the task force's own page (task_force_save), which checks them.
+    raw_id_fields = ["lead"]
 
 
 @admin.register(Problem)

@@ -220,9 +220,19 @@ class TaskForce(models.Model):
     lead = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("lead"), on_delete=models.PROTECT, related_name="+"
     )
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("members"), blank=True, related_name="+")
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("members"),
+        blank=True,
+        related_name="+",
+        through="TaskForceMember",
+    )
     projects = models.ManyToManyField(
-        "projects.Project", verbose_name=_("projects"), blank=True, related_name="task_forces"
+        "projects.Project",
+        verbose_name=_("projects"),
+        blank=True,
+        related_name="task_forces",
+        through="TaskForceProject",
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -241,6 +251,40 @@ class TaskForce(models.Model):
     @property
     def audit_province(self):
         return self.province_id
+
+
+class TaskForceMember(models.Model):
+    """A member of a task force; the row carries the task force's province (docs/SCALING.md)."""
+
+    taskforce = models.ForeignKey(TaskForce, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    province = province_column()
+
+    class Meta:
+        db_table = "problems_taskforce_members"
+        constraints = [
+            models.UniqueConstraint(fields=["taskforce", "user", "province"], name="taskforce_member_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.taskforce_id} · {self.user_id}"
+
+
+class TaskForceProject(models.Model):
+    """A project a task force pushes; the row carries the task force's province, which is the project's."""
+
+    taskforce = models.ForeignKey(TaskForce, on_delete=models.CASCADE)
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE)
+    province = province_column()
+
+    class Meta:
+        db_table = "problems_taskforce_projects"
+        constraints = [
+            models.UniqueConstraint(fields=["taskforce", "project", "province"], name="taskforce_project_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.taskforce_id} · {self.project_id}"
 
 
 class ProjectLeaderQuerySet(models.QuerySet):

@@ -570,8 +570,9 @@ def task_force_save(
     task_force.name, task_force.lead = name, lead
     task_force.full_clean(exclude=["province"])
     task_force.save()
-    task_force.members.set(members)
-    task_force.projects.set(projects)
+    shard = {"province_id": task_force.province_id}
+    task_force.members.set(members, through_defaults=shard)
+    task_force.projects.set(projects, through_defaults=shard)
     after = _task_force_snapshot(task_force)
     if after != before:
         audit.record(
