@@ -37,7 +37,15 @@ from zoneledger.zones.models import Division, Zone
 
 from . import clock, workflow
 from .choices import OPEN_STATES, Category, Level, State, Step, Tier
-from .models import Problem, ProblemAttachment, ProblemCategory, ProblemStep, ProjectLeader, TaskForce
+from .models import (
+    Problem,
+    ProblemAttachment,
+    ProblemCategory,
+    ProblemStep,
+    ProjectLeader,
+    TaskForce,
+    TaskForceMember,
+)
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -590,7 +598,7 @@ def _task_force_snapshot(task_force: TaskForce) -> dict[str, Any]:
         "name": task_force.name,
         "lead": task_force.lead.get_username(),
         "members": sorted(
-            TaskForce.members.through.objects.filter(taskforce=task_force).values_list("user__username", flat=True)
+            TaskForceMember.objects.filter(taskforce=task_force).values_list("user__username", flat=True)
         ),
         "projects": sorted(Project.objects.filter(task_forces=task_force).values_list("pk", flat=True)),
     }
