@@ -50,6 +50,7 @@ REFERENCE = {
     "chains_chain_masters",
     "chains_chainlink",
     "campaigns_round",
+    "campaigns_yeartarget",
     "problems_problemcategory",
     "milestones_plantemplate",
     "core_workdayoverride",

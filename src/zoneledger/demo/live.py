@@ -195,7 +195,11 @@ def _write_months(rng: random.Random, projects: list[Project], plans: list[dict]
             else:
                 approved.append(
                     MonthlyProgress(
-                        project=project, month=month, completed_investment=amount, status=ProgressStatus.APPROVED
+                        project=project,
+                        province_id=project.province_id,
+                        month=month,
+                        completed_investment=amount,
+                        status=ProgressStatus.APPROVED,
                     )
                 )
             month = _next_month(month)
