@@ -264,24 +264,29 @@ def _plan_milestones(projects: list[Project], today: date) -> None:
 
 
 def _set_targets(year: int, plans: list[dict]) -> None:
-    """The year's targets of Shanxi and its cities, set by the province: a quarter above the projects the live
-    layer signs in each city's rounds, 75 % 开工率 (the province's aim), and completed investment of a fifth of what
-    is signed."""
+    """The year's targets of Shanxi's cities, set by the province — a quarter above the projects the live layer signs
+    in each city's rounds (two where it signs none), 75 % 开工率 (the province's aim), completed investment of a fifth
+    of what is signed — and the province's, their sums."""
     signed: dict[str, tuple[int, Decimal]] = {}
     for plan in plans:
         if any(stage == Stage.SIGNED and round_ for stage, _day, round_ in plan["events"]):
-            for code in (plan["zone"].city_id, seeds.SHANXI[0]):
-                count, amount = signed.get(code, (0, Decimal(0)))
-                signed[code] = (count + 1, amount + plan["investment"])
+            count, amount = signed.get(plan["zone"].city_id, (0, Decimal(0)))
+            signed[plan["zone"].city_id] = (count + 1, amount + plan["investment"])
     cities = Division.objects.filter(level=DivisionLevel.CITY, parent_id=seeds.SHANXI[0]).order_by("code")
-    entries = []
-    for code in [seeds.SHANXI[0], *(city.code for city in cities)]:
-        count, amount = signed.get(code, (2, Decimal(40000)))
-        figures = TargetFigures(
+    targets = {}
+    for city in cities:
+        count, amount = signed.get(city.code, (2, Decimal(40000)))
+        targets[city.code] = TargetFigures(
             signed_count=-(-count * 5 // 4),
             signed_investment=amount * 5 // 4,
             start_rate=Decimal(75),
             completed=amount // 5,
         )
-        entries.append((parse_scope(code), figures, 0))
+    targets[seeds.SHANXI[0]] = TargetFigures(
+        signed_count=sum(target.signed_count or 0 for target in targets.values()),
+        signed_investment=sum((target.signed_investment or 0 for target in targets.values()), Decimal(0)),
+        start_rate=Decimal(75),
+        completed=sum((target.completed or 0 for target in targets.values()), Decimal(0)),
+    )
+    entries = [(parse_scope(code), figures, 0) for code, figures in targets.items()]
     targets_set(actor=None, year=year, entries=entries)
