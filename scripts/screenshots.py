@@ -18,7 +18,8 @@ PAGES = [
     ("ledger", "lvliang-reviewer", "/projects/"),
     ("project", "wenshui-editor", None),  # the first project of the ledger
     ("rounds", "province-admin", "/rounds/"),
-    ("round", "province-viewer", None),  # the first round of the list
+    ("targets", "province-admin", "/rounds/targets/"),
+    ("round", "province-viewer", None),  # round 2023-4, whose figures the seeds publish
     ("year-summary", "wenshui-viewer", "/summary/"),
     ("warnings", "lvliang-reviewer", "/warnings/"),
     ("import", "wenshui-editor", "/import/"),
@@ -58,7 +59,7 @@ def main(base, out):
                 if name == "project":
                     path = first_link(page, base, "/projects/", r"/projects/\d+/")
                 elif name == "round":
-                    path = first_link(page, base, "/rounds/", r"/rounds/\d{6}/\d{4}-\d+/")
+                    path = first_link(page, base, "/rounds/", r"/rounds/\d{6}/2023-4/")
                 page.goto(f"{base}{path}")
                 page.wait_for_load_state("networkidle")
                 page.wait_for_timeout(800)  # ECharts animates its first drawing

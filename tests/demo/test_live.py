@@ -37,6 +37,11 @@ def golden():
 def test_the_rounds_so_far_and_the_next_follow_the_day():
     assert live_rounds(date(2026, 6, 17)) == ([date(2026, 2, 26), date(2026, 5, 28)], date(2026, 8, 27))
     assert live_rounds(date(2026, 3, 1)) == ([date(2026, 3, 1)], date(2026, 5, 28))  # none held a week before
+    # The usual day has just passed: the round is announced for a week later.
+    assert live_rounds(date(2026, 12, 2)) == (
+        [date(2026, 2, 26), date(2026, 5, 28), date(2026, 8, 27)],
+        date(2026, 12, 9),
+    )
     assert live_rounds(date(2026, 12, 20)) == (
         [date(2026, 2, 26), date(2026, 5, 28), date(2026, 8, 27), date(2026, 11, 26)],
         date(2027, 2, 26),

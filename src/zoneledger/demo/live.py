@@ -64,11 +64,12 @@ PRODUCTS = ["氢能装备", "光伏组件", "储能电池", "铝镁合金", "碳
 
 def live_rounds(today: date) -> tuple[list[date], date]:
     """The days of this year's rounds held by `today` (a week's margin; the day itself when none would be) and the
-    day of the next one."""
+    day of the next one: its usual day, or a week from today when that has just passed."""
     days = [date(today.year, month, day) for month, day in ROUND_DAYS]
-    held = [day for day in days if day <= today - timedelta(days=7)] or [today]
-    upcoming = next((day for day in days if day > today), date(today.year + 1, *ROUND_DAYS[0]))
-    return held, upcoming
+    held = [day for day in days if day <= today - timedelta(days=7)]
+    rest = days[len(held) :] if held else [day for day in days if day > today]
+    upcoming = rest[0] if rest else date(today.year + 1, *ROUND_DAYS[0])
+    return held or [today], max(upcoming, today + timedelta(days=7))
 
 
 def live_is_loaded(year: int) -> bool:
