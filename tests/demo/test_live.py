@@ -90,5 +90,6 @@ def test_the_day_s_dashboard_is_live(client):
         "start_rate",
         "completed",
     ]
-    assert YearTarget.objects.filter(year=2026).count() == 12  # Shanxi and its eleven cities
+    assert YearTarget.objects.filter(year=2026, zone__isnull=True).count() == 12  # Shanxi and its eleven cities
+    assert [line.key for line in page["target_lines"]][:1] == ["signed_count"]  # Wenshui's, set by Lüliang
     assert Project.objects.filter(zone__name="文水经济开发区", events__round__year=2026).exists()

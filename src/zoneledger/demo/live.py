@@ -264,30 +264,37 @@ def _plan_milestones(projects: list[Project], today: date) -> None:
         )
 
 
+def _aim(count: int, amount: Decimal) -> TargetFigures:
+    """A target a quarter above what is signed in the rounds (`count` projects, `amount` 万元), 75 % 开工率 (the
+    province's aim) and completed investment of a fifth of what is signed."""
+    return TargetFigures(
+        signed_count=-(-count * 5 // 4),
+        signed_investment=amount * 5 // 4,
+        start_rate=Decimal(75),
+        completed=amount // 5,
+    )
+
+
 def _set_targets(year: int, plans: list[dict]) -> None:
-    """The year's targets of Shanxi's cities, set by the province — a quarter above the projects the live layer signs
-    in each city's rounds (two where it signs none), 75 % 开工率 (the province's aim), completed investment of a fifth
-    of what is signed — and the province's, their sums."""
-    signed: dict[str, tuple[int, Decimal]] = {}
+    """The year's targets: Shanxi's cities' set by the province (two projects and 4亿元 where the layer signs none)
+    and the province's, their sums; Lüliang's zones' set by the city."""
+    by_city: dict[str, tuple[int, Decimal]] = {}
+    by_zone: dict[Zone, tuple[int, Decimal]] = {}
     for plan in plans:
         if any(stage == Stage.SIGNED and round_ for stage, _day, round_ in plan["events"]):
-            count, amount = signed.get(plan["zone"].city_id, (0, Decimal(0)))
-            signed[plan["zone"].city_id] = (count + 1, amount + plan["investment"])
+            for totals, key in ((by_city, plan["zone"].city_id), (by_zone, plan["zone"])):
+                count, amount = totals.get(key, (0, Decimal(0)))
+                totals[key] = (count + 1, amount + plan["investment"])
     cities = Division.objects.filter(level=DivisionLevel.CITY, parent_id=seeds.SHANXI[0]).order_by("code")
-    targets = {}
-    for city in cities:
-        count, amount = signed.get(city.code, (2, Decimal(40000)))
-        targets[city.code] = TargetFigures(
-            signed_count=-(-count * 5 // 4),
-            signed_investment=amount * 5 // 4,
-            start_rate=Decimal(75),
-            completed=amount // 5,
-        )
+    targets = {city.code: _aim(*by_city.get(city.code, (2, Decimal(40000)))) for city in cities}
     targets[seeds.SHANXI[0]] = TargetFigures(
         signed_count=sum(target.signed_count or 0 for target in targets.values()),
         signed_investment=sum((target.signed_investment or 0 for target in targets.values()), Decimal(0)),
         start_rate=Decimal(75),
         completed=sum((target.completed or 0 for target in targets.values()), Decimal(0)),
     )
-    entries = [(parse_scope(code), figures, 0) for code, figures in targets.items()]
-    targets_set(actor=None, year=year, entries=entries)
+    targets_set(actor=None, year=year, entries=[(parse_scope(code), aim, 0) for code, aim in targets.items()])
+    lvliang = [
+        (parse_scope(zone.name), _aim(*totals), 0) for zone, totals in by_zone.items() if zone.city_id == "141100"
+    ]
+    targets_set(actor=User.objects.get(username="lvliang-admin"), year=year, entries=lvliang)
