@@ -5,6 +5,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.api.helpers import assert_problem, wenshui_project
@@ -129,3 +131,22 @@ def test_the_review_queue_is_a_reviewer_s_in_their_scope(session_client):
     assert_problem(reviewer.get("/api/v1/progress/reviews", {"zone": elsewhere.pk}), 404)
     for bad in ({"month": "2025-13"}, {"month": "June"}, {"zone": 0}, {"zone": 2**70}, {"page": 0}):
         assert_problem(reviewer.get("/api/v1/progress/reviews", bad), 422)
+
+
+def test_the_month_and_the_queue_take_the_same_queries_whatever_their_rows(session_client):
+    client = session_client("province-reviewer")
+    month = ReportVersion.objects.filter(state=ReportState.SUBMITTED).latest("month").month
+    reporting = Zone.objects.filter(projects__report_versions__month=month).distinct()
+    sizes = {zone: zone.projects.count() for zone in reporting}
+    small, large = min(sizes, key=sizes.get), max(sizes, key=sizes.get)
+    counts = []
+    for zone, page_size in ((small, 5), (large, 200)):
+        client.get(month_url(zone, month))
+        with CaptureQueriesContext(connection) as month_queries:
+            assert client.get(month_url(zone, month)).status_code == 200
+        with CaptureQueriesContext(connection) as queue_queries:
+            assert client.get("/api/v1/progress/reviews", {"page_size": page_size}).status_code == 200
+        counts.append((len(month_queries), len(queue_queries)))
+
+    assert sizes[large] > sizes[small]
+    assert counts[0] == counts[1]
