@@ -118,7 +118,11 @@ def test_demo_no_serve_twice_on_a_fresh_sqlite_file(tmp_path):
         "from zoneledger.projects.models import Project; print(Project.objects.count())",
         env=env,
     )
-    assert int(count.stdout) == int(first.stdout.split("已载入演示台账：")[1].split(" ")[0])
+    seeds = int(first.stdout.split("已载入演示台账：")[1].split(" ")[0])
+    live = int(first.stdout.split("实时演示数据：")[1].split(" ")[0])  # the year of the day it is built
+    assert live > 0
+    assert int(count.stdout) == seeds + live
+    assert "实时演示数据" not in second.stdout
     # The log-ins line up in a terminal: each org unit's name starts in the same column, whatever the role's width.
     logins = [line for line in first.stdout.splitlines() if line.startswith("  ")]
     assert len(logins) == len(DEMO_USERS)

@@ -44,7 +44,15 @@ class Command(BaseCommand):
         users = ensure_demo_users()
         load_demo_problems()
         load_demo_reports()
-        load_live(timezone.localdate())
+        today = timezone.localdate()
+        if added := load_live(today):
+            self.stdout.write(
+                _(
+                    "Added the live year %(year)s: %(projects)s projects, reports, problems and targets dated from "
+                    "today."
+                )
+                % {"year": today.year, "projects": added}
+            )
         self.stdout.write("\n" + _("Database: %(name)s") % {"name": settings.DATABASES["default"]["NAME"]})
         self.stdout.write(
             _("Log in at http://%(bind)s/ with the password %(password)s as:")
