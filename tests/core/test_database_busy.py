@@ -24,6 +24,48 @@ def locked(*args, **kwargs):
     raise LOCKED
 
 
+def raised_from(cause):
+    """A Django error raised from the driver's, as Django's wrapper raises them."""
+    error = OperationalError(str(cause))
+    error.__cause__ = cause
+    return error
+
+
+def test_a_postgresql_server_that_cannot_be_reached_is_busy_too():
+    from django.db import InterfaceError
+    from psycopg import OperationalError as DriverError
+    from psycopg import errors
+
+    assert is_database_busy(raised_from(DriverError("connection failed: Connection refused")))
+    assert is_database_busy(raised_from(errors.AdminShutdown("terminating connection due to administrator command")))
+    assert is_database_busy(raised_from(errors.CannotConnectNow("the database system is starting up")))
+    assert is_database_busy(InterfaceError("connection already closed"))
+    # An error of the query or its transaction is not: the server is there and said why.
+    assert not is_database_busy(raised_from(errors.UndefinedTable('relation "x" does not exist')))
+    assert not is_database_busy(raised_from(errors.DeadlockDetected("deadlock detected")))
+
+
+def test_a_page_met_by_a_database_restart_gets_the_busy_page_and_writes_nothing(client, monkeypatch, wenshui_editor):
+    from psycopg import errors
+
+    project = Project.objects.filter(zone__name="文水经济开发区").first()
+    log_in(client, wenshui_editor)
+
+    def restarted(*args, **kwargs):
+        raise raised_from(errors.AdminShutdown("terminating connection due to administrator command"))
+
+    monkeypatch.setattr(services, "record_stage", restarted)
+    events = StageEvent.objects.count()
+
+    response = client.post(
+        reverse("projects:stage_record", args=[project.pk]), {"stage": "signed", "happened_on": "2024-05-06"}
+    )
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert StageEvent.objects.count() == events
+
+
 def test_only_a_locked_database_is_busy():
     wrapped = RuntimeError("while saving")
     wrapped.__cause__ = LOCKED
