@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.load [--users 20] [--seconds 60] [--database postgres|sqlite] [--workers 2]
                                    [--threads 4] [--compare SECONDS]
+                                   [--restart-database-at SECONDS --restart-command 'pg_ctl … restart']
 
 Builds the demo ledger (Shanxi, DOMAIN.md §6) in a database of its own — the PostgreSQL database `zl_load`
 (dropped and re-created; server from BENCH_POSTGRES_URL) or a SQLite file in a temporary folder — starts
@@ -19,8 +20,10 @@ load generator on the same cores). A request fails when it does not answer as th
 request (200, 201 or a redirect where one is due) — except 409, the refusal of a stale write, which concurrent
 reviewers and editors meet by design and which is counted apart. `--compare S` then runs the same users on the
 ledger page alone and on the log-in page alone, S seconds each, for the ledger's requests per second as a share of
-a trivial page's. Prints a table per page (requests, errors, p50/p95/p99 ms, req/s) and, last, one JSON line;
-the exit status is 1 on any error.
+a trivial page's. `--restart-database-at` restarts the database server (a server of the test's own, named by
+BENCH_POSTGRES_URL — never one others use) that many seconds in: requests meanwhile may answer 503 (counted apart)
+and anything else is an error. Prints a table per page (requests, errors, p50/p95/p99 ms, req/s) and, last, one
+JSON line; the exit status is 1 on any error.
 """
 
 import argparse
@@ -45,6 +48,9 @@ POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.
 DATABASE = "zl_load"
 PASSWORD = "Demo-2024-zl"
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# Answers counted apart from errors: a stale write refused (by design under concurrency), the database away (503,
+# expected only while `--restart-database-at` restarts it).
+OUTCOMES = {409: "stale", 503: "unavailable"}
 
 
 # -- the database and the server -----------------------------------------------------------------------------------
@@ -166,7 +172,7 @@ class Client:
         for header in response.headers.get_all("Set-Cookie") or []:
             key, _, rest = header.partition("=")
             self.cookies[key.strip()] = rest.split(";", 1)[0]
-        outcome = "ok" if response.status in expect else "stale" if response.status == 409 else str(response.status)
+        outcome = "ok" if response.status in expect else OUTCOMES.get(response.status, str(response.status))
         self.record(name, elapsed, outcome)
         if outcome not in ("ok", "stale"):
             raise Failed(f"{name}: {response.status}")
@@ -310,12 +316,15 @@ class Recorder:
         self.outcomes = defaultdict(lambda: defaultdict(int))
         self.errors = []
         self.resent = 0  # requests sent again on a new connection (the server had closed the kept-alive one)
+        self.unavailable_at = []
 
     def __call__(self, name, seconds, outcome):
         with self.lock:
             self.samples[name].append(seconds)
             self.outcomes[name][outcome] += 1
-            if outcome not in ("ok", "stale") and len(self.errors) < 20:
+            if outcome == "unavailable":
+                self.unavailable_at.append(time.perf_counter())
+            elif outcome != "ok" and outcome != "stale" and len(self.errors) < 20:
                 self.errors.append(f"{name}: {outcome}")
 
 
@@ -327,7 +336,7 @@ def own_share(plan, roles, index):
     return {key: value[k::n] if isinstance(value, list) else value for key, value in plan.items()}
 
 
-def run_users(port, roles, seconds, tokens, zones, seed):
+def run_users(port, roles, seconds, tokens, zones, seed, restart=None):
     """Every user signs in, then all run in threads for `seconds`; returns the recorder and the seconds measured.
 
     Signing in (a password hash each) happens before the clock starts and is not among the pages measured.
@@ -361,7 +370,15 @@ def run_users(port, roles, seconds, tokens, zones, seed):
         thread.start()
     ready.wait()
     started = time.perf_counter()
-    time.sleep(seconds)
+    if restart is not None:
+        at, command = restart
+        time.sleep(at)
+        recorder.restarted = [time.perf_counter()]
+        subprocess.run(command, shell=True, check=True)
+        recorder.restarted.append(time.perf_counter())
+        time.sleep(max(0, seconds - (time.perf_counter() - started)))
+    else:
+        time.sleep(seconds)
     stop.set()
     for thread in threads:
         thread.join(timeout=90)
@@ -382,8 +399,11 @@ def page_rows(recorder, elapsed):
             {
                 "page": name,
                 "requests": len(values),
-                "errors": sum(count for outcome, count in outcomes.items() if outcome not in ("ok", "stale")),
+                "errors": sum(
+                    count for outcome, count in outcomes.items() if outcome not in ("ok", "stale", "unavailable")
+                ),
                 "stale": outcomes.get("stale", 0),
+                "unavailable": outcomes.get("unavailable", 0),
                 "p50_ms": round(statistics.median(values) * 1000),
                 "p95_ms": round(percentile(values, 0.95) * 1000),
                 "p99_ms": round(percentile(values, 0.99) * 1000),
@@ -395,12 +415,13 @@ def page_rows(recorder, elapsed):
 
 def table(rows):
     lines = [
-        "| page | requests | errors | 409 stale | p50 ms | p95 ms | p99 ms | req/s |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| page | requests | errors | 409 stale | 503 | p50 ms | p95 ms | p99 ms | req/s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         lines.append(
-            f"| {row['page']} | {row['requests']} | {row['errors']} | {row['stale']} | {row['p50_ms']} |"
+            f"| {row['page']} | {row['requests']} | {row['errors']} | {row['stale']} | {row['unavailable']} |"
+            f" {row['p50_ms']} |"
             f" {row['p95_ms']} | {row['p99_ms']} | {row['rps']} |"
         )
     return "\n".join(lines)
@@ -415,16 +436,31 @@ def main():
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--compare", type=float, default=0, help="seconds of the ledger alone, then log-in alone")
     parser.add_argument("--port", type=int, default=8000 + secrets.randbelow(900) + 100)
+    parser.add_argument(
+        "--restart-database-at",
+        type=float,
+        help="seconds into the run to restart the database server with --restart-command (its own server, not a"
+        " shared one); requests may then answer 503 until it is back, and nothing else",
+    )
+    parser.add_argument("--restart-command", help="a shell command restarting the database server")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as workdir:
         folder = Path(workdir)
         tokens, zones = prepare(options.database, folder)
         server = start_server(options.database, folder, options.port, options.workers, options.threads)
         try:
-            recorder, elapsed = run_users(options.port, cast(options.users), options.seconds, tokens, zones, 1)
+            restart = None
+            if options.restart_database_at is not None:
+                restart = (options.restart_database_at, options.restart_command)
+            recorder, elapsed = run_users(
+                options.port, cast(options.users), options.seconds, tokens, zones, 1, restart=restart
+            )
             rows = page_rows(recorder, elapsed)
             total = sum(row["requests"] for row in rows)
             errors = sum(row["errors"] for row in rows)
+            unavailable = sum(row["unavailable"] for row in rows)
+            if restart is None:
+                errors += unavailable  # no 503 is expected without a restart
             print(
                 f"{options.users} users for {elapsed:.0f} s on {options.database}, zoneledger serve --workers "
                 f"{options.workers} --threads {options.threads}: {total} requests, {total / elapsed:.1f} req/s, "
@@ -435,6 +471,18 @@ def main():
                 print("error:", error)
             summary = {"users": options.users, "rps": round(total / elapsed, 1), "errors": errors, "pages": rows}
             summary["resent"] = recorder.resent
+            if restart is not None:
+                down, up = recorder.restarted
+                last = max(recorder.unavailable_at, default=down)
+                summary["restart"] = {
+                    "restart_s": round(up - down, 1),
+                    "unavailable": unavailable,
+                    "last_503_after_restart_began_s": round(last - down, 1),
+                }
+                print(
+                    f"database restarted {options.restart_database_at:.0f} s in, taking {up - down:.1f} s:"
+                    f" {unavailable} answers 503, the last {last - down:.1f} s after the restart began; {errors} errors"
+                )
             if options.compare:
                 alone = {}
                 for name, path, username in (

@@ -66,6 +66,24 @@ def test_a_page_met_by_a_database_restart_gets_the_busy_page_and_writes_nothing(
     assert StageEvent.objects.count() == events
 
 
+def test_with_the_database_away_even_for_the_session_the_busy_page_still_answers(monkeypatch, wenshui_editor):
+    from psycopg import errors
+
+    client = Client(raise_request_exception=False)  # as the server answers: the error is logged, not raised here
+    log_in(client, wenshui_editor)
+
+    def away(*args, **kwargs):
+        raise raised_from(errors.AdminShutdown("terminating connection due to administrator command"))
+
+    monkeypatch.setattr("django.contrib.auth.get_user", away)  # who is signed in cannot be read
+
+    response = client.get(reverse("reports:warnings"), headers={"Accept-Language": "en"})
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "try again in 5 seconds" in response.content.decode()
+
+
 def test_only_a_locked_database_is_busy():
     wrapped = RuntimeError("while saving")
     wrapped.__cause__ = LOCKED

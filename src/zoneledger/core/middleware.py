@@ -46,8 +46,20 @@ class DomainErrorMiddleware:
 
 
 def busy_response(request):
-    """The "busy, try again" page (just its message for an htmx request), 503 with Retry-After."""
+    """The "busy, try again" page (just its message for an htmx request), 503 with Retry-After.
+
+    With the database away altogether (a restart), the page's navigation cannot be read either (who is signed in
+    comes from the session): the page is then one that reads nothing from the database."""
     template = "busy.html#message" if is_partial(request) else "busy.html"
+    try:
+        return _busy_page(request, template)
+    except Exception as error:
+        if not is_database_busy(error):
+            raise
+        return _busy_page(request, "busy.html#message" if is_partial(request) else "busy_away.html")
+
+
+def _busy_page(request, template):
     response = TemplateResponse(request, template, {"retry_after": RETRY_AFTER_SECONDS}, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response.render()
