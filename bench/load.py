@@ -226,6 +226,9 @@ class Client:
 
 def zone_editor(client, rng, plan):
     """A zone editor: looks at the month, the ledger and a project; reports a month; records a stage, voids it."""
+    if plan["unvoided"]:
+        void_stages(client, plan)
+        return
     month = f"2026-{rng.randint(1, 10):02d}"
     project = rng.choice(plan["started"])
     choice = rng.random()
@@ -248,9 +251,16 @@ def zone_editor(client, rng, plan):
             expect=(201,),
         )
         if status == 201:
-            client.api(
-                "API: void a stage", "POST", f"/projects/{signed}/events/{event['id']}/void", {"reason": "压测撤销"}
-            )
+            plan["unvoided"].append((signed, event["id"]))
+            void_stages(client, plan)
+
+
+def void_stages(client, plan):
+    """Void the stages this editor recorded and has not voided yet (a void refused with a 503 is tried again)."""
+    while plan["unvoided"]:
+        signed, event = plan["unvoided"][0]
+        client.api("API: void a stage", "POST", f"/projects/{signed}/events/{event}/void", {"reason": "压测撤销"})
+        plan["unvoided"].pop(0)
 
 
 def reviewer(client, rng, plan):
@@ -333,7 +343,8 @@ def own_share(plan, roles, index):
     so two users never record the same project's stage at once."""
     same = [position for position, role in enumerate(roles) if role[0] == roles[index][0]]
     n, k = len(same), same.index(index)
-    return {key: value[k::n] if isinstance(value, list) else value for key, value in plan.items()}
+    share = {key: value[k::n] if isinstance(value, list) else value for key, value in plan.items()}
+    return share | {"unvoided": []}
 
 
 def run_users(port, roles, seconds, tokens, zones, seed, restart=None):
