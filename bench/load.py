@@ -1,7 +1,7 @@
 """Load test: users in a realistic mix against `zoneledger serve`, each page's latencies, the errors (none allowed).
 
     .venv/bin/python -m bench.load [--users 20] [--seconds 60] [--database postgres|sqlite] [--workers 2]
-                                   [--threads 4] [--compare SECONDS]
+                                   [--threads 4] [--compare SECONDS] [--server gunicorn|granian]
                                    [--restart-database-at SECONDS --restart-command 'pg_ctl … restart']
 
 Builds the demo ledger (Shanxi, DOMAIN.md §6) in a database of its own — the PostgreSQL database `zl_load`
@@ -118,10 +118,18 @@ def prepare(database, folder):
     return tokens, zones
 
 
-def start_server(database, folder, port, workers, threads):
+def start_server(database, folder, port, workers, threads, server_name="gunicorn"):
+    """`zoneledger serve` (gunicorn), or granian serving the same WSGI application with as many workers and
+    blocking threads, for the choice between them."""
     env = environment(database, folder)
-    command = [str(Path(sys.executable).parent / "zoneledger"), "serve", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", str(workers), "--threads", str(threads)]
+    bin_folder = Path(sys.executable).parent
+    if server_name == "granian":
+        subprocess.run([str(bin_folder / "zoneledger"), "collectstatic", "--noinput"], env=env, check=True)
+        command = [str(bin_folder / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port)]
+        command += ["--workers", str(workers), "--blocking-threads", str(threads), "zoneledger.wsgi:application"]
+    else:
+        command = [str(bin_folder / "zoneledger"), "serve", "--bind", f"127.0.0.1:{port}"]
+        command += ["--workers", str(workers), "--threads", str(threads)]
     log = open(folder / "server.log", "w")  # noqa: SIM115  # open for the server's lifetime
     server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 120
@@ -454,11 +462,12 @@ def main():
         " shared one); requests may then answer 503 until it is back, and nothing else",
     )
     parser.add_argument("--restart-command", help="a shell command restarting the database server")
+    parser.add_argument("--server", choices=["gunicorn", "granian"], default="gunicorn")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as workdir:
         folder = Path(workdir)
         tokens, zones = prepare(options.database, folder)
-        server = start_server(options.database, folder, options.port, options.workers, options.threads)
+        server = start_server(options.database, folder, options.port, options.workers, options.threads, options.server)
         try:
             restart = None
             if options.restart_database_at is not None:
@@ -473,9 +482,10 @@ def main():
             if restart is None:
                 errors += unavailable  # no 503 is expected without a restart
             print(
-                f"{options.users} users for {elapsed:.0f} s on {options.database}, zoneledger serve --workers "
-                f"{options.workers} --threads {options.threads}: {total} requests, {total / elapsed:.1f} req/s, "
-                f"{errors} errors ({recorder.resent} requests sent again after an idle connection was closed)"
+                f"{options.users} users for {elapsed:.0f} s on {options.database}, {options.server}"
+                f" {options.workers} workers × {options.threads} threads: {total} requests,"
+                f" {total / elapsed:.1f} req/s, {errors} errors ({recorder.resent} requests sent again after an idle"
+                " connection was closed)"
             )
             print(table(rows))
             for error in recorder.errors:
