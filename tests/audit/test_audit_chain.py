@@ -1,3 +1,4 @@
+import hashlib
 from datetime import date
 
 import pytest
@@ -6,7 +7,7 @@ from django.db import connection
 from tests.factories import ProjectFactory, ZoneFactory
 from zoneledger.accounts.choices import Role
 from zoneledger.audit.models import AuditIsAppendOnly, AuditRecord
-from zoneledger.audit.services import verify_chain
+from zoneledger.audit.services import compute_hash, hash_parts, verify_chain
 from zoneledger.projects.choices import Stage
 from zoneledger.projects.services import record_stage
 
@@ -58,3 +59,13 @@ def test_removing_a_record_is_found(recorded):
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditrecord WHERE id = %s", [earlier.pk])
     assert not verify_chain().intact
+
+
+def test_a_record_s_hash_parts_give_its_hash_after_any_record(recorded):
+    """What an apply carried over from its copy of the database (`StagedChains`) uses to move its records to the end
+    of a chain others wrote to meanwhile: the hash is the one the record would have had there."""
+    head, tail = hash_parts(recorded)
+    assert hashlib.sha256(head + recorded.previous_hash.encode() + tail).hexdigest() == recorded.record_hash
+    elsewhere = "f" * 64
+    recorded.previous_hash = elsewhere
+    assert hashlib.sha256(head + elsewhere.encode() + tail).hexdigest() == compute_hash(recorded)

@@ -27,14 +27,16 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import batched
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from zoneledger.core import bulk
+from zoneledger.core.db import STAGED
 
 from . import anchors as anchoring
 from .actions import Action
@@ -103,16 +105,31 @@ def _as_json(value: dict[str, Any] | None) -> dict[str, Any] | None:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True)) if value is not None else None
 
 
-def compute_hash(record: AuditRecord) -> str:
-    """The SHA-256 of a record's content and the hash of the record before it in its chain."""
+def _payload(record: AuditRecord, previous_hash: str | None = None) -> str:
+    """What a record's hash is the SHA-256 of: its content and the hash of the record before it (`previous_hash`,
+    else the record's own), as canonical JSON."""
     content = {name: getattr(record, name) for name in HASHED_FIELDS}
     content["at"] = record.at.isoformat(timespec="microseconds")
+    if previous_hash is not None:
+        content["previous_hash"] = previous_hash
     for name in LATER_HASHED_FIELDS:
         value = getattr(record, name)
         if value:
             content[name] = str(value)
-    payload = json.dumps(content, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return json.dumps(content, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False)
+
+
+def compute_hash(record: AuditRecord) -> str:
+    """The SHA-256 of a record's content and the hash of the record before it in its chain."""
+    return hashlib.sha256(_payload(record).encode()).hexdigest()
+
+
+def hash_parts(record: AuditRecord) -> tuple[bytes, bytes]:
+    """The record's hashed payload on either side of the previous hash: `sha256(head + previous + tail)` is the
+    record's hash when it follows a record of hash `previous` (for moving records to another place in a chain)."""
+    marker = uuid.uuid4().hex * 2  # 64 characters, as a hash: found once, and only where the previous hash goes
+    head, tail = _payload(record, previous_hash=marker).encode().split(marker.encode())
+    return head, tail
 
 
 def _province_of(thing: object) -> str | None:
@@ -291,6 +308,90 @@ def record_bulk(
         for entry in entries
     ]
     return _append(built) if built else []
+
+
+class StagedChains:
+    """The audit records that work on a copy of the database added (`core.db.staged_writes`, an import's apply),
+    moved to the ends of the database's chains when the copy's writes are carried over.
+
+    Made while the connection is still on the copy: each new record's payload is encoded there, outside the
+    database's write lock (`hash_parts`); `append`, called by `carry_over` in its transaction, only chains them —
+    the records of others written meanwhile stay where they are and the copy's follow them.
+    """
+
+    PARTS = "zl_audit_parts"
+    SHIFT = 1 << 62  # moves the copy's positions out of the way while they are renumbered (unique per chain)
+
+    def __init__(self, *, first_id: int) -> None:
+        self.tables = {AuditChainHead._meta.db_table}  # what `append` writes itself; the records are copied as rows
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TABLE {self.PARTS} (id INTEGER PRIMARY KEY, province TEXT, sequence INTEGER, "
+                "previous_hash TEXT, head BLOB, tail BLOB)"
+            )
+            cursor.execute(f"CREATE INDEX {self.PARTS}_chain ON {self.PARTS} (province, sequence)")
+            records = AuditRecord.objects.filter(pk__gte=first_id).order_by("province", "sequence")
+            for chunk in batched(records.iterator(chunk_size=2000), 2000):
+                cursor.executemany(
+                    f"INSERT INTO {self.PARTS} VALUES (%s, %s, %s, %s, %s, %s)",
+                    [
+                        (record.pk, record.province, record.sequence, record.previous_hash, *hash_parts(record))
+                        for record in chunk
+                    ],
+                )
+
+    def append(self, cursor: Any) -> None:
+        """Chain the copy's new records (schema `core.db.STAGED`) onto the database's heads, and move the heads."""
+        quote = connection.ops.quote_name
+        records, heads, parts = (
+            f"{STAGED}.{quote(AuditRecord._meta.db_table)}",
+            f"main.{quote(AuditChainHead._meta.db_table)}",
+            f"{STAGED}.{self.PARTS}",
+        )
+        cursor.execute(f"SELECT province, sequence, last_hash FROM {heads}")
+        database = {province: (sequence, last_hash) for province, sequence, last_hash in cursor.fetchall()}
+        # SQLite takes the bare columns of the row holding the minimum: each chain's first new record.
+        cursor.execute(f"SELECT province, MIN(sequence), previous_hash FROM {parts} GROUP BY province")
+        starts = cursor.fetchall()
+        for province, first_sequence, previous_hash in starts:
+            sequence, last_hash = database.get(province, (0, GENESIS_HASH))
+            if (sequence, last_hash) != (first_sequence - 1, previous_hash):  # others wrote to the chain meanwhile
+                sequence, last_hash = self._renumber(cursor, records, parts, province, sequence, last_hash)
+            else:
+                cursor.execute(
+                    f"SELECT sequence, record_hash FROM {records} WHERE id = "
+                    f"(SELECT id FROM {parts} WHERE province = %s ORDER BY sequence DESC LIMIT 1)",
+                    [province],
+                )
+                sequence, last_hash = cursor.fetchone()
+            cursor.execute(
+                f"UPDATE {heads} SET sequence = %s, last_hash = %s WHERE province = %s", [sequence, last_hash, province]
+            )
+            if not cursor.rowcount:
+                cursor.execute(
+                    f"INSERT INTO {heads} (province, sequence, last_hash) VALUES (%s, %s, %s)",
+                    [province, sequence, last_hash],
+                )
+
+    def _renumber(
+        self, cursor: Any, records: str, parts: str, province: str, sequence: int, last_hash: str
+    ) -> tuple[int, str]:
+        cursor.execute(
+            f"UPDATE {records} SET sequence = sequence + %s WHERE id IN (SELECT id FROM {parts} WHERE province = %s)",
+            [self.SHIFT, province],
+        )
+        with connection.cursor() as reading:
+            reading.execute(f"SELECT id, head, tail FROM {parts} WHERE province = %s ORDER BY sequence", [province])
+            while rows := reading.fetchmany(5000):
+                moved = []
+                for pk, head, tail in rows:
+                    sequence += 1
+                    previous, last_hash = last_hash, hashlib.sha256(head + last_hash.encode() + tail).hexdigest()
+                    moved.append((sequence, previous, last_hash, pk))
+                cursor.executemany(
+                    f"UPDATE {records} SET sequence = %s, previous_hash = %s, record_hash = %s WHERE id = %s", moved
+                )
+        return sequence, last_hash
 
 
 @dataclass

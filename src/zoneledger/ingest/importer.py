@@ -13,8 +13,12 @@ events, the MonthlyProgress fields' validators for monthly amounts; rows go to z
 (`approve=True`) to approve them in the same step.
 
 Rows are checked and written in chunks inside one transaction, so memory stays flat however long the
-file is; any error (or a dry run) rolls the whole transaction back at the end. A dry run (the check) on SQLite
-runs on a working copy of the database (`core.db.working_copy`), so it holds no lock anyone else waits for.
+file is; any error (or a dry run) rolls the whole transaction back at the end. On an SQLite file that transaction
+runs on a copy of the database, so no one waits for the import's write lock while it reads and checks the file: a
+dry run (the check) throws its copy away (`core.db.working_copy`); an apply's writes are carried over to the
+database in one short transaction (`core.db.staged_writes`), which refuses the whole file, writing nothing, when
+someone changed the projects it changes meanwhile, and puts its audit records after theirs
+(`audit.services.StagedChains`). On PostgreSQL, which locks rows, the import runs on the database itself.
 The importer parses, matches and collects errors; the writes are the domain's bulk verbs (`projects_create_bulk`,
 `projects_update_bulk`, `stage_events_record_bulk`, `enterprises_resolve_bulk`, `progress_submit_bulk`), which leave
 one audit record per changed object, tied by the import's batch id to one summary record for the file (its name,
@@ -25,7 +29,7 @@ import gc
 import operator
 import threading
 from collections import defaultdict
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
 from itertools import batched
@@ -40,11 +44,12 @@ from django.utils.translation import gettext as _
 from zoneledger.accounts.scope import zone_is_writable
 from zoneledger.audit import services as audit
 from zoneledger.audit.actions import Action
+from zoneledger.audit.models import AuditRecord
 from zoneledger.campaigns.models import Round
 from zoneledger.chains.models import Chain, ChainLink
 from zoneledger.core.codes import validate_uscc
-from zoneledger.core.db import working_copy
-from zoneledger.core.errors import BulkRefused, DomainError
+from zoneledger.core.db import staged_writes, working_copy
+from zoneledger.core.errors import BulkRefused, Conflict, DomainError
 from zoneledger.enterprises.services import enterprises_resolve_bulk
 from zoneledger.progress.services import (
     MonthEntry,
@@ -78,6 +83,10 @@ from .reader import SheetReader, Unreadable, open_workbook
 from .tally import FirstRows, ProjectIds, RowNumbers
 
 CHUNK_ROWS = 2000
+# The most rows of one table a row of the file can add (a project, its events and their audit records; a month's
+# versions, history and records), for the ids an apply sets aside; and the rows a sheet of unknown size may have.
+ROWS_WRITTEN_PER_ROW = 8
+EXCEL_ROWS = 1_048_576
 AMOUNT_FIELD = MonthlyProgress._meta.get_field("completed_investment")
 # A refused month's error, by the service's field name, goes to the column that gave the value (else the amount's).
 MONTHLY_COLUMN_OF = {"month": MONTHLY_COLUMNS[3], "physical_progress": MONTHLY_COLUMNS[5]}
@@ -190,15 +199,39 @@ def _import_book(book, *, user, result, progress, filename, approve=False):
         message = _("The workbook has no sheet called %(sheet)s.") % {"sheet": LEDGER_SHEET}
         result.errors.append(RowError(LEDGER_SHEET, None, "", message))
         return
-    with working_copy() if result.dry_run else nullcontext(), transaction.atomic():
-        run = _Import(user=user, result=result, progress=progress, approve=approve)
-        run.ledger(book.sheet(LEDGER_SHEET))
-        if MONTHLY_SHEET in book.sheet_names:
-            run.monthly(book.sheet(MONTHLY_SHEET))
-        if result.ok:
-            run.audit(filename=filename, sha256=book.sha256)
-        if not result.applied:
+    sheets = [book.sheet(name) for name in (LEDGER_SHEET, MONTHLY_SHEET) if name in book.sheet_names]
+    if result.dry_run:
+        with working_copy(), transaction.atomic():
+            _run(sheets, user=user, result=result, progress=progress, approve=approve, filename=filename, book=book)
             transaction.set_rollback(True)
+        return
+    rows = sum(sheet.total_height or EXCEL_ROWS for sheet in sheets)
+    with staged_writes(set_aside=ROWS_WRITTEN_PER_ROW * rows + 1000) as staged:
+        with transaction.atomic():
+            _run(sheets, user=user, result=result, progress=progress, approve=approve, filename=filename, book=book)
+            if not result.applied:
+                transaction.set_rollback(True)
+        if staged is not None and result.applied:
+            _carry_over(staged, result)
+
+
+def _run(sheets, *, user, result, progress, approve, filename, book):
+    run = _Import(user=user, result=result, progress=progress, approve=approve)
+    run.ledger(sheets[0])
+    if len(sheets) > 1:
+        run.monthly(sheets[1])
+    if result.ok:
+        run.audit(filename=filename, sha256=book.sha256)
+
+
+def _carry_over(staged, result):
+    """Write what the apply wrote to its copy of the database (`core.db.staged_writes`) in one short transaction;
+    if someone changed the projects it changes meanwhile, nothing, and the file's error says so."""
+    chains = audit.StagedChains(first_id=staged.first_id(AuditRecord._meta.db_table))
+    try:
+        staged.carry_over(scope=(Project._meta.db_table, "project_id"), own=chains.tables, during=chains.append)
+    except Conflict as conflict:
+        result.errors.append(RowError("", None, "", conflict.message))
 
 
 def _messages(error):
