@@ -312,76 +312,100 @@ def record_bulk(
 
 class StagedChains:
     """The audit records that work on a copy of the database added (`core.db.staged_writes`, an import's apply),
-    moved to the ends of the database's chains when the copy's writes are carried over.
+    put at the ends of the database's chains when the copy's writes are carried over (`carry_over`'s hooks).
 
-    Made while the connection is still on the copy: each new record's payload is encoded there, outside the
-    database's write lock (`hash_parts`); `append`, called by `carry_over` in its transaction, only chains them —
-    the records of others written meanwhile stay where they are and the copy's follow them.
+    The copy's records run on from the heads its chains had when it was taken. Where the database's head is still
+    there, they stay as they are; where others wrote records meanwhile (a log-in), the copy's follow theirs,
+    renumbered and hashed again. For that each record's payload is encoded before the write lock is taken
+    (`prepare`: `hash_parts`, for the chains others wrote to by then), so that under the lock chaining is one
+    SHA-256 per record.
     """
 
-    PARTS = "zl_audit_parts"
+    PARTS = "temp.zl_audit_parts"
     SHIFT = 1 << 62  # moves the copy's positions out of the way while they are renumbered (unique per chain)
 
     def __init__(self, *, first_id: int) -> None:
+        self.first_id = first_id
         self.tables = {AuditChainHead._meta.db_table}  # what `append` writes itself; the records are copied as rows
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"CREATE TABLE {self.PARTS} (id INTEGER PRIMARY KEY, province TEXT, sequence INTEGER, "
-                "previous_hash TEXT, head BLOB, tail BLOB)"
+        quote = connection.ops.quote_name
+        self.records = f"{STAGED}.{quote(AuditRecord._meta.db_table)}"
+        self.heads = f"main.{quote(AuditChainHead._meta.db_table)}"
+        self.starts: dict[str, tuple[int, str, int, str]] = {}
+        self.encoded: set[str] = set()
+
+    def prepare(self, cursor: Any) -> None:
+        """Outside the lock: where each chain of the copy's records starts and ends; their payloads encoded for the
+        chains whose head in the database has moved since the copy was taken."""
+        # SQLite takes the bare columns of the row holding the minimum (maximum): a chain's first (last) record.
+        cursor.execute(
+            f"SELECT province, MIN(sequence), previous_hash FROM {self.records} WHERE id >= %s GROUP BY province",
+            [self.first_id],
+        )
+        first = {province: (sequence, previous) for province, sequence, previous in cursor.fetchall()}
+        cursor.execute(
+            f"SELECT province, MAX(sequence), record_hash FROM {self.records} WHERE id >= %s GROUP BY province",
+            [self.first_id],
+        )
+        self.starts = {province: (*first[province], sequence, last) for province, sequence, last in cursor.fetchall()}
+        cursor.execute(f"DROP TABLE IF EXISTS {self.PARTS}")
+        cursor.execute(f"CREATE TABLE {self.PARTS} (id INTEGER PRIMARY KEY, province, sequence INTEGER, head, tail)")
+        cursor.execute(f"CREATE INDEX {self.PARTS}_chain ON zl_audit_parts (province, sequence)")
+        for province in self._moved(cursor):
+            self._encode(cursor, province)
+
+    def close(self, cursor: Any) -> None:
+        cursor.execute(f"DROP TABLE IF EXISTS {self.PARTS}")
+
+    def _moved(self, cursor: Any) -> dict[str, tuple[int, str]]:
+        """The database's head of each chain the copy added to whose head is no longer the copy's start."""
+        cursor.execute(f"SELECT province, sequence, last_hash FROM {self.heads}")
+        database = {province: (sequence, last_hash) for province, sequence, last_hash in cursor.fetchall()}
+        moved = {}
+        for province, (first, previous, _last, _hash) in self.starts.items():
+            head = database.get(province, (0, GENESIS_HASH))
+            if head != (first - 1, previous):
+                moved[province] = head
+        return moved
+
+    def _encode(self, cursor: Any, province: str) -> None:
+        records = AuditRecord.objects.raw(
+            f"SELECT * FROM {self.records} WHERE province = %s AND id >= %s ORDER BY sequence",
+            [province, self.first_id],
+        )
+        for chunk in batched(records.iterator(), 2000):
+            cursor.executemany(
+                f"INSERT INTO {self.PARTS} VALUES (%s, %s, %s, %s, %s)",
+                [(record.pk, province, record.sequence, *hash_parts(record)) for record in chunk],
             )
-            cursor.execute(f"CREATE INDEX {self.PARTS}_chain ON {self.PARTS} (province, sequence)")
-            records = AuditRecord.objects.filter(pk__gte=first_id).order_by("province", "sequence")
-            for chunk in batched(records.iterator(chunk_size=2000), 2000):
-                cursor.executemany(
-                    f"INSERT INTO {self.PARTS} VALUES (%s, %s, %s, %s, %s, %s)",
-                    [
-                        (record.pk, record.province, record.sequence, record.previous_hash, *hash_parts(record))
-                        for record in chunk
-                    ],
-                )
+        self.encoded.add(province)
 
     def append(self, cursor: Any) -> None:
-        """Chain the copy's new records (schema `core.db.STAGED`) onto the database's heads, and move the heads."""
-        quote = connection.ops.quote_name
-        records, heads, parts = (
-            f"{STAGED}.{quote(AuditRecord._meta.db_table)}",
-            f"main.{quote(AuditChainHead._meta.db_table)}",
-            f"{STAGED}.{self.PARTS}",
-        )
-        cursor.execute(f"SELECT province, sequence, last_hash FROM {heads}")
-        database = {province: (sequence, last_hash) for province, sequence, last_hash in cursor.fetchall()}
-        # SQLite takes the bare columns of the row holding the minimum: each chain's first new record.
-        cursor.execute(f"SELECT province, MIN(sequence), previous_hash FROM {parts} GROUP BY province")
-        starts = cursor.fetchall()
-        for province, first_sequence, previous_hash in starts:
-            sequence, last_hash = database.get(province, (0, GENESIS_HASH))
-            if (sequence, last_hash) != (first_sequence - 1, previous_hash):  # others wrote to the chain meanwhile
-                sequence, last_hash = self._renumber(cursor, records, parts, province, sequence, last_hash)
-            else:
-                cursor.execute(
-                    f"SELECT sequence, record_hash FROM {records} WHERE id = "
-                    f"(SELECT id FROM {parts} WHERE province = %s ORDER BY sequence DESC LIMIT 1)",
-                    [province],
-                )
-                sequence, last_hash = cursor.fetchone()
+        """In the carry-over's transaction: put the copy's records after the database's heads, and move the heads."""
+        moved = self._moved(cursor)
+        for province, (_first, _previous, last, last_hash) in self.starts.items():
+            if province in moved:
+                if province not in self.encoded:  # others wrote to the chain since `prepare`
+                    self._encode(cursor, province)
+                last, last_hash = self._renumber(cursor, province, *moved[province])
             cursor.execute(
-                f"UPDATE {heads} SET sequence = %s, last_hash = %s WHERE province = %s", [sequence, last_hash, province]
+                f"UPDATE {self.heads} SET sequence = %s, last_hash = %s WHERE province = %s",
+                [last, last_hash, province],
             )
             if not cursor.rowcount:
                 cursor.execute(
-                    f"INSERT INTO {heads} (province, sequence, last_hash) VALUES (%s, %s, %s)",
-                    [province, sequence, last_hash],
+                    f"INSERT INTO {self.heads} (province, sequence, last_hash) VALUES (%s, %s, %s)",
+                    [province, last, last_hash],
                 )
 
-    def _renumber(
-        self, cursor: Any, records: str, parts: str, province: str, sequence: int, last_hash: str
-    ) -> tuple[int, str]:
+    def _renumber(self, cursor: Any, province: str, sequence: int, last_hash: str) -> tuple[int, str]:
         cursor.execute(
-            f"UPDATE {records} SET sequence = sequence + %s WHERE id IN (SELECT id FROM {parts} WHERE province = %s)",
-            [self.SHIFT, province],
+            f"UPDATE {self.records} SET sequence = sequence + %s WHERE province = %s AND id >= %s",
+            [self.SHIFT, province, self.first_id],
         )
         with connection.cursor() as reading:
-            reading.execute(f"SELECT id, head, tail FROM {parts} WHERE province = %s ORDER BY sequence", [province])
+            reading.execute(
+                f"SELECT id, head, tail FROM {self.PARTS} WHERE province = %s ORDER BY sequence", [province]
+            )
             while rows := reading.fetchmany(5000):
                 moved = []
                 for pk, head, tail in rows:
@@ -389,7 +413,8 @@ class StagedChains:
                     previous, last_hash = last_hash, hashlib.sha256(head + last_hash.encode() + tail).hexdigest()
                     moved.append((sequence, previous, last_hash, pk))
                 cursor.executemany(
-                    f"UPDATE {records} SET sequence = %s, previous_hash = %s, record_hash = %s WHERE id = %s", moved
+                    f"UPDATE {self.records} SET sequence = %s, previous_hash = %s, record_hash = %s WHERE id = %s",
+                    moved,
                 )
         return sequence, last_hash
 

@@ -142,6 +142,7 @@ class StagedWrites:
         *,
         scope: tuple[str, str] | None = None,
         own: Iterable[str] = (),
+        before: Callable[[Any], None] | None = None,
         during: Callable[[Any], None] | None = None,
     ) -> None:
         """Write what the work changed in the copy to the database, in one short transaction, or nothing.
@@ -151,7 +152,8 @@ class StagedWrites:
         have been added meanwhile pointing at a scope row the work wrote to; else Conflict, with nothing written.
         Rows added meanwhile by others elsewhere are kept: the work's own ids were set aside for it. Tables in
         `own` are left to `during(cursor)`, called in the transaction with the copy attached as `STAGED` (the
-        audit trail's chains, which must run on from the database's heads).
+        audit trail's chains, which must run on from the database's heads); `before(cursor)` is called with the
+        copy attached just before the transaction, to prepare what `during` will need without holding the lock.
         """
         self._restore()
         own = set(own)
@@ -161,6 +163,8 @@ class StagedWrites:
         with connection.cursor() as cursor:
             cursor.execute(f"ATTACH DATABASE %s AS {STAGED}", [str(self.copy)])
             try:
+                if before is not None:
+                    before(cursor)
                 with transaction.atomic():
                     self._check_unchanged(cursor, own)
                     if scope is not None:

@@ -36,7 +36,7 @@ from itertools import batched
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -229,9 +229,17 @@ def _carry_over(staged, result):
     if someone changed the projects it changes meanwhile, nothing, and the file's error says so."""
     chains = audit.StagedChains(first_id=staged.first_id(AuditRecord._meta.db_table))
     try:
-        staged.carry_over(scope=(Project._meta.db_table, "project_id"), own=chains.tables, during=chains.append)
+        staged.carry_over(
+            scope=(Project._meta.db_table, "project_id"),
+            own=chains.tables,
+            before=chains.prepare,
+            during=chains.append,
+        )
     except Conflict as conflict:
         result.errors.append(RowError("", None, "", conflict.message))
+    finally:
+        with connection.cursor() as cursor:
+            chains.close(cursor)
 
 
 def _messages(error):
