@@ -25,9 +25,10 @@ import hashlib
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import batched
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -105,30 +106,37 @@ def _as_json(value: dict[str, Any] | None) -> dict[str, Any] | None:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True)) if value is not None else None
 
 
-def _payload(record: AuditRecord, previous_hash: str | None = None) -> str:
-    """What a record's hash is the SHA-256 of: its content and the hash of the record before it (`previous_hash`,
-    else the record's own), as canonical JSON."""
-    content = {name: getattr(record, name) for name in HASHED_FIELDS}
-    content["at"] = record.at.isoformat(timespec="microseconds")
-    if previous_hash is not None:
-        content["previous_hash"] = previous_hash
+def _canonical(value: Any) -> str:
+    """A snapshot as the canonical JSON text its record is hashed with (keys sorted; Decimals and dates strings)."""
+    return json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False)
+
+
+def _payload(values: dict[str, Any]) -> str:
+    """What a record's hash is the SHA-256 of: its content (`values`, by field name) and the hash of the record
+    before it, as canonical JSON."""
+    content = {name: values[name] for name in HASHED_FIELDS}
+    content["at"] = values["at"].isoformat(timespec="microseconds")
     for name in LATER_HASHED_FIELDS:
-        value = getattr(record, name)
+        value = values[name]
         if value:
             content[name] = str(value)
-    return json.dumps(content, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False)
+    return _canonical(content)
+
+
+def _hashed_values(record: AuditRecord) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in (*HASHED_FIELDS, *LATER_HASHED_FIELDS)}
 
 
 def compute_hash(record: AuditRecord) -> str:
     """The SHA-256 of a record's content and the hash of the record before it in its chain."""
-    return hashlib.sha256(_payload(record).encode()).hexdigest()
+    return hashlib.sha256(_payload(_hashed_values(record)).encode()).hexdigest()
 
 
 def hash_parts(record: AuditRecord) -> tuple[bytes, bytes]:
     """The record's hashed payload on either side of the previous hash: `sha256(head + previous + tail)` is the
     record's hash when it follows a record of hash `previous` (for moving records to another place in a chain)."""
     marker = uuid.uuid4().hex * 2  # 64 characters, as a hash: found once, and only where the previous hash goes
-    head, tail = _payload(record, previous_hash=marker).encode().split(marker.encode())
+    head, tail = _payload(_hashed_values(record) | {"previous_hash": marker}).encode().split(marker.encode())
     return head, tail
 
 
@@ -166,6 +174,12 @@ class _Writer:
         # Snapshots the entries of a bulk call share (one dict object for many records) are converted once: by the
         # object's id, kept alive beside its form so that the id cannot be taken by another meanwhile.
         self._converted: dict[int, tuple[dict[str, Any], dict[str, Any] | None]] = {}
+        self._texts: dict[int, tuple[dict[str, Any], str]] = {}
+        # For `place`: the shared values as `_payload` reads them, and where the snapshots' text goes in it.
+        self._hashed = self.shared() | {"actor_id": self.actor.pk if self.actor is not None else None}
+        markers = {name: uuid.uuid4().hex for name in ("before", "after")}
+        self._markers = markers
+        self._quoted_markers = [(name, f'"{marker}"') for name, marker in markers.items()]
 
     def as_json(self, value: dict[str, Any] | None) -> dict[str, Any] | None:
         if value is None:
@@ -174,6 +188,23 @@ class _Writer:
         if known is None or known[0] is not value:
             known = self._converted[id(value)] = (value, _as_json(value))
         return known[1]
+
+    def where(self, obj: models.Model | None, related: models.Model | None, province: str | None) -> dict[str, Any]:
+        """The record's object, related object and province (asked of the objects when not given)."""
+        if related is None:
+            related = getattr(obj, "audit_related", None)
+        if province is None:
+            province = _province_of(obj) or _province_of(related) or self.actor_province or NATIONAL
+        object_type, object_id = _pointer(obj)
+        related_type, related_id = _pointer(related)
+        return {
+            "object_type": object_type,
+            "object_id": object_id,
+            "object_repr": str(obj)[:200] if obj is not None else "",
+            "related_type": related_type,
+            "related_id": related_id,
+            "province": province,
+        }
 
     def build(
         self,
@@ -186,12 +217,6 @@ class _Writer:
         message: str,
         success: bool,
     ) -> AuditRecord:
-        if related is None:
-            related = getattr(obj, "audit_related", None)
-        if province is None:
-            province = _province_of(obj) or _province_of(related) or self.actor_province or NATIONAL
-        object_type, object_id = _pointer(obj)
-        related_type, related_id = _pointer(related)
         return AuditRecord(
             at=self.at,
             actor=self.actor,
@@ -200,46 +225,104 @@ class _Writer:
             source_address=self.context.source_address,
             request_id=self.context.request_id,
             action=self.action,
-            object_type=object_type,
-            object_id=object_id,
-            object_repr=str(obj)[:200] if obj is not None else "",
-            related_type=related_type,
-            related_id=related_id,
-            province=province,
             batch=self.batch,
             before=self.as_json(before),
             after=self.as_json(after),
             message=str(message)[:500],
             success=success,
+            **self.where(obj, related, province),
         )
 
+    # -- many records as rows: no model instances, each snapshot encoded once -----------------------------------
+    def shared(self) -> dict[str, Any]:
+        """The field values every record of the call shares, by field name (the actor by id)."""
+        return {
+            "at": self.at,
+            "actor": self.actor.pk if self.actor is not None else None,
+            "actor_name": self.actor_name,
+            "org_name": self.org_name,
+            "source_address": self.context.source_address,
+            "request_id": self.context.request_id,
+            "action": self.action,
+            "batch": self.batch,
+        }
 
-def _append(entries: list[AuditRecord]) -> list[AuditRecord]:
-    """Chain `entries` onto their provinces' chains (in the order given) and write them.
+    def row(self, entry: Entry) -> dict[str, Any]:
+        """An entry's record as values by field name, its snapshots as their canonical JSON text (`_canonical`)."""
+        return self.where(entry.obj, entry.related, entry.province) | {
+            "before": self.text(entry.before),
+            "after": self.text(entry.after),
+            "message": str(entry.message)[:500],
+            "success": entry.success,
+        }
+
+    def text(self, value: dict[str, Any] | None) -> str | None:
+        """A snapshot's canonical JSON text, which is also what is stored: once per snapshot object of the call.
+
+        Keys that are not text become text when stored; a snapshot with any is converted first, so that the text
+        hashed is the text of what is read back."""
+        if value is None:
+            return None
+        known = self._texts.get(id(value))
+        if known is None or known[0] is not value:
+            keyed = value if all(key.__class__ is str for key in value) else _as_json(value)
+            known = self._texts[id(value)] = (value, _canonical(keyed))
+        return known[1]
+
+    def place(self, row: dict[str, Any], sequence: int, previous_hash: str) -> str:
+        """Put the row at `sequence` after a record of hash `previous_hash`; its hash, as `compute_hash` gives it
+        for the record read back (the snapshots' text goes into the payload as it is, not encoded again)."""
+        row["sequence"], row["previous_hash"] = sequence, previous_hash
+        payload = _payload(self._hashed | row | self._markers)
+        for name, quoted in self._quoted_markers:
+            payload = payload.replace(quoted, row[name] or "null", 1)
+        row["record_hash"] = hashlib.sha256(payload.encode()).hexdigest()
+        return row["record_hash"]
+
+
+# The fields of a record that differ from row to row, in a bulk write (`_Writer.shared` gives the others).
+ROW_FIELDS = [
+    "object_type",
+    "object_id",
+    "object_repr",
+    "related_type",
+    "related_id",
+    "province",
+    "before",
+    "after",
+    "message",
+    "success",
+    "sequence",
+    "previous_hash",
+    "record_hash",
+]
+
+
+def _chain(items: list[Any], province_of: Callable[[Any], str], place: Callable[[Any, int, str], str]) -> None:
+    """Put `items` (records or rows) at the ends of their provinces' chains, in the order given:
+    `place(item, sequence, previous_hash)` gives each its position and returns its hash.
 
     Each province's head row is locked until the caller's transaction ends, in code order so that two
     writers touching the same provinces cannot deadlock; other provinces' writers are not held up.
     """
     by_province = defaultdict(list)
-    for entry in entries:
-        by_province[entry.province].append(entry)
+    for item in items:
+        by_province[province_of(item)].append(item)
     for province in sorted(by_province):
         head, _created = AuditChainHead.objects.select_for_update().get_or_create(
             province=province, defaults={"last_hash": GENESIS_HASH}
         )
         sequence, last_hash = head.sequence, head.last_hash
-        for entry in by_province[province]:
+        for item in by_province[province]:
             sequence += 1
-            entry.sequence = sequence
-            entry.previous_hash = last_hash
-            entry.record_hash = last_hash = compute_hash(entry)
+            last_hash = place(item, sequence, last_hash)
         AuditChainHead.objects.filter(pk=head.pk).update(sequence=sequence, last_hash=last_hash)
-    if len(entries) == 1:
-        entries[0].save()
-        return entries
-    # An import's records go in as its rows do (COPY or executemany), at a fraction of bulk_create's cost a row.
-    bulk.insert_instances(AuditRecord, entries)
-    return entries
+
+
+def _place_record(record: AuditRecord, sequence: int, previous_hash: str) -> str:
+    record.sequence, record.previous_hash = sequence, previous_hash
+    record.record_hash = compute_hash(record)
+    return record.record_hash
 
 
 @transaction.atomic
@@ -268,7 +351,9 @@ def record(
     entry = writer.build(
         obj=obj, related=related, province=province, before=before, after=after, message=message, success=success
     )
-    return _append([entry])[0]
+    _chain([entry], attrgetter("province"), _place_record)
+    entry.save()
+    return entry
 
 
 @transaction.atomic
@@ -279,8 +364,9 @@ def record_bulk(
     entries: Iterable[Entry],
     batch: uuid.UUID,
     actor_name: str = "",
-) -> list[AuditRecord]:
-    """Append one record per entry (one changed object each), all of `action` and `batch`, in one bulk insert.
+) -> list[int]:
+    """Append one record per entry (one changed object each), all of `action` and `batch`, in one bulk insert;
+    their ids, in the entries' order.
 
     For the bulk services (an import): call it once per action with the same `batch` (from `new_batch()`)
     after the rows are written, e.g.
@@ -293,21 +379,23 @@ def record_bulk(
     `entries` give only objects that changed. Records share one time and request; each goes to its
     province's chain (locked for the rest of the transaction). Writing N records costs a few queries,
     not N: pass `related`/`province` or `select_related` what `audit_related`/`audit_province` read.
+    The records are written as rows (no model instances), each snapshot object encoded once, hashed exactly as
+    `record` hashes one record (`_Writer.place`).
     """
     writer = _Writer(actor=actor, action=action, batch=batch, actor_name=actor_name)
-    built = [
-        writer.build(
-            obj=entry.obj,
-            related=entry.related,
-            province=entry.province,
-            before=entry.before,
-            after=entry.after,
-            message=entry.message,
-            success=entry.success,
-        )
-        for entry in entries
-    ]
-    return _append(built) if built else []
+    rows = [writer.row(entry) for entry in entries]
+    if not rows:
+        return []
+    _chain(rows, itemgetter("province"), writer.place)
+    ids = bulk.allocate_ids(AuditRecord, len(rows))
+    bulk.insert_rows(
+        AuditRecord,
+        ["id", *ROW_FIELDS],
+        ([pk, *map(row.__getitem__, ROW_FIELDS)] for pk, row in zip(ids, rows, strict=True)),
+        ready={"before", "after"},
+        **writer.shared(),
+    )
+    return ids
 
 
 class StagedChains:

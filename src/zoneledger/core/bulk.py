@@ -14,18 +14,26 @@ from operator import call
 from django.db import DEFAULT_DB_ALIAS, connections, models
 
 
-def insert_rows(model, field_names, rows, **shared):
+def insert_rows(model, field_names, rows, *, ready=(), **shared):
     """Insert tuples of Python values for `field_names`, each row completed by the `shared` field values.
 
-    Foreign keys are given as ids. Nothing comes back: use this where no ids are needed afterwards.
+    Foreign keys are given as ids. The fields named in `ready` are given in database form already (a JSON field's
+    text, encoded once by the caller) and go in as they are. Nothing comes back: give the ids (`allocate_ids`)
+    where they are needed afterwards.
     """
     # The connection itself, not the `django.db.connection` proxy, which costs a context lookup per use.
     connection = connections[DEFAULT_DB_ALIAS]
-    converters = [_converter(model._meta.get_field(name), connection) for name in field_names]
+    converters = [
+        _as_it_is if name in ready else _converter(model._meta.get_field(name), connection) for name in field_names
+    ]
     fixed = [model._meta.get_field(name).get_db_prep_save(value, connection) for name, value in shared.items()]
     prepared = ([*map(call, converters, row), *fixed] for row in rows)
     columns = [model._meta.get_field(name).column for name in [*field_names, *shared]]
     copy_rows(model._meta.db_table, columns, prepared)
+
+
+def _as_it_is(value):
+    return value
 
 
 # Values the fields' conversion hands back as they are, on SQLite and PostgreSQL: text for text columns, whole
