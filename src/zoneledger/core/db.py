@@ -200,24 +200,22 @@ class StagedWrites:
 
     def _check_unchanged(self, cursor: Any, own: set[str]) -> None:
         for table in self._touched_tables(cursor, own):
-            cursor.execute(
+            _refuse_if_any(
+                cursor,
                 f'SELECT 1 FROM {STAGED}.{_TOUCHED} AS t LEFT JOIN main."{table.name}" AS r ON r.rowid = t.rid '
                 f"WHERE t.tbl = %s AND (r.rowid IS NULL OR {table.image('r')} IS NOT t.image) LIMIT 1",
                 [table.name],
             )
-            if cursor.fetchone():
-                raise Conflict(_changed_meanwhile())
 
     def _check_scope(self, cursor: Any, column: str) -> None:
         for table in self.tables.values():
             if column in table.columns:
-                cursor.execute(
+                _refuse_if_any(
+                    cursor,
                     f'SELECT 1 FROM main."{table.name}" WHERE rowid > %s '
                     f'AND "{column}" IN (SELECT id FROM {STAGED}.{_SCOPE}) LIMIT 1',
                     [table.last],
                 )
-                if cursor.fetchone():
-                    raise Conflict(_changed_meanwhile())
 
     def _write(self, cursor: Any, own: set[str]) -> None:
         for table in self._touched_tables(cursor, own):
@@ -241,6 +239,13 @@ class StagedWrites:
                 f'SELECT {table.quoted} FROM {STAGED}."{table.name}" WHERE rowid > %s',
                 [table.last],
             )
+
+
+def _refuse_if_any(cursor: Any, sql: str, params: list[Any]) -> None:
+    """Conflict if the query finds a row: something the carried-over writes depend on changed meanwhile."""
+    cursor.execute(sql, params)
+    if cursor.fetchone():
+        raise Conflict(_changed_meanwhile())
 
 
 def _changed_meanwhile() -> str:
