@@ -5,10 +5,10 @@ write lock; a PostgreSQL server that cannot be reached (restarting, shutting dow
 same way for the seconds it is away. Pages and the API answer both with a 503 "busy, try again"
 (core/middleware.py, api.py); a connection found broken is dropped at the request's end (Django's
 `close_if_unusable_or_obsolete`), so the next request connects afresh and the site recovers by itself.
-Two ways keep long work off SQLite's lock: `working_copy()` for work that writes only to throw its writes away (checking an import), and
-`staged_writes()` for work that keeps them (applying an import): it runs on a copy too, and what it changed is then
-carried over to the database in one short write transaction that first makes sure nobody changed the same rows
-meanwhile.
+Two ways keep long work off SQLite's lock: `working_copy()` for work that writes only to throw its writes away
+(checking an import), and `staged_writes()` for work that keeps them (applying an import): it runs on a copy too,
+and what it changed is then carried over to the database in one short write transaction that first makes sure
+nobody changed the same rows meanwhile.
 """
 
 import sqlite3
