@@ -42,6 +42,7 @@ HEADING_FONT = "Noto Sans CJK SC"
 BODY_PT, TITLE_PT, TABLE_PT, NOTE_PT, PAGE_NUMBER_PT = 16, 22, 9, 12, 14  # 三号, 二号, 小五, 小四, 四号
 LINE_PT = 28  # 22 lines to a page
 TABLE_LINE_PT = 11
+TABLE_STYLE_ID = "BulletinTable"  # the id python-docx gives the style "Bulletin Table" (checked where it is added)
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGINS_MM["left"] - MARGINS_MM["right"]
@@ -159,7 +160,8 @@ def _styles(document):
     add("Bulletin Title", BODY_FONT, TITLE_PT, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=0, line=36)
     add("Bulletin Heading", HEADING_FONT, BODY_PT)
     # Exact lines: the CJK font's own line height would add a third of the table's height.
-    add("Bulletin Table", BODY_FONT, TABLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, indent=0, line=TABLE_LINE_PT)
+    table = add("Bulletin Table", BODY_FONT, TABLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, indent=0, line=TABLE_LINE_PT)
+    assert table.style_id == TABLE_STYLE_ID
     add("Bulletin Caption", HEADING_FONT, NOTE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, indent=0, line=LINE_PT)
     add("Bulletin Note", BODY_FONT, NOTE_PT, line=20)
     add("Bulletin Figure", BODY_FONT, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER, indent=0)
@@ -204,11 +206,18 @@ def _page_field(paragraph):
         run._r.append(element)
 
 
+def _in_table_style(paragraph):
+    """Give a cell's paragraph the table style by the style's id. `paragraph.style = name` looks the style up and
+    compares it with the document's default on every call: that was most of a long table's time (25 s for a
+    province's weekly pack)."""
+    paragraph._p.style = TABLE_STYLE_ID
+
+
 def _cell(cell, text, *, bold=False, align=WD_ALIGN_PARAGRAPH.CENTER, width_mm):
     cell.width = Mm(width_mm)
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     paragraph = cell.paragraphs[0]
-    paragraph.style = "Bulletin Table"
+    _in_table_style(paragraph)
     paragraph.alignment = align
     run = paragraph.add_run(str(text))
     run.bold = bold
@@ -250,13 +259,13 @@ def _table(document, content):
         upper.cells[column].width = Mm(width)
     name = upper.cells[0].merge(lower.cells[0])
     name.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    name.paragraphs[0].style = "Bulletin Table"
+    _in_table_style(name.paragraphs[0])
     name.paragraphs[0].add_run(first).bold = True
     for paragraph in lower.cells[0].paragraphs[1:]:
         paragraph._p.getparent().remove(paragraph._p)
     for first_column, last_column, title in group_headings():
         merged = upper.cells[first_column].merge(upper.cells[last_column])
-        merged.paragraphs[0].style = "Bulletin Table"
+        _in_table_style(merged.paragraphs[0])
         merged.paragraphs[0].add_run(title).bold = True
     nested = any(row["kind"] == "city" for row in content.rows)
     if not content.rows:
