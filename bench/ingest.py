@@ -280,6 +280,7 @@ def step_ceiling(arguments):
     from zoneledger.zones.models import Zone
 
     zone_ids = dict(Zone.objects.values_list("name", "pk"))
+    zone_provinces = dict(Zone.objects.values_list("pk", "province_id"))
     round_ids = {f"{year}-{sequence}": pk for pk, year, sequence in Round.objects.values_list("pk", "year", "sequence")}
     user_id = User.objects.get(username="province-reviewer").pk
     now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -291,7 +292,7 @@ def step_ceiling(arguments):
         rows = list(ledger)
         project_ids = allocate_ids(Project, len(rows))
         enterprise_ids = iter(allocate_ids(Enterprise, sum(1 for row in rows if row[at["统一社会信用代码"]])))
-        projects, enterprises, events, by_code = [], [], [], {}
+        projects, enterprises, events, by_code, provinces = [], [], [], {}, {}
         for pk, row in zip(project_ids, rows, strict=True):
             enterprise_id = None
             if row[at["统一社会信用代码"]]:
@@ -301,26 +302,32 @@ def step_ceiling(arguments):
             by_code[code] = pk
             stage = "started" if row[at["开工日期"]] else "signed"
             zone_id, cents = zone_ids[row[at["开发区"]]], round(row[at["总投资（万元）"]] * 100)
-            facts = (code, row[at["项目名称"]], zone_id, row[at["建设单位"]], enterprise_id, row[at["行业代码"]])
+            province = provinces[pk] = zone_provinces[zone_id]
+            facts = (code, row[at["项目名称"]], zone_id, province, row[at["建设单位"]], enterprise_id)
+            facts += (row[at["行业代码"]],)
             facts += (None, None, cents, str(row[at["用地面积（亩）"]]))
             projects.append((pk, *facts, None, None, None, "", "", "", "", stage, False, 1, now, now))
             signed_on, round_id = str(row[at["签约日期"]]), round_ids[row[at["签约批次"]]]
-            events.append((pk, "signed", signed_on, round_id, "", now, user_id, False, "", None, None))
+            events.append((pk, province, "signed", signed_on, round_id, "", now, user_id, False, "", None, None))
             if row[at["开工日期"]]:
-                events.append((pk, "started", row[at["开工日期"]], None, "", now, user_id, False, "", None, None))
+                started_on = row[at["开工日期"]]
+                events.append((pk, province, "started", started_on, None, "", now, user_id, False, "", None, None))
         months = book.get_sheet_by_name(MONTHLY_SHEET).iter_rows()
         next(months)
         monthly = [(by_code[row[0]], f"{row[3]}-01", round(row[4] * 100)) for row in months]
         version_ids = allocate_ids(ReportVersion, len(monthly))
+        unreviewed = (None, None, "", None)  # reviewed at, by, return reason, counted until
         versions = [
-            (pk, project, month, 1, cents, "", "", "submitted", now, now, user_id, None, None, "", None)
+            (pk, project, provinces[project], month, 1, cents, "", "", "submitted", now, now, user_id, *unreviewed)
             for pk, (project, month, cents) in zip(version_ids, monthly, strict=True)
         ]
         transitions = [
-            (pk, project, "", "submitted", cents, user_id, now, "") for pk, project, _m, _n, cents, *_ in versions
+            (pk, project, provinces[project], "", "submitted", cents, user_id, now, "")
+            for pk, project, _p, _m, _n, cents, *_ in versions
         ]
         heads = [
-            (project, month, cents, "", "submitted", now, user_id, None, None, "") for project, month, cents in monthly
+            (project, provinces[project], month, cents, "", "submitted", now, user_id, None, None, "")
+            for project, month, cents in monthly
         ]
         # One record per object written (enterprise, project, month), in one chain, as plain values.
         objects = [("enterprise", row[0]) for row in enterprises] + [("project", row[0]) for row in projects]
