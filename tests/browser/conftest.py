@@ -1,14 +1,17 @@
 """Browser tests: Playwright's sync API driving Debian's Chromium against pytest-django's live server.
 
 The live server needs committed data, so these tests run on the transactional database, which Django
-empties after each test. The demo ledger is loaded before a test when it is missing and loaded again
-after the flush, so the tests that follow still find it.
+empties after each test. The demo ledger is put back after the flush, so the tests that follow still find it: on
+SQLite's in-memory test database by copying back a snapshot taken before the first browser test (SQLite's backup, a
+fraction of a second), elsewhere by loading it again (a minute on a busy machine).
 """
 
 import importlib
 import os
+import sqlite3
 
 import pytest
+from django.db import connection
 from playwright.sync_api import expect, sync_playwright
 
 from zoneledger.demo.builder import DEMO_PASSWORD, build_orgs, demo_is_loaded, ensure_demo_users, load_demo
@@ -40,6 +43,25 @@ def ensure_demo():
     PlanTemplate.objects.get_or_create(province_code="", name=seeded.INDUSTRIAL["name"], defaults=seeded.INDUSTRIAL)
 
 
+class DemoSnapshot:
+    """The whole test database as it stood with the demo ledger, kept in memory (SQLite only)."""
+
+    copy: sqlite3.Connection | None = None
+
+    @classmethod
+    def restore(cls):
+        """Put the demo ledger back: from the snapshot where there is one, else by loading it (and, on SQLite, take
+        the snapshot then)."""
+        if cls.copy is not None:
+            cls.copy.backup(connection.connection)
+            return
+        ensure_demo()
+        if connection.vendor == "sqlite":
+            connection.ensure_connection()
+            cls.copy = sqlite3.connect(":memory:", check_same_thread=False)
+            connection.connection.backup(cls.copy)
+
+
 @pytest.fixture(scope="session")
 def browser():
     # Playwright's sync API keeps an event loop in this thread; Django would then refuse the test's own queries.
@@ -56,13 +78,16 @@ def demo_restored(django_db_blocker):
     """Set up before the live server's database, so that its teardown runs after the flush and reloads the demo."""
     yield
     with django_db_blocker.unblock():
-        ensure_demo()
+        DemoSnapshot.restore()
 
 
 @pytest.fixture
 def site(demo_restored, live_server):
     """The live server's base URL, over the demo ledger."""
-    ensure_demo()
+    if not demo_is_loaded():  # another transactional test's flush
+        DemoSnapshot.restore()
+    elif DemoSnapshot.copy is None:
+        DemoSnapshot.restore()  # takes the snapshot of the ledger as it is
     return live_server.url
 
 
