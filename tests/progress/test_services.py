@@ -257,3 +257,31 @@ def test_a_month_written_before_versions_gets_a_baseline_version(project, editor
     progress_approve(actor=reviewer, version=correction)
     assert head(project).completed_investment == Decimal("75.00")
     assert ReportTransition.objects.filter(version=baseline).count() == 0
+
+
+@pytest.mark.parametrize("approve", [True, False])
+def test_reviewing_many_reports_runs_as_many_queries_as_reviewing_a_few(zone, make_user, reviewer, approve):
+    """Approving or returning a province's month is a fixed number of statements, whatever its size: no report's
+    project, zone or month is read on its own (the zones are read once each, the months as values)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zoneledger.projects.choices import Stage
+    from zoneledger.projects.models import StageEvent
+
+    counts, heads = [], []
+    for size in (2, 12):
+        projects = [*ProjectFactory.create_batch(size, zone=zone), ProjectFactory(zone=ZoneFactory())]
+        StageEvent.objects.bulk_create(
+            StageEvent(project=project, stage=Stage.STARTED, happened_on=date(2024, 1, 5)) for project in projects
+        )
+        writer = make_user("province", Role.EDITOR)
+        submitted = progress_submit_bulk(
+            actor=writer, entries=[MonthEntry(project, MAY, Decimal("7")) for project in projects]
+        ).versions
+        with CaptureQueriesContext(connection) as queries:
+            progress_review_bulk(actor=reviewer, versions=submitted, approve=approve, reason="再核实")
+        counts.append(len(queries))
+        heads.append({head(project).status for project in projects})
+    assert counts[0] == counts[1]
+    assert heads == [{ProgressStatus.APPROVED if approve else ProgressStatus.RETURNED}] * 2

@@ -34,7 +34,8 @@ class MonthEntryForm(forms.Form):
     """One project's row on the zone's month page: the month's amount and 形象进度, entered in place.
 
     Prefixed by the project (`p<pk>-amount`), so that one form of the page holds every row and a row's own
-    request can send the whole page's values. Empty amount: the row is not filled (submitting all skips it).
+    request can send the whole page's values. Empty amount: the row is not filled (submitting all skips it). The
+    page writes its inputs itself (`progress/_month_row.html`).
     """
 
     amount = forms.DecimalField(
@@ -43,15 +44,8 @@ class MonthEntryForm(forms.Form):
         max_digits=14,
         decimal_places=2,
         required=False,
-        # Text, not a number field: the browser would refuse "1.234" silently; the server says why in the row.
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 10}),
     )
-    physical_progress = forms.CharField(
-        label=_("Physical progress (形象进度)"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    physical_progress = forms.CharField(label=_("Physical progress (形象进度)"), max_length=2000, required=False)
 
     @staticmethod
     def prefix_of(project_id: int) -> str:
