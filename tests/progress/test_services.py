@@ -273,7 +273,10 @@ def test_reviewing_many_reports_runs_as_many_queries_as_reviewing_a_few(zone, ma
     for size in (2, 12):
         projects = [*ProjectFactory.create_batch(size, zone=zone), ProjectFactory(zone=ZoneFactory())]
         StageEvent.objects.bulk_create(
-            StageEvent(project=project, stage=Stage.STARTED, happened_on=date(2024, 1, 5)) for project in projects
+            StageEvent(
+                project=project, province_id=project.province_id, stage=Stage.STARTED, happened_on=date(2024, 1, 5)
+            )
+            for project in projects
         )
         writer = make_user("province", Role.EDITOR)
         submitted = progress_submit_bulk(
