@@ -116,7 +116,9 @@ def main():
             transaction.set_rollback(True)
         return elapsed
 
-    rows = list(ReportVersion.objects.filter(pk__in=ids).values_list("pk", "project_id", "month", "amount"))
+    rows = list(
+        ReportVersion.objects.filter(pk__in=ids).values_list("pk", "project_id", "month", "amount", "province_id")
+    )
     head_of = {
         (project_id, month): pk
         for pk, project_id, month in MonthlyProgress.objects.filter(
@@ -137,12 +139,16 @@ def main():
                 cursor.executemany(
                     "UPDATE projects_monthlyprogress SET status = 'approved', reviewed_by_id = %s, reviewed_at = %s,"
                     " review_note = '' WHERE id = %s",
-                    [(reviewer.pk, now, head_of[(project_id, month)]) for _pk, project_id, month, _a in rows],
+                    [(reviewer.pk, now, head_of[(project_id, month)]) for _pk, project_id, month, *_rest in rows],
                 )
                 cursor.executemany(
-                    "INSERT INTO progress_reporttransition (version_id, project_id, from_state, to_state, amount,"
-                    " actor_id, at, reason) VALUES (%s, %s, 'submitted', 'approved', %s, %s, %s, '')",
-                    [(pk, project_id, int(amount * 100), reviewer.pk, now) for pk, project_id, _m, amount in rows],
+                    "INSERT INTO progress_reporttransition (version_id, project_id, province_id, from_state,"
+                    " to_state, amount, actor_id, at, reason) VALUES (%s, %s, %s, 'submitted', 'approved', %s, %s,"
+                    " %s, '')",
+                    [
+                        (pk, project_id, province, int(amount * 100), reviewer.pk, now)
+                        for pk, project_id, _m, amount, province in rows
+                    ],
                 )
                 cursor.executemany(
                     "INSERT INTO audit_auditrecord (at, actor_name, org_name, request_id, action, object_type,"
@@ -153,7 +159,7 @@ def main():
                     " 'projects.project', %s, NULL)",
                     [
                         (now, str(pk), uuid.uuid4().hex, 10**9 + turn * 10**7 + number, str(project_id))
-                        for number, (pk, project_id, _m, _a) in enumerate(rows)
+                        for number, (pk, project_id, *_rest) in enumerate(rows)
                     ],
                 )
             elapsed = time.perf_counter() - start
