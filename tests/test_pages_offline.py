@@ -97,6 +97,8 @@ NOT_PAGES |= {
     "api:behind_plan",
     "api:late_reports",
     "api:overdue_milestones",
+    "api:zone_month",
+    "api:review_queue",
 }
 NOT_PAGES |= {"progress:plan_export", "ingest:approvals_template"}  # downloads
 NOT_PAGES |= {"campaigns:targets_this_year"}  # a redirect to this year's targets page
