@@ -98,7 +98,20 @@ def test_a_zone_s_month_outside_the_scope_is_not_found_and_a_bad_month_refused(s
         assert [error["field"] for error in document["errors"]] == ["month"]
 
 
-def test_the_review_queue_is_the_review_page_s_a_page_at_a_time(session_client):
+@pytest.fixture
+def waiting():
+    """Corrections of the demo's June 2025 months (approved by their cities), submitted by the province's editor: a
+    queue of a thousand reports over many zones, more than a page of 吕梁's among them."""
+    from zoneledger.progress.services import MonthEntry, progress_submit_bulk
+
+    june = ReportVersion.objects.filter(
+        project__zone__province_id="140000", month=date(2025, 6, 1), state=ReportState.APPROVED
+    ).select_related("project__zone")
+    entries = [MonthEntry(version.project, version.month, version.amount + 1) for version in june]
+    progress_submit_bulk(actor=User.objects.get(username="province-editor"), entries=entries)
+
+
+def test_the_review_queue_is_the_review_page_s_a_page_at_a_time(session_client, waiting):
     client = session_client("lvliang-reviewer")
     wenshui = Zone.objects.get(name="文水经济开发区")
     month = ReportVersion.objects.filter(state=ReportState.SUBMITTED).latest("month").month
@@ -133,7 +146,7 @@ def test_the_review_queue_is_a_reviewer_s_in_their_scope(session_client):
         assert_problem(reviewer.get("/api/v1/progress/reviews", bad), 422)
 
 
-def test_the_month_and_the_queue_take_the_same_queries_whatever_their_rows(session_client):
+def test_the_month_and_the_queue_take_the_same_queries_whatever_their_rows(session_client, waiting):
     client = session_client("province-reviewer")
     month = ReportVersion.objects.filter(state=ReportState.SUBMITTED).latest("month").month
     reporting = Zone.objects.filter(projects__report_versions__month=month).distinct()

@@ -5,9 +5,10 @@ Generated stage events follow the lifecycle rules (tests replay every project th
 """
 
 import random
+import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -24,8 +25,15 @@ from zoneledger.chains.models import Chain, ChainLink
 from zoneledger.enterprises.services import enterprise_resolve, enterprises_resolve_bulk
 from zoneledger.milestones.models import PlanTemplate
 from zoneledger.milestones.services import milestones_plan
+from zoneledger.progress.choices import ReportState
 from zoneledger.progress.models import ReportVersion
-from zoneledger.progress.services import MonthEntry, progress_return, progress_submit, progress_submit_bulk
+from zoneledger.progress.services import (
+    MonthEntry,
+    progress_return,
+    progress_review_bulk,
+    progress_submit,
+    progress_submit_bulk,
+)
 from zoneledger.projects.choices import ProgressStatus, Stage
 from zoneledger.projects.models import MonthlyProgress, Project
 from zoneledger.projects.services import project_update, projects_create_bulk
@@ -484,17 +492,47 @@ def ensure_demo_users():
 RETURN_REASON = "形象进度与完成投资不符，请核实后重新提交。"
 
 
-def load_demo_reports():
-    """One correction of an approved 孝义 month, submitted by its zone's editor and returned with a reason by the
-    province's reviewer, so its approved amount still counts. Run after the demo users exist.
+# When a city reviews a month: the 8th of the next month, mid-morning in Beijing (the reports are due by the 5th).
+REVIEWED_ON_DAY, REVIEWED_AT_HOUR = 8, 10
 
-    The months loaded submitted got their versions when the demo was loaded (`DemoBuilder.submit_waiting`); no golden
-    figure changes: only approved amounts count.
+
+def review_waiting():
+    """The demo's waiting months approved as the cities review them: by the reviewer nearest to each zone among the
+    demo's users (its city's, else the province's), through `progress_review_bulk`, on the 8th of the next month.
+
+    Kept waiting: the months the seeds publish as submitted (文水's 2024-12): its 2024 figures (DOMAIN §6, 完成投资
+    3.31亿元) are the approved months without it, so approving it would change a golden figure.
+    """
+    held = {(name, _month(month)) for name, month, _amount in seeds.WENSHUI_SUBMITTED}
+    reviewers = {spec[1]: spec for spec in DEMO_USERS if spec[2] == Role.REVIEWER}  # org name -> user
+    by_review = defaultdict(list)
+    waiting = ReportVersion.objects.filter(state=ReportState.SUBMITTED, project__zone__province_id=seeds.SHANXI[0])
+    for version in waiting.select_related("project__zone__city"):
+        if (version.project.name, version.month) in held:
+            continue
+        zone = version.project.zone
+        org_name = next(name for name in (f"{zone.city.name}商务局", seeds.SHANXI[1]) if name in reviewers)
+        by_review[(org_name, version.month)].append(version)
+    beijing = zoneinfo.ZoneInfo("Asia/Shanghai")
+    for (org_name, month), versions in sorted(by_review.items()):
+        next_month = (month.replace(day=28) + timedelta(days=4)).replace(day=REVIEWED_ON_DAY)
+        at = datetime.combine(next_month, time(REVIEWED_AT_HOUR), tzinfo=beijing)
+        progress_review_bulk(actor=_demo_user(*reviewers[org_name]), versions=versions, approve=True, at=at)
+
+
+def load_demo_reports():
+    """The demo's waiting months reviewed (`review_waiting`), and one correction of an approved 孝义 month, submitted
+    by its zone's editor and returned with a reason by the province's reviewer, so its approved amount still counts.
+    Run after the demo users exist.
+
+    The months loaded submitted got their versions when the demo was loaded (`DemoBuilder.submit_waiting`). No golden
+    figure changes: the month the seeds publish as submitted stays waiting.
     """
     editor = User.objects.get(username="xiaoyi-editor")
     reviewer = User.objects.get(username="province-reviewer")
     if ReportVersion.objects.filter(return_reason=RETURN_REASON).exists():
         return
+    review_waiting()
     corrected = (
         MonthlyProgress.objects.filter(status=ProgressStatus.APPROVED, project__zone__name="孝义经济开发区")
         .select_related("project__zone")

@@ -603,13 +603,14 @@ def _review(
     reason: str,
     batch: uuid.UUID,
     own: bool = False,
+    at: datetime | None = None,
 ) -> list[ReportVersion]:
     """Move submitted `versions` to approved or returned, with their history, heads and audit. Checked by callers.
 
     Written as rows, whatever the count: the months' counting versions are read as values (not instances), the
     versions move in one conditional UPDATE, their MonthlyProgress rows in one executemany keyed by month.
     """
-    now = timezone.now()
+    now = at or timezone.now()
     target = ReportState.APPROVED if approve else ReportState.RETURNED
     ids = [version.pk for version in versions]
     pairs = {(version.project_id, version.month) for version in versions}
@@ -685,8 +686,11 @@ def progress_review_bulk(
     approve: bool,
     reason: str = "",
     batch: uuid.UUID | None = None,
+    at: datetime | None = None,
 ) -> list[ReportVersion]:
-    """Approve, or return with `reason`, every one of `versions` — all of them or none.
+    """Approve, or return with `reason`, every one of `versions` — all of them or none. `at` (now by default) is
+    when the review happened, for a ledger loaded after the fact (the demo's reviews of months long past): the
+    reports' history and figures known at a moment follow it; the audit records say when they were written.
 
     Refusals: PermissionDenied when the actor is no reviewer or a report lies outside their scope; OwnSubmission
     (四眼原则) for a report they submitted; TransitionRefused for one already approved, returned or not submitted;
@@ -714,7 +718,7 @@ def progress_review_bulk(
         version.project.zone = zones[version.project.zone_id]
         next_state(version.state, verb)
         check_four_eyes(submitter_id=version.submitted_by_id, reviewer_id=actor.pk)
-    return _review(actor=actor, versions=fresh, approve=approve, reason=reason, batch=batch or audit.new_batch())
+    return _review(actor=actor, versions=fresh, approve=approve, reason=reason, batch=batch or audit.new_batch(), at=at)
 
 
 def progress_approve(*, actor: "User", version: ReportVersion) -> ReportVersion:
