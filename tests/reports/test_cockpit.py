@@ -269,13 +269,19 @@ def test_the_cockpit_s_month_on_month_reads_the_approved_months_as_of_its_day(cl
     )
     by_month = {row["month"]: row["total"] for row in approved}
 
+    # The month shown is the latest whose reports were due (by the 5th of the next month), against the one before.
     december = client.get(reverse("reports:dashboard"), {"year": 2024, "as_of": "2024-12-31"}).context
-    january = client.get(reverse("reports:dashboard"), {"year": 2025, "as_of": "2025-01-20"}).context
+    new_year = client.get(reverse("reports:dashboard"), {"year": 2025, "as_of": "2025-01-20"}).context
+    february = client.get(reverse("reports:dashboard"), {"year": 2025, "as_of": "2025-02-06"}).context
 
     (card,) = december["month_cards"]
+    assert "2024-11" in card["label"]  # December's reports are not due until 5 January
+    assert card["value"] == format_yi(by_month.get(date(2024, 11, 1), 0))
+    assert format_yi(by_month.get(date(2024, 10, 1), 0)) in card["detail"]
+    (card,) = new_year["month_cards"]
+    assert "2024-12" in card["label"]  # the year's first days still show the December before
     assert card["value"] == format_yi(by_month.get(date(2024, 12, 1), 0))
-    assert format_yi(by_month.get(date(2024, 11, 1), 0)) in card["detail"]
-    (card,) = january["month_cards"]
+    (card,) = february["month_cards"]
     assert card["value"] == format_yi(by_month.get(date(2025, 1, 1), 0))
     assert "2024-12" in card["detail"]  # January is compared with the December before it
 

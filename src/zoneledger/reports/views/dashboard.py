@@ -14,6 +14,7 @@ from zoneledger.approvals.selectors import done_by_zone
 from zoneledger.campaigns.models import Round
 from zoneledger.campaigns.selectors import target_get
 from zoneledger.campaigns.services import sets_targets
+from zoneledger.progress.selectors import last_due_month
 from zoneledger.reports import cockpit, figures
 from zoneledger.reports.charts import batch_chart, funnel_chart, months_chart
 from zoneledger.reports.figures import ZERO
@@ -102,9 +103,7 @@ class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
             "as_of": as_of,
             "year": year,
             "year_cards": kpi_cards(batch_cells(year_figures), year_on_year(year_figures, year_before)),
-            "month_cards": [card]
-            if (card := month_on_month(months, self.december_before(scope, year, months)))
-            else [],
+            "month_cards": [card] if (card := self.month_card(scope, year, as_of, months)) else [],
             "target": target,
             "sets_targets": sets_targets(user),
             "target_lines": target_progress(target, year_figures, months[-1].cumulative if months else ZERO),
@@ -123,13 +122,22 @@ class DashboardView(LoginRequiredMixin, AsOfMixin, TemplateView):
             },
         }
 
-    def december_before(self, scope, year, months):
-        """The year before's December, when the year's series holds only January (one query then, none else)."""
-        if len(months) != 1:
-            return None
-        return figures.completed_by_month(
-            user=self.request.user, scope=scope, year=year - 1, as_of=date(year - 1, 12, 31)
-        )[-1]
+    def month_card(self, scope, year, as_of, months):
+        """完成投资 of the year's latest month whose reports were due by `as_of` against the month before: the month
+        still being reported would read as a fall early in every month. From the year's series where it holds that
+        month (early in January it is the December before: one query), and the December before when that month is
+        January (one query)."""
+        due = min(last_due_month(as_of), date(year, 12, 1))
+        if due.year == year:
+            reported = [month for month in months if month.month <= due]
+        else:
+            reported = figures.completed_by_month(user=self.request.user, scope=scope, year=due.year, as_of=due)
+        month_before = None
+        if len(reported) == 1:
+            month_before = figures.completed_by_month(
+                user=self.request.user, scope=scope, year=due.year - 1, as_of=date(due.year - 1, 12, 31)
+            )[-1]
+        return month_on_month(reported, month_before)
 
     def breakdown_chart(self, *, scope, period, year, as_of):
         user = self.request.user
