@@ -62,12 +62,13 @@ def test_a_fault_is_the_product_s_500_page(client, monkeypatch):
 def test_a_refused_request_is_one_line_on_the_console_without_a_traceback(client):
     console = next(handler for handler in logging.getLogger().handlers if handler.get_name() == "console")
     stream = io.StringIO()
-    earlier = console.setStream(stream)
+    # Not setStream: it flushes the stream it replaces, which an earlier test's captured output may have closed.
+    earlier, console.stream = console.stream, stream
     try:
         as_user(client, "wenshui-editor").get(reverse("projects:project_detail", args=[another_zones_project().pk]))
         as_user(client, "wenshui-viewer").get(reverse("projects:project_create"))
     finally:
-        console.setStream(earlier)
+        console.stream = earlier
 
     logged = stream.getvalue()
     assert "Not Found" in logged
