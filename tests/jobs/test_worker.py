@@ -106,13 +106,17 @@ print(json.dumps(job.pk.hex))
 """
 
 
-def writing(other_processes):
-    """Whether another connection holds the write lock of the copy (SQLite) or has rows of projects written but
-    not committed (PostgreSQL)."""
+def writing(other_processes, temporary):
+    """Whether the worker holds the write lock of its copy of the database, where an apply writes before it carries
+    its rows over (SQLite: core.db.staged_writes, in the worker's temporary folder `temporary`), or has rows of
+    projects written but not committed (PostgreSQL)."""
     if other_processes.vendor == "sqlite":
         import sqlite3
 
-        probe = sqlite3.connect(other_processes.url.removeprefix("sqlite:///"), timeout=0, isolation_level=None)
+        copies = list(temporary.glob("zoneledger-apply-*/copy.sqlite3"))
+        if not copies:
+            return False
+        probe = sqlite3.connect(copies[0], timeout=0, isolation_level=None)
         try:
             probe.execute("BEGIN IMMEDIATE")
             probe.execute("ROLLBACK")
@@ -137,12 +141,18 @@ def test_a_worker_killed_while_it_writes_an_import_leaves_nothing_written_and_th
     step_build(Namespace(file=str(workbook), projects=6000, months_each=5))
     job = other_processes.run(START_APPLY.format(path=str(workbook)))
     other_processes.env["ZONELEDGER_JOB_STALE_SECONDS"] = "3"
+    temporary = tmp_path / "worker-tmp"  # where the worker's apply keeps its copy of an SQLite database
+    temporary.mkdir()
+    other_processes.env["TMPDIR"] = str(temporary)
     imported = "SELECT count(*) FROM projects_project WHERE name LIKE '基准测试项目%'"
+
+    def is_writing():
+        return writing(other_processes, temporary)
 
     worker = started_worker(other_processes, "--interval", "0.1")
     try:
         wait_for(lambda: other_processes.jobs()[job][0] == "running")
-        wait_for(lambda: writing(other_processes) and (time.sleep(0.3) or writing(other_processes)))
+        wait_for(lambda: is_writing() and (time.sleep(0.3) or is_writing()))
     finally:
         worker.kill()
         worker.wait()

@@ -710,6 +710,7 @@ def test_the_matrix_walks_every_rule():
         API_OBJECT_READ,
         API_OBJECT_WRITE,
         API_CREATE,
+        TARGETS_ADMIN,
     }
 
 
