@@ -11,12 +11,29 @@ import os
 import sqlite3
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
 from django.db import connection
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import expect, sync_playwright
 
 from zoneledger.demo.builder import DEMO_PASSWORD, build_orgs, demo_is_loaded, ensure_demo_users, load_demo
 from zoneledger.milestones.models import PlanTemplate
 from zoneledger.zones.services import load_divisions
+
+
+class OneRequestAtATime(WSGIServer):
+    """Django's development server without threads; it runs in the live server's thread, which already holds the
+    test's connection (`connections_override` is for request threads, and there are none)."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+# The live server answers one request at a time. On SQLite's in-memory test database its request threads would all
+# share the test's one connection, and a page's concurrent requests (the header's two counts load together) would
+# interleave their transactions on it: a reviewer's session was lost that way. Django closes each connection after
+# its answer when the server is not threaded, so the browser does not hold the one thread with a kept-alive one.
+LiveServerThread.server_class = OneRequestAtATime
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
