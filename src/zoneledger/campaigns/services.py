@@ -143,7 +143,8 @@ def _target_of(scope: Scope, year: int) -> YearTarget:
     anchor: dict[str, str | int | None] = (
         {"zone_id": scope.zone_id} if scope.kind == ScopeKind.ZONE else {"division_id": scope.code}
     )
-    target = YearTarget.objects.select_for_update().filter(year=year, **anchor).first()
+    # One row by its key: no ordering (the model's would join the nullable division and zone, which FOR UPDATE refuses).
+    target = YearTarget.objects.select_for_update().filter(year=year, **anchor).order_by("pk").first()
     if target is None:
         target = YearTarget(province_id=scope.province, year=year, version=0, **anchor)
     return target
