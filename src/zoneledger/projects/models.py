@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -152,7 +154,13 @@ class Project(models.Model):
 
 
 class ProjectPart:
-    """A part of a project (event, monthly report, milestone): its audit records show on the project's history."""
+    """A part of a project (event, monthly report, milestone): its audit records show on the project's history.
+
+    A mixin of concrete models, each of which declares `project` and `province`; the annotations say so to the type
+    checker, which cannot see them from here."""
+
+    project: "Project"
+    province_id: str | None
 
     @property
     def audit_related(self):
@@ -163,9 +171,9 @@ class ProjectPart:
         return self.project.audit_province
 
     def save(self, *args, **kwargs):
-        if self.province_id is None:  # type: ignore[attr-defined]
+        if self.province_id is None:
             self.province_id = self.project.province_id  # the project's province, the row's shard
-        super().save(*args, **kwargs)  # type: ignore[misc]
+        cast(models.Model, super()).save(*args, **kwargs)
 
 
 class ProjectPartQuerySet(models.QuerySet):
