@@ -84,7 +84,7 @@ class Browser:
             headers["Cookie"] = "; ".join(f"{key}={value}" for key, value in self.cookies.items())
         body = None
         if files:
-            body, headers["Content-Type"] = _multipart(fields or {}, files)
+            body, headers["Content-Type"] = multipart_body(fields or {}, files)
         elif fields is not None:
             body = urlencode(fields).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -126,7 +126,7 @@ class Browser:
         return self.request(action, "POST", path, fields, **options)
 
 
-def _multipart(fields, files):
+def multipart_body(fields, files):
     boundary = uuid.uuid4().hex
     parts = []
     for name, value in fields.items():

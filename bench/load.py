@@ -22,8 +22,13 @@ reviewers and editors meet by design and which is counted apart. `--compare S` t
 ledger page alone and on the log-in page alone, S seconds each, for the ledger's requests per second as a share of
 a trivial page's. `--restart-database-at` restarts the database server (a server of the test's own, named by
 BENCH_POSTGRES_URL — never one others use) that many seconds in: requests meanwhile may answer 503 (counted apart)
-and anything else is an error. Prints a table per page (requests, errors, p50/p95/p99 ms, req/s) and, last, one
-JSON line; the exit status is 1 on any error.
+and anything else is an error. `--national-scale S` adds bench.national's ledger of the whole country at scale S
+(every province's zones, projects, months, problems and milestones, Shanxi's among the demo's) before the server
+starts, so the pages read a national database. `--kill-worker-at S` runs `zoneledger worker` beside the server and,
+S seconds in, the province reviewer uploads a ledger of `--import-projects` projects (bench.ingest's workbook),
+confirms it, and the worker is killed (SIGKILL) while it applies it; a new worker is started, the job must end
+failed with nothing applied, and the same file uploaded again must then be applied whole. Prints a table per page
+(requests, errors, p50/p95/p99 ms, req/s) and, last, one JSON line; the exit status is 1 on any error.
 """
 
 import argparse
@@ -59,6 +64,7 @@ OUTCOMES = {409: "stale", 503: "unavailable"}
 def environment(database, folder):
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="zoneledger.settings", ZONELEDGER_DATA_DIR=str(folder))
     env["ZONELEDGER_API_RATE_PER_MINUTE"] = "1000000"  # the load is the point, not the per-token limit
+    env["ZONELEDGER_JOB_STALE_SECONDS"] = "10"  # a killed worker's job is found within seconds
     if database == "postgres":
         env["DATABASE_URL"] = f"{POSTGRES_SERVER}/{DATABASE}"
     else:
@@ -66,8 +72,9 @@ def environment(database, folder):
     return env
 
 
-def prepare(database, folder):
-    """The demo ledger in the load test's database, API tokens for its people, and the rows the users act on."""
+def prepare(database, folder, *, national_scale=0, import_projects=0):
+    """The demo ledger in the load test's database (with the national ledger at `national_scale` around it), API
+    tokens for its people, the rows the users act on, and (`import_projects`) the workbook the uploader imports."""
     if database == "postgres":
         import psycopg
 
@@ -112,6 +119,18 @@ def prepare(database, folder):
             "started": list(projects.filter(stage="started").values_list("pk", flat=True)),
             "signed": list(projects.filter(stage="signed").values_list("pk", flat=True)),
         }
+    if import_projects:  # the demo's zones only: the uploader is Shanxi's
+        from argparse import Namespace
+
+        from bench.ingest import step_build
+
+        step_build(Namespace(file=str(folder / "ledger.xlsx"), projects=import_projects, months_each=5))
+    if national_scale:
+        from bench.national import generate
+
+        started = time.perf_counter()
+        counts = generate(national_scale)
+        print(f"national ledger at scale {national_scale} in {time.perf_counter() - started:.0f} s: {counts}")
     from django.db import connection
 
     connection.close()
@@ -163,6 +182,7 @@ class Client:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookies = {}
         self.token = None
+        self.last_location = ""
         self.sent = self.resent = 0
 
     def request(self, name, method, path, *, body=None, headers=None, expect=(200,)):
@@ -180,6 +200,7 @@ class Client:
         for header in response.headers.get_all("Set-Cookie") or []:
             key, _, rest = header.partition("=")
             self.cookies[key.strip()] = rest.split(";", 1)[0]
+        self.last_location = urllib.parse.urlsplit(response.headers.get("Location", "")).path
         outcome = "ok" if response.status in expect else OUTCOMES.get(response.status, str(response.status))
         self.record(name, elapsed, outcome)
         if outcome not in ("ok", "stale"):
@@ -277,7 +298,8 @@ def reviewer(client, rng, plan):
         client.get("review queue page", "/progress/review/")
         return
     _status, page = client.api("API: reports to review", "GET", "/progress/reviews?page_size=20")
-    items = page.get("items") or []
+    # Not one they submitted themselves (四眼原则: refused, 403): the province reviewer also uploads the import.
+    items = [item for item in page.get("items") or [] if item.get("submitted_by") != plan["username"]]
     if items:
         version = items[rng.randrange(len(items))]
         client.api("API: approve a report", "POST", f"/progress/reports/{version['id']}/approve")
@@ -352,11 +374,12 @@ def own_share(plan, roles, index):
     same = [position for position, role in enumerate(roles) if role[0] == roles[index][0]]
     n, k = len(same), same.index(index)
     share = {key: value[k::n] if isinstance(value, list) else value for key, value in plan.items()}
-    return share | {"unvoided": []}
+    return share | {"unvoided": [], "username": roles[index][0]}
 
 
-def run_users(port, roles, seconds, tokens, zones, seed, restart=None):
-    """Every user signs in, then all run in threads for `seconds`; returns the recorder and the seconds measured.
+def run_users(port, roles, seconds, tokens, zones, seed, scenario=None):
+    """Every user signs in, then all run in threads for `seconds` (and, with a `scenario`, until it has run in a
+    thread of its own from the start: `scenario(recorder)`); returns the recorder and the seconds measured.
 
     Signing in (a password hash each) happens before the clock starts and is not among the pages measured.
     """
@@ -389,19 +412,132 @@ def run_users(port, roles, seconds, tokens, zones, seed, restart=None):
         thread.start()
     ready.wait()
     started = time.perf_counter()
-    if restart is not None:
-        at, command = restart
-        time.sleep(at)
-        recorder.restarted = [time.perf_counter()]
-        subprocess.run(command, shell=True, check=True)
-        recorder.restarted.append(time.perf_counter())
-        time.sleep(max(0, seconds - (time.perf_counter() - started)))
-    else:
-        time.sleep(seconds)
+    happening = threading.Thread(target=scenario, args=(recorder,), daemon=True) if scenario else None
+    if happening:
+        happening.start()
+    time.sleep(seconds)
+    if happening:
+        happening.join()  # the users go on working until it is over
     stop.set()
     for thread in threads:
         thread.join(timeout=90)
     return recorder, time.perf_counter() - started
+
+
+def restarting_the_database(at, command):
+    """A scenario: `at` seconds in, restart the database server with `command`; the recorder keeps when."""
+
+    def scenario(recorder):
+        time.sleep(at)
+        recorder.restarted = [time.perf_counter()]
+        subprocess.run(command, shell=True, check=True)
+        recorder.restarted.append(time.perf_counter())
+
+    return scenario
+
+
+# -- the worker killed in the middle of an import ------------------------------------------------------------------
+
+IMPORTED = "基准测试项目"  # how bench.ingest's workbook names its projects
+
+
+def start_worker(database, folder):
+    log = open(folder / "worker.log", "a")  # noqa: SIM115  # open for the worker's lifetime
+    command = [str(Path(sys.executable).parent / "zoneledger"), "worker", "--interval", "0.5"]
+    return subprocess.Popen(command, env=environment(database, folder), stdout=log, stderr=subprocess.STDOUT)
+
+
+def imported_projects():
+    from zoneledger.projects.models import Project
+
+    return Project.objects.filter(name__startswith=IMPORTED).count()
+
+
+def job_state(client, job):
+    page = client.get("import: job page", job).decode()
+    found = re.search(r'data-state="(\w+)" data-mode="(\w+)"', page)
+    return found.groups() if found else (None, None)
+
+
+def wait_for_job(client, job, states, timeout=1800):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state, _mode = job_state(client, job)
+        if state in states:
+            return state
+        time.sleep(0.5)
+    return "timed out"
+
+
+def upload_and_confirm(client, workbook):
+    """Upload the workbook on the import page, wait for its check, confirm; the applying job's address."""
+    from bench.availability import multipart_body
+
+    csrf = CSRF_RE.search(client.get("import: page", "/import/").decode()).group(1)
+    body, kind = multipart_body({"csrfmiddlewaretoken": csrf}, {"file": (workbook.name, workbook.read_bytes())})
+    headers = {"Content-Type": kind, "Referer": f"http://127.0.0.1:{client.port}/import/"}
+    client.request("import: upload", "POST", "/import/", body=body, headers=headers, expect=(302,))
+    check = client.last_location
+    if wait_for_job(client, check, {"done", "failed"}) != "done":
+        raise Failed("the check of the workbook did not pass")
+    form = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf})
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://127.0.0.1:{client.port}/"}
+    client.request("import: confirm", "POST", f"{check}confirm/", body=form, headers=headers, expect=(302,))
+    return client.last_location
+
+
+def killing_the_worker(at, port, workbook, workers, start):
+    """A scenario: `at` seconds in, the province reviewer imports `workbook`; the worker is killed while it applies
+    it, a new one started (`start()`, kept in `workers`); then the job must be failed with nothing applied, and the
+    same file, uploaded again, applied whole. The recorder keeps what happened (`worker_kill`)."""
+
+    def scenario(recorder):
+        time.sleep(at)
+        client = Client(port, recorder)
+        outcome = recorder.worker_kill = {"expected": None, "failed_job": None, "rerun": None}
+        try:
+            client.log_in("province-reviewer")
+            applying = upload_and_confirm(client, workbook)
+            wait_for_job(client, applying, {"running", "done", "failed"})
+            time.sleep(2)  # well into the apply's work
+            outcome["state_when_killed"] = job_state(client, applying)[0]
+            workers[-1].kill()
+            workers[-1].wait()
+            killed = time.perf_counter()
+            workers.append(start())
+            outcome["failed_job"] = wait_for_job(client, applying, {"done", "failed"})
+            outcome["failed_after_s"] = round(time.perf_counter() - killed, 1)
+            outcome["applied_after_kill"] = imported_projects()
+            rerun = upload_and_confirm(client, workbook)
+            outcome["rerun"] = wait_for_job(client, rerun, {"done", "failed"})
+            outcome["applied_after_rerun"] = imported_projects()
+            outcome["expected"] = len(workbook_projects(workbook))
+        except Failed as error:
+            outcome["error"] = str(error)
+
+    return scenario
+
+
+def workbook_projects(workbook):
+    from openpyxl import load_workbook
+
+    from zoneledger.ingest.columns import LEDGER_SHEET
+
+    book = load_workbook(workbook, read_only=True)
+    try:
+        return [row for row in book[LEDGER_SHEET].iter_rows(min_row=2, max_col=1, values_only=True) if row[0]]
+    finally:
+        book.close()
+
+
+def kill_went_as_it_should(outcome):
+    return (
+        outcome.get("state_when_killed") == "running"
+        and outcome["failed_job"] == "failed"
+        and outcome.get("applied_after_kill") == 0
+        and outcome["rerun"] == "done"
+        and outcome.get("applied_after_rerun") == outcome["expected"]
+    )
 
 
 def percentile(values, share):
@@ -463,17 +599,36 @@ def main():
     )
     parser.add_argument("--restart-command", help="a shell command restarting the database server")
     parser.add_argument("--server", choices=["gunicorn", "granian"], default="gunicorn")
+    parser.add_argument("--national-scale", type=float, default=0, help="add bench.national's ledger at this scale")
+    parser.add_argument("--kill-worker-at", type=float, help="seconds into the run to import and kill the worker")
+    parser.add_argument("--import-projects", type=int, default=5000, help="the killed import's projects")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as workdir:
         folder = Path(workdir)
-        tokens, zones = prepare(options.database, folder)
+        killing = options.kill_worker_at is not None
+        tokens, zones = prepare(
+            options.database,
+            folder,
+            national_scale=options.national_scale,
+            import_projects=options.import_projects if killing else 0,
+        )
         server = start_server(options.database, folder, options.port, options.workers, options.threads, options.server)
+        workers = [start_worker(options.database, folder)] if killing else []
         try:
-            restart = None
+            restart = scenario = None
             if options.restart_database_at is not None:
-                restart = (options.restart_database_at, options.restart_command)
+                restart = options.restart_database_at
+                scenario = restarting_the_database(restart, options.restart_command)
+            if killing:
+                scenario = killing_the_worker(
+                    options.kill_worker_at,
+                    options.port,
+                    folder / "ledger.xlsx",
+                    workers,
+                    lambda: start_worker(options.database, folder),
+                )
             recorder, elapsed = run_users(
-                options.port, cast(options.users), options.seconds, tokens, zones, 1, restart=restart
+                options.port, cast(options.users), options.seconds, tokens, zones, 1, scenario=scenario
             )
             rows = page_rows(recorder, elapsed)
             total = sum(row["requests"] for row in rows)
@@ -504,6 +659,19 @@ def main():
                     f"database restarted {options.restart_database_at:.0f} s in, taking {up - down:.1f} s:"
                     f" {unavailable} answers 503, the last {last - down:.1f} s after the restart began; {errors} errors"
                 )
+            if killing:
+                summary["worker_kill"] = outcome = recorder.worker_kill
+                if not kill_went_as_it_should(outcome):
+                    errors += 1
+                    summary["errors"] = errors
+                print(
+                    f"worker killed {options.kill_worker_at:.0f} s in while it applied {outcome['expected']} projects"
+                    f" (job {outcome.get('state_when_killed')}): the job ended {outcome['failed_job']}"
+                    f" {outcome.get('failed_after_s')} s later with {outcome.get('applied_after_kill')} projects"
+                    f" applied; the file uploaded again: {outcome['rerun']},"
+                    f" {outcome.get('applied_after_rerun')} projects applied"
+                    + (f"; error: {outcome['error']}" if "error" in outcome else "")
+                )
             if options.compare:
                 alone = {}
                 for name, path, username in (
@@ -526,8 +694,9 @@ def main():
                 summary["errors"] = errors
             print(json.dumps(summary, ensure_ascii=False))
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            for process in [server, *workers]:
+                process.terminate()
+                process.wait(timeout=30)
     if errors:
         sys.exit(1)
 
