@@ -39,6 +39,16 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the figures' cache (reports/cached.py) keys its answers by the audit
+    chains' heads, which every test's rolled-back transaction puts back where they were, while a test may write rows
+    without a service (factories, `.update()`), leaving no record."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from tests.second_province import build_second_province

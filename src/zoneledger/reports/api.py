@@ -1,7 +1,8 @@
 """The API's read-side routers.
 
 `figures`: the document `zoneledger figures --format json` prints, computed by the same function
-(`figures.figures_document`) for the same scope, period, as-of day and moment, within the user's scope.
+(`figures.figures_document`) for the same scope, period, as-of day and moment, within the user's scope; a repeat
+between two writes is answered from the cache (`cached.figures_document`).
 
 `warnings`: the warning lists the pages show, each from the selector its page reads, paged like every list of the
 API: 签约未开工 (/warnings/), 低于序时进度 and 未按时填报 (the plan page), 节点逾期 (/milestones/, red).
@@ -23,7 +24,8 @@ from zoneledger.milestones.choices import Light
 from zoneledger.milestones.schemas import MilestoneOut
 from zoneledger.progress import selectors as progress
 
-from .figures import figures_document, period_for, signed_not_started_rows
+from .cached import figures_document
+from .figures import period_for, signed_not_started_rows
 from .forms import WarningsForm
 from .schemas import (
     BehindPlanOut,

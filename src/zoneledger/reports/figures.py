@@ -207,7 +207,8 @@ class BreakdownRow:
     same_year: SameYearFigures | None
 
 
-def _defaults(as_of: date | None, known_at: datetime | None) -> tuple[date, datetime | None]:
+def resolve_moments(as_of: date | None, known_at: datetime | None) -> tuple[date, datetime | None]:
+    """The as-of day every figure counts to (`as_of`, else the day of `known_at`, else today) and `known_at`."""
     if known_at is not None and timezone.is_naive(known_at):
         raise ValueError("known_at must be an aware datetime")
     if as_of is None:
@@ -352,7 +353,7 @@ def batch_figures(
     *, user: User, scope: Scope, period: Period, as_of: date | None = None, known_at: datetime | None = None
 ) -> BatchFigures:
     """The signed, started and commissioned batches of `period` in `scope`, as of a date; one query."""
-    as_of, known_at = _defaults(as_of, known_at)
+    as_of, known_at = resolve_moments(as_of, known_at)
     events = _events(user=user, scope=scope, period=period, as_of=as_of, known_at=known_at)
     values = events.aggregate(**_aggregates(period, as_of=as_of, known_at=known_at))
     return BatchFigures(scope, period, as_of, known_at, *_families(values, period))
@@ -379,7 +380,7 @@ def breakdown(
     one query."""
     if by not in BREAKDOWN_KEYS:
         raise ValueError(f"breakdown by {by!r}: use one of {', '.join(BREAKDOWN_KEYS)}")
-    as_of, known_at = _defaults(as_of, known_at)
+    as_of, known_at = resolve_moments(as_of, known_at)
     key, name, city = BREAKDOWN_KEYS[by]
     groups = {key, name} | ({city} if city else set())
     rows = (
@@ -675,7 +676,7 @@ def signed_not_started_rows(
     `level` ("", "yellow" or "red") keeps one level; `sort` is a key of WARNING_SORTS, "-key" reversed. Projects
     signed outside any round are here too: the warning list is about the ledger, not the batches.
     """
-    as_of, known_at = _defaults(as_of, known_at)
+    as_of, known_at = resolve_moments(as_of, known_at)
     rows = _signed_not_started(user=user, scope=scope, as_of=as_of, known_at=known_at)
     if level is not None:
         if level not in WARNING_LEVELS:
@@ -705,7 +706,7 @@ def warning_counts(
     *, user: User, scope: Scope, as_of: date | None = None, known_at: datetime | None = None
 ) -> dict[str, int]:
     """How many 签约未开工 projects are at each level ("yellow", "red"); one query."""
-    as_of, known_at = _defaults(as_of, known_at)
+    as_of, known_at = resolve_moments(as_of, known_at)
     rows = _signed_not_started(user=user, scope=scope, as_of=as_of, known_at=known_at)
     return rows.aggregate(
         yellow=Count("pk", filter=_level_q("yellow", as_of)), red=Count("pk", filter=_level_q("red", as_of))
@@ -725,7 +726,7 @@ def completed_by_month(
     *, user: User, scope: Scope, year: int, as_of: date | None = None, known_at: datetime | None = None
 ) -> list[MonthAmount]:
     """The approved completed investment of every project in `scope`, per month of `year` up to the as-of month."""
-    as_of, known_at = _defaults(as_of, known_at)
+    as_of, known_at = resolve_moments(as_of, known_at)
     totals = dict(
         MonthlyProgress.objects.visible_to(user)
         .filter(_approved(known_at), scope.q("project__zone__"), month__year=year, month__lte=as_of)
