@@ -10,7 +10,7 @@ province reviewer's (reads the whole province) and the Wenshui editor's (writes)
 
   baseline    GET /api/v1/zones/<id>: a trivial JSON endpoint (the token checked, one row read)
   projects    GET /api/v1/projects/?page_size=100 (the province's ledger, a page of 100)
-  figures     GET /api/v1/figures/?year=<the demo's year> (the province's three batches)
+  figures     GET /api/v1/figures/?year=<the latest year of a round held> (the province's three batches)
   mixed       by token, 4 reads to 1 write: the ledger's first page, a project, 签约未开工, the figures; the
               editor records a stage on a project of its own and voids it (two writes, each with an
               Idempotency-Key)
@@ -42,7 +42,9 @@ FLOOR = 0.40  # the issue's: the ledger's page of 100 and the figures hold this 
 # -- the set-up (in a process with Django) ----------------------------------------------------------------------
 def make_tokens(projects):
     """Tokens of the province reviewer and the Wenshui editor, a zone's id, `projects` new projects of the editor's
-    (one per client: a client's writes never wait on another's stage order), the demo's latest year."""
+    (one per client: a client's writes never wait on another's stage order), the latest year of a round held."""
+    from django.utils import timezone
+
     from zoneledger.accounts.models import User
     from zoneledger.accounts.tokens import token_create
     from zoneledger.campaigns.models import Round
@@ -58,7 +60,10 @@ def make_tokens(projects):
         Project.objects.create(zone=zone, name=f"接口负载{number:02d}-{uuid.uuid4().hex[:6]}", total_investment=1000)
         for number in range(projects)
     ]
-    year = Round.objects.filter(province_id="140000").order_by("-year").values_list("year", flat=True).first()
+    # The latest year with a round held: the demo defines the next round ahead, maybe in the next year, where the
+    # figures would be empty and a stage dated in it would be refused as in the future.
+    held = Round.objects.filter(province_id="140000", held_on__lte=timezone.localdate())
+    year = held.order_by("-year").values_list("year", flat=True).first()
     return {"reader": secrets["province-reviewer"], "writer": secrets["wenshui-editor"], "zone": zone.pk,
             "projects": [project.pk for project in made], "year": year}  # fmt: skip
 
