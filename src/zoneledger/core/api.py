@@ -67,7 +67,7 @@ def idempotent(shape: type[Schema]) -> Callable:
                         status, value = (
                             (result.status_code, result.value) if isinstance(result, Status) else (200, result)
                         )
-                        body = json.loads(_json(shape.from_orm(value).model_dump()))
+                        body = json.loads(json_text(shape.from_orm(value).model_dump()))
                         IdempotentRequest.objects.create(
                             user=request.auth,
                             key=key,
@@ -83,7 +83,7 @@ def idempotent(shape: type[Schema]) -> Callable:
                         raise
             if (earlier.method, earlier.path) != (request.method, request.path):
                 raise Conflict(_("This Idempotency-Key was used for another request."))
-            return HttpResponse(_json(earlier.body), status=earlier.status, content_type=JSON_CONTENT_TYPE)
+            return HttpResponse(json_text(earlier.body), status=earlier.status, content_type=JSON_CONTENT_TYPE)
 
         contribute_operation_callback(handler, _describe_idempotency_key)
         return handler
@@ -135,7 +135,7 @@ def problem(status: int, detail: str, **members: Any) -> HttpResponse:
     """A problem document answering `status` with `detail` and any extension `members` (None ones left out)."""
     document = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status, "detail": str(detail)}
     document.update({name: value for name, value in members.items() if value is not None})
-    return HttpResponse(_json(document), status=status, content_type=PROBLEM_CONTENT_TYPE)
+    return HttpResponse(json_text(document), status=status, content_type=PROBLEM_CONTENT_TYPE)
 
 
 def body_too_big() -> HttpResponse:
@@ -145,15 +145,16 @@ def body_too_big() -> HttpResponse:
     return problem(413, _("The request's body is too large: the API takes at most %(size)d KB.") % {"size": limit})
 
 
-def json_answer(value: Any) -> HttpResponse:
-    """200 with `value`, already in its operation's response schema, written as the API's renderer writes it.
+def json_answer(text: str) -> HttpResponse:
+    """200 with `text`: `json_text` of a value already in its operation's response schema.
 
     For a long list whose handler builds each item's JSON shape itself (e.g. `projects.schemas.project_document`):
-    ninja would have pydantic build and check every item again, most of the time a page of 100 took."""
-    return HttpResponse(_json(value), content_type=JSON_CONTENT_TYPE)
+    ninja would have pydantic build and check every item again, most of the time a page of 100 took. The text, not
+    the value, is what a handler keeps in the cache: an answer from it is not encoded again."""
+    return HttpResponse(text, content_type=JSON_CONTENT_TYPE)
 
 
-def _json(value: Any) -> str:
+def json_text(value: Any) -> str:
     """JSON as the API writes it (the encoder ninja's renderer builds on: times to the millisecond), in UTF-8."""
     return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
 

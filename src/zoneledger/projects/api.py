@@ -8,12 +8,23 @@ write through `services`. `request.auth` is the user (a token's or the session's
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.responses import Status
 
 from zoneledger.accounts.scope import zone_is_writable
-from zoneledger.core.api import READ_PROBLEMS, WRITE_PROBLEMS, Page, PageQuery, idempotent, json_answer, paginate
+from zoneledger.audit.stamp import cached
+from zoneledger.core.api import (
+    READ_PROBLEMS,
+    WRITE_PROBLEMS,
+    Page,
+    PageQuery,
+    idempotent,
+    json_answer,
+    json_text,
+    paginate,
+)
 from zoneledger.core.errors import NotAllowed
 
 from . import selectors, services
@@ -53,11 +64,21 @@ def _form_data(facts: dict) -> dict:
 @router.get("/", response={200: Page[ProjectOut], **READ_PROBLEMS}, summary="The ledger")
 def project_list(request, filters: Query[ProjectFilters], page: Query[PageQuery]):
     """The projects the user may see, filtered as on the ledger page, in its order (ties broken by id)."""
-    ledger = selectors.project_filter(user=request.auth, data=filters.model_dump(exclude_none=True))
+    user = request.auth
+    asked = filters.model_dump(exclude_none=True)
+    # A page is kept under the ledger's change stamp (audit.stamp): a repeat between two writes is one query. What
+    # the user sees is their org's scope, or nothing without business data (`visible_to`); the stage's label is in
+    # the language. A refused filter raises, and nothing is kept.
+    parts = (user.org_id, user.reads_business_data, tuple(sorted(asked.items())), page.page, page.page_size)
+    return json_answer(cached("ledger", (*parts, get_language()), lambda: _ledger_page(user, asked, page)))
+
+
+def _ledger_page(user, asked: dict, page: PageQuery) -> str:
+    ledger = selectors.project_filter(user=user, data=asked)
     _valid(ledger.form)
     found = paginate(selectors.project_rows(ledger.qs), page)
     found["items"] = [project_document(row) for row in found["items"]]
-    return json_answer(found)
+    return json_text(found)
 
 
 @router.get("/{int:pk}", response={200: ProjectOut, **READ_PROBLEMS}, summary="A project")

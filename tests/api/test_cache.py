@@ -1,5 +1,6 @@
-"""The figures endpoint's cache (reports/cached.py, audit/stamp.py): a repeat between two writes is not computed
-again, and no write — by a person, a reviewer, an import, a void — leaves the answer it changed in the cache."""
+"""The API's answers kept under the ledger's change stamp (audit/stamp.py): the figures (reports/cached.py) and the
+ledger's pages (projects/api.py). A repeat between two writes is not computed again, and no write — by a person, a
+reviewer, an import, a void — leaves an answer it changed in the cache; no two orgs share an answer."""
 
 from datetime import date
 
@@ -140,13 +141,12 @@ def test_an_import_applied_between_two_requests_is_in_the_second(session_client,
 
 
 def test_users_of_different_scopes_never_share_an_answer(session_client, computed):
-    answers = {
-        username: ask(session_client(username), WENSHUI, 2024)
-        for username in ("province-viewer", "lvliang-viewer", "wenshui-viewer")
-    }
+    # Logged in first: a log-in is recorded, and would move the stamp between the requests.
+    clients = [session_client(username) for username in ("province-viewer", "lvliang-viewer", "wenshui-viewer")]
+    answers = [ask(client, WENSHUI, 2024) for client in clients]
 
     assert len(computed) == 3
-    assert answers["province-viewer"] == answers["lvliang-viewer"] == answers["wenshui-viewer"]
+    assert answers[0] == answers[1] == answers[2]
 
 
 def test_another_day_or_moment_is_computed_again(session_client, computed):
@@ -188,3 +188,51 @@ def test_a_repeat_reads_the_stamp_and_never_the_ledger(session_client):
     assert "audit_auditchainhead" in tables
     assert StageEvent._meta.db_table not in tables
     assert Project._meta.db_table not in tables
+
+
+# -- the ledger's pages -------------------------------------------------------------------------------------------
+LEDGER = "/api/v1/projects/?page_size=100"
+
+
+def test_a_repeat_of_a_ledger_page_reads_the_stamp_and_never_the_ledger(session_client):
+    client = session_client("province-viewer")
+    first = client.get(LEDGER)
+    with CaptureQueriesContext(connection) as repeat:
+        again = client.get(LEDGER)
+
+    assert again.content == first.content
+    tables = " ".join(query["sql"] for query in repeat.captured_queries)
+    assert "audit_auditchainhead" in tables
+    assert Project._meta.db_table not in tables
+
+
+def test_a_project_changed_or_staged_between_two_ledger_requests_is_in_the_second(session_client, wenshui_editor):
+    client = session_client("wenshui-viewer")
+    client.get(LEDGER)
+    project = Project.objects.filter(zone__name=WENSHUI, stage="").first() or services.project_create(
+        actor=wenshui_editor, zone=Zone.objects.get(name=WENSHUI), name="缓存台账测试项目", total_investment=1000
+    )
+    before = next(
+        item for item in client.get(LEDGER + "&q=" + project.name).json()["items"] if item["id"] == project.pk
+    )
+
+    services.project_update(
+        actor=wenshui_editor, project=project, expected_version=project.version, leader_in_charge="张三"
+    )
+    services.record_stage(actor=wenshui_editor, project=project, stage="signed", happened_on=date(2024, 5, 6))
+    after = next(item for item in client.get(LEDGER + "&q=" + project.name).json()["items"] if item["id"] == project.pk)
+
+    assert (before["leader_in_charge"], before["stage"]) != ("张三", "signed")
+    assert (after["leader_in_charge"], after["stage"], after["version"]) == ("张三", "signed", before["version"] + 1)
+
+
+def test_ledger_pages_are_never_shared_between_orgs_nor_with_who_reads_no_business_data(session_client):
+    # Logged in first: a log-in is recorded, and would move the stamp between the requests.
+    clients = {
+        username: session_client(username)
+        for username in ("province-viewer", "sysadmin", "lvliang-viewer", "wenshui-viewer")
+    }
+    pages = {username: client.get(LEDGER).json()["count"] for username, client in clients.items()}
+
+    assert pages["province-viewer"] > pages["lvliang-viewer"] > pages["wenshui-viewer"] > 0
+    assert pages["sysadmin"] == 0  # the province's system administrator, of the province viewer's org
