@@ -43,14 +43,17 @@ LOADED_AT = datetime(2025, 7, 1, tzinfo=UTC)
 POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 
 
-def setup_django(backend, workdir, *, database="zl_bench"):
-    """Point Django at the bench database (before settings are read), create it and migrate it."""
+def setup_django(backend, workdir, *, database="zl_bench", keep=False):
+    """Point Django at the bench database (before settings are read), create it and migrate it; with `keep`, a
+    PostgreSQL database left by an earlier run is kept (and migrated forward)."""
     if backend == "postgres":
         import psycopg
 
         with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as server:
-            server.execute(f"DROP DATABASE IF EXISTS {database}")
-            server.execute(f"CREATE DATABASE {database}")
+            exists = server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
+            if not (keep and exists):
+                server.execute(f"DROP DATABASE IF EXISTS {database}")
+                server.execute(f"CREATE DATABASE {database}")
         os.environ["DATABASE_URL"] = f"{POSTGRES_SERVER}/{database}"
     else:
         os.environ.pop("DATABASE_URL", None)

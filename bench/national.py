@@ -8,7 +8,8 @@ events (signed 2013-07 … 2024), ~18,000,000 monthly progress rows (every month
 3 % missing, 95 % approved), a report version for each month of 2025 (the review history the pages read), a
 problem for one project in ten and four milestones for three in ten. `--scale 0.1` is ten times smaller (zones too),
 `--scale 0.01` a hundred. The database is its own: the PostgreSQL database `zl_national` (dropped and re-created;
-server from BENCH_POSTGRES_URL) or a temporary SQLite file.
+server from BENCH_POSTGRES_URL) or a temporary SQLite file. With `--reuse`, a PostgreSQL ledger generated earlier at
+the same scale is kept (its sizes are recorded in the table `bench_national` in the generating transaction).
 
 Before any clock starts, the rows the hand-written queries read are exported to Parquet for DuckDB. Then, for
 each measure, the application's code (the selectors and figures the pages and API call), one hand-written SQL query
@@ -620,19 +621,38 @@ def timed(work):
     return time.perf_counter() - started, result
 
 
-def run_backend(backend, scale, turns):
+def generated(scale, *, reuse):
+    """(sizes, seconds) of the ledger in the database: generated now, or (`reuse`) as recorded by an earlier run at
+    the same scale."""
+    from django.db import connection, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_national (scale TEXT PRIMARY KEY, sizes TEXT, seconds REAL)")
+        cursor.execute("SELECT scale, sizes, seconds FROM bench_national")
+        recorded = cursor.fetchall()
+    if reuse and [row[0] for row in recorded] == [str(scale)]:
+        return json.loads(recorded[0][1]), recorded[0][2]
+    if recorded:
+        raise SystemExit(f"{DATABASE} holds another ledger; run without --reuse to generate it again")
+    started = time.perf_counter()
+    with transaction.atomic():
+        sizes = generate(scale)
+        seconds = time.perf_counter() - started
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO bench_national VALUES (%s, %s, %s)", [str(scale), json.dumps(sizes), seconds])
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    return sizes, seconds
+
+
+def run_backend(backend, scale, turns, *, reuse=False, only=None):
     with tempfile.TemporaryDirectory() as workdir:
-        setup_django(backend, Path(workdir), database=DATABASE)
-        from django.db import connection, transaction
+        setup_django(backend, Path(workdir), database=DATABASE, keep=reuse)
+        from django.db import connection
 
         from zoneledger.accounts.models import OrgUnit, User
 
-        started = time.perf_counter()
-        with transaction.atomic():
-            sizes = generate(scale)
-        generated_in = time.perf_counter() - started
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        sizes, generated_in = generated(scale, reuse=reuse)
         folder = Path(workdir) / "parquet"
         folder.mkdir()
         export_parquet(folder)
@@ -656,6 +676,8 @@ def run_backend(backend, scale, turns):
             on_database, nation_viewer=nation_viewer, province_viewer=province_viewer, province_user=province_user
         )
         for name, kind, application, hand in chosen:
+            if only and only not in name:
+                continue
             sides = {
                 "application": application,
                 "hand SQL": lambda hand=hand: hand(on_database),
@@ -707,8 +729,10 @@ def main():
     parser.add_argument("--scale", type=float, default=0.1)
     parser.add_argument("--backend", choices=["sqlite", "postgres"], default="postgres")
     parser.add_argument("--turns", type=int, default=5)
+    parser.add_argument("--reuse", action="store_true", help="keep a PostgreSQL ledger generated at this scale")
+    parser.add_argument("--only", help="measure only those whose name holds this text")
     options = parser.parse_args()
-    results = run_backend(options.backend, options.scale, options.turns)
+    results = run_backend(options.backend, options.scale, options.turns, reuse=options.reuse, only=options.only)
     print(table(results))
     print(json.dumps(ratios(results), ensure_ascii=False))
 
