@@ -6,6 +6,7 @@ A table of zone data carries its province, and every unique index on it includes
 database itself; the exceptions are named below with the reason, and the document shows the same tables.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,66 @@ def test_the_document_names_each_table_as_the_test_does():
         assert f"| `{table}` | `{column}` |" in text
     for table in REFERENCE - {name for name in REFERENCE if name.startswith(("auth_", "django_", "accounts_user_"))}:
         assert f"`{table}`" in text
+
+
+# How each table's row reaches its zone (the scope door's `prefix`); a problem's steps are read through it.
+ZONE_PATHS = {
+    "projects_project": "zone__",
+    "projects_stageevent": "project__zone__",
+    "projects_monthlyprogress": "project__zone__",
+    "progress_reportversion": "project__zone__",
+    "progress_reporttransition": "project__zone__",
+    "progress_reportphoto": "project__zone__",
+    "progress_annualplan": "project__zone__",
+    "milestones_milestone": "project__zone__",
+    "milestones_milestonemove": "milestone__project__zone__",
+    "problems_problem": "zone__",
+    "problems_problemattachment": "problem__zone__",
+    "problems_projectleader": "project__zone__",
+}
+READERS = ["province-admin", "lvliang-reviewer", "wenshui-editor"]  # a province's, a city's and a zone's users
+
+
+def _model(table):
+    return next(model for model in apps.get_models() if model._meta.db_table == table)
+
+
+def _own_province(sql, table):
+    return re.search(rf'"?{table}"?\."?province_id"?\s*=\s*\'?140000\'?', sql) is not None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", READERS)
+@pytest.mark.parametrize("table", sorted(ZONE_PATHS))
+def test_a_scope_in_one_province_filters_on_the_row_s_own_province(table, username):
+    """Single-shard: the scope door puts the province on the row itself (and, for a province, needs no zone), and
+    the rows are exactly those of the zones the user covers."""
+    from zoneledger.accounts.models import User
+    from zoneledger.accounts.scope import zone_filter
+
+    user = User.objects.select_related("org").get(username=username)
+    model = _model(table)
+    rows = model.objects.visible_to(user)
+    sql = str(rows.order_by().query)  # a model's ordering may join the zone for its own sake
+    assert _own_province(sql, table)
+    if username == "province-admin":
+        assert "zones_zone" not in sql
+    through_zone = model.objects.filter(zone_filter(user, prefix=ZONE_PATHS[table]))
+    assert set(rows.values_list("pk", flat=True)) == set(through_zone.values_list("pk", flat=True))
+    if username == "province-admin":  # the demo's rows are Shanxi's (and the second province's, when built)
+        assert through_zone.exists() == model.objects.filter(province_id="140000").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reference", ["140000", "141100", "141121", "文水经济开发区"])
+def test_a_scope_asked_for_filters_on_the_row_s_own_province(reference):
+    from zoneledger.accounts.scope import parse_scope
+    from zoneledger.projects.models import Project, StageEvent
+
+    scope = parse_scope(reference)
+    for model, prefix in ((Project, "zone__"), (StageEvent, "project__zone__")):
+        rows = model.objects.filter(scope.q(prefix, province="province_id"))
+        assert _own_province(str(rows.query), model._meta.db_table)
+        through_zone = model.objects.filter(scope.q(prefix))
+        assert through_zone.exists()
+        assert set(rows.values_list("pk", flat=True)) == set(through_zone.values_list("pk", flat=True))

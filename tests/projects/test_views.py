@@ -254,10 +254,11 @@ def queries_for(client, url, params=None):
 
 # Session, user, org; the count, the zone, city, round and chain choices of the filters; the page of rows.
 LEDGER_QUERIES = 9
-# Session, user, org; the project, its history and the names of the zone, enterprise, chain and link it
-# mentions, the events, the round choices of the form, the monthly rows; the milestone panel's milestones and plan
-# templates (milestones/templatetags), the approvals checklist (approvals/templatetags).
-PROJECT_PAGE_QUERIES = 15
+# Session, user, org and (for a zone's user) its zone, whose province the scope door puts on the rows; the project,
+# its history and the names of the zone, enterprise, chain and link it mentions, the events, the round choices of
+# the form, the monthly rows; the milestone panel's milestones and plan templates (milestones/templatetags), the
+# approvals checklist (approvals/templatetags).
+PROJECT_PAGE_QUERIES = 16
 
 
 def test_the_ledgers_query_count_does_not_grow_with_the_rows_shown(client, province_admin):

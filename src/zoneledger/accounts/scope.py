@@ -4,8 +4,9 @@ Org units stand at four levels, nation → province → city → zone. A nation 
 a province org its province's zones, a city org its city's zones, a zone org its zone.
 
 - `zone_filter(user, prefix=...)` is the filter every model holding zone data applies in `visible_to(user)`,
-  reaching its zone by `prefix` ("zone__", "project__zone__"); `province_filter` does the same for what belongs
-  to a province (rounds, chains).
+  reaching its zone by `prefix` ("zone__", "project__zone__"), and on the row's own province column where the
+  table has one (`province="province_id"`: one province's rows, one shard); `province_filter` does the same for
+  what belongs to a province (rounds, chains).
 - `parse_scope(text)` reads a scope reference — ``nation``, ``province`` (the home province), a six-digit
   division code of a province, city or county, or a zone's name — into a `Scope`; `user_scope(user)` is the
   user's own scope, and `user_scope_in(user, text)` the scope a user asked for, refused as not found when it lies
@@ -76,17 +77,22 @@ class Scope:
         """The province's code; empty for the nation."""
         return province_code(self.code) if self.code else ""
 
-    def q(self, prefix: str) -> Q:
-        """A Q selecting rows of this scope, reaching the zone by `prefix` (e.g. "project__zone__")."""
+    def q(self, prefix: str, *, province: str = "") -> Q:
+        """A Q selecting rows of this scope, reaching the zone by `prefix` (e.g. "project__zone__").
+
+        `province` names the row's own province column ("province_id") where its table has one (`_on_shard`).
+        """
+        if self.kind == ScopeKind.NATION:
+            return Q()
         if self.kind == ScopeKind.ZONE:
-            return Q(**{f"{prefix}pk": self.zone_id})
-        if self.kind == ScopeKind.COUNTY:
-            return Q(**{f"{prefix}division_id": self.code})
-        if self.kind == ScopeKind.CITY:
-            return Q(**{f"{prefix}city_id": self.code})
-        if self.kind == ScopeKind.PROVINCE:
-            return Q(**{f"{prefix}province_id": self.code})
-        return Q()
+            within = Q(**{f"{prefix}pk": self.zone_id})
+        elif self.kind == ScopeKind.COUNTY:
+            within = Q(**{f"{prefix}division_id": self.code})
+        elif self.kind == ScopeKind.CITY:
+            within = Q(**{f"{prefix}city_id": self.code})
+        else:
+            within = Q(**{f"{prefix}province_id": self.code})
+        return _on_shard(within, province, self.province, whole=self.kind == ScopeKind.PROVINCE)
 
     def covers(self, other: "Scope") -> bool:
         """Whether every zone of `other` lies in this scope."""
@@ -194,18 +200,34 @@ def org_province(org: "OrgUnit") -> str | None:
     return province_code(org.division_id)
 
 
-def zone_filter(user: Any, *, prefix: str) -> Q:
-    """A Q selecting rows whose zone (reached by `prefix`, e.g. "project__zone__") the user may read."""
+def _on_shard(within: Q, province: str, code: str, *, whole: bool) -> Q:
+    """The zone-level filter `within` of a scope lying in province `code`, put on the row's own province column
+    `province` when its table has one: the database then reads that province's rows alone (under Citus, one shard;
+    the scope door is the only place this is decided, see docs/SCALING.md). Every zone-data row's province is its
+    zone's (`tests/test_scaling.py`), so a province's scope (`whole`) is that column alone, with no join to the zone;
+    a city's, county's or zone's keeps its exact zone filter beside it."""
+    if not province:
+        return within
+    own = Q(**{province: code})
+    return own if whole else own & within
+
+
+def zone_filter(user: Any, *, prefix: str, province: str = "") -> Q:
+    """A Q selecting rows whose zone (reached by `prefix`, e.g. "project__zone__") the user may read; `province`
+    names the row's own province column where its table has one (`_on_shard`)."""
     if not _reads(user):
         return NOTHING
     org = user.org
     if org.kind == OrgKind.NATION:
         return Q()
     if org.kind == OrgKind.PROVINCE:
-        return Q(**{f"{prefix}province_id": org.division_id})
-    if org.kind == OrgKind.CITY:
-        return Q(**{f"{prefix}city_id": org.division_id})
-    return Q(**{f"{prefix}pk": org.zone_id})
+        within = Q(**{f"{prefix}province_id": org.division_id})
+    elif org.kind == OrgKind.CITY:
+        within = Q(**{f"{prefix}city_id": org.division_id})
+    else:
+        within = Q(**{f"{prefix}pk": org.zone_id})
+    code = (org_province(org) or "") if province else ""  # a zone org's province is its zone's: read only if asked
+    return _on_shard(within, province, code, whole=org.kind == OrgKind.PROVINCE)
 
 
 def province_filter(user: Any, *, prefix: str) -> Q:
@@ -242,11 +264,11 @@ class ProvinceQuerySet(models.QuerySet):
         return self.filter(province_filter(user, prefix=""))
 
 
-def writable_zone_filter(user: Any, *, prefix: str) -> Q:
+def writable_zone_filter(user: Any, *, prefix: str, province: str = "") -> Q:
     """Like zone_filter, for the zones the user may write business data in (editors and above)."""
     if not getattr(user, "is_authenticated", False) or not user.can_edit:
         return NOTHING
-    return zone_filter(user, prefix=prefix)
+    return zone_filter(user, prefix=prefix, province=province)
 
 
 def zone_is_visible(user: Any, zone: Zone) -> bool:

@@ -123,7 +123,7 @@ class MilestoneMove(models.Model):
 
     class MoveQuerySet(models.QuerySet):
         def visible_to(self, user):
-            return self.filter(zone_filter(user, prefix="milestone__project__zone__"))
+            return self.filter(zone_filter(user, prefix="milestone__project__zone__", province="province_id"))
 
     objects = MoveQuerySet.as_manager()
 

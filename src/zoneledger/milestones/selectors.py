@@ -144,7 +144,7 @@ def milestone_list(
         )
     )
     if scope is not None:
-        rows = rows.filter(scope.q("project__zone__"))
+        rows = rows.filter(scope.q("project__zone__", province="province_id"))
     if project is not None:
         rows = rows.filter(project=project)
     if light:
@@ -176,7 +176,7 @@ def overdue_count(*, user: "User", scope: Scope, as_of: date | None = None) -> i
     return (
         Milestone.objects.visible_to(user)
         .live()
-        .filter(scope.q("project__zone__"), _open_as_of(as_of), planned_on__lt=as_of)
+        .filter(scope.q("project__zone__", province="province_id"), _open_as_of(as_of), planned_on__lt=as_of)
         .count()
     )
 

@@ -41,7 +41,7 @@ def category_label(value: str) -> str:
 class ProblemQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Problems of the zones the user's org covers (an escalated problem stays in its zone's scope)."""
-        return self.filter(zone_filter(user, prefix="zone__"))
+        return self.filter(zone_filter(user, prefix="zone__", province="province_id"))
 
     def open(self):
         return self.filter(state__in=OPEN_STATES)
@@ -170,7 +170,7 @@ class ProblemStep(models.Model):
 class ProblemAttachmentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Attachments of the problems the user may see."""
-        return self.filter(zone_filter(user, prefix="problem__zone__"))
+        return self.filter(zone_filter(user, prefix="problem__zone__", province="province_id"))
 
 
 class ProblemAttachment(Attachment):
@@ -289,7 +289,7 @@ class TaskForceProject(models.Model):
 
 class ProjectLeaderQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(zone_filter(user, prefix="project__zone__"))
+        return self.filter(zone_filter(user, prefix="project__zone__", province="province_id"))
 
 
 class ProjectLeader(models.Model):

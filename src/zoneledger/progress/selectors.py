@@ -121,7 +121,7 @@ def month_rows(
     projects = list(
         Project.objects.visible_to(user)
         .filter(named)
-        .filter(scope.q("zone__") if scope is not None else Q())
+        .filter(scope.q("zone__", province="province_id") if scope is not None else Q())
         .filter(**({"zone_id": zone_id} if zone_id else {}))
         .select_related("zone")
         .order_by("zone__name", "name")
@@ -261,7 +261,7 @@ def plan_rows(
     plans = list(
         AnnualPlan.objects.visible_to(user)
         .filter(year=year, **({"project__zone_id": zone_id} if zone_id else {}))
-        .filter(scope.q("project__zone__") if scope is not None else Q())
+        .filter(scope.q("project__zone__", province="province_id") if scope is not None else Q())
         .select_related("project__zone")
         .order_by("project__zone__name", "project__name")
     )

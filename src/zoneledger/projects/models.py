@@ -43,7 +43,7 @@ CODE_TAKEN = _(
 class ProjectQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Projects in the zones the user's org covers; none for anyone else."""
-        return self.filter(zone_filter(user, prefix="zone__"))
+        return self.filter(zone_filter(user, prefix="zone__", province="province_id"))
 
 
 class Project(models.Model):
@@ -180,7 +180,7 @@ class ProjectPartQuerySet(models.QuerySet):
     """Rows that belong to a project (events, monthly progress, milestones) share their project's scope."""
 
     def visible_to(self, user):
-        return self.filter(zone_filter(user, prefix="project__zone__"))
+        return self.filter(zone_filter(user, prefix="project__zone__", province="province_id"))
 
 
 class StageEventQuerySet(ProjectPartQuerySet):

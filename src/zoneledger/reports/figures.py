@@ -317,7 +317,7 @@ def _events(*, user: User, scope: Scope, period: Period, as_of: date, known_at: 
         wanted |= Q(stage=Stage.SIGNED, happened_on__year=period.year)
     return (
         _as_known(StageEvent.objects.visible_to(user), known_at)
-        .filter(scope.q("project__zone__"), wanted, happened_on__lte=as_of)
+        .filter(scope.q("project__zone__", province="province_id"), wanted, happened_on__lte=as_of)
         .order_by()
     )
 
@@ -654,7 +654,7 @@ def _signed_not_started(*, user: User, scope: Scope, as_of: date, known_at: date
     moved_on = events.exclude(stage__in=[Stage.PIPELINE, Stage.SIGNED])
     return (
         Project.objects.visible_to(user)
-        .filter(scope.q("zone__"))
+        .filter(scope.q("zone__", province="province_id"))
         .annotate(signed_on=Subquery(signing))
         .filter(signed_on__isnull=False)
         .exclude(Exists(moved_on))
@@ -729,7 +729,9 @@ def completed_by_month(
     as_of, known_at = resolve_moments(as_of, known_at)
     totals = dict(
         MonthlyProgress.objects.visible_to(user)
-        .filter(_approved(known_at), scope.q("project__zone__"), month__year=year, month__lte=as_of)
+        .filter(
+            _approved(known_at), scope.q("project__zone__", province="province_id"), month__year=year, month__lte=as_of
+        )
         .order_by()
         .values("month")
         .annotate(total=Sum("completed_investment"))
@@ -739,7 +741,12 @@ def completed_by_month(
         # Amounts that counted at `known_at` and a correction approved since replaced (`_replaced`).
         replaced = (
             ReportVersion.objects.visible_to(user)
-            .filter(scope.q("project__zone__"), state=ReportState.APPROVED, month__year=year, month__lte=as_of)
+            .filter(
+                scope.q("project__zone__", province="province_id"),
+                state=ReportState.APPROVED,
+                month__year=year,
+                month__lte=as_of,
+            )
             .filter(reviewed_at__lte=known_at, counted_until__gt=known_at)
             .order_by()
             .values("month")

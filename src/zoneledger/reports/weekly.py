@@ -69,7 +69,10 @@ def weekly_pack(
         project_ids = list(task_force.projects.values_list("pk", flat=True))
         events_where, problems_where = Q(project__in=project_ids), Q(project__in=project_ids)
     else:
-        events_where, problems_where = scope.q("project__zone__"), scope.q("zone__")
+        events_where, problems_where = (
+            scope.q("project__zone__", province="province_id"),
+            scope.q("zone__", province="province_id"),
+        )
     changes = list(
         StageEvent.objects.visible_to(user)
         .live()

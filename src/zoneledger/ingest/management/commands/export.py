@@ -34,7 +34,7 @@ class Command(BaseCommand):
             wanted = user_scope_in(user, scope)
         except ScopeNotFound as error:
             raise CommandError(f"--scope: {error}") from None
-        projects = Project.objects.visible_to(user).filter(wanted.q("zone__"))
+        projects = Project.objects.visible_to(user).filter(wanted.q("zone__", province="province_id"))
         try:
             projects, months = write_ledger_xlsx(projects_queryset=projects, file=file, scope_name=wanted.name)
         except TooLarge as refused:

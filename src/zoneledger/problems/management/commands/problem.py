@@ -92,5 +92,9 @@ class Command(BaseCommand):
     def handle_list(self, user, *, scope, as_of, **options):
         day = option_date(as_of, option="--as-of") if as_of else None
         wanted = user_scope_in(user, scope)
-        rows = selectors.problem_rows(user=user, as_of=day).filter(wanted.q("zone__")).order_by("-raised_at", "-pk")
+        rows = (
+            selectors.problem_rows(user=user, as_of=day)
+            .filter(wanted.q("zone__", province="province_id"))
+            .order_by("-raised_at", "-pk")
+        )
         return [problem_json(problem) for problem in rows]
