@@ -292,8 +292,12 @@ def generate(scale):
 
 # The tables and columns the hand-written queries read (the same text runs in both engines).
 EXPORTED = {
-    "zones_zone": ["id", "name", "city_id", "province_id"],
+    "zones_zone": ["id", "name", "short_name", "city_id", "province_id"],
+    "accounts_orgunit": ["id", "name"],
+    "accounts_user": ["id", "username"],
+    "core_workdayoverride": ["province_code", "day", "working"],
     "zones_division": ["code", "name"],
+    "chains_chain": ["id", "name"],
     "campaigns_round": ["id", "year", "sequence"],
     "projects_project": [
         "id",
@@ -302,6 +306,7 @@ EXPORTED = {
         "name",
         "code",
         "enterprise_name",
+        "chain_id",
         "stage",
         "total_investment",
         "leader_in_charge",
@@ -309,8 +314,36 @@ EXPORTED = {
     "projects_stageevent": ["id", "project_id", "province_id", "stage", "happened_on", "round_id", "voided"],
     "projects_monthlyprogress": ["project_id", "province_id", "month", "completed_investment", "status"],
     "progress_reportversion": ["project_id", "province_id", "month", "state", "counted_until"],
-    "milestones_milestone": ["id", "project_id", "province_id", "kind", "stage", "planned_on", "done_on", "dropped"],
-    "problems_problem": ["id", "province_id", "zone_id", "raised_at", "solved_at"],
+    "milestones_milestone": [
+        "id",
+        "project_id",
+        "province_id",
+        "title",
+        "owner",
+        "kind",
+        "stage",
+        "planned_on",
+        "done_on",
+        "dropped",
+    ],
+    "problems_problem": [
+        "id",
+        "province_id",
+        "zone_id",
+        "project_id",
+        "owner_org_id",
+        "owner_id",
+        "title",
+        "category",
+        "level",
+        "state",
+        "tier",
+        "plan_due",
+        "reply_due",
+        "solve_due",
+        "raised_at",
+        "solved_at",
+    ],
 }
 
 
@@ -339,7 +372,7 @@ def export_parquet(folder):
                         writer.writerows(block)
         spec = ", ".join(f"'{name}': '{kind}'" for name, kind in zip(columns, types, strict=True))
         duck.execute(
-            f"COPY (SELECT * FROM read_csv('{csv_path}', header = false, columns = {{{spec}}}))"
+            f"COPY (SELECT * FROM read_csv('{csv_path}', header = false, auto_detect = false, columns = {{{spec}}}))"
             f" TO '{parquet}' (FORMAT parquet)"
         )
         csv_path.unlink()
@@ -406,9 +439,11 @@ def figures_sql(group, *, sequence, province=None):
     return sql % {name: literal(value) for name, value in params.items()}
 
 
+# The ledger page's columns: code, name, zone, enterprise, stage, investment, leader, chain.
 LEDGER_SQL = """
-SELECT p.id, p.code, p.name, z.name, p.enterprise_name, p.stage, p.total_investment, p.leader_in_charge
-FROM projects_project p JOIN zones_zone z ON z.id = p.zone_id
+SELECT p.id, z.name, c.name, p.code, p.name, z.short_name, p.enterprise_name, p.stage, p.total_investment,
+       p.leader_in_charge
+FROM projects_project p JOIN zones_zone z ON z.id = p.zone_id LEFT JOIN chains_chain c ON c.id = p.chain_id
 WHERE p.stage = 'started'
 ORDER BY p.total_investment DESC, p.id
 LIMIT {limit} OFFSET {offset}
@@ -434,39 +469,86 @@ SELECT id FROM waiting WHERE signed_on IS NOT NULL {level}
 ORDER BY signed_on, city_id, zone, name, id
 """
 
+# The queue's page shows each problem's colour (red: a running deadline missed; yellow: one due by the next working
+# day), title, project, zone, category, level, state, tier, owner and solve deadline.
 PROBLEMS_SQL = """
-SELECT q.id FROM problems_problem q WHERE q.province_id = '{province}'
+SELECT q.id,
+       CASE WHEN (q.state = 'raised' AND q.plan_due < {as_of})
+                 OR (q.state IN ('raised', 'planned') AND q.reply_due < {as_of})
+                 OR (q.state IN {open} AND q.solve_due < {as_of}) THEN 'red'
+            WHEN (q.state = 'raised' AND q.plan_due <= {due_by})
+                 OR (q.state IN ('raised', 'planned') AND q.reply_due <= {due_by})
+                 OR (q.state IN {open} AND q.solve_due <= {due_by}) THEN 'yellow'
+            ELSE 'green' END,
+       q.title, p.name, z.name, z.short_name, q.category, q.level, q.state, q.tier, o.name, q.solve_due
+FROM problems_problem q
+JOIN zones_zone z ON z.id = q.zone_id
+LEFT JOIN projects_project p ON p.id = q.project_id
+LEFT JOIN accounts_orgunit o ON o.id = q.owner_org_id
+WHERE q.province_id = '{province}'
 ORDER BY q.raised_at DESC, q.id DESC LIMIT {limit}
 """
+CALENDAR_SQL = "SELECT day, working FROM core_workdayoverride WHERE province_code = '{province}'"
 PROBLEMS_COUNT = "SELECT COUNT(*) FROM problems_problem q WHERE q.province_id = '{province}'"
 
+# The weekly pack computes what it prints: each list's columns, the milestones' lights, the overdue problems' days.
 WEEK_CHANGES_SQL = """
-SELECT e.id FROM projects_stageevent e
+SELECT e.id, e.happened_on, p.name, z.name, e.stage
+FROM projects_stageevent e JOIN projects_project p ON p.id = e.project_id JOIN zones_zone z ON z.id = p.zone_id
 WHERE e.province_id = '{province}' AND NOT e.voided AND e.happened_on >= {start} AND e.happened_on <= {end}
-ORDER BY e.id
+ORDER BY e.happened_on, p.name, e.id
 """
 WEEK_MILESTONES_SQL = """
-SELECT m.id FROM milestones_milestone m
+SELECT m.id, m.planned_on, m.title, p.name, z.name, m.owner,
+       CASE WHEN m.planned_on < {as_of} THEN 'red' WHEN m.planned_on <= {yellow_until} THEN 'yellow'
+            ELSE 'green' END
+FROM milestones_milestone m JOIN projects_project p ON p.id = m.project_id JOIN zones_zone z ON z.id = p.zone_id
 WHERE m.province_id = '{province}' AND NOT m.dropped AND (m.done_on IS NULL OR m.done_on > {as_of})
   AND m.planned_on <= {until}
 ORDER BY m.id
 """
 WEEK_MISSING_SQL = """
-SELECT p.id FROM projects_project p
+SELECT p.id, p.name, z.name,
+       CASE WHEN EXISTS (SELECT 1 FROM progress_reportversion v WHERE v.project_id = p.id AND v.month = {month}
+                         AND v.state = 'draft') THEN 'draft' ELSE 'missing' END
+FROM projects_project p JOIN zones_zone z ON z.id = p.zone_id
 WHERE p.province_id = '{province}'
   AND EXISTS (SELECT 1 FROM projects_stageevent e WHERE e.project_id = p.id AND NOT e.voided
               AND e.stage IN ('started', 'commissioned', 'at_capacity') AND e.happened_on < {next_month})
   AND NOT EXISTS (SELECT 1 FROM projects_stageevent e WHERE e.project_id = p.id AND NOT e.voided
                   AND e.stage IN ('commissioned', 'at_capacity', 'terminated') AND e.happened_on < {month})
-  AND NOT EXISTS (SELECT 1 FROM progress_reportversion v WHERE v.project_id = p.id AND v.month = {month}
-                  AND (v.state IN ('submitted', 'returned') OR (v.state = 'approved' AND v.counted_until IS NULL)))
+  AND (EXISTS (SELECT 1 FROM progress_reportversion v WHERE v.project_id = p.id AND v.month = {month}
+               AND v.state = 'draft')
+       OR NOT EXISTS (SELECT 1 FROM progress_reportversion v WHERE v.project_id = p.id AND v.month = {month}
+                      AND (v.state IN ('draft', 'submitted', 'returned')
+                           OR (v.state = 'approved' AND v.counted_until IS NULL)))
+          AND NOT EXISTS (SELECT 1 FROM projects_monthlyprogress h WHERE h.project_id = p.id AND h.month = {month}))
 ORDER BY p.id
 """
-WEEK_PROBLEMS_SQL = """
-SELECT q.id FROM problems_problem q
-WHERE q.province_id = '{province}' AND q.{column} >= {first} AND q.{column} < {after}
+WEEK_PROBLEM_COLUMNS = """
+SELECT q.id, q.title, p.name, z.name, o.name, u.username, q.state, q.solve_due, q.tier{more}
+FROM problems_problem q
+JOIN zones_zone z ON z.id = q.zone_id
+LEFT JOIN projects_project p ON p.id = q.project_id
+LEFT JOIN accounts_orgunit o ON o.id = q.owner_org_id
+LEFT JOIN accounts_user u ON u.id = q.owner_id
+WHERE q.province_id = '{province}' AND {where}
 ORDER BY q.id
 """
+WEEK_PROBLEMS_SQL = WEEK_PROBLEM_COLUMNS.replace("{where}", "q.{column} >= {first} AND q.{column} < {after}").replace(
+    "{more}", ""
+)
+# Days overdue: since the earliest running deadline missed.
+WEEK_OVERDUE_SQL = WEEK_PROBLEM_COLUMNS.replace(
+    "{more}",
+    """, {as_of} - LEAST(CASE WHEN q.state = 'raised' AND q.plan_due < {as_of} THEN q.plan_due END,
+                        CASE WHEN q.state IN ('raised', 'planned') AND q.reply_due < {as_of} THEN q.reply_due END,
+                        CASE WHEN q.state IN {open} AND q.solve_due < {as_of} THEN q.solve_due END)""",
+).replace(
+    "{where}",
+    """((q.state = 'raised' AND q.plan_due < {as_of}) OR (q.state IN ('raised', 'planned') AND q.reply_due < {as_of})
+     OR (q.state IN {open} AND q.solve_due < {as_of}))""",
+)
 
 
 def ids(rows):
@@ -481,9 +563,12 @@ def measures(run, *, nation_viewer, province_viewer, province_user):
     from django.core.paginator import Paginator
 
     from zoneledger.accounts.scope import user_scope, user_scope_in
+    from zoneledger.core.calendar import WorkingCalendar
+    from zoneledger.milestones.selectors import yellow_days as milestone_yellow_days
+    from zoneledger.problems.choices import OPEN_STATES
     from zoneledger.problems.selectors import problem_filter
     from zoneledger.progress.selectors import last_due_month
-    from zoneledger.projects.selectors import project_list
+    from zoneledger.projects.selectors import project_list, project_page_rows
     from zoneledger.reports.figures import Period, batch_figures, breakdown, signed_not_started_rows
     from zoneledger.reports.weekly import week_of, weekly_pack
 
@@ -534,13 +619,15 @@ def measures(run, *, nation_viewer, province_viewer, province_user):
 
     def ledger(number):
         def application():
-            page = Paginator(project_list(user=nation_viewer, filters=ledger_filters), PAGE).get_page(number)
-            return page.paginator.count, [project.pk for project in page.object_list]
+            rows = project_page_rows(project_list(user=nation_viewer, filters=ledger_filters))  # as the page
+            page = Paginator(rows, PAGE).get_page(number)
+            shown = [(project.pk, project.zone.name, project.chain.name if project.chain else None) for project in page]
+            return page.paginator.count, shown
 
         def hand(run):
             count = run(LEDGER_COUNT.format(**literals))[0][0]
             offset = (number - 1) * PAGE
-            return count, ids(run(LEDGER_SQL.format(**literals, limit=PAGE, offset=offset)))
+            return count, [tuple(row[:3]) for row in run(LEDGER_SQL.format(**literals, limit=PAGE, offset=offset))]
 
         return application, hand
 
@@ -553,11 +640,28 @@ def measures(run, *, nation_viewer, province_viewer, province_user):
         return len(found), found[:PAGE]
 
     def queue():
-        page = Paginator(problem_filter(user=province_user, data={}, as_of=TODAY).qs, PAGE).get_page(1)
-        return page.paginator.count, [problem.pk for problem in page.object_list]
+        queue = problem_filter(user=province_user, data={}, as_of=TODAY, people=False)  # as the page asks
+        page = Paginator(queue.qs, PAGE).get_page(1)
+        return page.paginator.count, [
+            (
+                problem.pk,
+                problem.colour,
+                problem.title,
+                problem.project.name if problem.project else None,
+                problem.zone.name,
+                problem.state,
+                problem.owner_org.name if problem.owner_org else None,
+                problem.solve_due,
+            )
+            for problem in page.object_list
+        ]
 
     def queue_hand(run):
-        return run(PROBLEMS_COUNT.format(**literals))[0][0], ids(run(PROBLEMS_SQL.format(**literals, limit=PAGE)))
+        calendar = WorkingCalendar(overrides=dict(run(CALENDAR_SQL.format(**literals))))
+        open_states = "(" + ", ".join(f"'{state}'" for state in OPEN_STATES) + ")"
+        due_by = literal(calendar.add_working_days(TODAY, 1))
+        rows = run(PROBLEMS_SQL.format(**literals, due_by=due_by, open=open_states, limit=PAGE))
+        return run(PROBLEMS_COUNT.format(**literals))[0][0], [(*row[:5], row[8], *row[10:]) for row in rows]
 
     start, end = week_of(WEEK_DAY)
     week_as_of = min(end, TODAY)
@@ -568,30 +672,36 @@ def measures(run, *, nation_viewer, province_viewer, province_user):
         return (
             sorted(event.pk for event in made.stage_changes),
             sorted(row.project_id for row in made.signed_not_started),
-            sorted(milestone.pk for milestone in made.milestones),
-            sorted(row.project.pk for row in made.missing_reports),
+            sorted((milestone.pk, milestone.light) for milestone in made.milestones),
+            sorted((row.project.pk, row.state) for row in made.missing_reports),
             sorted(problem.pk for problem in made.problems.raised),
             sorted(problem.pk for problem in made.problems.solved),
+            sorted((late.problem.pk, late.days) for late in made.problems.overdue),
         )
 
     def pack_hand(run):
         from django.conf import settings
 
+        yellow_days = settings.ZONELEDGER_WARNING_YELLOW_DAYS
         week = {"province": PROVINCE, "start": literal(start), "end": literal(end), "as_of": literal(week_as_of)}
-        yellow = literal(week_as_of - timedelta(days=settings.ZONELEDGER_WARNING_YELLOW_DAYS))
+        yellow = literal(week_as_of - timedelta(days=yellow_days))
         first = datetime.combine(start, datetime.min.time(), tzinfo=ZoneInfo(settings.TIME_ZONE))
         after = first + timedelta(days=7)
         month = {"month": literal(report_month), "next_month": literal(first_of_next_month(report_month))}
         problems = {"province": PROVINCE, "first": literal(first), "after": literal(after)}
+        until = literal(start + timedelta(weeks=2, days=-1))
+        lights = {"until": until, "yellow_until": literal(week_as_of + timedelta(days=milestone_yellow_days()))}
+        open_states = "(" + ", ".join(f"'{state}'" for state in OPEN_STATES) + ")"
         return (
-            ids(run(WEEK_CHANGES_SQL.format(**week))),
+            sorted(ids(run(WEEK_CHANGES_SQL.format(**week)))),
             sorted(
                 ids(run(SIGNED_NOT_STARTED_SQL.format(**week, level=f"AND (signed_on <= {yellow} OR target_missed)")))
             ),
-            ids(run(WEEK_MILESTONES_SQL.format(**week, until=literal(start + timedelta(weeks=2, days=-1))))),
-            ids(run(WEEK_MISSING_SQL.format(province=PROVINCE, **month))),
+            sorted((row[0], row[-1]) for row in run(WEEK_MILESTONES_SQL.format(**week, **lights))),
+            sorted((row[0], row[-1]) for row in run(WEEK_MISSING_SQL.format(province=PROVINCE, **month))),
             ids(run(WEEK_PROBLEMS_SQL.format(**problems, column="raised_at"))),
             ids(run(WEEK_PROBLEMS_SQL.format(**problems, column="solved_at"))),
+            sorted((row[0], row[-1]) for row in run(WEEK_OVERDUE_SQL.format(**week, open=open_states))),
         )
 
     return [

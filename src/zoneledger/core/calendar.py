@@ -21,7 +21,7 @@ the whole of that day is on time.
 `working_days_between(a, b)` counts the working days after `a` up to and including `b`, so that on working days
 `add_working_days(a, working_days_between(a, b)) == b` and `add_working_days(subtract_working_days(t, n), n) == t`.
 
-A calendar holds its province's corrections in memory: `WorkingCalendar(code)` reads them once (two queries), and
+A calendar holds its province's corrections in memory: `WorkingCalendar(code)` reads them once (one query), and
 a caller keeps that calendar for the whole request, command or batch instead of asking per day.
 """
 
@@ -32,6 +32,7 @@ from typing import Literal
 
 import chinese_calendar
 from django.conf import settings
+from django.db.models import DateField, IntegerField, Value
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -214,9 +215,14 @@ def _count(n: int) -> int:
 
 
 def _load_province(province_code: str) -> tuple[dict[date, bool], list[int]]:
-    """The province's corrections and the years it has entered itself: two queries, whatever the span asked."""
+    """The province's corrections and the years it has entered itself: one query (the two tables' rows in one
+    list; every problem queue reads it), whatever the span asked."""
     from .models import WorkdayOverride, WorkdayYear
 
-    overrides = dict(WorkdayOverride.objects.filter(province_code=province_code).values_list("day", "working"))
-    years = list(WorkdayYear.objects.filter(province_code=province_code).values_list("year", flat=True))
-    return overrides, years
+    no_day, no_year = Value(None, output_field=DateField()), Value(None, output_field=IntegerField())
+    overrides = WorkdayOverride.objects.filter(province_code=province_code).values_list("day", "working", no_year)
+    years = WorkdayYear.objects.filter(province_code=province_code).values_list(no_day, Value(False), "year")
+    rows = list(overrides.order_by().union(years.order_by(), all=True).order_by())
+    return {day: working for day, working, year in rows if day is not None}, [
+        year for day, _, year in rows if day is None
+    ]

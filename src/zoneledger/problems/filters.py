@@ -4,6 +4,7 @@ The colour filter and the colour column are computed in the database for the day
 from the stored deadlines and the day by which a deadline counts as due (`clock.due_by`, one working day ahead).
 """
 
+from collections.abc import Callable
 from datetime import date
 
 import django_filters
@@ -72,7 +73,11 @@ class ProblemFilter(django_filters.FilterSet):
         model = Problem
         fields: list[str] = []
 
-    def __init__(self, data=None, *, queryset: QuerySet, user, categories: list[tuple[str, str]], **kwargs):
+    def __init__(
+        self, data=None, *, queryset: QuerySet, user, categories: Callable[[], list[tuple[str, str]]], **kwargs
+    ):
+        """`categories` gives the category choices when the form is shown or a category is asked for (a list's
+        page without either reads none)."""
         super().__init__(data, queryset=queryset, **kwargs)
         zones = Zone.objects.visible_to(user)
         self.filters["zone"].queryset = zones

@@ -44,21 +44,24 @@ def queue_clock(*, user: "User", as_of: date | None = None) -> tuple[date, date]
     return as_of, clock.due_by(as_of, province_calendar(_province_of(user)))
 
 
-def problem_rows(*, user: "User", as_of: date | None = None) -> QuerySet[Problem]:
-    """The problems the user may see, with their `colour` on `as_of`, ready for a list."""
+def problem_rows(*, user: "User", as_of: date | None = None, people: bool = True) -> QuerySet[Problem]:
+    """The problems the user may see, with their `colour` on `as_of`, ready for a list: with their zone, project and
+    owning org, and (`people`) the user who raised each and its owner."""
     as_of, due_by = queue_clock(user=user, as_of=as_of)
-    return (
-        Problem.objects.visible_to(user)
-        .select_related("zone", "project", "owner_org", "owner", "raised_by")
-        .annotate(colour=colour_expression(as_of, due_by))
-    )
+    # The two joins of the user table triple PostgreSQL's planning of a page of the queue (2.4 ms against 0.5 ms on
+    # the national ledger), so lists that show no person leave them out.
+    related = ("zone", "project", "owner_org", *(("owner", "raised_by") if people else ()))
+    return Problem.objects.visible_to(user).select_related(*related).annotate(colour=colour_expression(as_of, due_by))
 
 
-def problem_filter(*, user: "User", data: QueryDict | dict | None = None, as_of: date | None = None) -> ProblemFilter:
-    """The queue's filter set bound to `data` over the problems the user may see; `.qs` is the filtered list."""
-    return ProblemFilter(
-        data, queryset=problem_rows(user=user, as_of=as_of), user=user, categories=categories(_province_of(user))
-    )
+def problem_filter(
+    *, user: "User", data: QueryDict | dict | None = None, as_of: date | None = None, people: bool = True
+) -> ProblemFilter:
+    """The queue's filter set bound to `data` over the problems the user may see; `.qs` is the filtered list (with
+    its people: `problem_rows`)."""
+    province = _province_of(user)
+    rows = problem_rows(user=user, as_of=as_of, people=people)
+    return ProblemFilter(data, queryset=rows, user=user, categories=lambda: categories(province))
 
 
 def problem_get(*, user: "User", pk: int, as_of: date | None = None) -> Problem:

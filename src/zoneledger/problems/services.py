@@ -63,7 +63,7 @@ CalendarFor = Callable[[str], clock.Calendar]
 
 
 def province_calendar(province: str) -> WorkingCalendar:
-    """The working-day calendar of a province, with its corrections (two queries)."""
+    """The working-day calendar of a province, with its corrections (one query)."""
     return WorkingCalendar(province)
 
 

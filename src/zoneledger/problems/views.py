@@ -46,7 +46,8 @@ def _as_of(request) -> date:
 def _queue(request):
     if not request.user.reads_business_data:
         raise NotFound
-    return selectors.problem_filter(user=request.user, data=request.GET, as_of=_as_of(request))
+    # The page and its export show the owning org, not the people (the API's rows have them).
+    return selectors.problem_filter(user=request.user, data=request.GET, as_of=_as_of(request), people=False)
 
 
 @login_required

@@ -118,14 +118,23 @@ def month_rows(
     `project_ids`, those of them in the user's scope whether they must report or only may (a project commissioned
     may go on reporting until the year ends); 4 queries."""
     named = Q(pk__in=project_ids) if project_ids is not None else must_report(month)
-    projects = list(
+    return _rows_of(_month_projects(user=user, zone_id=zone_id, scope=scope).filter(named), month)
+
+
+def _month_projects(*, user: "User", zone_id: int | None, scope: "Scope | None") -> QuerySet[Project]:
+    return (
         Project.objects.visible_to(user)
-        .filter(named)
         .filter(scope.q("zone__", province="province_id") if scope is not None else Q())
         .filter(**({"zone_id": zone_id} if zone_id else {}))
         .select_related("zone")
         .order_by("zone__name", "name")
     )
+
+
+def _rows_of(chosen: QuerySet[Project], month: date) -> list[MonthRow]:
+    """The month's rows of the `chosen` projects: the projects, then their live versions, heads and shown photos
+    (4 queries)."""
+    projects = list(chosen)
     ids = [project.pk for project in projects]
     live = Q(state__in=OPEN_STATES) | Q(state=ReportState.APPROVED, counted_until__isnull=True)
     opened: dict[int, ReportVersion] = {}
@@ -395,8 +404,19 @@ def late_reports(
     today = today or timezone.localdate()
     if today <= report_due(month, due_day=report_due_day()):
         return []
-    rows = month_rows(user=user, month=month, zone_id=zone_id, scope=scope)
-    return [row for row in rows if row.state in ("missing", ReportState.DRAFT)]
+    late = _month_projects(user=user, zone_id=zone_id, scope=scope).filter(must_report(month), _late(month))
+    return _rows_of(late, month)
+
+
+def _late(month: date) -> Q:
+    """Projects whose `month` stands `missing` or `draft` (`MonthRow.state`), in the database: a draft open, or no
+    open version, none counting and no monthly row — so a province reads its late projects, not all of its months."""
+    versions = ReportVersion.objects.filter(project=OuterRef("pk"), month=month)
+    draft = Exists(versions.filter(state=ReportState.DRAFT))
+    opened = Exists(versions.filter(state__in=OPEN_STATES))
+    counting = Exists(versions.filter(state=ReportState.APPROVED, counted_until__isnull=True))
+    head = Exists(MonthlyProgress.objects.filter(project=OuterRef("pk"), month=month))
+    return Q(draft) | (~Q(opened) & ~Q(counting) & ~Q(head))
 
 
 def last_due_month(day: date) -> date:

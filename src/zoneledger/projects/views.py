@@ -47,7 +47,7 @@ SORT_COLUMNS = [
 def project_list(request):
     """The ledger: filtered, sorted and paged; the filter lives in the URL so it can be bookmarked."""
     ledger = _ledger(request)
-    page = Paginator(ledger.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.project_page_rows(ledger.qs), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": ledger,
         "page": page,

@@ -650,14 +650,18 @@ def _signed_not_started(*, user: User, scope: Scope, as_of: date, known_at: date
     """The projects of `scope` whose latest stage as of `as_of` is `signed`, annotated with their signing date and
     whether an open 开工 target of theirs had passed by `as_of` (`target_missed`)."""
     events = _as_known(StageEvent.objects.all(), known_at).filter(project=OuterRef("pk"), happened_on__lte=as_of)
-    signing = events.filter(stage=Stage.SIGNED).order_by("-happened_on").values("happened_on")[:1]
+    signings = events.filter(stage=Stage.SIGNED)
     moved_on = events.exclude(stage__in=[Stage.PIPELINE, Stage.SIGNED])
+    # Which projects are in the list is decided by EXISTS and NOT EXISTS (PostgreSQL joins them as a semi- and an
+    # anti-join), not by the signing date being there: so a count reads no date, and only the list's own rows get
+    # their latest signing date and their target (the count and a page of a province's list took twice the hand
+    # query's time when every project of the scope got its date first).
     return (
         Project.objects.visible_to(user)
         .filter(scope.q("zone__", province="province_id"))
-        .annotate(signed_on=Subquery(signing))
-        .filter(signed_on__isnull=False)
+        .filter(Exists(signings))
         .exclude(Exists(moved_on))
+        .annotate(signed_on=Subquery(signings.order_by("-happened_on").values("happened_on")[:1]))
         .annotate(target_missed=start_target_missed(as_of, known_at=known_at))
     )
 
