@@ -84,10 +84,23 @@ class Audited(Protocol):
 
 
 @dataclass(frozen=True)
+class Ref:
+    """An object named by its model, primary key and text, for bulk writers that hold rows, not model instances:
+    an `Entry`'s `obj` (give the entry its `related` and `province` then, which a Ref cannot answer)."""
+
+    model: type[models.Model]
+    pk: int
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
 class Entry:
     """One changed object of a bulk write, for `record_bulk` (the fields mean what `record`'s arguments do)."""
 
-    obj: models.Model | None = None
+    obj: models.Model | Ref | None = None
     related: models.Model | None = None
     province: str | None = None
     before: dict[str, Any] | None = None
@@ -144,8 +157,11 @@ def _province_of(thing: object) -> str | None:
     return getattr(thing, "audit_province", None) if thing is not None else None
 
 
-def _pointer(obj: models.Model | None) -> tuple[str, str]:
-    return (obj._meta.label_lower, str(obj.pk)) if obj is not None else ("", "")
+def _pointer(obj: models.Model | Ref | None) -> tuple[str, str]:
+    if obj is None:
+        return ("", "")
+    meta = obj.model._meta if isinstance(obj, Ref) else obj._meta
+    return (meta.label_lower, str(obj.pk))
 
 
 def _signed_in(actor: "User | AnonymousUser | None") -> "User | None":
@@ -189,7 +205,9 @@ class _Writer:
             known = self._converted[id(value)] = (value, _as_json(value))
         return known[1]
 
-    def where(self, obj: models.Model | None, related: models.Model | None, province: str | None) -> dict[str, Any]:
+    def where(
+        self, obj: models.Model | Ref | None, related: models.Model | None, province: str | None
+    ) -> dict[str, Any]:
         """The record's object, related object and province (asked of the objects when not given)."""
         if related is None:
             related = getattr(obj, "audit_related", None)

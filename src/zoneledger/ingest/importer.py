@@ -843,8 +843,7 @@ class _Import(SheetChecks):
             for position in getattr(outcome, kind):
                 getattr(self.result, kind)[MONTHLY_SHEET].append(rows[position][0])
         for position in outcome.updated:
-            version = outcome.versions[position]
-            self.monthly_updated.append({"report": version.pk if version else None, "month": str(rows[position][2])})
+            self.monthly_updated.append({"report": outcome.version_ids[position], "month": str(rows[position][2])})
 
     # -- the audit record --------------------------------------------------------------------------
     def audit(self, *, filename, sha256):

@@ -92,7 +92,12 @@ class ReportVersion(ProjectPart, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.project} · {self.month:%Y-%m} · v{self.number}"
+        return self.describe(self.project, self.month, self.number)
+
+    @staticmethod
+    def describe(project, month, number):
+        """How a version is named (its audit records' text too): the project, the month, the version's number."""
+        return f"{project} · {month:%Y-%m} · v{number}"
 
 
 class ReportTransition(ProjectPart, models.Model):

@@ -91,13 +91,63 @@ class MonthEntry:
 
 @dataclass
 class SubmitResult:
-    """What a bulk submission did, by the entries' positions."""
+    """What a bulk submission did, by the entries' positions: the id of each entry's version (the one it changed
+    or added, or the one it left alone), and which entries created, updated or left their month unchanged."""
 
-    versions: list[ReportVersion | None] = field(default_factory=list)
+    version_ids: list[int] = field(default_factory=list)
     created: list[int] = field(default_factory=list)
     updated: list[int] = field(default_factory=list)
     unchanged: list[int] = field(default_factory=list)
     batch: uuid.UUID | None = None
+
+    @property
+    def versions(self) -> list[ReportVersion]:
+        """Each entry's version, read in one query (a bulk submission writes rows, not instances)."""
+        found = ReportVersion.objects.in_bulk(self.version_ids)
+        return [found[pk] for pk in self.version_ids]
+
+
+@dataclass(slots=True)
+class _NewVersion:
+    """A version a submission adds, as the row it becomes: the attributes of a ReportVersion that the history, the
+    audit and the MonthlyProgress rows read, without building a model instance per month."""
+
+    project: Project
+    province_id: str
+    month: date
+    number: int
+    created_at: datetime
+    amount: Decimal = Decimal(0)
+    physical_progress: str = ""
+    note: str = ""
+    state: str = ReportState.DRAFT
+    submitted_at: datetime | None = None
+    submitted_by_id: int | None = None
+    return_reason: str = ""
+    pk: int | None = None
+    reviewed_at: datetime | None = None
+    reviewed_by_id: int | None = None
+
+    @property
+    def project_id(self) -> int:
+        return self.project.pk
+
+
+NEW_VERSION_FIELDS = [
+    "id",
+    "project",
+    "province",
+    "month",
+    "number",
+    "amount",
+    "physical_progress",
+    "note",
+    "state",
+    "created_at",
+    "submitted_at",
+    "submitted_by",
+    "return_reason",
+]
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------------
@@ -129,7 +179,7 @@ def _pairs_q(pairs: Iterable[Pair]) -> Q:
     return Q(project_id__in=projects, month__in=months)
 
 
-def _snapshot(version: ReportVersion) -> dict[str, Any]:
+def _snapshot(version: "ReportVersion | _NewVersion") -> dict[str, Any]:
     return {"amount": version.amount, "state": version.state}
 
 
@@ -145,12 +195,7 @@ HEAD_FIELDS = [
 ]
 
 
-HEAD_ATTNAMES = [
-    {field.name: field.attname for field in MonthlyProgress._meta.concrete_fields}[name] for name in HEAD_FIELDS
-]
-
-
-def _head_values(version: ReportVersion) -> tuple[Any, ...]:
+def _head_values(version: "ReportVersion | _NewVersion") -> tuple[Any, ...]:
     """The values of HEAD_FIELDS (foreign keys as ids) the MonthlyProgress row takes from `version`."""
     return (
         version.amount,
@@ -164,26 +209,17 @@ def _head_values(version: ReportVersion) -> tuple[Any, ...]:
     )
 
 
-def _head_from(version: ReportVersion, head: MonthlyProgress | None) -> MonthlyProgress:
-    """The MonthlyProgress row (what the figures read) as `version` makes it."""
-    if head is None:
-        head = MonthlyProgress(project_id=version.project_id, province_id=version.province_id, month=version.month)
-    for attname, value in zip(HEAD_ATTNAMES, _head_values(version), strict=True):
-        setattr(head, attname, value)
-    return head
-
-
-def _save_heads(heads: Iterable[MonthlyProgress]) -> None:
-    new: list[MonthlyProgress] = []
-    old: list[MonthlyProgress] = []
-    for head in heads:
-        (old if head.pk else new).append(head)
-    bulk.update_instances(MonthlyProgress, old, HEAD_FIELDS)
-    bulk.insert_instances(MonthlyProgress, new)
+def _insert_heads(versions: Iterable["ReportVersion | _NewVersion"]) -> None:
+    """New MonthlyProgress rows (what the figures read) as the versions make them, for months that have none."""
+    bulk.insert_rows(
+        MonthlyProgress,
+        ["project", "province", "month", *HEAD_FIELDS],
+        ((version.project_id, version.province_id, version.month, *_head_values(version)) for version in versions),
+    )
 
 
 def _record_transitions(
-    moves: Sequence[tuple[ReportVersion, str]], actor: "User", at: datetime, *, reason: str = ""
+    moves: Sequence[tuple["ReportVersion | _NewVersion", str]], actor: "User", at: datetime, *, reason: str = ""
 ) -> None:
     """One history row per (version, state it left), the version already in its new state; rows, not instances."""
     bulk.insert_rows(
@@ -266,29 +302,58 @@ def _months(pairs: set[Pair]) -> dict[Pair, _Month]:
 # -- submitting ------------------------------------------------------------------------------------------------------
 
 
-def _check_entry(entry: MonthEntry, *, today: date, started_on: date | None) -> MonthEntry:
-    """The entry cleaned (month to its first day, amount exact, text stripped), or ValidationError naming fields."""
-    errors: dict[str, list[str]] = {}
-    try:
-        amount = AMOUNT_FIELD.clean(entry.amount, None)
-    except ValidationError as error:
-        errors["amount"] = error.messages
-        amount = Decimal(0)
-    try:
-        check_month(entry.month, today=today, started_on=started_on)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    physical = (entry.physical_progress or "").strip()
-    if len(physical) > TEXT_LIMIT:
-        errors["physical_progress"] = [
-            _("Keep the physical progress under %(limit)d characters.") % {"limit": TEXT_LIMIT}
-        ]
-    note = (entry.note or "").strip()
-    if len(note) > 500:
-        errors["note"] = [_("Keep the note under %(limit)d characters.") % {"limit": 500}]
-    if errors:
-        raise ValidationError(errors)
-    return MonthEntry(entry.project, month_start(entry.month), amount, physical, note)
+class _EntryChecks:
+    """The pure checks of `progress_submit_bulk`'s entries, each outcome remembered for its inputs within one call:
+    a workbook repeats its months and amounts row after row."""
+
+    def __init__(self, today: date) -> None:
+        self.today = today
+        self.amounts: dict[tuple[type, object], tuple[Decimal, list[str] | None]] = {}
+        self.months: dict[tuple[date, date | None], dict[str, list[str]] | None] = {}
+
+    def amount(self, value: object) -> tuple[Decimal, list[str] | None]:
+        key = (value.__class__, value)  # 1 == 1.0 == True, but not as keys here
+        known = self.amounts.get(key)
+        if known is None:
+            try:
+                known = (AMOUNT_FIELD.clean(value, None), None)
+            except ValidationError as error:
+                known = (Decimal(0), error.messages)
+            self.amounts[key] = known
+        return known
+
+    def month(self, month: date, started_on: date | None) -> dict[str, list[str]] | None:
+        key = (month, started_on)
+        if key not in self.months:
+            try:
+                check_month(month, today=self.today, started_on=started_on)
+                self.months[key] = None
+            except ValidationError as error:
+                self.months[key] = error.message_dict
+        return self.months[key]
+
+    def entry(self, entry: MonthEntry, started_on: date | None) -> MonthEntry:
+        """The entry cleaned (month to its first day, amount exact, text stripped), or ValidationError naming
+        fields."""
+        errors: dict[str, list[str]] = {}
+        amount, refused = self.amount(entry.amount)
+        if refused:
+            errors["amount"] = refused
+        errors.update(self.month(entry.month, started_on) or {})
+        physical = (entry.physical_progress or "").strip()
+        if len(physical) > TEXT_LIMIT:
+            errors["physical_progress"] = [
+                _("Keep the physical progress under %(limit)d characters.") % {"limit": TEXT_LIMIT}
+            ]
+        note = (entry.note or "").strip()
+        if len(note) > 500:
+            errors["note"] = [_("Keep the note under %(limit)d characters.") % {"limit": 500}]
+        if errors:
+            raise ValidationError(errors)
+        month = entry.month if entry.month.day == 1 else month_start(entry.month)
+        if (month, amount, physical, note) == (entry.month, entry.amount, entry.physical_progress, entry.note):
+            return entry
+        return MonthEntry(entry.project, month, amount, physical, note)
 
 
 @transaction.atomic
@@ -307,19 +372,21 @@ def progress_submit_bulk(
     report gets version 1. An entry equal to what is already there is left alone (`unchanged`).
     Refusals: PermissionDenied for a zone the actor may not write (or `approve` by a non-reviewer); BulkRefused
     naming each bad entry (amount, month in the future or before the project started, a state that refuses it).
+    New versions, their history, audit records and MonthlyProgress rows are written as rows (`core.bulk`).
     """
     if approve and (draft or not actor.can_review):
         raise PermissionDenied(_("Only a reviewer may approve monthly reports."))
-    for entry in entries:
-        if not zone_is_writable(actor, entry.project.zone):
-            raise PermissionDenied(_("You may not report monthly progress of %(zone)s.") % {"zone": entry.project.zone})
-    today = timezone.localdate()
+    zones = {entry.project.zone_id: entry.project.zone for entry in entries}
+    for zone in zones.values():
+        if not zone_is_writable(actor, zone):
+            raise PermissionDenied(_("You may not report monthly progress of %(zone)s.") % {"zone": zone})
+    checks = _EntryChecks(timezone.localdate())
     started = _started_on(entry.project.pk for entry in entries)
     errors: dict[int, ValidationError] = {}
     cleaned: list[MonthEntry] = []
     for position, entry in enumerate(entries):
         try:
-            cleaned.append(_check_entry(entry, today=today, started_on=started.get(entry.project.pk)))
+            cleaned.append(checks.entry(entry, started.get(entry.project.pk)))
         except ValidationError as error:
             errors[position] = error
             cleaned.append(entry)
@@ -338,8 +405,10 @@ def progress_submit_bulk(
     verb = Verb.SAVE if draft else Verb.SUBMIT
     batch = batch or audit.new_batch()
     result = SubmitResult(batch=batch)
-    new_versions: list[ReportVersion] = []
-    changed: list[tuple[ReportVersion, str | None, dict[str, Any] | None]] = []  # version, state before, before
+    new_versions: list[_NewVersion] = []
+    of_entries: list[ReportVersion | _NewVersion] = []  # each entry's version, by position
+    changed: list[tuple[ReportVersion | _NewVersion, str | None, dict[str, Any] | None]] = []  # state, snapshot before
+    submitted_by_id, submitted_at = (None, None) if draft else (actor.pk, now)
     for position, entry in enumerate(cleaned):
         month = known[pairs[position]]
         current = month.open
@@ -350,7 +419,7 @@ def progress_submit_bulk(
             and not approve
             and (current.state, _wan(current.amount), current.physical_progress, current.note) == (target, *same)
         ):
-            result.versions.append(current)
+            of_entries.append(current)
             result.unchanged.append(position)
             continue
         counting = month.counting
@@ -362,7 +431,7 @@ def progress_submit_bulk(
             and (_wan(counting.amount), counting.physical_progress) == same[:2]
         ):
             # Restating the approved amount while a correction is returned or drafted corrects nothing.
-            result.versions.append(counting)
+            of_entries.append(counting)
             result.unchanged.append(position)
             continue
         if (
@@ -371,18 +440,23 @@ def progress_submit_bulk(
             and not draft
             and (_wan(counting.amount), counting.physical_progress) == same[:2]
         ):
-            result.versions.append(counting)
+            of_entries.append(counting)
             result.unchanged.append(position)
             continue
         if current is None:
-            version = ReportVersion(
-                project_id=entry.project.pk,
-                province_id=entry.project.province_id,
-                month=entry.month,
-                number=month.last_number + 1,
-                created_at=now,
+            version: ReportVersion | _NewVersion = _NewVersion(
+                entry.project,
+                entry.project.province_id,
+                entry.month,
+                month.last_number + 1,
+                now,
+                entry.amount,
+                entry.physical_progress,
+                entry.note,
+                target,
+                submitted_at,
+                submitted_by_id,
             )
-            version.project = entry.project
             new_versions.append(version)
             before_state, before = None, None
             # A correction of an approved month is a new version, but for the caller the month was updated.
@@ -392,21 +466,21 @@ def progress_submit_bulk(
             version.project = entry.project
             before_state, before = current.state, _snapshot(current)
             result.updated.append(position)
-        version.amount = cast(Any, entry.amount)
-        version.physical_progress = entry.physical_progress
-        version.note = entry.note
-        version.state = target
-        if not draft:
-            version.submitted_by = actor
-            version.submitted_at = now
-            version.return_reason = ""
+            version.amount = cast(Any, entry.amount)
+            version.physical_progress = entry.physical_progress
+            version.note = entry.note
+            version.state = target
+            if not draft:
+                version.submitted_by = actor
+                version.submitted_at = now
+                version.return_reason = ""
         changed.append((version, before_state, before))
-        result.versions.append(version)
+        of_entries.append(version)
         month.open = version
 
     # The conditional UPDATEs: a version that moved meanwhile rolls the whole call back.
     for version, before_state, _before in changed:
-        if version.pk is None:
+        if isinstance(version, _NewVersion):
             continue
         updated = ReportVersion.objects.filter(pk=version.pk, state=before_state).update(
             amount=version.amount,
@@ -419,35 +493,96 @@ def progress_submit_bulk(
         )
         if not updated:
             raise Conflict(_("A report was changed meanwhile; nothing was saved."))
-    bulk.insert_instances(ReportVersion, new_versions)
+    _insert_versions(new_versions)
+    result.version_ids = [cast(int, version.pk) for version in of_entries]
     _record_transitions([(version, before_state or "") for version, before_state, _before in changed], actor, now)
     audit.record_bulk(
         actor=actor,
         action=Action.PROGRESS_DRAFT if draft else Action.PROGRESS_SUBMIT,
         batch=batch,
-        entries=[
-            audit.Entry(obj=version, related=version.project, before=before, after=_snapshot(version))
-            for version, _state, before in changed
-        ],
+        entries=[_audit_entry(version, before=before, after=_snapshot(version)) for version, _state, before in changed],
     )
     if not draft:
-        heads = []
+        kept, added = [], []
         for version, _state, _before in changed:
             month = known[(version.project_id, version.month)]
             if month.counting is None:
-                month.head = _head_from(version, month.head)
-                heads.append(month.head)
-        _save_heads(heads)
+                if month.head is None:
+                    added.append(version)
+                else:
+                    kept.append((*_head_values(version), month.head.pk))
+        bulk.update_rows(MonthlyProgress, HEAD_FIELDS, ["id"], kept)
+        _insert_heads(added)
     if approve and changed:
         _review(
             actor=actor,
-            versions=[version for version, _state, _before in changed],
+            versions=_versions_with_projects([version for version, _state, _before in changed]),
             approve=True,
             reason="",
             batch=batch,
             own=True,
         )
     return result
+
+
+def _insert_versions(versions: Sequence[_NewVersion]) -> None:
+    """Insert the new versions as rows, each given its id (set on it here)."""
+    if not versions:
+        return
+    for version, pk in zip(versions, bulk.allocate_ids(ReportVersion, len(versions)), strict=True):
+        version.pk = pk
+    bulk.insert_rows(
+        ReportVersion,
+        NEW_VERSION_FIELDS,
+        (
+            (
+                version.pk,
+                version.project.pk,
+                version.province_id,
+                version.month,
+                version.number,
+                version.amount,
+                version.physical_progress,
+                version.note,
+                version.state,
+                version.created_at,
+                version.submitted_at,
+                version.submitted_by_id,
+                version.return_reason,
+            )
+            for version in versions
+        ),
+    )
+
+
+def _audit_entry(
+    version: "ReportVersion | _NewVersion", *, before: dict[str, Any] | None, after: dict[str, Any], message: str = ""
+) -> audit.Entry:
+    """A version's audit record: on its project's history, in its province's chain."""
+    project = version.project
+    obj: ReportVersion | audit.Ref = (
+        version
+        if isinstance(version, ReportVersion)
+        else audit.Ref(
+            ReportVersion, cast(int, version.pk), ReportVersion.describe(project, version.month, version.number)
+        )
+    )
+    return audit.Entry(
+        obj=obj, related=project, province=project.audit_province, before=before, after=after, message=message
+    )
+
+
+def _versions_with_projects(versions: Sequence["ReportVersion | _NewVersion"]) -> list[ReportVersion]:
+    """The versions as model instances (the new ones read back in one query), each with its project."""
+    found = ReportVersion.objects.in_bulk([version.pk for version in versions if isinstance(version, _NewVersion)])
+    instances = []
+    for version in versions:
+        if isinstance(version, _NewVersion):
+            instance = found[cast(int, version.pk)]
+            instance.project = version.project
+            version = instance
+        instances.append(version)
+    return instances
 
 
 def progress_entries_keeping_text(entries: Sequence[MonthEntry]) -> list[MonthEntry]:
@@ -502,7 +637,7 @@ def _progress_write_one(*, actor: "User", entry: MonthEntry, draft: bool, photos
     except BulkRefused as refused:
         raise refused.errors[0] from None
     version = result.versions[0]
-    assert version is not None
+    version.project = entry.project
     if photos:
         report_photos_add(actor=actor, version=version, photos=photos)
     return version
@@ -590,9 +725,9 @@ def _heads_follow(versions: Sequence[ReportVersion]) -> None:
         if (version.project_id, version.month) in present:
             rows.append((*_head_values(version), version.project_id, version.month))
         else:
-            new.append(_head_from(version, None))
+            new.append(version)
     bulk.update_rows(MonthlyProgress, HEAD_FIELDS, ["project", "month"], rows)
-    bulk.insert_instances(MonthlyProgress, new)
+    _insert_heads(new)
 
 
 def _review(
@@ -646,14 +781,7 @@ def _review(
         action=Action.PROGRESS_APPROVE if approve else Action.PROGRESS_RETURN,
         batch=batch,
         entries=[
-            audit.Entry(
-                obj=version,
-                related=version.project,
-                before=before,
-                after=_snapshot(version),
-                message=message,
-            )
-            for version in versions
+            _audit_entry(version, before=before, after=_snapshot(version), message=message) for version in versions
         ],
     )
     if not approve:
