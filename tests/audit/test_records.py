@@ -21,6 +21,7 @@ from zoneledger.audit.models import NATIONAL, AuditChainHead, AuditRecord
 from zoneledger.audit.selectors import object_history
 from zoneledger.progress.services import progress_submit
 from zoneledger.projects.choices import Stage
+from zoneledger.projects.models import Project
 from zoneledger.projects.services import record_stage
 
 pytestmark = pytest.mark.django_db
@@ -221,8 +222,15 @@ def test_bulk_records_are_the_records_the_single_path_writes_for_the_same_change
         audit.Entry(obj=project, after=shared, success=False),
         audit.Entry(obj=project, before={7: "a key that is a number"}, after={"photos": [{"name": "a.jpg"}]}),
         audit.Entry(obj=None, province=NATIONAL, after=None),
+        # An object named by a Ref (a bulk writer's row), on the project's history, its text needing escapes.
+        audit.Entry(
+            obj=audit.Ref(Project, 12345, 'v1 “引号” \\ "quoted"\n'), related=project, province=SHANXI, after=shared
+        ),
     ]
-    fields = ("province", "sequence", "previous_hash", "record_hash", "object_id", "before", "after", "success")
+    fields = (
+        *("province", "sequence", "previous_hash", "record_hash", "object_type", "object_id", "object_repr"),
+        *("related_type", "related_id", "before", "after", "success"),
+    )
 
     def written(ids):
         return list(AuditRecord.objects.filter(pk__in=ids).order_by("province", "sequence").values_list(*fields))
@@ -236,6 +244,7 @@ def test_bulk_records_are_the_records_the_single_path_writes_for_the_same_change
             action=Action.PROJECT_UPDATE,
             batch=batch,
             obj=entry.obj,
+            related=entry.related,
             province=entry.province,
             before=entry.before,
             after=entry.after,

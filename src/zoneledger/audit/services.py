@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import batched
+from json.encoder import encode_basestring  # json.dumps' encoder of text, with ensure_ascii=False
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -171,6 +172,10 @@ def _signed_in(actor: "User | AnonymousUser | None") -> "User | None":
     return None
 
 
+# A payload's texts around a row's values, and each value's position in the row and encoder (`_Writer._template`).
+_Template = tuple[list[str], list[tuple[int, Callable[[Any], str]]]]
+
+
 class _Writer:
     """What the records of one call share: the actor, the request, the time, the action and the batch."""
 
@@ -191,11 +196,9 @@ class _Writer:
         # object's id, kept alive beside its form so that the id cannot be taken by another meanwhile.
         self._converted: dict[int, tuple[dict[str, Any], dict[str, Any] | None]] = {}
         self._texts: dict[int, tuple[dict[str, Any], str]] = {}
-        # For `place`: the shared values as `_payload` reads them, and where the snapshots' text goes in it.
+        # For `place`: the shared values as `_payload` reads them, and the payload's text around a row's values.
         self._hashed = self.shared() | {"actor_id": self.actor.pk if self.actor is not None else None}
-        markers = {name: uuid.uuid4().hex for name in ("before", "after")}
-        self._markers = markers
-        self._quoted_markers = [(name, f'"{marker}"') for name, marker in markers.items()]
+        self._templates: dict[tuple[bool, ...], _Template] = {}
 
     def as_json(self, value: dict[str, Any] | None) -> dict[str, Any] | None:
         if value is None:
@@ -265,14 +268,20 @@ class _Writer:
             "batch": self.batch,
         }
 
-    def row(self, entry: Entry) -> dict[str, Any]:
-        """An entry's record as values by field name, its snapshots as their canonical JSON text (`_canonical`)."""
-        return self.where(entry.obj, entry.related, entry.province) | {
-            "before": self.text(entry.before),
-            "after": self.text(entry.after),
-            "message": str(entry.message)[:500],
-            "success": entry.success,
-        }
+    def row(self, entry: Entry) -> list[Any]:
+        """An entry's record as the values of ROW_FIELDS, its snapshots as their canonical JSON text (`_canonical`);
+        its place in the chain is left to `place`."""
+        where = self.where(entry.obj, entry.related, entry.province)
+        return [
+            *map(where.__getitem__, WHERE_FIELDS),
+            self.text(entry.before),
+            self.text(entry.after),
+            str(entry.message)[:500],
+            entry.success,
+            None,  # sequence, previous_hash, record_hash: `place`
+            None,
+            None,
+        ]
 
     def text(self, value: dict[str, Any] | None) -> str | None:
         """A snapshot's canonical JSON text, which is also what is stored: once per snapshot object of the call.
@@ -287,33 +296,60 @@ class _Writer:
             known = self._texts[id(value)] = (value, _canonical(keyed))
         return known[1]
 
-    def place(self, row: dict[str, Any], sequence: int, previous_hash: str) -> str:
-        """Put the row at `sequence` after a record of hash `previous_hash`; its hash, as `compute_hash` gives it
-        for the record read back (the snapshots' text goes into the payload as it is, not encoded again)."""
-        row["sequence"], row["previous_hash"] = sequence, previous_hash
-        payload = _payload(self._hashed | row | self._markers)
-        for name, quoted in self._quoted_markers:
-            payload = payload.replace(quoted, row[name] or "null", 1)
-        row["record_hash"] = hashlib.sha256(payload.encode()).hexdigest()
-        return row["record_hash"]
+    def place(self, row: list[Any], sequence: int, previous_hash: str) -> str:
+        """Put the row (`row`'s values) at `sequence` after a record of hash `previous_hash`; its hash, as
+        `compute_hash` gives it for the record read back.
+
+        The payload is `_payload`'s text: the call's template for rows of the same shape (`_template`) with the
+        row's values put in, each encoded as `_canonical` encodes it (the snapshots' text goes in as it is)."""
+        row[SEQUENCE], row[PREVIOUS_HASH] = sequence, previous_hash
+        shape = (bool(row[PROVINCE]), bool(row[RELATED_TYPE]), bool(row[RELATED_ID]))
+        parts, values = self._templates.get(shape) or self._template(shape)
+        text = [parts[0]]
+        for (position, encode), part in zip(values, parts[1:], strict=True):
+            text.append(encode(row[position]))
+            text.append(part)
+        row[RECORD_HASH] = hashlib.sha256("".join(text).encode()).hexdigest()
+        return row[RECORD_HASH]
+
+    def _template(self, shape: tuple[bool, ...]) -> "_Template":
+        """The payload of this call's rows of `shape` (which of the fields hashed only when set are set), cut around
+        the values that differ from row to row: the texts between them, and each value's row position and encoder
+        in the order the payload holds them. Found by encoding a payload once with a marker for each value."""
+        markers = {name: uuid.uuid4().hex for name in _ROW_HASHED}
+        values = self._hashed | markers
+        for name, present in zip(_LATER_ROW_HASHED, shape, strict=True):
+            if not present:
+                values[name] = ""
+        payload = _payload(values)
+        found = sorted(
+            (payload.index(f'"{marker}"'), name) for name, marker in markers.items() if f'"{marker}"' in payload
+        )
+        parts, encoders, start = [], [], 0
+        for at, name in found:
+            parts.append(payload[start:at])
+            encoders.append((ROW_FIELDS.index(name), _ROW_ENCODERS.get(name, encode_basestring)))
+            start = at + len(markers[name]) + 2
+        parts.append(payload[start:])
+        self._templates[shape] = parts, encoders
+        return parts, encoders
 
 
 # The fields of a record that differ from row to row, in a bulk write (`_Writer.shared` gives the others).
-ROW_FIELDS = [
-    "object_type",
-    "object_id",
-    "object_repr",
-    "related_type",
-    "related_id",
-    "province",
-    "before",
-    "after",
-    "message",
-    "success",
-    "sequence",
-    "previous_hash",
-    "record_hash",
-]
+WHERE_FIELDS = ["object_type", "object_id", "object_repr", "related_type", "related_id", "province"]
+ROW_FIELDS = [*WHERE_FIELDS, "before", "after", "message", "success", "sequence", "previous_hash", "record_hash"]
+PROVINCE, RELATED_TYPE, RELATED_ID, SEQUENCE, PREVIOUS_HASH, RECORD_HASH = map(
+    ROW_FIELDS.index, ("province", "related_type", "related_id", "sequence", "previous_hash", "record_hash")
+)
+# A row's hashed values (`_payload`), those hashed only when set last, and how each goes into the payload's JSON
+# where it is not text: the snapshots as their canonical text already, `success` as JSON's true or false.
+_LATER_ROW_HASHED = ("province", "related_type", "related_id")
+_ROW_HASHED = (*(name for name in HASHED_FIELDS if name in ROW_FIELDS), *_LATER_ROW_HASHED)
+_ROW_ENCODERS: dict[str, Callable[[Any], str]] = {
+    "before": lambda text: text or "null",
+    "after": lambda text: text or "null",
+    "success": lambda success: "true" if success else "false",
+}
 
 
 def _chain(items: list[Any], province_of: Callable[[Any], str], place: Callable[[Any, int, str], str]) -> None:
@@ -404,13 +440,13 @@ def record_bulk(
     rows = [writer.row(entry) for entry in entries]
     if not rows:
         return []
-    _chain(rows, itemgetter("province"), writer.place)
+    _chain(rows, itemgetter(PROVINCE), writer.place)
     ids = bulk.allocate_ids(AuditRecord, len(rows))
     bulk.insert_rows(
         AuditRecord,
         ["id", *ROW_FIELDS],
-        ([pk, *map(row.__getitem__, ROW_FIELDS)] for pk, row in zip(ids, rows, strict=True)),
-        ready={"before", "after"},
+        ([pk, *row] for pk, row in zip(ids, rows, strict=True)),
+        ready=["id", *ROW_FIELDS],  # text, whole numbers and booleans: as every backend takes them
         **writer.shared(),
     )
     return ids

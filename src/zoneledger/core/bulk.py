@@ -27,7 +27,10 @@ def insert_rows(model, field_names, rows, *, ready=(), **shared):
         _as_it_is if name in ready else _converter(model._meta.get_field(name), connection) for name in field_names
     ]
     fixed = [model._meta.get_field(name).get_db_prep_save(value, connection) for name, value in shared.items()]
-    prepared = ([*map(call, converters, row), *fixed] for row in rows)
+    if all(converter is _as_it_is for converter in converters):
+        prepared = ([*row, *fixed] for row in rows)
+    else:
+        prepared = ([*map(call, converters, row), *fixed] for row in rows)
     columns = [model._meta.get_field(name).column for name in [*field_names, *shared]]
     copy_rows(model._meta.db_table, columns, prepared)
 
