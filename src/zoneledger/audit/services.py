@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import batched
 from json.encoder import encode_basestring  # json.dumps' encoder of text, with ensure_ascii=False
-from operator import attrgetter, itemgetter
+from operator import attrgetter, call, itemgetter
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -172,8 +172,9 @@ def _signed_in(actor: "User | AnonymousUser | None") -> "User | None":
     return None
 
 
-# A payload's texts around a row's values, and each value's position in the row and encoder (`_Writer._template`).
-_Template = tuple[list[str], list[tuple[int, Callable[[Any], str]]]]
+# A payload with a format field for each of a row's values, what picks them out of the row, their encoders
+# (`_Writer._template`).
+_Template = tuple[str, Callable[[list[Any]], tuple[Any, ...]], list[Callable[[Any], str]]]
 
 
 class _Writer:
@@ -304,18 +305,15 @@ class _Writer:
         row's values put in, each encoded as `_canonical` encodes it (the snapshots' text goes in as it is)."""
         row[SEQUENCE], row[PREVIOUS_HASH] = sequence, previous_hash
         shape = (bool(row[PROVINCE]), bool(row[RELATED_TYPE]), bool(row[RELATED_ID]))
-        parts, values = self._templates.get(shape) or self._template(shape)
-        text = [parts[0]]
-        for (position, encode), part in zip(values, parts[1:], strict=True):
-            text.append(encode(row[position]))
-            text.append(part)
-        row[RECORD_HASH] = hashlib.sha256("".join(text).encode()).hexdigest()
+        text, values, encoders = self._templates.get(shape) or self._template(shape)
+        payload = text.format(*map(call, encoders, values(row)))
+        row[RECORD_HASH] = hashlib.sha256(payload.encode()).hexdigest()
         return row[RECORD_HASH]
 
     def _template(self, shape: tuple[bool, ...]) -> "_Template":
-        """The payload of this call's rows of `shape` (which of the fields hashed only when set are set), cut around
-        the values that differ from row to row: the texts between them, and each value's row position and encoder
-        in the order the payload holds them. Found by encoding a payload once with a marker for each value."""
+        """The payload of this call's rows of `shape` (which of the fields hashed only when set are set) as a format
+        string with a field for each value that differs from row to row; what picks those values out of a row, in the
+        payload's order; and each one's encoder. Found by encoding a payload once with a marker for each value."""
         markers = {name: uuid.uuid4().hex for name in _ROW_HASHED}
         values = self._hashed | markers
         for name, present in zip(_LATER_ROW_HASHED, shape, strict=True):
@@ -325,14 +323,19 @@ class _Writer:
         found = sorted(
             (payload.index(f'"{marker}"'), name) for name, marker in markers.items() if f'"{marker}"' in payload
         )
-        parts, encoders, start = [], [], 0
+        parts, start = [], 0
         for at, name in found:
-            parts.append(payload[start:at])
-            encoders.append((ROW_FIELDS.index(name), _ROW_ENCODERS.get(name, encode_basestring)))
+            parts.append(payload[start:at].replace("{", "{{").replace("}", "}}"))
             start = at + len(markers[name]) + 2
-        parts.append(payload[start:])
-        self._templates[shape] = parts, encoders
-        return parts, encoders
+        parts.append(payload[start:].replace("{", "{{").replace("}", "}}"))
+        names = [name for _at, name in found]
+        template = (
+            "{}".join(parts),
+            itemgetter(*map(ROW_FIELDS.index, names)),
+            [_ROW_ENCODERS.get(name, encode_basestring) for name in names],
+        )
+        self._templates[shape] = template
+        return template
 
 
 # The fields of a record that differ from row to row, in a bulk write (`_Writer.shared` gives the others).

@@ -27,10 +27,18 @@ def insert_rows(model, field_names, rows, *, ready=(), **shared):
         _as_it_is if name in ready else _converter(model._meta.get_field(name), connection) for name in field_names
     ]
     fixed = [model._meta.get_field(name).get_db_prep_save(value, connection) for name, value in shared.items()]
-    if all(converter is _as_it_is for converter in converters):
-        prepared = ([*row, *fixed] for row in rows)
-    else:
+    todo = [(position, converter) for position, converter in enumerate(converters) if converter is not _as_it_is]
+    if len(todo) == len(converters):
         prepared = ([*map(call, converters, row), *fixed] for row in rows)
+    else:  # only the values not given ready are converted, in place: a call each, not one for every value
+
+        def prepare(row):
+            values = [*row, *fixed]
+            for position, converter in todo:
+                values[position] = converter(values[position])
+            return values
+
+        prepared = map(prepare, rows)
     columns = [model._meta.get_field(name).column for name in [*field_names, *shared]]
     copy_rows(model._meta.db_table, columns, prepared)
 

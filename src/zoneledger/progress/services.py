@@ -183,6 +183,17 @@ def _snapshot(version: "ReportVersion | _NewVersion") -> dict[str, Any]:
     return {"amount": version.amount, "state": version.state}
 
 
+class _Snapshots(dict[tuple[Decimal, str], dict[str, Any]]):
+    """One snapshot object per amount and state for a call's versions, which the audit encodes once each."""
+
+    def of(self, version: "ReportVersion | _NewVersion") -> dict[str, Any]:
+        key = (_wan(version.amount), version.state)
+        snapshot = self.get(key)
+        if snapshot is None:
+            snapshot = self[key] = _snapshot(version)
+        return snapshot
+
+
 HEAD_FIELDS = [
     "completed_investment",
     "progress_note",
@@ -193,6 +204,10 @@ HEAD_FIELDS = [
     "reviewed_at",
     "review_note",
 ]
+
+
+# The fields of a MonthlyProgress row given as text or ids, as the database takes them (`bulk.insert_rows`' ready).
+HEAD_TEXT_AND_IDS = {"project", "province", "progress_note", "status", "submitted_by", "reviewed_by", "review_note"}
 
 
 def _head_values(version: "ReportVersion | _NewVersion") -> tuple[Any, ...]:
@@ -215,6 +230,7 @@ def _insert_heads(versions: Iterable["ReportVersion | _NewVersion"]) -> None:
         MonthlyProgress,
         ["project", "province", "month", *HEAD_FIELDS],
         ((version.project_id, version.province_id, version.month, *_head_values(version)) for version in versions),
+        ready=HEAD_TEXT_AND_IDS,
     )
 
 
@@ -229,6 +245,7 @@ def _record_transitions(
             (version.pk, version.project_id, version.province_id, from_state, version.state, version.amount)
             for version, from_state in moves
         ),
+        ready={"version", "project", "province", "from_state", "to_state"},
         actor=actor.pk,
         at=at,
         reason=reason,
@@ -496,11 +513,14 @@ def progress_submit_bulk(
     _insert_versions(new_versions)
     result.version_ids = [cast(int, version.pk) for version in of_entries]
     _record_transitions([(version, before_state or "") for version, before_state, _before in changed], actor, now)
+    snapshots = _Snapshots()  # amounts are in whole hundredths (AMOUNT_FIELD.clean), so equal ones print alike
     audit.record_bulk(
         actor=actor,
         action=Action.PROGRESS_DRAFT if draft else Action.PROGRESS_SUBMIT,
         batch=batch,
-        entries=[_audit_entry(version, before=before, after=_snapshot(version)) for version, _state, before in changed],
+        entries=[
+            _audit_entry(version, before=before, after=snapshots.of(version)) for version, _state, before in changed
+        ],
     )
     if not draft:
         kept, added = [], []
@@ -552,6 +572,7 @@ def _insert_versions(versions: Sequence[_NewVersion]) -> None:
             )
             for version in versions
         ),
+        ready=set(NEW_VERSION_FIELDS) - {"month", "amount", "created_at", "submitted_at"},
     )
 
 
@@ -624,7 +645,10 @@ def progress_entries_keeping_text(entries: Sequence[MonthEntry]) -> list[MonthEn
             physical, note = current.physical_progress, current.note
         else:
             physical, note = heads.get(pair, ""), ""
-        kept.append(replace(entry, physical_progress=entry.physical_progress or physical, note=entry.note or note))
+        physical, note = entry.physical_progress or physical, entry.note or note
+        if (physical, note) != (entry.physical_progress, entry.note):
+            entry = replace(entry, physical_progress=physical, note=note)
+        kept.append(entry)
     return kept
 
 
