@@ -12,6 +12,7 @@ from django.urls import reverse
 from tests.security.sessions import log_in as as_admin
 from zoneledger.accounts.choices import Role
 from zoneledger.accounts.models import LoginSession, User
+from zoneledger.accounts.services import own_failures_clear
 from zoneledger.audit.models import AuditRecord
 from zoneledger.core.addresses import client_address
 
@@ -49,6 +50,24 @@ def test_one_s_own_successful_log_in_does_not_reset_a_victim_s_failures_from_the
     assert AuditRecord.objects.filter(action="login.lockout", actor_name="wenshui-viewer").exists()
 
 
+def test_a_log_in_with_no_failures_behind_it_records_no_release(client):
+    assert log_in(client, "wenshui-viewer", REMOTE_ADDR="10.0.0.96").status_code == 302
+    assert not AuditRecord.objects.filter(action="lockout.release").exists()
+
+
+@pytest.mark.parametrize("username", ["", "no-such-account"])
+def test_clearing_the_failures_of_a_blank_or_unknown_name_clears_nothing(username):
+    AccessAttempt.objects.create(
+        username=username, ip_address="10.0.0.97", user_agent="", get_data="", post_data="", failures_since_start=3
+    )
+    before = list(AccessAttempt.objects.values_list("username", "failures_since_start"))
+
+    assert own_failures_clear(username=username) == 0
+
+    assert list(AccessAttempt.objects.values_list("username", "failures_since_start")) == before
+    assert not AuditRecord.objects.filter(action="lockout.release").exists()
+
+
 def test_sixteen_failures_between_successes_lock_the_victim(client):
     """The probe's pattern: four guesses, one log-in of one's own, and again; the victim is locked at the fifth."""
     answers = []
@@ -65,6 +84,14 @@ def test_a_successful_log_in_still_clears_one_s_own_failures(client):
     for _ in range(4):
         log_in(client, "wenshui-viewer", "Wrong-pass-1", REMOTE_ADDR="10.0.0.94")
     assert log_in(client, "wenshui-viewer", REMOTE_ADDR="10.0.0.94").status_code == 302
+    viewer = User.objects.get(username="wenshui-viewer")
+    assert not AccessAttempt.objects.filter(username="wenshui-viewer").exists()
+    entry = AuditRecord.objects.get(action="lockout.release")  # through the accounts service, audited
+    assert (entry.actor, entry.object_id, entry.after) == (
+        viewer,
+        str(viewer.pk),
+        {"username": "wenshui-viewer", "ip_address": "", "rows": 1},
+    )
     client.post(reverse("accounts:logout"))
     for _ in range(4):
         log_in(client, "wenshui-viewer", "Wrong-pass-1", REMOTE_ADDR="10.0.0.95")

@@ -23,6 +23,8 @@ from django.conf import settings
 from django.db.models import Max, Sum
 from django.utils import timezone
 
+from .services import own_failures_clear
+
 
 class AccountLockoutHandler(AxesDatabaseHandler):
     """Axes' database handler with the two limits above, the delays, and a success that clears only the failures
@@ -35,10 +37,7 @@ class AccountLockoutHandler(AxesDatabaseHandler):
     """
 
     def reset_user_attempts(self, request, credentials=None):
-        username = get_client_username(request, credentials)
-        if not username:
-            return 0
-        return AccessAttempt.objects.filter(username=username).delete()[0]
+        return own_failures_clear(username=get_client_username(request, credentials) or "")
 
     def get_failures(self, request, credentials=None):
         """The failures axes compares with `AXES_FAILURE_LIMIT` (once, for both parameters): the address's own,

@@ -314,6 +314,28 @@ def lockout_release(*, actor: User, username: str = "", ip_address: str = "") ->
     return released
 
 
+@transaction.atomic
+def own_failures_clear(*, username: str) -> int:
+    """Clear the failed log-ins counted against the account `username` now that its owner has logged in (django-axes'
+    reset on success), through axes' own reset; the number of attempt rows removed.
+
+    Only the account's own: failures made from the same address against other accounts stay (issue 20). Audited as a
+    lock-out release by the owner, when there was anything to clear; a blank or unknown name clears nothing.
+    """
+    user = User.objects.filter(username=username).first() if username else None
+    if user is None:
+        return 0
+    released = lockout.reset(username=username)
+    if released:
+        audit.record(
+            actor=user,
+            action=Action.LOCKOUT_RELEASE,
+            obj=user,
+            after={"username": username, "ip_address": "", "rows": released},
+        )
+    return released
+
+
 # Whose account each administrator unlocks from their page: a locked-out administrator cannot log in to do it.
 # Keyed by the stored value: a user's role is plain text.
 UNLOCKS: dict[str, str] = {Role.SYSADMIN: Role.SECADMIN, Role.SECADMIN: Role.SYSADMIN}
