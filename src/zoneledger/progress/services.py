@@ -460,8 +460,9 @@ def progress_submit_bulk(
             of_entries.append(counting)
             result.unchanged.append(position)
             continue
+        version: ReportVersion | _NewVersion
         if current is None:
-            version: ReportVersion | _NewVersion = _NewVersion(
+            fresh = _NewVersion(
                 entry.project,
                 entry.project.province_id,
                 entry.month,
@@ -474,8 +475,8 @@ def progress_submit_bulk(
                 submitted_at,
                 submitted_by_id,
             )
-            new_versions.append(version)
-            before_state, before = None, None
+            new_versions.append(fresh)
+            version, before_state, before = fresh, None, None
             # A correction of an approved month is a new version, but for the caller the month was updated.
             (result.updated if month.last_number else result.created).append(position)
         else:
@@ -492,8 +493,7 @@ def progress_submit_bulk(
                 version.submitted_at = now
                 version.return_reason = ""
         changed.append((version, before_state, before))
-        of_entries.append(version)
-        month.open = version
+        of_entries.append(version)  # each (project, month) comes once, so no later entry reads this month again
 
     # The conditional UPDATEs: a version that moved meanwhile rolls the whole call back.
     for version, before_state, _before in changed:
