@@ -450,22 +450,24 @@ LIMIT {limit} OFFSET {offset}
 """
 LEDGER_COUNT = "SELECT COUNT(*) FROM projects_project p WHERE p.stage = 'started'"
 
+# The list shows each project's name, zone, city, investment, signing date, days and level (from target_missed).
 SIGNED_NOT_STARTED_SQL = """
 WITH waiting AS (
-    SELECT p.id, p.name, z.name AS zone, z.city_id, p.total_investment,
+    SELECT p.id, p.name, z.name AS zone, z.city_id, c.name AS city, p.total_investment,
            (SELECT MAX(e.happened_on) FROM projects_stageevent e
             WHERE e.project_id = p.id AND NOT e.voided AND e.stage = 'signed' AND e.happened_on <= {as_of})
              AS signed_on,
            EXISTS (SELECT 1 FROM milestones_milestone m
                    WHERE m.project_id = p.id AND NOT m.dropped AND m.kind = 'stage_target' AND m.stage = 'started'
                      AND m.planned_on < {as_of} AND (m.done_on IS NULL OR m.done_on > {as_of})) AS target_missed
-    FROM projects_project p JOIN zones_zone z ON z.id = p.zone_id
+    FROM projects_project p JOIN zones_zone z ON z.id = p.zone_id LEFT JOIN zones_division c ON c.code = z.city_id
     WHERE p.province_id = '{province}'
       AND NOT EXISTS (SELECT 1 FROM projects_stageevent e
                       WHERE e.project_id = p.id AND NOT e.voided AND e.happened_on <= {as_of}
                         AND e.stage NOT IN ('pipeline', 'signed'))
 )
-SELECT id FROM waiting WHERE signed_on IS NOT NULL {level}
+SELECT id, signed_on, target_missed, name, zone, city, total_investment FROM waiting
+WHERE signed_on IS NOT NULL {level}
 ORDER BY signed_on, city_id, zone, name, id
 """
 
@@ -633,11 +635,11 @@ def measures(run, *, nation_viewer, province_viewer, province_user):
 
     def warnings():
         rows = signed_not_started_rows(user=province_viewer, scope=province, as_of=TODAY)
-        return rows.count(), [row.project_id for row in rows[:PAGE]]
+        return rows.count(), [(row.project_id, row.signed_on, row.target_missed) for row in rows[:PAGE]]
 
     def warnings_hand(run):
-        found = ids(run(SIGNED_NOT_STARTED_SQL.format(**literals, level="")))
-        return len(found), found[:PAGE]
+        found = run(SIGNED_NOT_STARTED_SQL.format(**literals, level=""))
+        return len(found), [(row[0], row[1], row[2]) for row in found[:PAGE]]
 
     def queue():
         queue = problem_filter(user=province_user, data={}, as_of=TODAY, people=False)  # as the page asks

@@ -154,25 +154,52 @@ def milestone_list(
     return rows.order_by("severity", "planned_on", "project__zone__name", "project__name", "position", "pk")
 
 
-def milestone_light(milestone: "LitMilestone") -> Light:
+def milestone_light(milestone: "LitMilestone | DueMilestone") -> Light:
     """A milestone's annotated `light` as the choice it is."""
     return Light(milestone.light)
 
 
-def light_label(milestone: "LitMilestone") -> str:
+def light_label(milestone: "LitMilestone | DueMilestone") -> str:
     """The words of a milestone's annotated `light` (a light is never shown by colour alone)."""
     return str(milestone_light(milestone).label)
 
 
-def milestones_due(*, user: "User", scope: Scope, as_of: date, until: date) -> QuerySet["LitMilestone"]:
-    """Live milestones of `scope` not done by `as_of` and planned by `until` (the overdue among them), each with
-    `light` as of `as_of`, worst first: what a dispatch meeting must push (周调度). One query, of the columns the
-    pack prints (`DUE_COLUMNS`): a province's overdue milestones run to hundreds, each with its project and zone."""
+@dataclass(frozen=True)
+class DueProject:
+    """The project of a milestone due, as the weekly pack names it."""
+
+    pk: int
+    name: str
+    zone: str  # the zone's name
+
+
+@dataclass(frozen=True)
+class DueMilestone:
+    """A milestone due with what the weekly pack prints, read as values: a province's overdue milestones run to
+    hundreds, and as model instances with their project and zone they cost the pack more than its queries."""
+
+    pk: int
+    project_id: int
+    title: str
+    planned_on: date
+    owner: str
+    light: str
+    project: DueProject
+
+
+def milestones_due(
+    *, user: "User", scope: Scope, as_of: date, until: date, projects: list[int] | None = None
+) -> list[DueMilestone]:
+    """Live milestones of `scope` (of `projects`, when given) not done by `as_of` and planned by `until` (the overdue
+    among them), each with `light` as of `as_of`, worst first: what a dispatch meeting must push (周调度). One query."""
     due = milestone_list(user=user, scope=scope, as_of=as_of).filter(_open_as_of(as_of), planned_on__lte=until)
-    return due.select_related(None).select_related("project__zone").only(*DUE_COLUMNS)
-
-
-DUE_COLUMNS = ("title", "planned_on", "done_on", "owner", "project__name", "project__zone__name")
+    if projects is not None:
+        due = due.filter(project__in=projects)
+    columns = ("pk", "project_id", "title", "planned_on", "owner", "light", "project__name", "project__zone__name")
+    return [
+        DueMilestone(pk, project_id, title, planned_on, owner, light, DueProject(project_id, name, zone))
+        for pk, project_id, title, planned_on, owner, light, name, zone in due.values_list(*columns)
+    ]
 
 
 def overdue_count(*, user: "User", scope: Scope, as_of: date | None = None) -> int:

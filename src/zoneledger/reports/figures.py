@@ -611,13 +611,16 @@ def _ordering(sort: str) -> list[str]:
 class SignedNotStartedRows(Sequence[SignedNotStarted]):
     """The 签约未开工 list, filtered and ordered in the database and read only as far as it is used.
 
-    `count()` (and `len()`) is one query; a slice is one query for its rows; iterating reads all rows in one
-    query. A paginator shows one page of a province's list without loading the rest.
+    `count()` (and `len()`) is one query, reading the list's keys in order; a slice is then one query for its rows
+    by key (without a count first, one query for the slice). Iterating reads all rows in one query. So a paginator's
+    page costs the list once plus its own rows: which projects are in the list, and their order, is most of the
+    work (every project's latest signing), and counting the list and then reading a page in order did it twice.
     """
 
     def __init__(self, rows: QuerySet, as_of: date) -> None:
         self._rows = rows
         self.as_of = as_of
+        self._keys: list[int] | None = None
 
     def _warning(self, row: tuple) -> SignedNotStarted:
         pk, name, zone, city, investment, signed_on, target_missed = row
@@ -626,7 +629,9 @@ class SignedNotStartedRows(Sequence[SignedNotStarted]):
         return SignedNotStarted(pk, name, zone, city, investment, signed_on, days, level, target_missed)
 
     def count(self) -> int:  # type: ignore[override]  # Paginator asks for count(); Sequence's counts a value
-        return self._rows.count()
+        if self._keys is None:
+            self._keys = list(self._rows.values_list("pk", flat=True))
+        return len(self._keys)
 
     def __len__(self) -> int:
         return self.count()
@@ -638,6 +643,10 @@ class SignedNotStartedRows(Sequence[SignedNotStarted]):
     def __getitem__(self, index: slice) -> list[SignedNotStarted]: ...
 
     def __getitem__(self, index: int | slice) -> SignedNotStarted | list[SignedNotStarted]:
+        if isinstance(index, slice) and self._keys is not None:
+            keys = self._keys[index]
+            found = {row[0]: row for row in self._rows.order_by().filter(pk__in=keys)}
+            return [self._warning(found[pk]) for pk in keys if pk in found]  # one started since is left out
         if isinstance(index, slice):
             return [self._warning(row) for row in self._rows[index]]
         return self._warning(self._rows[index])
@@ -703,7 +712,8 @@ def signed_not_started(
     sort: str | None = None,
 ) -> list[SignedNotStarted]:
     """`signed_not_started_rows` read in full: one query."""
-    return list(signed_not_started_rows(user=user, scope=scope, as_of=as_of, known_at=known_at, level=level, sort=sort))
+    rows = signed_not_started_rows(user=user, scope=scope, as_of=as_of, known_at=known_at, level=level, sort=sort)
+    return list(iter(rows))  # list(rows) would ask len() first: the list read once more, to count it
 
 
 def warning_counts(

@@ -31,7 +31,6 @@ from .presenters import LEVEL_TEXT
 
 if TYPE_CHECKING:
     from zoneledger.accounts.models import User
-    from zoneledger.milestones.selectors import LitMilestone
 
 # Milestones due "in the next two weeks": to the end of the week after the pack's.
 MILESTONE_WEEKS = 2
@@ -52,7 +51,7 @@ class WeeklyPack:
     stage_changes: list[StageEvent]
     problems: problem_selectors.WeekProblems
     signed_not_started: list[figures.SignedNotStarted]
-    milestones: list["LitMilestone"]  # due by `milestones_until`, not done
+    milestones: list[milestone_selectors.DueMilestone]  # due by `milestones_until`, not done
     milestones_until: date
     report_month: date  # the latest month whose reports were due by the pack's day
     missing_reports: list[progress_selectors.MonthRow]
@@ -82,12 +81,13 @@ def weekly_pack(
     )
     warnings = [row for row in figures.signed_not_started(user=user, scope=scope, as_of=as_of) if row.level]
     until = start + timedelta(weeks=MILESTONE_WEEKS, days=-1)
-    milestones = milestone_selectors.milestones_due(user=user, scope=scope, as_of=as_of, until=until)
+    milestones = milestone_selectors.milestones_due(
+        user=user, scope=scope, as_of=as_of, until=until, projects=project_ids if task_force is not None else None
+    )
     report_month = progress_selectors.last_due_month(as_of)
     missing = progress_selectors.late_reports(user=user, month=report_month, today=as_of, scope=scope)
     if task_force is not None:
         warnings = [row for row in warnings if row.project_id in project_ids]
-        milestones = milestones.filter(project__in=project_ids)
         missing = [row for row in missing if row.project.pk in project_ids]
     return WeeklyPack(
         title=task_force.name if task_force is not None else scope.name,
@@ -96,7 +96,7 @@ def weekly_pack(
         stage_changes=changes,
         problems=problem_selectors.week_problems(user=user, where=problems_where, start=start, end=end, today=today),
         signed_not_started=warnings,
-        milestones=list(milestones),
+        milestones=milestones,
         milestones_until=until,
         report_month=report_month,
         missing_reports=missing,
@@ -187,7 +187,7 @@ def pack_parts(pack: WeeklyPack) -> list[Part]:
                 Column(_("Light"), 8),
             ],
             [
-                (m.planned_on, m.title, m.project.name, m.project.zone.name, m.owner or "—", light_label(m))
+                (m.planned_on, m.title, m.project.name, m.project.zone, m.owner or "—", light_label(m))
                 for m in pack.milestones
             ],
         ),
