@@ -11,7 +11,7 @@ from zoneledger.accounts.choices import Role
 from zoneledger.audit.actions import Action
 from zoneledger.audit.models import AuditRecord
 from zoneledger.progress.models import AnnualPlan
-from zoneledger.progress.selectors import late_reports, plan_rows
+from zoneledger.progress.selectors import late_reports, month_rows, plan_rows
 from zoneledger.progress.services import plan_set, progress_approve, progress_save, progress_submit
 from zoneledger.progress.workflow import (
     check_plan_months,
@@ -91,10 +91,24 @@ def test_late_reports_after_the_due_day(project, editor, make_user):
     assert late_reports(user=viewer, month=june, today=date(2024, 7, 5)) == []
     late = late_reports(user=viewer, month=june, today=date(2024, 7, 6))
     assert project in [row.project for row in late]
+    assert _states(late) == _late_among_month_rows(viewer, june)
     progress_save(actor=editor, project=project, month=june, amount=D("1"))  # a draft is still late
-    assert project in [row.project for row in late_reports(user=viewer, month=june, today=date(2024, 7, 6))]
+    late = late_reports(user=viewer, month=june, today=date(2024, 7, 6))
+    assert (project, "draft", D("1")) in [(row.project, row.state, row.amount) for row in late]
+    assert _states(late) == _late_among_month_rows(viewer, june)
     progress_submit(actor=editor, project=project, month=june, amount=D("1"))
-    assert project not in [row.project for row in late_reports(user=viewer, month=june, today=date(2024, 7, 6))]
+    late = late_reports(user=viewer, month=june, today=date(2024, 7, 6))
+    assert project not in [row.project for row in late]
+    assert _states(late) == _late_among_month_rows(viewer, june)
+
+
+def _states(rows):
+    return [(row.project.pk, row.state) for row in rows]
+
+
+def _late_among_month_rows(user, month):
+    """Late as the month page's rows have it: every project that must report, those missing or in draft."""
+    return _states(row for row in month_rows(user=user, month=month) if row.state in ("missing", "draft"))
 
 
 @pytest.mark.django_db

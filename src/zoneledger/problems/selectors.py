@@ -187,10 +187,12 @@ def _overdue(problem: Problem, as_of: date) -> Overdue:
 
 def week_problems(*, user: "User", where: Q, start: date, end: date, today: date | None = None) -> WeekProblems:
     """Problems raised and solved in the week, and those overdue at its end, among the user's problems matching
-    `where` (a scope's or a task force's Q over problems); three queries, whatever the number of problems."""
+    `where` (a scope's or a task force's Q over problems), with the zone, project, owning org and owner the pack
+    prints (no colour: the pack's lists say raised, solved or how many days overdue); three queries, whatever the
+    number of problems."""
     today = today or timezone.localdate()
     as_of = min(end, today)
-    rows = problem_rows(user=user, as_of=as_of).filter(where)
+    rows = Problem.objects.visible_to(user).select_related("zone", "project", "owner_org", "owner").filter(where)
     first = timezone.make_aware(datetime.combine(start, time.min))
     after = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
     return WeekProblems(

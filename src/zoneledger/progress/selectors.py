@@ -118,7 +118,7 @@ def month_rows(
     `project_ids`, those of them in the user's scope whether they must report or only may (a project commissioned
     may go on reporting until the year ends); 4 queries."""
     named = Q(pk__in=project_ids) if project_ids is not None else must_report(month)
-    return _rows_of(_month_projects(user=user, zone_id=zone_id, scope=scope).filter(named), month)
+    return _rows_of(list(_month_projects(user=user, zone_id=zone_id, scope=scope).filter(named)), month)
 
 
 def _month_projects(*, user: "User", zone_id: int | None, scope: "Scope | None") -> QuerySet[Project]:
@@ -131,10 +131,9 @@ def _month_projects(*, user: "User", zone_id: int | None, scope: "Scope | None")
     )
 
 
-def _rows_of(chosen: QuerySet[Project], month: date) -> list[MonthRow]:
-    """The month's rows of the `chosen` projects: the projects, then their live versions, heads and shown photos
-    (4 queries)."""
-    projects = list(chosen)
+def _rows_of(projects: list[Project], month: date) -> list[MonthRow]:
+    """The month's rows of `projects`: their live versions, heads and shown photos (3 queries; none without
+    projects, no photos query without a version)."""
     ids = [project.pk for project in projects]
     live = Q(state__in=OPEN_STATES) | Q(state=ReportState.APPROVED, counted_until__isnull=True)
     opened: dict[int, ReportVersion] = {}
@@ -400,23 +399,28 @@ def late_reports(
 ) -> list[MonthRow]:
     """未按时填报: projects (of one zone or `scope`, when given) that had to report `month` and have not submitted it
     by its due day (empty before then) — the one list the plan page, the warnings page, the dashboard and the API
-    give; 4 queries."""
+    give. One query for the late projects; a month with a draft then reads its versions and monthly rows (3 more)."""
     today = today or timezone.localdate()
     if today <= report_due(month, due_day=report_due_day()):
         return []
-    late = _month_projects(user=user, zone_id=zone_id, scope=scope).filter(must_report(month), _late(month))
-    return _rows_of(late, month)
-
-
-def _late(month: date) -> Q:
-    """Projects whose `month` stands `missing` or `draft` (`MonthRow.state`), in the database: a draft open, or no
-    open version, none counting and no monthly row — so a province reads its late projects, not all of its months."""
     versions = ReportVersion.objects.filter(project=OuterRef("pk"), month=month)
-    draft = Exists(versions.filter(state=ReportState.DRAFT))
+    late = list(
+        _month_projects(user=user, zone_id=zone_id, scope=scope)
+        .filter(must_report(month))
+        .annotate(drafted=Exists(versions.filter(state=ReportState.DRAFT)))
+        .filter(Q(drafted=True) | _unreported(month, versions))
+    )
+    drafted = {row.project.pk: row for row in _rows_of([project for project in late if project.drafted], month)}
+    return [drafted.get(project.pk) or MonthRow(project, None, None, None, []) for project in late]
+
+
+def _unreported(month: date, versions: QuerySet[ReportVersion]) -> Q:
+    """Projects whose `month` stands `missing` (`MonthRow.state`), in the database: no open version, none counting
+    and no monthly row — so a province reads its late projects, not all of its months (with a draft it is `draft`)."""
     opened = Exists(versions.filter(state__in=OPEN_STATES))
     counting = Exists(versions.filter(state=ReportState.APPROVED, counted_until__isnull=True))
     head = Exists(MonthlyProgress.objects.filter(project=OuterRef("pk"), month=month))
-    return Q(draft) | (~Q(opened) & ~Q(counting) & ~Q(head))
+    return ~Q(opened) & ~Q(counting) & ~Q(head)
 
 
 def last_due_month(day: date) -> date:
