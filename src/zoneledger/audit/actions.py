@@ -32,6 +32,7 @@ class Action(models.TextChoices):
     ENTERPRISE_CREATE = "enterprise.create", _("Enterprise added")
     ROUND_CREATE = "round.create", _("Round added")
     ROUND_UPDATE = "round.update", _("Round changed")
+    CHAIN_CREATE = "chain.create", _("Industry chain added")
     TARGET_SET = "target.set", _("Year target set")
     # Problems (13710), leaders in charge and task forces
     PROBLEM_RAISE = "problem.raise", _("Problem raised")

@@ -20,11 +20,12 @@ from zoneledger.accounts.models import OrgUnit, User
 from zoneledger.approvals.services import approval_save
 from zoneledger.audit import services as audit
 from zoneledger.audit.actions import Action
-from zoneledger.campaigns.models import Round
-from zoneledger.chains.models import Chain, ChainLink
+from zoneledger.campaigns.services import round_create
+from zoneledger.chains.services import chain_create
 from zoneledger.enterprises.services import enterprise_resolve, enterprises_resolve_bulk
 from zoneledger.milestones.models import PlanTemplate
-from zoneledger.milestones.services import milestones_plan
+from zoneledger.milestones.schedule import Step
+from zoneledger.milestones.services import milestones_plan, template_save
 from zoneledger.progress.choices import ReportState
 from zoneledger.progress.models import ReportVersion
 from zoneledger.progress.services import (
@@ -144,12 +145,12 @@ class DemoBuilder:
 
     # -- reference data --------------------------------------------------------------------------
     def build_reference(self):
-        self.rounds = {}
-        for label, held_on, title, venues in seeds.ROUNDS:
-            year, sequence = map(int, label.split("-"))
-            self.rounds[label] = Round.objects.create(
-                province_id=seeds.SHANXI[0], year=year, sequence=sequence, held_on=held_on, title=title, venues=venues
+        self.rounds = {
+            label: round_create(
+                actor=None, label=label, held_on=held_on, title=title, venues=venues, province=seeds.SHANXI[0]
             )
+            for label, held_on, title, venues in seeds.ROUNDS
+        }
         self.zones = {}
         for name, short, kind, level, code, industries, stats_code in seeds.NAMED_ZONES:
             self.zones[name] = self._zone(name, short, kind, level, code, industries, stats_code, False)
@@ -158,13 +159,17 @@ class DemoBuilder:
             stem = county.name[:-1] if len(county.name) > 2 else county.name
             name = f"{stem}经济开发区"
             self.zones[name] = self._zone(name, f"{stem}经开区", "edz", "provincial", code, "", "", True)
-        self.chains = {}
-        for name, links, leader, masters in seeds.CHAINS:
-            chain = Chain.objects.create(province_id=seeds.SHANXI[0], name=name, leader=leader)
-            for position, link in enumerate(links, start=1):
-                ChainLink.objects.create(chain=chain, position=position, name=link)
-            chain.masters.set([self._enterprise(master) for master in masters])
-            self.chains[name] = chain
+        self.chains = {
+            name: chain_create(
+                actor=None,
+                province=seeds.SHANXI[0],
+                name=name,
+                leader=leader,
+                links=links,
+                masters=[self._enterprise(master) for master in masters],
+            )
+            for name, links, leader, masters in seeds.CHAINS
+        }
 
     def _zone(self, name, short, kind, level, code, industries, stats_code, illustrative):
         zone = Zone(
@@ -414,9 +419,15 @@ def plan_geothermal():
     geo = seeds.QIXIAN_GEOTHERMAL
     project = Project.objects.select_related("zone").get(zone__name=geo["zone"], name=geo["name"])
     planner = _demo_user(*QIXIAN_PLANNER)
-    template, _created = PlanTemplate.objects.get_or_create(
-        province_code=project.zone.province_id, name=geo["template"]["name"], defaults=geo["template"]
-    )
+    template = PlanTemplate.objects.filter(province_code=project.zone.province_id, name=geo["template"]["name"]).first()
+    if template is None:  # the province's template, kept by its business administrator
+        facts = geo["template"]
+        template = template_save(
+            actor=_demo_user(*PROVINCE_ADMIN),
+            name=facts["name"],
+            description=facts["description"],
+            steps=[Step.from_json(step) for step in facts["steps"]],
+        )
     target = geo["milestones"][-1][1]
     milestones_plan(actor=planner, project=project, template=template, target=target, allow_late=True)
     for code, matter, authority, state, number, decided_on in geo["approvals"]:
@@ -467,6 +478,7 @@ DEMO_USERS = [
     ("wenshui-admin", "文水经济开发区管委会", Role.ADMIN, "文水业务管理员"),
     ("xiaoyi-editor", "孝义经济开发区管委会", Role.EDITOR, "孝义填报员"),
 ]
+PROVINCE_ADMIN = next(spec for spec in DEMO_USERS if spec[0] == "province-admin")
 # The zone editor who planned 祁县's geothermal milestones (load_demo creates it; ensure_demo_users resets it).
 QIXIAN_PLANNER = ("qixian-editor", "祁县经济开发区管委会", Role.EDITOR, "祁县填报员")
 DEMO_USERS.append(QIXIAN_PLANNER)
