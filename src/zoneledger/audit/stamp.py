@@ -34,18 +34,19 @@ def change_stamp() -> str:
     return ";".join(f"{province}:{sequence}:{last_hash}" for province, sequence, last_hash in heads)
 
 
-def cached[T](kind: str, parts: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+def cached[T](kind: str, parts: tuple[Hashable, ...], compute: Callable[[], T], *, stamp: str | None = None) -> T:
     """`compute()`, or what it returned before for the same `kind`, `parts` and change stamp.
 
     `parts` must hold everything the answer depends on besides the database: whose scope, which period, the days
-    and moments asked (resolved: never "today"), the language of any label in it.
+    and moments asked (resolved: never "today"), the language of any label in it. `stamp`: the change stamp read
+    once for several answers of one request (read before any of them computes, as below).
     """
     # The stamp is read before `compute` reads the database, never after. Under read committed (PostgreSQL) each
     # statement sees what had committed when it started; a write committing between the two reads makes the answer
     # newer than its stamp, which any later reader sees moved, so it only serves the newer answer to readers who
     # read the old stamp before that write committed. Read after, an answer from before a write could be kept
     # under the stamp of after it, and served until the next write.
-    stamp = change_stamp()
+    stamp = stamp if stamp is not None else change_stamp()
     key = f"{KEY_PREFIX}:{kind}:" + hashlib.sha256(repr((stamp, parts)).encode()).hexdigest()
     found = cache.get(key)
     if found is None:

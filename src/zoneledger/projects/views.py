@@ -9,13 +9,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from zoneledger.accounts.scope import zone_is_writable
-from zoneledger.core.http import partial_template
+from zoneledger.audit.stamp import cached, change_stamp
+from zoneledger.core.http import is_partial
 from zoneledger.core.tables import Column, sort_headings
 
 from . import selectors, services
@@ -45,16 +48,41 @@ SORT_COLUMNS = [
 @login_required
 @require_GET
 def project_list(request):
-    """The ledger: filtered, sorted and paged; the filter lives in the URL so it can be bookmarked."""
+    """The ledger: filtered, sorted and paged; the filter lives in the URL so it can be bookmarked.
+
+    The results (the count, the rows, the pages) and the filter's fields (their choices are the user's zones,
+    cities, rounds and chains) are kept under the ledger's change stamp (`audit.stamp`): a repeat between two writes
+    renders only the page around them. Both depend on nothing but the user's scope (their org, and whether they read
+    business data at all), the query string and the language. Each is safe HTML, and pickled as such.
+    """
     ledger = _ledger(request)
+    user = request.user
+    parts = (user.org_id, user.reads_business_data, tuple(sorted(request.GET.lists())), get_language())
+    stamp = change_stamp()
+    results = cached("ledger-page", parts, lambda: _ledger_results(request, ledger), stamp=stamp)
+    if is_partial(request):
+        return HttpResponse(results)
+    context = {
+        "filter_fields": cached(
+            "ledger-filters",
+            parts,
+            lambda: render_to_string("projects/project_list.html#filter_fields", {"filter": ledger}, request),
+            stamp=stamp,
+        ),
+        "results": results,
+        "can_create": user.can_edit,
+    }
+    return render(request, "projects/project_list.html", context)
+
+
+def _ledger_results(request, ledger) -> str:
+    """The ledger's results part (the template's `ledger` partial) for the filter `ledger`, as HTML."""
     page = Paginator(selectors.project_page_rows(ledger.qs), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "filter": ledger,
         "page": page,
         "columns": sort_headings(request.GET, SORT_COLUMNS, current=request.GET.get("sort", "")),
-        "can_create": request.user.can_edit,
     }
-    return render(request, partial_template(request, "projects/project_list.html", "ledger"), context)
+    return render_to_string("projects/project_list.html#ledger", context, request)
 
 
 def _project_for(request, pk):
