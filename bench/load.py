@@ -19,10 +19,11 @@ No user waits between requests (a closed loop: the numbers are the server's capa
 load generator on the same cores). A request fails when it does not answer as the product answers a correct
 request (200, 201 or a redirect where one is due) — except 409, the refusal of a stale write, which concurrent
 reviewers and editors meet by design and which is counted apart. `--compare S` then runs the same users on the
-ledger page alone and on the log-in page alone, S seconds each, for the ledger's requests per second as a share of
-a trivial page's. `--restart-database-at` restarts the database server (a server of the test's own, named by
-BENCH_POSTGRES_URL — never one others use) that many seconds in: requests meanwhile may answer 503 (counted apart)
-and anything else is an error. `--national-scale S` adds bench.national's ledger of the whole country at scale S
+ledger page alone, on the log-in page alone (signed out) and on the password page alone (the trivial page of a
+signed-in user), S seconds each, for the ledger's requests per second as a share of each trivial page's.
+`--restart-database-at` restarts the database server (a server of the test's own, named by BENCH_POSTGRES_URL —
+never one others use) that many seconds in: requests meanwhile may answer 503 (counted apart) and anything else is
+an error. `--national-scale S` adds bench.national's ledger of the whole country at scale S
 (every province's zones, projects, months, problems and milestones, Shanxi's among the demo's) before the server
 starts, so the pages read a national database. `--kill-worker-at S` runs `zoneledger worker` beside the server and,
 S seconds in, the province reviewer uploads a ledger of `--import-projects` projects (bench.ingest's workbook),
@@ -677,6 +678,9 @@ def main():
                 for name, path, username in (
                     ("ledger page", "/projects/?sort=-investment", "province-viewer"),
                     ("log-in page", "/accounts/login/", None),  # signed out: a signed-in user is sent on
+                    # The trivial page of a signed-in user: a three-field form in the layout, read through the same
+                    # session, user and org lookups and the same header as the ledger.
+                    ("password page", "/accounts/password/", "province-viewer"),
                 ):
                     role = (username, lambda client, rng, plan, name=name, path=path: client.get(name, path))
                     only, seconds = run_users(
@@ -684,13 +688,16 @@ def main():
                     )
                     alone[name] = page_rows(only, seconds)
                     errors += sum(row["errors"] for row in alone[name])
-                ledger_rps = next(row["rps"] for row in alone["ledger page"] if row["page"] == "ledger page")
-                login_rps = next(row["rps"] for row in alone["log-in page"] if row["page"] == "log-in page")
+                rps = {name: next(row["rps"] for row in rows if row["page"] == name) for name, rows in alone.items()}
+                ledger_rps, login_rps, password_rps = rps["ledger page"], rps["log-in page"], rps["password page"]
                 print(
                     f"alone, {options.users} users {options.compare:.0f} s each: ledger {ledger_rps} req/s, "
-                    f"log-in page {login_rps} req/s: {ledger_rps / login_rps:.2f} of a trivial page"
+                    f"log-in page {login_rps} req/s, password page {password_rps} req/s: the ledger at"
+                    f" {ledger_rps / login_rps:.2f} of the log-in page, {ledger_rps / password_rps:.2f} of the"
+                    " signed-in trivial page"
                 )
                 summary["ledger_vs_trivial"] = round(ledger_rps / login_rps, 2)
+                summary["ledger_vs_signed_in_trivial"] = round(ledger_rps / password_rps, 2)
                 summary["errors"] = errors
             print(json.dumps(summary, ensure_ascii=False))
         finally:
