@@ -5,7 +5,7 @@ import string
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from axes import utils as lockout
 from django.contrib.auth.password_validation import validate_password
@@ -27,6 +27,9 @@ from zoneledger.core.errors import NotFound
 from .choices import ADMINISTRATOR_ROLES, BUSINESS_RANK, OrgKind, Role
 from .models import LoginSession, OrgUnit, User
 from .scope import ScopeKind, ScopeNotFound, org_scope, parse_scope
+
+if TYPE_CHECKING:
+    from zoneledger.zones.models import Zone
 
 
 def org_by_reference(reference: str | None) -> OrgUnit:
@@ -55,6 +58,39 @@ def org_by_reference(reference: str | None) -> OrgUnit:
                 % {"value": reference}
             }
         )
+    return org
+
+
+@transaction.atomic
+def org_unit_create(
+    *,
+    actor: User | None,
+    kind: str,
+    name: str,
+    division: str | None = None,
+    zone: "Zone | None" = None,
+    parent: OrgUnit | None = None,
+) -> OrgUnit:
+    """Add an organisation: a province's commerce department or a city's bureau (`division`: its GB/T 2260 code),
+    or a zone's administration (`zone`), under `parent`.
+
+    Organisations are reference data: added by the operator at the command line (no actor) or by a user the admin
+    site lets add them (its `accounts.add_orgunit` permission), audited either way. Refused with nothing written:
+    PermissionDenied for anyone else; ValidationError for a blank or taken name, an unknown kind, or a division or
+    zone that does not fit the kind (the model's constraint).
+    """
+    if actor is not None and not actor.has_perm("accounts.add_orgunit"):
+        raise PermissionDenied(_("You may not add organisations."))
+    org = OrgUnit(kind=kind, name=name.strip(), division_id=division, zone=zone, parent=parent)
+    org.full_clean()
+    org.save()
+    audit.record(
+        actor=actor,
+        actor_name="command line",
+        action=Action.ORG_UNIT_CREATE,
+        obj=org,
+        after={"kind": org.kind, "name": org.name, "division": org.division_id, "zone": str(org.zone or "")},
+    )
     return org
 
 

@@ -33,6 +33,7 @@ class Action(models.TextChoices):
     ROUND_CREATE = "round.create", _("Round added")
     ROUND_UPDATE = "round.update", _("Round changed")
     CHAIN_CREATE = "chain.create", _("Industry chain added")
+    ZONE_CREATE = "zone.create", _("Development zone added")
     TARGET_SET = "target.set", _("Year target set")
     # Problems (13710), leaders in charge and task forces
     PROBLEM_RAISE = "problem.raise", _("Problem raised")
@@ -74,6 +75,7 @@ class Action(models.TextChoices):
     ADMIN_CHANGE = "admin.change", _("Changed in the admin site")
     ADMIN_DELETE = "admin.delete", _("Deleted in the admin site")
     # Accounts
+    ORG_UNIT_CREATE = "org_unit.create", _("Organisation added")
     USER_CREATE = "user.create", _("User created")
     USER_UPDATE = "user.update", _("User's permissions changed")
     USER_CONFIRM = "user.confirm", _("Account or role confirmed by the business administrator")

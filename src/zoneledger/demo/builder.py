@@ -17,6 +17,7 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from zoneledger.accounts.choices import OrgKind, Role
 from zoneledger.accounts.models import OrgUnit, User
+from zoneledger.accounts.services import org_unit_create
 from zoneledger.approvals.services import approval_save
 from zoneledger.audit import services as audit
 from zoneledger.audit.actions import Action
@@ -40,6 +41,7 @@ from zoneledger.projects.models import MonthlyProgress, Project
 from zoneledger.projects.services import project_update, projects_create_bulk
 from zoneledger.zones.choices import DivisionLevel
 from zoneledger.zones.models import Division, Zone
+from zoneledger.zones.services import zone_create
 
 from . import seeds
 
@@ -172,19 +174,17 @@ class DemoBuilder:
         }
 
     def _zone(self, name, short, kind, level, code, industries, stats_code, illustrative):
-        zone = Zone(
+        return zone_create(
+            actor=None,
             name=name,
             short_name=short,
             kind=kind,
             level=level,
-            division_id=code,
+            division=code,
             leading_industries=industries,
             stats_code=stats_code,
             is_illustrative=illustrative,
         )
-        zone.division = Division.objects.get(code=code)
-        zone.save()
-        return zone
 
     def _enterprise_key(self, name):
         """A demo enterprise's USCC, made up from a serial number, with its check digit."""
@@ -445,18 +445,19 @@ def plan_geothermal():
 
 
 def build_orgs():
-    """Shanxi's commerce department, each of its cities' commerce bureaus and each demo zone's administration."""
+    """Shanxi's commerce department, each of its cities' commerce bureaus and each demo zone's administration, each
+    added through `org_unit_create` unless it is there already (building twice adds nothing)."""
     code, name = seeds.SHANXI
-    province = OrgUnit.objects.get_or_create(name=name, defaults={"kind": OrgKind.PROVINCE, "division_id": code})[0]
+    province = _org(kind=OrgKind.PROVINCE, name=name, division=code)
     for city in Division.objects.filter(level=DivisionLevel.CITY, parent_id=code):
-        OrgUnit.objects.get_or_create(
-            name=f"{city.name}商务局", defaults={"kind": OrgKind.CITY, "division": city, "parent": province}
-        )
+        _org(kind=OrgKind.CITY, name=f"{city.name}商务局", division=city.code, parent=province)
     for zone in Zone.objects.filter(province_id=code):
         city_org = OrgUnit.objects.get(kind=OrgKind.CITY, division_id=zone.city_id)
-        OrgUnit.objects.get_or_create(
-            name=f"{zone.name}管委会", defaults={"kind": OrgKind.ZONE, "zone": zone, "parent": city_org}
-        )
+        _org(kind=OrgKind.ZONE, name=f"{zone.name}管委会", zone=zone, parent=city_org)
+
+
+def _org(*, name, **fields):
+    return OrgUnit.objects.filter(name=name).first() or org_unit_create(actor=None, name=name, **fields)
 
 
 # user name, org name, role, display name

@@ -28,7 +28,7 @@ from zoneledger.accounts.models import User
 from zoneledger.accounts.scope import parse_scope
 from zoneledger.audit import services as audit
 from zoneledger.campaigns.models import Round
-from zoneledger.campaigns.services import TargetFigures, targets_set
+from zoneledger.campaigns.services import TargetFigures, round_create, targets_set
 from zoneledger.core.calendar import WorkingCalendar
 from zoneledger.milestones.models import PlanTemplate
 from zoneledger.milestones.services import milestones_plan
@@ -111,13 +111,12 @@ def _rounds(year: int, held: list[date], upcoming: date) -> list[Round]:
     for sequence, day in enumerate([*held, upcoming], start=1):
         round_year, number = (year, sequence) if day.year == year else (day.year, 1)
         rounds.append(
-            Round.objects.create(
-                province_id=seeds.SHANXI[0],
-                year=round_year,
-                sequence=number,
+            round_create(
+                actor=None,
+                label=f"{round_year}-{number}",
                 held_on=day,
                 title=f"全省开发区{round_year}年第{number}次“三个一批”活动",
-                venues="",
+                province=seeds.SHANXI[0],
             )
         )
     return rounds[:-1]

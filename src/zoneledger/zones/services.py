@@ -1,4 +1,5 @@
-"""Reference data: the national GB/T 2260 divisions, read from python-stdnum's bundled table (`cn/loc`).
+"""Reference data: the national GB/T 2260 divisions, read from python-stdnum's bundled table (`cn/loc`), and the
+development zones in them.
 
 python-stdnum ships the table of division codes (kept from the published lists, with each name's years of use) to
 check the place of birth in an identity card number. It is installed with the package, so loading needs no network.
@@ -10,12 +11,21 @@ county has its city.
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 from stdnum import numdb
 
+from zoneledger.audit import services as audit
+from zoneledger.audit.actions import Action
+
 from .choices import DivisionLevel
-from .models import Division
+from .models import Division, Zone
+
+if TYPE_CHECKING:
+    from zoneledger.accounts.models import User
 
 HISTORY_RE = re.compile(r"^\[(?P<start>\d*)-(?P<end>\d*)\](?P<name>.+)$")
 PLACEHOLDER = "市辖区"
@@ -84,3 +94,47 @@ def load_divisions(division_model: type[models.Model] = Division) -> int:
     division_model.objects.bulk_create(missing, batch_size=500)  # type: ignore[attr-defined]
     division_model.objects.bulk_update(changed, ["name", "level", "parent"], batch_size=500)  # type: ignore[attr-defined]
     return len(rows)
+
+
+@transaction.atomic
+def zone_create(
+    *,
+    actor: "User | None",
+    name: str,
+    kind: str,
+    level: str,
+    division: str,
+    short_name: str = "",
+    leading_industries: str = "",
+    stats_code: str = "",
+    is_illustrative: bool = False,
+) -> Zone:
+    """Add a development zone in the county (or city) whose GB/T 2260 code is `division`; its city and province
+    follow from it.
+
+    Zones are reference data: added by the operator at the command line (no actor) or by a user the admin site lets
+    add zones (its `zones.add_zone` permission), audited either way. Refused with nothing written: PermissionDenied
+    for anyone else; ValidationError for a blank or taken name, an unknown kind, level or division.
+    """
+    if actor is not None and not actor.has_perm("zones.add_zone"):
+        raise PermissionDenied(_("You may not add development zones."))
+    zone = Zone(
+        name=name.strip(),
+        short_name=short_name.strip(),
+        kind=kind,
+        level=level,
+        division_id=division,
+        leading_industries=leading_industries.strip(),
+        stats_code=stats_code.strip(),
+        is_illustrative=is_illustrative,
+    )
+    zone.full_clean(exclude=["city", "province"])  # derived from the division when saved
+    zone.save()
+    audit.record(
+        actor=actor,
+        actor_name="command line",
+        action=Action.ZONE_CREATE,
+        obj=zone,
+        after={"name": zone.name, "kind": zone.kind, "level": zone.level, "division": zone.division_id},
+    )
+    return zone
