@@ -1,7 +1,8 @@
 """Load test: users in a realistic mix against `zoneledger serve`, each page's latencies, the errors (none allowed).
 
     .venv/bin/python -m bench.load [--users 20] [--seconds 60] [--database postgres|sqlite] [--workers 2]
-                                   [--threads 4] [--compare SECONDS] [--server gunicorn|granian]
+                                   [--threads 4] [--compare SECONDS] [--server gunicorn|granian] [--think S]
+                                   [--national-scale S] [--kill-worker-at S [--import-projects N]]
                                    [--restart-database-at SECONDS --restart-command 'pg_ctl … restart']
 
 Builds the demo ledger (Shanxi, DOMAIN.md §6) in a database of its own — the PostgreSQL database `zl_load`
@@ -15,22 +16,21 @@ thread with its own keep-alive connection, signed in as a person of the demo:
 - province users: the dashboard, the year summary, the warnings, the problem queue, the weekly pack;
 - API clients (a read-only token of the province): the ledger's pages, the figures, the problem queue.
 
-No user waits between requests (a closed loop: the numbers are the server's capacity on this machine, with the
-load generator on the same cores). A request fails when it does not answer as the product answers a correct
-request (200, 201 or a redirect where one is due) — except 409, the refusal of a stale write, which concurrent
-reviewers and editors meet by design and which is counted apart. `--compare S` then runs the same users on the
-ledger page alone, on the log-in page alone (signed out) and on the password page alone (the trivial page of a
-signed-in user), S seconds each, for the ledger's requests per second as a share of each trivial page's.
-`--restart-database-at` restarts the database server (a server of the test's own, named by BENCH_POSTGRES_URL —
-never one others use) that many seconds in: requests meanwhile may answer 503 (counted apart) and anything else is
-an error. `--national-scale S` adds bench.national's ledger of the whole country at scale S
-(every province's zones, projects, months, problems and milestones, Shanxi's among the demo's) before the server
-starts, so the pages read a national database. `--kill-worker-at S` runs `zoneledger worker` beside the server and,
-S seconds in, the province reviewer uploads a ledger of `--import-projects` projects (bench.ingest's workbook),
-confirms it, and the worker is killed (SIGKILL) while it applies it; a new worker is started, the job must end
-failed with nothing applied, and the same file uploaded again must then be applied whole. Prints a table per page
-(requests, errors, p50/p95/p99 ms, req/s) and, last, one JSON line; the exit status is 1 on any error.
-"""
+No user waits between requests unless `--think S` gives a mean pause (a closed loop without it: the numbers are the
+server's capacity on this machine, with the load generator on the same cores; with it, people at work). A request
+fails when it does not answer as the product answers a correct request (200, 201 or a redirect where one is due) —
+except 409, the refusal of a stale write, which concurrent reviewers and editors meet by design and which is counted
+apart. `--compare S` then runs the same users on the ledger page alone, on the log-in page alone (signed out) and on
+the password page alone (the trivial page of a signed-in user), S seconds each, for the ledger's requests per second
+as a share of each trivial page's. `--restart-database-at` restarts the database server (a server of the test's own,
+named by BENCH_POSTGRES_URL — never one others use) that many seconds in: requests meanwhile may answer 503 (counted
+apart) and anything else is an error. `--national-scale S` adds bench.national's ledger of the whole country at
+scale S (every province's zones, projects, months, problems and milestones, Shanxi's among the demo's) before the
+server starts, so the pages read a national database. `--kill-worker-at S` runs `zoneledger worker` beside the
+server and, S seconds in, the province reviewer uploads a ledger of `--import-projects` projects (bench.ingest's
+workbook), confirms it, and the worker is killed (SIGKILL) while it applies it; a new worker is started, the job
+must end failed with nothing applied, and the same file uploaded again must then be applied whole. Prints a table
+per page (requests, errors, p50/p95/p99 ms, req/s) and, last, one JSON line; the exit status is 1 on any error."""
 
 import argparse
 import http.client
@@ -260,11 +260,12 @@ def zone_editor(client, rng, plan):
         void_stages(client, plan)
         return
     month = f"2026-{rng.randint(1, 10):02d}"
-    project = rng.choice(plan["started"])
+    started = plan["started"]  # none, for an editor among more users than their zone has started projects
+    project = started[rng.randrange(len(started))] if started else None
     choice = rng.random()
     if choice < 0.2:
         client.get("month page", f"/progress/?zone={plan['zone']}&month={month}")
-    elif choice < 0.4:
+    elif choice < 0.4 or (project is None and choice < 0.85):
         client.get("ledger page", "/projects/?sort=-investment")
     elif choice < 0.55:
         client.get("project page", f"/projects/{project}/")
@@ -378,9 +379,10 @@ def own_share(plan, roles, index):
     return share | {"unvoided": [], "username": roles[index][0]}
 
 
-def run_users(port, roles, seconds, tokens, zones, seed, scenario=None):
+def run_users(port, roles, seconds, tokens, zones, seed, scenario=None, think=0):
     """Every user signs in, then all run in threads for `seconds` (and, with a `scenario`, until it has run in a
-    thread of its own from the start: `scenario(recorder)`); returns the recorder and the seconds measured.
+    thread of its own from the start: `scenario(recorder)`); returns the recorder and the seconds measured. With
+    `think`, each user pauses between two actions for a random time of that mean (exponential), as people do.
 
     Signing in (a password hash each) happens before the clock starts and is not among the pages measured.
     """
@@ -405,6 +407,8 @@ def run_users(port, roles, seconds, tokens, zones, seed, scenario=None):
                 loop(client, rng, plan)
             except Failed:
                 time.sleep(0.05)
+            if think:
+                stop.wait(rng.expovariate(1 / think))
         with recorder.lock:
             recorder.resent += client.resent
 
@@ -600,6 +604,7 @@ def main():
     )
     parser.add_argument("--restart-command", help="a shell command restarting the database server")
     parser.add_argument("--server", choices=["gunicorn", "granian"], default="gunicorn")
+    parser.add_argument("--think", type=float, default=0, help="a user's mean pause between actions, seconds")
     parser.add_argument("--national-scale", type=float, default=0, help="add bench.national's ledger at this scale")
     parser.add_argument("--kill-worker-at", type=float, help="seconds into the run to import and kill the worker")
     parser.add_argument("--import-projects", type=int, default=5000, help="the killed import's projects")
@@ -629,7 +634,14 @@ def main():
                     lambda: start_worker(options.database, folder),
                 )
             recorder, elapsed = run_users(
-                options.port, cast(options.users), options.seconds, tokens, zones, 1, scenario=scenario
+                options.port,
+                cast(options.users),
+                options.seconds,
+                tokens,
+                zones,
+                1,
+                scenario=scenario,
+                think=options.think,
             )
             rows = page_rows(recorder, elapsed)
             total = sum(row["requests"] for row in rows)
@@ -638,7 +650,8 @@ def main():
             if restart is None:
                 errors += unavailable  # no 503 is expected without a restart
             print(
-                f"{options.users} users for {elapsed:.0f} s on {options.database}, {options.server}"
+                f"{options.users} users (think {options.think:g} s) for {elapsed:.0f} s on {options.database},"
+                f" {options.server}"
                 f" {options.workers} workers × {options.threads} threads: {total} requests,"
                 f" {total / elapsed:.1f} req/s, {errors} errors ({recorder.resent} requests sent again after an idle"
                 " connection was closed)"
@@ -646,7 +659,8 @@ def main():
             print(table(rows))
             for error in recorder.errors:
                 print("error:", error)
-            summary = {"users": options.users, "rps": round(total / elapsed, 1), "errors": errors, "pages": rows}
+            summary = {"users": options.users, "think_s": options.think, "rps": round(total / elapsed, 1)}
+            summary |= {"errors": errors, "pages": rows}
             summary["resent"] = recorder.resent
             if restart is not None:
                 down, up = recorder.restarted
