@@ -464,6 +464,13 @@ def job_state(client, job):
     return found.groups() if found else (None, None)
 
 
+def stored_state(job):
+    """The state of the job at the address `job` (…/<uuid>/), as the database holds it now."""
+    from zoneledger.jobs.models import Job
+
+    return Job.objects.filter(pk=job.rstrip("/").rsplit("/", 1)[-1]).values_list("state", flat=True).first()
+
+
 def wait_for_job(client, job, states, timeout=1800):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -503,9 +510,13 @@ def killing_the_worker(at, port, workbook, workers, start):
         try:
             client.log_in("province-reviewer")
             applying = upload_and_confirm(client, workbook)
-            wait_for_job(client, applying, {"running", "done", "failed"})
-            time.sleep(2)  # well into the apply's work
-            outcome["state_when_killed"] = job_state(client, applying)[0]
+            # Read from the database, not the job page: under load a page takes seconds, longer than an apply's
+            # first seconds, so the kill came after a small apply had finished.
+            deadline = time.monotonic() + 1800
+            while stored_state(applying) not in ("running", "done", "failed") and time.monotonic() < deadline:
+                time.sleep(0.1)
+            time.sleep(0.5)  # into the apply's work
+            outcome["state_when_killed"] = stored_state(applying)
             workers[-1].kill()
             workers[-1].wait()
             killed = time.perf_counter()
