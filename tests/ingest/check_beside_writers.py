@@ -59,10 +59,21 @@ def main(folder):
         thread.start()
         thread.join()
 
+    def pragmas():
+        """This thread's connection's pragmas: the copy's while an import runs (core.db.COPY_PRAGMAS)."""
+        with connection.cursor() as cursor:
+            found = {}
+            for name in ("journal_mode", "synchronous", "temp_store", "cache_size"):
+                cursor.execute(f"PRAGMA {name}")
+                found[name] = cursor.fetchone()[0]
+        return found
+
     def run(name, rows, *, dry_run=False, meanwhile=None):
-        writes = []
+        writes, seen = [], []
 
         def write_meanwhile(_done, _total):
+            if not seen:
+                seen.append(pragmas())
             other = sqlite3.connect(database, timeout=0)
             try:
                 with other:
@@ -82,6 +93,8 @@ def main(folder):
             "applied": result.applied,
             "errors": [str(error) for error in result.errors],
             "writes": writes,
+            "copy_pragmas": seen[0],
+            "pragmas_after": pragmas(),
         }
 
     def projects(*names):

@@ -33,6 +33,14 @@ def outcome(tmp_path_factory):
     return json.loads(finished.stdout.splitlines()[-1])
 
 
+def test_the_copy_an_import_works_on_is_a_scratch_file_and_the_database_keeps_its_own_settings(outcome):
+    for scenario in ("check", "apply"):
+        copy = outcome[scenario]["copy_pragmas"]  # read by the import's thread while it checked the file
+        assert copy == {"journal_mode": "truncate", "synchronous": 0, "temp_store": 2, "cache_size": -16384}
+        assert outcome[scenario]["pragmas_after"]["journal_mode"] == "wal"
+        assert outcome[scenario]["pragmas_after"]["synchronous"] == 1  # NORMAL
+
+
 def test_others_write_while_a_workbook_is_checked(outcome):
     check = outcome["check"]
     assert (check["ok"], check["applied"], check["errors"]) == (True, False, [])
