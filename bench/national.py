@@ -568,7 +568,7 @@ def measures(run, *, nation_viewer, province_viewer, province_user):
     from zoneledger.core.calendar import WorkingCalendar
     from zoneledger.milestones.selectors import yellow_days as milestone_yellow_days
     from zoneledger.problems.choices import OPEN_STATES
-    from zoneledger.problems.selectors import problem_filter
+    from zoneledger.problems.selectors import problem_filter, queue_rows
     from zoneledger.progress.selectors import last_due_month
     from zoneledger.projects.selectors import project_list, project_page_rows
     from zoneledger.reports.figures import Period, batch_figures, breakdown, signed_not_started_rows
@@ -642,20 +642,11 @@ def measures(run, *, nation_viewer, province_viewer, province_user):
         return len(found), [(row[0], row[1], row[2]) for row in found[:PAGE]]
 
     def queue():
-        queue = problem_filter(user=province_user, data={}, as_of=TODAY, people=False)  # as the page asks
-        page = Paginator(queue.qs, PAGE).get_page(1)
+        queue = problem_filter(user=province_user, data={}, as_of=TODAY, listed=True)  # as the page asks
+        page = Paginator(queue_rows(queue.qs), PAGE).get_page(1)
         return page.paginator.count, [
-            (
-                problem.pk,
-                problem.colour,
-                problem.title,
-                problem.project.name if problem.project else None,
-                problem.zone.name,
-                problem.state,
-                problem.owner_org.name if problem.owner_org else None,
-                problem.solve_due,
-            )
-            for problem in page.object_list
+            (row.pk, row.colour, row.title, row.project_name, row.zone_name, row.state, row.owner_org, row.solve_due)
+            for row in page.object_list
         ]
 
     def queue_hand(run):

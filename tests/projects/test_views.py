@@ -254,7 +254,7 @@ def queries_for(client, url, params=None):
 
 # Session, user, org; the change stamp (the results and the filter's fields are kept under it: audit.stamp); the
 # count, the zone, city, round and chain choices of the filters; the page's ids in the ledger's order, then its rows
-# (projects.selectors.ProjectRows: the database sorts narrow rows).
+# (core.paging.IdsFirst: the database sorts narrow rows).
 LEDGER_QUERIES = 11
 # Session, user, org and (for a zone's user) its zone, whose province the scope door puts on the rows; the project,
 # its history and the names of the zone, enterprise, chain and link it mentions, the events, the round choices of

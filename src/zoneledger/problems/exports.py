@@ -9,10 +9,13 @@ from django.utils.translation import gettext as _
 from zoneledger.core.sheets import PrintHeading, print_setup
 
 from .choices import Colour
+from .selectors import QueueRow
 
 
-def write_problems_xlsx(problems, file, *, scope_name: str = "", as_of: datetime.date | None = None) -> None:
-    """`problems` are the queue's rows (with their `colour`); the colour is written in words."""
+def write_problems_xlsx(
+    problems: list[QueueRow], file, *, scope_name: str = "", as_of: datetime.date | None = None
+) -> None:
+    """`problems` are the queue's rows (`selectors.queue_list`, with their `colour`); the colour is written in words."""
     workbook = xlsxwriter.Workbook(file, {"in_memory": True, "strings_to_formulas": False})
     title = _("Problems")
     sheet = workbook.add_worksheet(title[:31])
@@ -41,13 +44,13 @@ def write_problems_xlsx(problems, file, *, scope_name: str = "", as_of: datetime
         sheet.set_column(column, column, width)
     for row, problem in enumerate(problems, start=1):
         sheet.write_string(row, 0, problem.title)
-        sheet.write_string(row, 1, problem.project.name if problem.project else _("(whole zone)"))
-        sheet.write_string(row, 2, problem.zone.name)
+        sheet.write_string(row, 1, problem.project_name if problem.project_name is not None else _("(whole zone)"))
+        sheet.write_string(row, 2, problem.zone_name)
         sheet.write_string(row, 3, problem.category_label)
-        sheet.write_string(row, 4, str(problem.get_level_display()))
-        sheet.write_string(row, 5, str(problem.get_state_display()))
-        sheet.write_string(row, 6, str(problem.get_tier_display()))
-        sheet.write_string(row, 7, str(problem.owner_org))
+        sheet.write_string(row, 4, problem.level_label)
+        sheet.write_string(row, 5, problem.state_label)
+        sheet.write_string(row, 6, problem.tier_label)
+        sheet.write_string(row, 7, problem.owner_org)
         raised = datetime.datetime.combine(timezone.localtime(problem.raised_at).date(), datetime.time())
         sheet.write_datetime(row, 8, raised, day)
         sheet.write_datetime(row, 9, datetime.datetime.combine(problem.solve_due, datetime.time()), day)

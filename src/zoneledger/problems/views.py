@@ -46,8 +46,8 @@ def _as_of(request) -> date:
 def _queue(request):
     if not request.user.reads_business_data:
         raise NotFound
-    # The page and its export show the owning org, not the people (the API's rows have them).
-    return selectors.problem_filter(user=request.user, data=request.GET, as_of=_as_of(request), people=False)
+    # The page and its export read the columns they show (`selectors.queue_rows`, `queue_list`), not objects.
+    return selectors.problem_filter(user=request.user, data=request.GET, as_of=_as_of(request), listed=True)
 
 
 @login_required
@@ -57,7 +57,7 @@ def problem_list(request):
     with words, paged; the filter lives in the URL."""
     queue = _queue(request)
     as_of = _as_of(request)
-    page = Paginator(queue.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.queue_rows(queue.qs), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": queue,
         "page": page,
@@ -73,7 +73,7 @@ def problem_list(request):
 def problem_export(request):
     """The queue as filtered on the page, as .xlsx printing on A4."""
     queue = _queue(request)
-    rows = list(queue.qs)
+    rows = selectors.queue_list(queue.qs)
     buffer = io.BytesIO()
     as_of = _as_of(request)
     write_problems_xlsx(rows, buffer, scope_name=user_scope(request.user).name, as_of=as_of)

@@ -5,7 +5,6 @@ what a user sees. A project out of the user's scope is `NotFound`, exactly like 
 """
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -18,6 +17,7 @@ from django.http import QueryDict
 from zoneledger.audit.models import AuditRecord
 from zoneledger.audit.selectors import object_history
 from zoneledger.core.errors import NotFound
+from zoneledger.core.paging import IdsFirst
 
 from .choices import Stage
 from .filters import ProjectFilter
@@ -54,27 +54,6 @@ PROJECT_COLUMNS = (
 )
 
 
-class ProjectRows:
-    """`projects` counted and sliced like a queryset (Django's Paginator and `core.api.paginate` page it), each slice
-    read by `read` (ids → {id: row}).
-
-    A slice is read in two queries, whatever its size: the ids of the slice in the list's order (the database sorts
-    narrow rows: sorting every project of a province, or the nation's started projects, with all their columns and
-    their joined rows took most of the query's time), then those projects' rows.
-    """
-
-    def __init__(self, projects: QuerySet[Project], read: Callable[[list[int]], dict[int, Any]]) -> None:
-        self.projects, self.read = projects, read
-
-    def count(self) -> int:
-        return self.projects.count()
-
-    def __getitem__(self, part: slice) -> list[Any]:
-        ids = list(self.projects.values_list("pk", flat=True)[part])
-        rows = self.read(ids)
-        return [rows[pk] for pk in ids if pk in rows]  # one removed in between is left out, as if read later
-
-
 def _as_values(ids: list[int]) -> dict[int, dict[str, Any]]:
     return {row["id"]: row for row in Project.objects.filter(pk__in=ids).order_by().values(*PROJECT_COLUMNS)}
 
@@ -87,17 +66,19 @@ def _as_listed(ids: list[int]) -> dict[int, Project]:
 LISTED = ("zone", "chain")
 
 
-def project_rows(projects: QuerySet[Project]) -> ProjectRows:
+def project_rows(projects: QuerySet[Project]) -> IdsFirst[dict[str, Any]]:
     """`projects`, read through `project_filter` or `project_list` (so scoped and in the ledger's order), as plain
     PROJECT_COLUMNS values for the API's list (no model instances: a page of 100 as objects cost the API most of
-    its time); see `ProjectRows`."""
-    return ProjectRows(projects, _as_values)
+    its time), each page read ids first (`core.paging.IdsFirst`: the database sorts narrow rows; sorting every
+    project of a province, or the nation's started projects, with all their columns and joined rows took most of
+    the query's time)."""
+    return IdsFirst(projects, _as_values)
 
 
-def project_page_rows(projects: QuerySet[Project]) -> ProjectRows:
+def project_page_rows(projects: QuerySet[Project]) -> IdsFirst[Project]:
     """`projects` (as for `project_rows`) for the ledger page: projects with their zone and chain, each page read
-    ids first (`ProjectRows`)."""
-    return ProjectRows(projects, _as_listed)
+    ids first (`core.paging.IdsFirst`)."""
+    return IdsFirst(projects, _as_listed)
 
 
 def project_values(project: Project) -> dict[str, Any]:
