@@ -1,14 +1,20 @@
 """The demo ledger holds what the seeds publish (DOMAIN.md §6), computed from the database."""
 
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from zoneledger.accounts.models import User
 from zoneledger.accounts.scope import user_scope_in
+from zoneledger.audit.actions import Action
+from zoneledger.audit.selectors import object_history
 from zoneledger.milestones.models import Milestone, PlanTemplate
-from zoneledger.projects.models import Project, StageEvent
+from zoneledger.progress.choices import ReportState
+from zoneledger.progress.models import ReportVersion
+from zoneledger.projects.choices import ProgressStatus
+from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
 from zoneledger.projects.workflow import LiveEvent, check_stage_order, current_stage
 from zoneledger.reports.figures import Period, SignedFigures, batch_figures
 from zoneledger.zones.models import Zone
@@ -78,3 +84,27 @@ def test_every_demo_project_obeys_the_lifecycle_rules_and_caches_its_stage():
             check_stage_order(replayed, event.stage, event.happened_on, today=date.today())
             replayed.append(event)
         assert stages[project_id] == current_stage(event.stage for event in events)
+
+
+def test_every_approved_demo_month_was_submitted_and_reviewed_through_the_services():
+    """The demo's months are reported as people report them: a zone's editor submits, its city's reviewer approves
+    (四眼原则), each step dated when it would have happened and kept in the report's history and the audit log."""
+    assert not MonthlyProgress.objects.filter(submitted_by=None).exists()
+    assert not MonthlyProgress.objects.filter(status=ProgressStatus.APPROVED, reviewed_by=None).exists()
+    assert not ReportVersion.objects.filter(state=ReportState.APPROVED, submitted_by=None).exists()
+    assert not ReportVersion.objects.filter(state=ReportState.APPROVED, reviewed_by=None).exists()
+
+    project = Project.objects.get(name__startswith="年产7万吨萤石球", zone__name="文水经济开发区")
+    version = ReportVersion.objects.get(project=project, month=date(2024, 11, 1))
+    beijing = ZoneInfo("Asia/Shanghai")
+    assert (version.state, version.amount) == (ReportState.APPROVED, Decimal("3000.00"))
+    assert (version.submitted_by.username, version.reviewed_by.username) == ("wenshui-editor", "lvliang-reviewer")
+    assert version.submitted_at == datetime.combine(date(2024, 12, 3), time(10), tzinfo=beijing)
+    assert version.reviewed_at == datetime.combine(date(2024, 12, 8), time(10), tzinfo=beijing)
+    assert [(step.from_state, step.to_state) for step in version.transitions.all()] == [
+        ("", ReportState.SUBMITTED),
+        (ReportState.SUBMITTED, ReportState.APPROVED),
+    ]
+    viewer = User.objects.get(username="province-viewer")
+    actions = {record.action for record in object_history(user=viewer, obj=project)}
+    assert {Action.PROGRESS_SUBMIT, Action.PROGRESS_APPROVE} <= actions

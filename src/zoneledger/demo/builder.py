@@ -1,4 +1,4 @@
-"""Build the demo ledger, deterministically (a fixed seed), in a few bulk inserts.
+"""Build the demo ledger, deterministically (a fixed seed), through the domain's bulk services.
 
 The named zones and projects come from `seeds`; the rest are generated and marked illustrative.
 Generated stage events follow the lifecycle rules (tests replay every project through them).
@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from stdnum.cn import uscc as stdnum_uscc
 
@@ -136,14 +137,15 @@ def _month(text):
 
 
 class DemoBuilder:
-    def __init__(self, *, actor=None):
+    def __init__(self):
         self.random = random.Random(SEED)
-        self.actor = actor
         self.planned: list[PlannedProject] = []
         self.generated_by_zone = defaultdict(list)
         self.names_by_zone = defaultdict(set)
         self.enterprise_serial = 0
-        self.waiting: list[MonthEntry] = []  # the months loaded submitted, not yet approved
+        # The planned months, written through the progress services by `submit_months` once the demo's users exist.
+        self.approved: list[MonthEntry] = []  # submitted by the zone's side, then approved by the city's
+        self.waiting: list[MonthEntry] = []  # submitted, left for review
 
     # -- reference data --------------------------------------------------------------------------
     def build_reference(self):
@@ -376,41 +378,36 @@ class DemoBuilder:
             projects.append((project, events))
         projects_create_bulk(actor=None, actor_name=DEMO_ACTOR, projects=projects, batch=batch, at=timezone.now())
         projects = [project for project, _events in projects]
-        months = []
         for plan, project in zip(self.planned, projects, strict=True):
             for month, (amount, status) in plan.months.items():
-                if status == ProgressStatus.SUBMITTED:
-                    # Submitted by a person through the services once the demo's users exist (submit_waiting).
-                    self.waiting.append(MonthEntry(project, month, Decimal(amount)))
-                    continue
-                months.append(
-                    MonthlyProgress(
-                        project=project,
-                        province_id=project.province_id,
-                        month=month,
-                        completed_investment=Decimal(amount),
-                        status=status,
-                        submitted_by=self.actor,
-                        reviewed_by=self.actor,
-                    )
-                )
-        MonthlyProgress.objects.bulk_create(months, batch_size=1000)
-        return len(projects), sum(len(plan.events) for plan in self.planned), len(months) + len(self.waiting)
+                waits = status == ProgressStatus.SUBMITTED
+                (self.waiting if waits else self.approved).append(MonthEntry(project, month, Decimal(amount)))
+        months = len(self.approved) + len(self.waiting)
+        return len(projects), sum(len(plan.events) for plan in self.planned), months
 
-    def submit_waiting(self):
-        """The months that wait for review, submitted through `progress_submit_bulk` by the editor nearest to each
-        zone among the demo's users (the zone's own, else its city's, else the province's), so the reviewers' queue
-        says who submitted them. Run once the org units exist."""
+    def submit_months(self):
+        """The planned months, as the demo's people would have reported them: each submitted through
+        `progress_submit_bulk` by the editor nearest to its zone (the zone's own, else its city's, else the
+        province's) on the 3rd of the next month; the approved ones then approved as the cities review them
+        (`approve_as_cities`). So every month has its version, history and audit records, like one reported in the
+        product. Run once the org units exist."""
         editors = {spec[1]: spec for spec in DEMO_USERS if spec[2] == Role.EDITOR}  # org name -> user
-        by_editor = defaultdict(list)
-        for entry in self.waiting:
+        waiting = {id(entry) for entry in self.waiting}
+        by_submission = defaultdict(list)
+        for entry in self.approved + self.waiting:
             zone = entry.project.zone
             org_name = next(
                 name for name in (f"{zone.name}管委会", f"{zone.city.name}商务局", seeds.SHANXI[1]) if name in editors
             )
-            by_editor[org_name].append(entry)
-        for org_name, entries in by_editor.items():
-            progress_submit_bulk(actor=_demo_user(*editors[org_name]), entries=entries)
+            by_submission[(org_name, entry.month)].append(entry)
+        to_approve = []
+        for (org_name, month), entries in sorted(by_submission.items()):
+            result = progress_submit_bulk(
+                actor=_demo_user(*editors[org_name]), entries=entries, at=_reported_at(month, SUBMITTED_ON_DAY)
+            )
+            submitted = zip(entries, result.version_ids, strict=True)
+            to_approve += [pk for entry, pk in submitted if id(entry) not in waiting]
+        approve_as_cities(ReportVersion.objects.filter(pk__in=to_approve))
 
 
 def plan_geothermal():
@@ -505,32 +502,49 @@ def ensure_demo_users():
 RETURN_REASON = "形象进度与完成投资不符，请核实后重新提交。"
 
 
-# When a city reviews a month: the 8th of the next month, mid-morning in Beijing (the reports are due by the 5th).
-REVIEWED_ON_DAY, REVIEWED_AT_HOUR = 8, 10
+# When a zone reports a month and a city reviews it: the 3rd and the 8th of the next month, mid-morning in Beijing
+# (the reports are due by the 5th).
+SUBMITTED_ON_DAY, REVIEWED_ON_DAY, REPORTING_HOUR = 3, 8, 10
+BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def _reported_at(month: date, day: int) -> datetime:
+    """That day of the month after `month`, mid-morning in Beijing; never later than now (the live layer's last
+    month)."""
+    next_month = (month.replace(day=28) + timedelta(days=4)).replace(day=day)
+    return min(datetime.combine(next_month, time(REPORTING_HOUR), tzinfo=BEIJING), timezone.now())
+
+
+def approve_as_cities(versions):
+    """`versions` (submitted ones) approved as the cities review them: by the reviewer nearest to each zone among
+    the demo's users (its city's, else the province's), through `progress_review_bulk`, on the 8th of the month
+    after each report's."""
+    reviewers = {spec[1]: spec for spec in DEMO_USERS if spec[2] == Role.REVIEWER}  # org name -> user
+    by_review = defaultdict(list)
+    for version in versions.select_related("project__zone__city"):
+        zone = version.project.zone
+        org_name = next(name for name in (f"{zone.city.name}商务局", seeds.SHANXI[1]) if name in reviewers)
+        by_review[(org_name, version.month)].append(version)
+    for (org_name, month), chosen in sorted(by_review.items()):
+        progress_review_bulk(
+            actor=_demo_user(*reviewers[org_name]),
+            versions=chosen,
+            approve=True,
+            at=_reported_at(month, REVIEWED_ON_DAY),
+        )
 
 
 def review_waiting():
-    """The demo's waiting months approved as the cities review them: by the reviewer nearest to each zone among the
-    demo's users (its city's, else the province's), through `progress_review_bulk`, on the 8th of the next month.
+    """The demo's waiting months approved as the cities review them (`approve_as_cities`).
 
     Kept waiting: the months the seeds publish as submitted (文水's 2024-12): its 2024 figures (DOMAIN §6, 完成投资
     3.31亿元) are the approved months without it, so approving it would change a golden figure.
     """
-    held = {(name, _month(month)) for name, month, _amount in seeds.WENSHUI_SUBMITTED}
-    reviewers = {spec[1]: spec for spec in DEMO_USERS if spec[2] == Role.REVIEWER}  # org name -> user
-    by_review = defaultdict(list)
+    held = Q()
+    for name, month, _amount in seeds.WENSHUI_SUBMITTED:
+        held |= Q(project__name=name, month=_month(month))
     waiting = ReportVersion.objects.filter(state=ReportState.SUBMITTED, project__zone__province_id=seeds.SHANXI[0])
-    for version in waiting.select_related("project__zone__city"):
-        if (version.project.name, version.month) in held:
-            continue
-        zone = version.project.zone
-        org_name = next(name for name in (f"{zone.city.name}商务局", seeds.SHANXI[1]) if name in reviewers)
-        by_review[(org_name, version.month)].append(version)
-    beijing = zoneinfo.ZoneInfo("Asia/Shanghai")
-    for (org_name, month), versions in sorted(by_review.items()):
-        next_month = (month.replace(day=28) + timedelta(days=4)).replace(day=REVIEWED_ON_DAY)
-        at = datetime.combine(next_month, time(REVIEWED_AT_HOUR), tzinfo=beijing)
-        progress_review_bulk(actor=_demo_user(*reviewers[org_name]), versions=versions, approve=True, at=at)
+    approve_as_cities(waiting.exclude(held))
 
 
 def load_demo_reports():
@@ -538,7 +552,7 @@ def load_demo_reports():
     by its zone's editor and returned with a reason by the province's reviewer, so its approved amount still counts.
     Run after the demo users exist.
 
-    The months loaded submitted got their versions when the demo was loaded (`DemoBuilder.submit_waiting`). No golden
+    The months loaded submitted got their versions when the demo was loaded (`DemoBuilder.submit_months`). No golden
     figure changes: the month the seeds publish as submitted stays waiting.
     """
     editor = User.objects.get(username="xiaoyi-editor")
@@ -579,7 +593,7 @@ def load_demo():
     builder.plan_progress()
     counts = builder.write()
     build_orgs()
-    builder.submit_waiting()
+    builder.submit_months()
     plan_geothermal()
     audit.record(
         actor=None,

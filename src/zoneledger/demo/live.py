@@ -35,8 +35,8 @@ from zoneledger.milestones.services import milestones_plan
 from zoneledger.problems import services as problems
 from zoneledger.problems.choices import Category, Level, Step
 from zoneledger.progress.services import MonthEntry
-from zoneledger.projects.choices import ProgressStatus, Stage
-from zoneledger.projects.models import MonthlyProgress, Project
+from zoneledger.projects.choices import Stage
+from zoneledger.projects.models import Project
 from zoneledger.projects.services import projects_create_bulk
 from zoneledger.zones.choices import DivisionLevel
 from zoneledger.zones.models import Division, Zone
@@ -178,8 +178,9 @@ def _write_projects(plans: list[dict]) -> list[Project]:
 
 
 def _write_months(rng: random.Random, projects: list[Project], plans: list[dict], today: date) -> None:
-    """Monthly reports of the projects under construction, from their start to last month: approved, but last
-    month's waits for review for about half of them (submitted by the zone's nearest editor)."""
+    """Monthly reports of the projects under construction, from their start to last month, each submitted by the
+    zone's nearest editor and approved by its city's reviewer (`DemoBuilder.submit_months`), but last month's waits
+    for review for about half of them."""
     last_month = _month_start(_month_start(today) - timedelta(days=1))
     approved, waiting = [], []
     for project, plan in zip(projects, plans, strict=True):
@@ -193,20 +194,11 @@ def _write_months(rng: random.Random, projects: list[Project], plans: list[dict]
             if month == last_month and rng.random() < 0.5:
                 waiting.append(MonthEntry(project, month, amount))
             else:
-                approved.append(
-                    MonthlyProgress(
-                        project=project,
-                        province_id=project.province_id,
-                        month=month,
-                        completed_investment=amount,
-                        status=ProgressStatus.APPROVED,
-                    )
-                )
+                approved.append(MonthEntry(project, month, amount))
             month = _next_month(month)
-    MonthlyProgress.objects.bulk_create(approved, batch_size=1000)
     builder = DemoBuilder()
-    builder.waiting = waiting
-    builder.submit_waiting()
+    builder.approved, builder.waiting = approved, waiting
+    builder.submit_months()
 
 
 def _at(day: date, hour: int) -> datetime:

@@ -381,8 +381,10 @@ def progress_submit_bulk(
     approve: bool = False,
     draft: bool = False,
     batch: uuid.UUID | None = None,
+    at: datetime | None = None,
 ) -> SubmitResult:
-    """Save (`draft=True`) or submit the entries' months; with `approve=True` a reviewer approves them too.
+    """Save (`draft=True`) or submit the entries' months; with `approve=True` a reviewer approves them too. `at` (now
+    by default) is when they were submitted, for a ledger loaded after the fact (the demo's months long past).
 
     A month with an open version (draft, returned, or submitted and not yet reviewed) changes that version; a month
     whose report is approved gets a correction (a new version) that counts only once approved; a month without a
@@ -417,7 +419,7 @@ def progress_submit_bulk(
     if errors:
         raise BulkRefused(errors)
 
-    now = timezone.now()
+    now = at or timezone.now()
     known = _months(set(pairs))
     verb = Verb.SAVE if draft else Verb.SUBMIT
     batch = batch or audit.new_batch()
@@ -541,6 +543,7 @@ def progress_submit_bulk(
             reason="",
             batch=batch,
             own=True,
+            at=at,
         )
     return result
 
