@@ -115,7 +115,9 @@ def _database_settings():
     if not url:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{DATA_DIR / 'zoneledger.sqlite3'}"
-    config = dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 60)
+    # Connections are kept between requests: a new SQLite connection reads the whole schema again before its first
+    # query, about 10 ms of every signed-in page under gunicorn (docs/PERFORMANCE.md, "Load").
+    config = dj_database_url.parse(url, conn_max_age=600 if url.startswith("sqlite") else 60)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock at BEGIN, where SQLite
         # waits for it (a read transaction upgrading to write mid-way would fail at once). A writer waits this long

@@ -4,6 +4,8 @@ Every page renders in full, or only its htmx target when htmx asks for it (`zone
 A write answers a redirect to the project page when it succeeds; htmx follows it and picks the part it shows.
 """
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -55,18 +57,19 @@ def project_list(request):
     renders only the page around them. Both depend on nothing but the user's scope (their org, and whether they read
     business data at all), the query string and the language. Each is safe HTML, and pickled as such.
     """
-    ledger = _ledger(request)
+    # The filter is built only when a part is not cached: building it reads the user's zones, rounds and chains.
+    ledger = functools.cache(functools.partial(_ledger, request))
     user = request.user
     parts = (user.org_id, user.reads_business_data, tuple(sorted(request.GET.lists())), get_language())
     stamp = change_stamp()
-    results = cached("ledger-page", parts, lambda: _ledger_results(request, ledger), stamp=stamp)
+    results = cached("ledger-page", parts, lambda: _ledger_results(request, ledger()), stamp=stamp)
     if is_partial(request):
         return HttpResponse(results)
     context = {
         "filter_fields": cached(
             "ledger-filters",
             parts,
-            lambda: render_to_string("projects/project_list.html#filter_fields", {"filter": ledger}, request),
+            lambda: render_to_string("projects/project_list.html#filter_fields", {"filter": ledger()}, request),
             stamp=stamp,
         ),
         "results": results,
