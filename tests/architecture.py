@@ -14,7 +14,7 @@ PACKAGE = ROOT / "src" / "zoneledger"
 DOCUMENT = ROOT / "docs" / "ARCHITECTURE.md"
 
 # Top-level modules of the package: the site that assembles the apps, and the JSON API's root.
-SITE_MODULES = {"__init__", "settings", "urls", "wsgi", "asgi", "cli"}
+SITE_MODULES = {"__init__", "settings", "urls", "wsgi", "asgi", "cli", "menu"}
 API_MODULES = {"api"}
 # The auditor's pages need roles, so they sit above accounts, apart from the audit records beneath everything.
 AUDIT_PAGES = {"views", "urls", "filters", "selectors", "forms", "templatetags"}

@@ -2,6 +2,7 @@
 
 from axes.backends import AxesStandaloneBackend
 from axes.exceptions import AxesBackendPermissionDenied
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.utils import timezone
 
@@ -37,3 +38,8 @@ class AccountBackend(ModelBackend):
         if user is not None and expires is not None and expires < timezone.now():
             return None
         return user
+
+    def get_user(self, user_id):
+        """The user a session names, with their org: every signed-in page's header and scope read it."""
+        user = get_user_model()._default_manager.select_related("org").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
