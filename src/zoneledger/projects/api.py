@@ -8,7 +8,6 @@ write through `services`. `request.auth` is the user (a token's or the session's
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.responses import Status
@@ -69,8 +68,8 @@ def project_list(request, filters: Query[ProjectFilters], page: Query[PageQuery]
     # A page is kept under the ledger's change stamp (audit.stamp): a repeat between two writes is one query. What
     # the user sees is their org's scope, or nothing without business data (`visible_to`); the stage's label is in
     # the language. A refused filter raises, and nothing is kept.
-    parts = (user.org_id, user.reads_business_data, tuple(sorted(asked.items())), page.page, page.page_size)
-    return json_answer(cached("ledger", (*parts, get_language()), lambda: _ledger_page(user, asked, page)))
+    key = selectors.ledger_answer_key(user=user, asked=(tuple(sorted(asked.items())), page.page, page.page_size))
+    return json_answer(cached("ledger", key, lambda: _ledger_page(user, asked, page)))
 
 
 def _ledger_page(user, asked: dict, page: PageQuery) -> str:

@@ -13,6 +13,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.translation import get_language
 
 from zoneledger.audit.models import AuditRecord
 from zoneledger.audit.selectors import object_history
@@ -36,6 +37,13 @@ def project_filter(*, user: "User", data: QueryDict | dict | None = None) -> Pro
     """
     projects = Project.objects.visible_to(user).select_related("zone", "enterprise", "chain")
     return ProjectFilter(data, queryset=projects, user=user)
+
+
+def ledger_answer_key(*, user: "User", asked: tuple) -> tuple:
+    """What a ledger answer kept under the change stamp (`audit.stamp.cached`) depends on besides the stamp: the
+    user's scope (their org, and whether they read business data at all), what they `asked` (the filters and the
+    page) and the language of the labels. The ledger page and the API's ledger key their answers by it."""
+    return (user.org_id, user.reads_business_data, *asked, get_language())
 
 
 def project_list(*, user: "User", filters: QueryDict | dict | None = None) -> QuerySet[Project]:

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from zoneledger.accounts.scope import zone_is_writable
@@ -60,7 +60,7 @@ def project_list(request):
     # The filter is built only when a part is not cached: building it reads the user's zones, rounds and chains.
     ledger = functools.cache(functools.partial(_ledger, request))
     user = request.user
-    parts = (user.org_id, user.reads_business_data, tuple(sorted(request.GET.lists())), get_language())
+    parts = selectors.ledger_answer_key(user=user, asked=(tuple(sorted(request.GET.lists())),))
     stamp = change_stamp()
     results = cached("ledger-page", parts, lambda: _ledger_results(request, ledger()), stamp=stamp)
     if is_partial(request):
