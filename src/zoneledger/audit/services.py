@@ -27,10 +27,11 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import batched
 from json.encoder import encode_basestring  # json.dumps' encoder of text, with ensure_ascii=False
 from operator import attrgetter, call, itemgetter
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
@@ -84,10 +85,12 @@ class Audited(Protocol):
     def audit_province(self) -> str | None: ...
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(NamedTuple):
     """An object named by its model, primary key and text, for bulk writers that hold rows, not model instances:
-    an `Entry`'s `obj` (give the entry its `related` and `province` then, which a Ref cannot answer)."""
+    an `Entry`'s `obj` (give the entry its `related` and `province` then, which a Ref cannot answer).
+
+    A named tuple, as `Entry`: a bulk write builds one per changed object, and a frozen dataclass costs several
+    times as much to build."""
 
     model: type[models.Model]
     pk: int
@@ -97,8 +100,7 @@ class Ref:
         return self.text
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One changed object of a bulk write, for `record_bulk` (the fields mean what `record`'s arguments do)."""
 
     obj: models.Model | Ref | None = None
@@ -158,11 +160,16 @@ def _province_of(thing: object) -> str | None:
     return getattr(thing, "audit_province", None) if thing is not None else None
 
 
+@cache
+def _label(model: type[models.Model]) -> str:
+    """A model's "app.model" (Django builds the text at each ask; a bulk write asks twice a record)."""
+    return model._meta.label_lower
+
+
 def _pointer(obj: models.Model | Ref | None) -> tuple[str, str]:
     if obj is None:
         return ("", "")
-    meta = obj.model._meta if isinstance(obj, Ref) else obj._meta
-    return (meta.label_lower, str(obj.pk))
+    return (_label(obj.model if isinstance(obj, Ref) else obj.__class__), str(obj.pk))
 
 
 def _signed_in(actor: "User | AnonymousUser | None") -> "User | None":
@@ -211,22 +218,17 @@ class _Writer:
 
     def where(
         self, obj: models.Model | Ref | None, related: models.Model | None, province: str | None
-    ) -> dict[str, Any]:
-        """The record's object, related object and province (asked of the objects when not given)."""
+    ) -> tuple[str, str, str, str, str, str]:
+        """The record's object, related object and province (asked of the objects when not given): the values of
+        WHERE_FIELDS."""
         if related is None:
             related = getattr(obj, "audit_related", None)
         if province is None:
             province = _province_of(obj) or _province_of(related) or self.actor_province or NATIONAL
         object_type, object_id = _pointer(obj)
         related_type, related_id = _pointer(related)
-        return {
-            "object_type": object_type,
-            "object_id": object_id,
-            "object_repr": str(obj)[:200] if obj is not None else "",
-            "related_type": related_type,
-            "related_id": related_id,
-            "province": province,
-        }
+        object_repr = str(obj)[:200] if obj is not None else ""
+        return (object_type, object_id, object_repr, related_type, related_id, province)
 
     def build(
         self,
@@ -252,7 +254,7 @@ class _Writer:
             after=self.as_json(after),
             message=str(message)[:500],
             success=success,
-            **self.where(obj, related, province),
+            **dict(zip(WHERE_FIELDS, self.where(obj, related, province), strict=True)),
         )
 
     # -- many records as rows: no model instances, each snapshot encoded once -----------------------------------
@@ -272,9 +274,8 @@ class _Writer:
     def row(self, entry: Entry) -> list[Any]:
         """An entry's record as the values of ROW_FIELDS, its snapshots as their canonical JSON text (`_canonical`);
         its place in the chain is left to `place`."""
-        where = self.where(entry.obj, entry.related, entry.province)
         return [
-            *map(where.__getitem__, WHERE_FIELDS),
+            *self.where(entry.obj, entry.related, entry.province),
             self.text(entry.before),
             self.text(entry.after),
             str(entry.message)[:500],
@@ -445,11 +446,13 @@ def record_bulk(
         return []
     _chain(rows, itemgetter(PROVINCE), writer.place)
     ids = bulk.allocate_ids(AuditRecord, len(rows))
+    for pk, row in zip(ids, rows, strict=True):
+        row.append(pk)
     bulk.insert_rows(
         AuditRecord,
-        ["id", *ROW_FIELDS],
-        ([pk, *row] for pk, row in zip(ids, rows, strict=True)),
-        ready=["id", *ROW_FIELDS],  # text, whole numbers and booleans: as every backend takes them
+        [*ROW_FIELDS, "id"],
+        rows,
+        ready=[*ROW_FIELDS, "id"],  # text, whole numbers and booleans: as every backend takes them
         **writer.shared(),
     )
     return ids

@@ -28,7 +28,9 @@ def insert_rows(model, field_names, rows, *, ready=(), **shared):
     ]
     fixed = [model._meta.get_field(name).get_db_prep_save(value, connection) for name, value in shared.items()]
     todo = [(position, converter) for position, converter in enumerate(converters) if converter is not _as_it_is]
-    if len(todo) == len(converters):
+    if not todo:  # everything given ready (an audit trail's rows): as they are, no call per row
+        prepared = ([*row, *fixed] for row in rows) if fixed else rows
+    elif len(todo) == len(converters):
         prepared = ([*map(call, converters, row), *fixed] for row in rows)
     else:  # only the values not given ready are converted, in place: a call each, not one for every value
 

@@ -342,8 +342,9 @@ class _Import(SheetChecks):
         self.approve = approve
         self.now = timezone.now()
         self.today = timezone.localdate()
-        self.zones = {}
+        self.zones, self.zones_by_pk = {}, {}
         for zone in Zone.objects.select_related(None):
+            self.zones_by_pk[zone.pk] = zone
             self.zones.setdefault(zone.name, zone)
             if zone.short_name:
                 self.zones.setdefault(zone.short_name, zone)
@@ -821,14 +822,18 @@ class _Import(SheetChecks):
         """
         if not rows:
             return
-        projects = Project.objects.select_related("zone").in_bulk({row[1] for row in rows})
+        projects = Project.objects.in_bulk({row[1] for row in rows})
+        for project in projects.values():
+            project.zone = self.zones_by_pk[project.zone_id]  # the zones read at the start, not once per project
+        entries = [
+            MonthEntry(projects[project_id], month, amount, physical or "")
+            for _n, project_id, month, amount, physical in rows
+        ]
         # A blank 形象进度 (or none in the sheet) keeps the report's own, and its note: the sheet says nothing of them.
-        entries = progress_entries_keeping_text(
-            [
-                MonthEntry(projects[project_id], month, amount, physical or "")
-                for _n, project_id, month, amount, physical in rows
-            ]
-        )
+        # A project this file created has no month but the file's, each given once: nothing to keep.
+        created = self.created_ids
+        kept = iter(progress_entries_keeping_text([entry for entry in entries if entry.project.pk not in created]))
+        entries = [entry if entry.project.pk in created else next(kept) for entry in entries]
         try:
             outcome = progress_submit_bulk(actor=self.user, entries=entries, approve=approve, batch=self.batch)
         except BulkRefused as refused:

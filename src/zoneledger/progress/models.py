@@ -11,6 +11,7 @@ to, reason, amount). An approved version that a later approved correction replac
 """
 
 from decimal import Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import models
@@ -23,6 +24,12 @@ from zoneledger.core.money import WanField
 from zoneledger.projects.models import NOT_NEGATIVE, ProjectPart, ProjectPartQuerySet, province_column
 
 from .choices import OPEN_STATES, ReportState
+
+
+@lru_cache(maxsize=1024)
+def _month_label(month):
+    """A month as "2024-03", formatted once per month: an import names tens of thousands of versions (`describe`)."""
+    return f"{month:%Y-%m}"
 
 
 class ReportVersion(ProjectPart, models.Model):
@@ -97,7 +104,7 @@ class ReportVersion(ProjectPart, models.Model):
     @staticmethod
     def describe(project, month, number):
         """How a version is named (its audit records' text too): the project, the month, the version's number."""
-        return f"{project} · {month:%Y-%m} · v{number}"
+        return f"{project} · {_month_label(month)} · v{number}"
 
 
 class ReportTransition(ProjectPart, models.Model):
