@@ -78,3 +78,26 @@ def test_not_an_amount(value):
 
 def test_a_code_typed_as_a_number_loses_the_spreadsheet_decimal():
     assert parse_text(141121.0) == "141121"
+
+
+def test_a_row_leaves_out_exactly_the_cells_is_blank_calls_blank():
+    """SheetReader.rows inlines is_blank (it runs for every cell of a file): the two agree on every kind of value."""
+    from zoneledger.ingest.cells import is_blank
+    from zoneledger.ingest.columns import MONTHLY_COLUMNS
+    from zoneledger.ingest.reader import SheetReader
+
+    values = [None, "", " ", "\u3000\t", " x ", "0", 0, 0.0, 1.5, False, True, date(2024, 3, 1)]
+
+    class Sheet:
+        total_height = len(values) + 1
+
+        def rows(self):
+            headers = [column.header for column in MONTHLY_COLUMNS]
+            yield 1, headers
+            for number, value in enumerate(values, start=2):
+                yield number, [value] * len(headers)
+
+    kept = dict(SheetReader(Sheet(), MONTHLY_COLUMNS).rows())
+    for number, value in enumerate(values, start=2):
+        expected = None if is_blank(value) else {column.key: value for column in MONTHLY_COLUMNS}
+        assert kept.get(number) == expected, value

@@ -276,6 +276,7 @@ class SheetChecks:
         self.result = result
         self.total = 0  # the rows of the sheets opened, for the progress
         self.parsed = {kind: _Memo() for kind in PARSERS}
+        self.plans = {}  # id(template) → (template, its columns as `_parse_cells` reads them)
 
     def error(self, sheet, row, column, message):
         self.result.errors.append(RowError(sheet, row, column.header if column else "", str(message)))
@@ -303,28 +304,36 @@ class SheetChecks:
         A cell's outcome, (value, error messages), is remembered per kind of column, as files repeat their
         codes (a project's on each of its months), months, dates and amounts.
         """
-        values, failed, parsed = {}, False, self.parsed
-        for column in template:
-            raw = cells.get(column.key)
+        values, failed = {}, False
+        for column, name, required, memo, check in self._plan(template):
+            raw = cells.get(name)
             if raw is None:
-                if column.required:
+                if required:
                     self.error(sheet, number, column, _("This column is required."))
                     failed = True
                 continue
-            memo = parsed[column.kind]
             # Text is its own key; other cells are keyed with their type too, as 1.0 == 1 == True.
             key = raw if raw.__class__ is str else (raw.__class__, raw)
             outcome = memo.get(key)
             if outcome is None:
-                outcome = memo.remember(key, self._outcome(PARSERS[column.kind], raw))
+                outcome = memo.remember(key, self._outcome(check, raw))
             value, messages = outcome
             if messages:
                 for message in messages:
                     self.error(sheet, number, column, message)
                 failed = True
             else:
-                values[column.key] = value
+                values[name] = value
         return values, failed
+
+    def _plan(self, template):
+        """Each column of `template` with what parsing a cell of it needs, looked up once per template (this runs
+        for every cell of the file)."""
+        known = self.plans.get(id(template))
+        if known is None or known[0] is not template:
+            plan = [(c, c.key, c.required, self.parsed[c.kind], PARSERS[c.kind]) for c in template]
+            known = self.plans[id(template)] = (template, plan)
+        return known[1]
 
     @staticmethod
     def _outcome(check, value):
@@ -831,9 +840,9 @@ class _Import(SheetChecks):
         ]
         # A blank 形象进度 (or none in the sheet) keeps the report's own, and its note: the sheet says nothing of them.
         # A project this file created has no month but the file's, each given once: nothing to keep.
-        created = self.created_ids
-        kept = iter(progress_entries_keeping_text([entry for entry in entries if entry.project.pk not in created]))
-        entries = [entry if entry.project.pk in created else next(kept) for entry in entries]
+        ours = [row[1] in self.created_ids for row in rows]
+        kept = iter(progress_entries_keeping_text([entry for entry, new in zip(entries, ours, strict=True) if not new]))
+        entries = [entry if new else next(kept) for entry, new in zip(entries, ours, strict=True)]
         try:
             outcome = progress_submit_bulk(actor=self.user, entries=entries, approve=approve, batch=self.batch)
         except BulkRefused as refused:

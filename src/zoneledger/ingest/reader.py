@@ -356,7 +356,10 @@ class SheetReader:
                 if position < width:
                     value = values[position]
                     # is_blank, inlined: this runs for every cell of the file.
-                    if value is not None and value != "" and not (value.__class__ is str and value.isspace()):
+                    if value.__class__ is str:
+                        if value and not value.isspace():
+                            cells[key] = value
+                    elif value is not None:
                         cells[key] = value
             if cells:
                 yield number, cells

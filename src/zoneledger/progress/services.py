@@ -571,7 +571,7 @@ def _insert_versions(versions: Sequence[_NewVersion]) -> None:
         (
             (
                 version.pk,
-                version.project.pk,
+                version.project_id,
                 version.province_id,
                 version.month,
                 version.number,
