@@ -51,7 +51,12 @@ STATE_ONLY = (
     migrations.AlterModelTableComment,
 )
 CATALOGUE = (migrations.CreateModel, migrations.RemoveConstraint, migrations.RemoveIndex)
-LIVE_STEPS = (live_schema.Backfill, live_schema.SetNotNull, live_schema.AddUniqueConcurrently)
+LIVE_STEPS = (
+    live_schema.Backfill,
+    live_schema.SetNotNull,
+    live_schema.AddUniqueConcurrently,
+    live_schema.AddIndexConcurrently,
+)
 CONCURRENT = (postgres_operations.AddIndexConcurrently, postgres_operations.RemoveIndexConcurrently)
 NEEDS_AUTOCOMMIT = LIVE_STEPS + CONCURRENT
 
@@ -160,6 +165,7 @@ def test_an_index_built_in_place_on_a_big_table_is_refused_and_concurrently_is_s
     index = models.Index(fields=["month"], name="month_only")
     assert _judge(migrations.AddIndex("monthlyprogress", index)) != []
     assert _judge(postgres_operations.AddIndexConcurrently("monthlyprogress", index)) == []
+    assert _judge(live_schema.AddIndexConcurrently("monthlyprogress", index)) == []
 
 
 def test_a_type_change_or_raw_sql_on_a_big_table_is_refused():

@@ -238,3 +238,48 @@ def test_a_scope_asked_for_filters_on_the_row_s_own_province(reference):
         through_zone = model.objects.filter(scope.q(prefix))
         assert through_zone.exists()
         assert set(rows.values_list("pk", flat=True)) == set(through_zone.values_list("pk", flat=True))
+
+
+def _events_on_one_shard(sql):
+    """Whether every read of the stage events in `sql` is of province 140000's rows (its own column)."""
+    aliases = re.findall(r'FROM "?projects_stageevent"?\s+(?:AS\s+)?"?(\w+)"?', sql)
+    return bool(aliases) and all(_own_province(sql, alias) for alias in aliases)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reference", ["140000", "141100", "141121", "文水经济开发区"])
+def test_the_events_read_beside_a_scope_s_projects_are_its_province_s(reference):
+    """`Scope.shard_q`: the stage events the late reports and 签约未开工 read in EXISTS for a scope's projects are
+    the scope's province's alone (one shard), and the lists are those read without it, narrowed to the scope."""
+    from datetime import date
+
+    from django.db.models import Q
+    from django.test.utils import CaptureQueriesContext
+
+    from zoneledger.accounts.models import User
+    from zoneledger.accounts.scope import parse_scope, user_scope
+    from zoneledger.progress.selectors import late_reports
+    from zoneledger.projects.models import Project
+    from zoneledger.reports.figures import signed_not_started
+    from zoneledger.zones.models import Zone
+
+    admin = User.objects.select_related("org").get(username="province-admin")
+    scope, province = parse_scope(reference), user_scope(admin)
+    assert scope.shard_q() == Q(province_id="140000")
+    assert parse_scope("nation").shard_q() == Q()
+    inside = set(Zone.objects.filter(scope.q("")).values_list("pk", flat=True))
+    month, today = date(2025, 9, 1), date(2025, 10, 20)
+
+    with CaptureQueriesContext(connection) as late_queries:
+        late = late_reports(user=admin, month=month, today=today, scope=scope)
+    with CaptureQueriesContext(connection) as waiting_queries:
+        waiting = signed_not_started(user=admin, scope=scope, as_of=today)
+
+    assert _events_on_one_shard(late_queries.captured_queries[0]["sql"])
+    assert _events_on_one_shard(waiting_queries.captured_queries[0]["sql"])
+    in_scope = set(Project.objects.filter(zone_id__in=inside).values_list("pk", flat=True))
+    everywhere = late_reports(user=admin, month=month, today=today, scope=province)
+    assert late, "the demo has late reports in every scope tried"
+    assert [row.project.pk for row in late] == [row.project.pk for row in everywhere if row.project.pk in in_scope]
+    all_waiting = signed_not_started(user=admin, scope=province, as_of=today)
+    assert [row.project_id for row in waiting] == [row.project_id for row in all_waiting if row.project_id in in_scope]

@@ -77,6 +77,63 @@ def test_the_pack_keeps_a_fixed_number_of_queries(client, raise_problem, user):
     assert len(many) == len(few)
 
 
+def test_the_week_s_three_problem_lists_are_those_of_their_own_filters(raise_problem, user):
+    from datetime import time, timedelta
+
+    from django.utils import timezone
+
+    from zoneledger.accounts.scope import user_scope
+    from zoneledger.problems.filters import overdue_q
+    from zoneledger.problems.models import Problem
+    from zoneledger.problems.selectors import week_problems
+
+    editor = user("wenshui-editor")
+    for day in range(9, 22, 2):  # raised before, in and after the week of 13 October; some solved in it
+        problem = raise_problem(title=f"问题{day}", raised_at=datetime(2025, 10, day, 9, tzinfo=BEIJING))
+        if day % 4 == 1:
+            for step, note in [(Step.PLAN, ""), (Step.REPLY, "方案"), (Step.SOLVE, "已解决")]:
+                at = datetime(2025, 10, day + 3, 9, tzinfo=BEIJING)
+                problem = services.problem_act(actor=editor, problem=problem, step=step, note=note, at=at)
+    viewer = user("lvliang-viewer")
+    start, end = date(2025, 10, 13), date(2025, 10, 19)
+    where = user_scope(viewer).q("zone__", province="province_id")
+
+    week = week_problems(user=viewer, where=where, start=start, end=end, today=date(2025, 10, 17))
+
+    first = timezone.make_aware(datetime.combine(start, time.min))
+    after = first + timedelta(days=7)
+    mine = Problem.objects.visible_to(viewer).filter(where)
+    raised = mine.filter(raised_at__gte=first, raised_at__lt=after).order_by("raised_at", "pk")
+    solved = mine.filter(solved_at__gte=first, solved_at__lt=after).order_by("solved_at", "pk")
+    overdue = mine.filter(overdue_q(date(2025, 10, 17))).order_by("solve_due", "pk")
+    assert [problem.pk for problem in week.raised] == [problem.pk for problem in raised] != []
+    assert [problem.pk for problem in week.solved] == [problem.pk for problem in solved] != []
+    assert [late.problem.pk for late in week.overdue] == [problem.pk for problem in overdue]
+    assert week.as_of == date(2025, 10, 17)
+
+
+# The pack (selectors, no page): the week's stage changes; 签约未开工; the milestones due; the late reports (a month
+# with a draft then reads its versions, monthly rows and photos: 3 more); the week's problems (raised, solved and
+# overdue in one query).
+PACK_QUERIES = 5
+
+
+def test_the_pack_reads_a_pinned_number_of_queries(raise_problem, user):
+    from zoneledger.accounts.scope import user_scope
+    from zoneledger.reports.weekly import weekly_pack
+
+    for number in range(5):
+        raise_problem(title=f"问题{number}")
+    viewer = user("province-viewer")
+    scope = user_scope(viewer)
+
+    with CaptureQueriesContext(connection) as queries:
+        pack = weekly_pack(user=viewer, scope=scope, day=date(2025, 10, 20), today=date(2025, 10, 22))
+
+    assert len(pack.problems.overdue) >= 5
+    assert len(queries) == PACK_QUERIES, [query["sql"][:100] for query in queries]
+
+
 def test_a_scope_beyond_the_user_s_is_not_found(client, user):
     log_in(client, user("wenshui-viewer"))
     assert client.get(WEEKLY, {"scope": "province"}).status_code == 404

@@ -94,6 +94,17 @@ class Scope:
             within = Q(**{f"{prefix}province_id": self.code})
         return _on_shard(within, province, self.province, whole=self.kind == ScopeKind.PROVINCE)
 
+    def shard_q(self, province: str = "province_id") -> Q:
+        """A Q on a table's own province column `province` alone: this scope's province's rows (all, for the nation).
+
+        For rows read beside the scope's own, matched to them by key — a project's events in an `EXISTS`, a
+        milestone's project in a join — whose scope the outer rows' filter (`q`) decides: the database then reads
+        one province's rows through a `(province_id, …)` index instead of every province's, and under Citus the
+        subquery stays on one shard (docs/SCALING.md). Every row's province is its zone's (`tests/test_scaling.py`),
+        so the rows matched are the same.
+        """
+        return Q(**{province: self.province}) if self.province else Q()
+
     def covers(self, other: "Scope") -> bool:
         """Whether every zone of `other` lies in this scope."""
         if self.kind == ScopeKind.NATION:

@@ -4,11 +4,13 @@ A new column that must hold a value goes in three steps, none holding a lock tha
 it is added nullable (a catalogue change), filled in batches of ids that each commit on their own (`Backfill`),
 then made NOT NULL (`SetNotNull`: on PostgreSQL a CHECK added NOT VALID and validated under a lock writers pass,
 which SET NOT NULL then trusts instead of scanning the table). A unique constraint is built beside the old one
-(`AddUniqueConcurrently`: CREATE UNIQUE INDEX CONCURRENTLY on PostgreSQL) before the old one is dropped. Migrations
-using them set `atomic = False` so each batch and each concurrent build runs in its own transaction. On SQLite (one
-province, one writer) they are the ordinary operations.
+(`AddUniqueConcurrently`: CREATE UNIQUE INDEX CONCURRENTLY on PostgreSQL) before the old one is dropped; a new index
+is built the same way (`AddIndexConcurrently`). Migrations using them set `atomic = False` so each batch and each
+concurrent build runs in its own transaction. On SQLite (one province, one writer) they are the ordinary
+operations.
 """
 
+from django.contrib.postgres.operations import AddIndexConcurrently as PostgresAddIndexConcurrently
 from django.db import migrations, transaction
 from django.db.models import Q
 
@@ -79,3 +81,18 @@ class AddUniqueConcurrently(migrations.AddConstraint):
         schema_editor.execute(f"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} ({columns}){where}")
         if not where:
             schema_editor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE USING INDEX {name}")
+
+
+class AddIndexConcurrently(PostgresAddIndexConcurrently):
+    """AddIndex built without blocking writes on PostgreSQL (CREATE INDEX CONCURRENTLY: django.contrib.postgres'
+    operation, which other databases refuse); the ordinary AddIndex elsewhere."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return migrations.AddIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
+        return super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return migrations.AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
+        return super().database_backwards(app_label, schema_editor, from_state, to_state)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -245,17 +245,32 @@ def _overdue(problem: Problem, as_of: date) -> Overdue:
 def week_problems(*, user: "User", where: Q, start: date, end: date, today: date | None = None) -> WeekProblems:
     """Problems raised and solved in the week, and those overdue at its end, among the user's problems matching
     `where` (a scope's or a task force's Q over problems), with the zone, project, owning org and owner the pack
-    prints (no colour: the pack's lists say raised, solved or how many days overdue); three queries, whatever the
-    number of problems."""
+    prints (no colour: the pack's lists say raised, solved or how many days overdue); one query for the three
+    lists, whatever the number of problems (a problem raised in the week and overdue at its end is in both)."""
     today = today or timezone.localdate()
     as_of = min(end, today)
-    rows = Problem.objects.visible_to(user).select_related("zone", "project", "owner_org", "owner").filter(where)
     first = timezone.make_aware(datetime.combine(start, time.min))
     after = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+    raised_q, solved_q = Q(raised_at__gte=first, raised_at__lt=after), Q(solved_at__gte=first, solved_at__lt=after)
+    rows = list(
+        Problem.objects.visible_to(user)
+        .filter(where)
+        .filter(raised_q | solved_q | overdue_q(as_of))
+        .select_related("zone", "project", "owner_org", "owner")
+        .annotate(
+            in_raised=ExpressionWrapper(raised_q, output_field=BooleanField()),
+            in_solved=ExpressionWrapper(solved_q, output_field=BooleanField()),
+            is_overdue=ExpressionWrapper(overdue_q(as_of), output_field=BooleanField()),
+        )
+        .order_by("pk")
+    )
     return WeekProblems(
-        raised=list(rows.filter(raised_at__gte=first, raised_at__lt=after).order_by("raised_at", "pk")),
-        solved=list(rows.filter(solved_at__gte=first, solved_at__lt=after).order_by("solved_at", "pk")),
-        overdue=[_overdue(problem, as_of) for problem in rows.filter(overdue_q(as_of)).order_by("solve_due", "pk")],
+        raised=sorted((row for row in rows if row.in_raised), key=lambda row: (row.raised_at, row.pk)),
+        solved=sorted((row for row in rows if row.in_solved), key=lambda row: (row.solved_at, row.pk)),
+        overdue=[
+            _overdue(row, as_of)
+            for row in sorted((row for row in rows if row.is_overdue), key=lambda row: (row.solve_due, row.pk))
+        ],
         as_of=as_of,
     )
 

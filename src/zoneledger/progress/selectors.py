@@ -41,13 +41,13 @@ def parse_month(text: str | None, *, default: date | None = None) -> date:
         return default or month_start(timezone.localdate())
 
 
-def must_report(month: date) -> Q:
+def must_report(month: date, *, events_of: Q | None = None) -> Q:
     """Projects that report `month` (DOMAIN §9): started by its end and not commissioned before it began.
 
     A project reports from the month it started until the month it is commissioned; one terminated before the
-    month does not report.
+    month does not report. `events_of` narrows the events read to those of the projects' scope (`Scope.shard_q`).
     """
-    events = StageEvent.objects.live().filter(project=OuterRef("pk"))
+    events = StageEvent.objects.live().filter(events_of or Q(), project=OuterRef("pk"))
     end = _next_month(month)
     started = Exists(events.filter(stage__in=stage_and_later(Stage.STARTED), happened_on__lt=end))
     commissioned_before = Exists(events.filter(stage__in=stage_and_later(Stage.COMMISSIONED), happened_on__lt=month))
@@ -404,9 +404,11 @@ def late_reports(
     if today <= report_due(month, due_day=report_due_day()):
         return []
     versions = ReportVersion.objects.filter(project=OuterRef("pk"), month=month)
+    # The events read in must_report's EXISTS are the scope's province's alone (`Scope.shard_q`): one province's
+    # index entries instead of every province's events hashed for the anti-joins.
     late = list(
         _month_projects(user=user, zone_id=zone_id, scope=scope)
-        .filter(must_report(month))
+        .filter(must_report(month, events_of=scope.shard_q() if scope is not None else None))
         .annotate(drafted=Exists(versions.filter(state=ReportState.DRAFT)))
         .filter(Q(drafted=True) | _unreported(month, versions))
     )

@@ -249,6 +249,9 @@ class StageEvent(ProjectPart, models.Model):
         indexes = [
             models.Index(fields=["round", "stage"]),
             models.Index(fields=["project", "stage", "happened_on"]),
+            # A province's events of some stages by date, matched to projects in EXISTS (the weekly pack's late
+            # reports, 签约未开工) and its week's events: one province's index entries, not every province's rows.
+            models.Index(fields=["province", "stage", "happened_on"]),
         ]
 
     def __str__(self):

@@ -658,7 +658,9 @@ class SignedNotStartedRows(Sequence[SignedNotStarted]):
 def _signed_not_started(*, user: User, scope: Scope, as_of: date, known_at: datetime | None) -> QuerySet:
     """The projects of `scope` whose latest stage as of `as_of` is `signed`, annotated with their signing date and
     whether an open 开工 target of theirs had passed by `as_of` (`target_missed`)."""
-    events = _as_known(StageEvent.objects.all(), known_at).filter(project=OuterRef("pk"), happened_on__lte=as_of)
+    events = _as_known(StageEvent.objects.all(), known_at).filter(
+        scope.shard_q(), project=OuterRef("pk"), happened_on__lte=as_of
+    )
     signings = events.filter(stage=Stage.SIGNED)
     moved_on = events.exclude(stage__in=[Stage.PIPELINE, Stage.SIGNED])
     # Which projects are in the list is decided by EXISTS and NOT EXISTS (PostgreSQL joins them as a semi- and an
