@@ -30,17 +30,12 @@ def insert_rows(model, field_names, rows, *, ready=(), **shared):
     todo = [(position, converter) for position, converter in enumerate(converters) if converter is not _as_it_is]
     if not todo:  # everything given ready (an audit trail's rows): as they are, no call per row
         prepared = ([*row, *fixed] for row in rows) if fixed else rows
-    elif len(todo) == len(converters):
-        prepared = ([*map(call, converters, row), *fixed] for row in rows)
-    else:  # only the values not given ready are converted, in place: a call each, not one for every value
-
-        def prepare(row):
-            values = [*row, *fixed]
-            for position, converter in todo:
-                values[position] = converter(values[position])
-            return values
-
-        prepared = map(prepare, rows)
+    else:  # a column at a time: each converter mapped over its column, not a call per row for every value
+        given = list(zip(*rows, strict=True))  # no columns: no rows
+        for position, converter in todo if given else ():
+            given[position] = tuple(map(converter, given[position]))
+        count = len(given[0]) if given else 0
+        prepared = zip(*given, *([value] * count for value in fixed), strict=True) if given else []
     columns = [model._meta.get_field(name).column for name in [*field_names, *shared]]
     copy_rows(model._meta.db_table, columns, prepared)
 
