@@ -1,6 +1,8 @@
 """Test set-up: every test database holds the national divisions (a data migration), the demo ledger (Shanxi) and a
 second province, Hebei, with the nation's users above both (tests/second_province.py)."""
 
+import sqlite3
+
 import pytest
 from hypothesis import settings as hypothesis_settings
 
@@ -49,8 +51,42 @@ def _empty_cache():
     cache.clear()
 
 
+class SetUpDatabase:
+    """The SQLite test database as `django_db_setup` left it, kept in memory (SQLite's backup).
+
+    A test with a live server (the browser tests, the API over real HTTP) commits, so Django empties the database
+    after it (`flush`), and every test after it would find no demo. On SQLite the whole database is copied back from
+    this snapshot instead, in a fraction of a second, which leaves it exactly as it was set up. Django's flush row by
+    row took 10-30 s a test once the suite had run a while (the demo's 55,000 audit records, the 3,226 divisions
+    under deferred foreign keys). On PostgreSQL the flush (TRUNCATE) stays and the browser tests load the demo again.
+    """
+
+    copy: sqlite3.Connection | None = None
+
+    @classmethod
+    def take(cls) -> None:
+        from django.db import connection
+
+        connection.ensure_connection()
+        cls.copy = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(cls.copy)
+
+    @staticmethod
+    def put_back(test_case) -> None:
+        """Django's `TransactionTestCase._fixture_teardown`, by copying the snapshot back rather than flushing."""
+        from django.db import connection
+
+        assert SetUpDatabase.copy is not None
+        assert test_case._databases_names(include_mirrors=False) == ["default"]
+        connection.ensure_connection()
+        SetUpDatabase.copy.backup(connection.connection)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db import connection
+    from django.test import TransactionTestCase
+
     from tests.second_province import build_second_province
     from zoneledger.demo.builder import build_orgs, ensure_demo_users, load_demo, load_demo_reports
     from zoneledger.demo.problems import load_demo_problems
@@ -62,6 +98,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_demo_problems()
         load_demo_reports()
         build_second_province()
+        if connection.vendor == "sqlite":
+            SetUpDatabase.take()
+    with pytest.MonkeyPatch.context() as patch:
+        if SetUpDatabase.copy is not None:
+            patch.setattr(TransactionTestCase, "_fixture_teardown", SetUpDatabase.put_back)
+        yield
 
 
 @pytest.fixture

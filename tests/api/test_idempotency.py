@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from tests.api.helpers import assert_problem, csrf, wenshui_project
+from tests.rows import rows_of
 from zoneledger.audit.models import AuditRecord
 from zoneledger.milestones import services as milestones
 from zoneledger.milestones.models import Milestone
@@ -28,11 +29,11 @@ def everything_written():
     """What a write leaves behind, whichever it is."""
     return {
         "audit": AuditRecord.objects.count(),
-        "versions": sorted(Project.objects.values_list("pk", "version")),
-        "events": sorted(StageEvent.objects.values_list("pk", "voided")),
+        "versions": rows_of(Project.objects.order_by("pk").values_list("pk", "version")),
+        "events": rows_of(StageEvent.objects.order_by("pk").values_list("pk", "voided")),
         "milestones": sorted(Milestone.objects.values_list("pk", "version", "done_on")),
         "problems": sorted(Problem.objects.values_list("pk", "state", "version")),
-        "reports": sorted(ReportVersion.objects.values_list("pk", "state")),
+        "reports": rows_of(ReportVersion.objects.order_by("pk").values_list("pk", "state")),
         "transitions": ReportTransition.objects.count(),
     }
 

@@ -1,18 +1,15 @@
 """Browser tests: Playwright's sync API driving Debian's Chromium against pytest-django's live server.
 
-The live server needs committed data, so these tests run on the transactional database, which Django
-empties after each test. The demo ledger is put back after the flush, so the tests that follow still find it: on
-SQLite's in-memory test database by copying back a snapshot taken before the first browser test (SQLite's backup, a
-fraction of a second), elsewhere by loading it again (a minute on a busy machine).
+The live server needs committed data, so these tests run on the transactional database. On SQLite's in-memory
+test database it is copied back after each test from the snapshot taken when it was set up (tests/conftest.py,
+`SetUpDatabase`); elsewhere Django empties it, and the demo ledger is loaded again (a minute on a busy machine).
 """
 
 import importlib
 import os
-import sqlite3
 
 import pytest
 from django.core.servers.basehttp import WSGIServer
-from django.db import connection
 from django.test.testcases import LiveServerThread
 from playwright.sync_api import expect, sync_playwright
 
@@ -49,34 +46,16 @@ PHONE = {"width": 360, "height": 780}
 
 
 def ensure_demo():
-    """The demo ledger with its divisions, org units and users, and the plan template a migration seeds, whatever a
-    flush left."""
-    if not demo_is_loaded():
-        load_divisions()
-        load_demo()
+    """The demo ledger with its divisions, org units and users, and the plan template a migration seeds, if a flush
+    left none."""
+    if demo_is_loaded():
+        return
+    load_divisions()
+    load_demo()
     build_orgs()
     ensure_demo_users()
     seeded = importlib.import_module("zoneledger.milestones.migrations.0002_copy_old_milestones_and_seed_template")
     PlanTemplate.objects.get_or_create(province_code="", name=seeded.INDUSTRIAL["name"], defaults=seeded.INDUSTRIAL)
-
-
-class DemoSnapshot:
-    """The whole test database as it stood with the demo ledger, kept in memory (SQLite only)."""
-
-    copy: sqlite3.Connection | None = None
-
-    @classmethod
-    def restore(cls):
-        """Put the demo ledger back: from the snapshot where there is one, else by loading it (and, on SQLite, take
-        the snapshot then)."""
-        if cls.copy is not None:
-            cls.copy.backup(connection.connection)
-            return
-        ensure_demo()
-        if connection.vendor == "sqlite":
-            connection.ensure_connection()
-            cls.copy = sqlite3.connect(":memory:", check_same_thread=False)
-            connection.connection.backup(cls.copy)
 
 
 @pytest.fixture(scope="session")
@@ -92,19 +71,16 @@ def browser():
 
 @pytest.fixture
 def demo_restored(django_db_blocker):
-    """Set up before the live server's database, so that its teardown runs after the flush and reloads the demo."""
+    """Set up before the live server's database, so that its teardown runs after a flush and reloads the demo."""
     yield
     with django_db_blocker.unblock():
-        DemoSnapshot.restore()
+        ensure_demo()
 
 
 @pytest.fixture
 def site(demo_restored, live_server):
     """The live server's base URL, over the demo ledger."""
-    if not demo_is_loaded():  # another transactional test's flush
-        DemoSnapshot.restore()
-    elif DemoSnapshot.copy is None:
-        DemoSnapshot.restore()  # takes the snapshot of the ledger as it is
+    ensure_demo()  # another transactional test's flush
     return live_server.url
 
 

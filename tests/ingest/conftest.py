@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 import xlsxwriter
 
+from tests.rows import rows_of
 from zoneledger.audit.models import AuditRecord
 from zoneledger.enterprises.models import Enterprise
 from zoneledger.ingest.columns import LEDGER_SHEET, MONTHLY_SHEET
@@ -61,8 +62,10 @@ def ledger_fingerprint():
     return (
         [model.objects.count() for model in (Project, StageEvent, MonthlyProgress, Enterprise)]
         + [AuditRecord.objects.count()],
-        list(Project.objects.order_by("pk").values_list("pk", "name", "code", "total_investment", "stage", "version")),
-        list(MonthlyProgress.objects.order_by("pk").values_list("pk", "completed_investment", "status")),
+        rows_of(
+            Project.objects.order_by("pk").values_list("pk", "name", "code", "total_investment", "stage", "version")
+        ),
+        rows_of(MonthlyProgress.objects.order_by("pk").values_list("pk", "completed_investment", "status")),
     )
 
 

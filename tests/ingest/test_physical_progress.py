@@ -7,6 +7,7 @@ import pytest
 
 from tests.factories import ProjectFactory
 from tests.ingest.conftest import ledger_fingerprint, write_workbook
+from tests.rows import rows_of
 from zoneledger.accounts.models import User
 from zoneledger.ingest.columns import MONTHLY_SHEET
 from zoneledger.ingest.importer import import_workbook
@@ -48,8 +49,8 @@ def reports():
     return (
         counts[:4],
         rows,
-        list(MonthlyProgress.objects.order_by("pk").values_list("progress_note", flat=True)),
-        list(ReportVersion.objects.order_by("pk").values_list("pk", "state", "physical_progress", "note")),
+        rows_of(MonthlyProgress.objects.order_by("pk").values_list("progress_note")),
+        rows_of(ReportVersion.objects.order_by("pk").values_list("pk", "state", "physical_progress", "note")),
         ReportTransition.objects.count(),
     )
 

@@ -20,10 +20,10 @@ pytestmark = pytest.mark.django_db
 
 AS_OF = date(2025, 10, 10)
 QUEUE = reverse("problems:problem_list")
-# Session, user, org; the province's calendar (corrections and years in one query); the count, the page's ids in the
-# queue's order, then its rows (core.paging.IdsFirst); the scope's name; the filter form's category, zone and city
-# choices.
-QUEUE_PAGE_QUERIES = 11
+# Session, user with their org; the province's calendar (corrections and years in one query); the count, the page's
+# ids in the queue's order, then its rows (core.paging.IdsFirst); the scope's name; the filter form's category, zone
+# and city choices.
+QUEUE_PAGE_QUERIES = 10
 
 
 def shown(problem):

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 
 from tests.factories import ProjectFactory, ZoneFactory
+from tests.rows import rows_of
 from zoneledger.accounts.choices import Role
 from zoneledger.audit.models import AuditRecord
 from zoneledger.progress.models import ReportTransition, ReportVersion
@@ -41,8 +42,8 @@ def second_reviewer(zone, make_user):
 def state_of_everything():
     """Every row a refused write could have touched."""
     return (
-        list(ReportVersion.objects.order_by("pk").values_list("pk", "state", "amount", "counted_until")),
+        rows_of(ReportVersion.objects.order_by("pk").values_list("pk", "state", "amount", "counted_until")),
         ReportTransition.objects.count(),
-        list(MonthlyProgress.objects.order_by("pk").values_list("pk", "status", "completed_investment")),
+        rows_of(MonthlyProgress.objects.order_by("pk").values_list("pk", "status", "completed_investment")),
         AuditRecord.objects.exclude(action__startswith="access").count(),  # a refusal is audited: no change
     )

@@ -252,15 +252,15 @@ def queries_for(client, url, params=None):
     return len(queries)
 
 
-# Session, user, org; the change stamp (the results and the filter's fields are kept under it: audit.stamp); the
-# count, the zone, city, round and chain choices of the filters; the page's ids in the ledger's order, then its rows
-# (core.paging.IdsFirst: the database sorts narrow rows).
-LEDGER_QUERIES = 11
-# Session, user, org and (for a zone's user) its zone, whose province the scope door puts on the rows; the project,
-# its history and the names of the zone, enterprise, chain and link it mentions, the events, the round choices of
-# the form, the monthly rows; the milestone panel's milestones and plan templates (milestones/templatetags), the
-# approvals checklist (approvals/templatetags).
-PROJECT_PAGE_QUERIES = 16
+# Session, user with their org; the change stamp (the results and the filter's fields are kept under it:
+# audit.stamp); the count, the zone, city, round and chain choices of the filters; the page's ids in the ledger's
+# order, then its rows (core.paging.IdsFirst: the database sorts narrow rows).
+LEDGER_QUERIES = 10
+# Session, user with their org and (for a zone's user) its zone, whose province the scope door puts on the rows; the
+# project, its history and the names of the zone, enterprise, chain and link it mentions, the events, the round
+# choices of the form, the monthly rows; the milestone panel's milestones and plan templates
+# (milestones/templatetags), the approvals checklist (approvals/templatetags).
+PROJECT_PAGE_QUERIES = 15
 
 
 def test_the_ledgers_query_count_does_not_grow_with_the_rows_shown(client, province_admin):

@@ -178,20 +178,20 @@ def test_the_dashboards_queries_do_not_grow_with_the_ledger(client, username):
     assert after == before + (1 if username == "wenshui-viewer" else 0)
 
 
-@pytest.mark.parametrize(("username", "queries"), [("province-viewer", 31), ("lvliang-viewer", 27)])
+@pytest.mark.parametrize(("username", "queries"), [("province-viewer", 30), ("lvliang-viewer", 26)])
 def test_the_dashboard_query_count_is_pinned(client, django_assert_num_queries, username, queries):
     as_user(client, username)
 
-    # Session, user, org; the scope; the latest round, the one before and the next; its figures, the year's and the year
-    # before's (year on year); the scope's year target; warnings; months (the year before's December too, in January
-    # only: month on month); breakdown; approvals done by zone. The to-dos: the calendar (1),
-    # problems by colour, overdue milestones, projects 手续未齐, 低于序时进度 (the plans; their approved amounts only
-    # when there are plans), 未按时填报 (the late projects; their versions and counted rows only when one has a
-    # draft: the demo has none), the user's projects (an editor's month and a
-    # reviewer's queue come on top, tested in test_cockpit). The rankings: each level now and at the previous round
-    # (cities and zones for a province, zones for a city), zones' kinds, the annual plans on each of the two days
-    # (their approved amounts only when there are plans: the demo has none); a province's city names for its tiles and
-    # the zones placed on them.
+    # Session, user with their org (accounts.backends); the scope; the latest round, the one before and the
+    # next; its figures, the year's and the year before's (year on year); the scope's year target; warnings;
+    # months (the year before's December too, in January only: month on month); breakdown; approvals done by
+    # zone. The to-dos: the calendar (1), problems by colour, overdue milestones, projects 手续未齐, 低于序时进度 (the
+    # plans; their approved amounts only when there are plans), 未按时填报 (the late projects; their versions and
+    # counted rows only when one has a draft: the demo has none), the user's projects (an editor's month and a
+    # reviewer's queue come on top, tested in test_cockpit). The rankings: each level now and at the previous
+    # round (cities and zones for a province, zones for a city), zones' kinds, the annual plans on each of the
+    # two days (their approved amounts only when there are plans: the demo has none); a province's city names
+    # for its tiles and the zones placed on them.
     with django_assert_num_queries(queries):
         client.get(reverse("reports:dashboard"))
 

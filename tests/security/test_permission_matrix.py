@@ -21,6 +21,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.images import image_bytes, upload
+from tests.rows import rows_of
 from tests.security.sessions import log_in
 from zoneledger.accounts.choices import Role
 from zoneledger.accounts.models import ApiToken, LoginSession, OrgUnit, User
@@ -601,7 +602,7 @@ def fingerprint():
         "events": StageEvent.objects.count(),
         "voided": StageEvent.objects.filter(voided=True).count(),
         "progress": MonthlyProgress.objects.count(),
-        "reports": sorted(ReportVersion.objects.values_list("pk", "state", "amount")),
+        "reports": rows_of(ReportVersion.objects.order_by("pk").values_list("pk", "state", "amount")),
         "plans": sorted(AnnualPlan.objects.values_list("pk", "amount", "months")),
         "milestones": sorted(
             Milestone.objects.values_list("pk", "title", "planned_on", "done_on", "dropped", "version", "owner")
