@@ -56,9 +56,10 @@ class SetUpDatabase:
 
     A test with a live server (the browser tests, the API over real HTTP) commits, so Django empties the database
     after it (`flush`), and every test after it would find no demo. On SQLite the whole database is copied back from
-    this snapshot instead, in a fraction of a second, which leaves it exactly as it was set up. Django's flush row by
-    row took 10-30 s a test once the suite had run a while (the demo's 55,000 audit records, the 3,226 divisions
-    under deferred foreign keys). On PostgreSQL the flush (TRUNCATE) stays and the browser tests load the demo again.
+    this snapshot instead, in a fraction of a second, which leaves it exactly as it was set up. Django's flush took
+    10-30 s a test late in the suite and 1 s alone; most of it was the DELETE of the 3,226 divisions, which grew with
+    the number of tests run before it (why was not found). On PostgreSQL the flush (TRUNCATE) stays and the browser
+    tests load the demo again.
     """
 
     copy: sqlite3.Connection | None = None
