@@ -110,9 +110,10 @@ def _pointed_at(connection: BaseDatabaseWrapper, copy: Path) -> Iterator[Callabl
 
 
 def _drop_search_indexes(copy: sqlite3.Connection, tables: Iterable[str]) -> None:
-    """In the copy, drop the indexes of `tables` that only speed up searches: tables the work only appends to
-    (an audit trail, a history) need none of them, and each costs every added row a B-tree insert. Unique indexes
-    stay: they are rules, and the work must meet them in the copy as in the database."""
+    """In the copy, drop the indexes of `tables` that only speed up searches: each costs every added row a B-tree
+    insert, and work that only appends to a table (an audit trail, a history) or finds its rows through the unique
+    ones needs none of them. Unique indexes stay: they are rules, and the work must meet them in the copy as in the
+    database."""
     tables = list(tables)
     if not tables:
         return
@@ -127,14 +128,14 @@ def _drop_search_indexes(copy: sqlite3.Connection, tables: Iterable[str]) -> Non
 
 
 @contextmanager
-def working_copy(*, appended: Iterable[str] = ()) -> Iterator[None]:
+def working_copy(*, unique_indexes_only: Iterable[str] = ()) -> Iterator[None]:
     """On SQLite, this thread's queries go to a copy of the database taken now, thrown away at the end.
 
     For work that writes only to roll back (an import's check): on the database itself its transaction would hold
     SQLite's one write lock from start to end and every other user's write would wait for it. Other threads and
     processes keep the database. Not on SQLite files (see `_on_own_file`): the work runs on the database itself.
-    `appended`: tables the work only adds rows to and does not search, kept in the copy without their search
-    indexes (`_drop_search_indexes`).
+    `unique_indexes_only`: tables the work only adds rows to, or searches only through their unique indexes, kept in
+    the copy without their other indexes (`_drop_search_indexes`).
     """
     connection = connections[DEFAULT_DB_ALIAS]
     if not _on_own_file(connection):
@@ -144,7 +145,7 @@ def working_copy(*, appended: Iterable[str] = ()) -> Iterator[None]:
         copy = Path(folder) / "copy.sqlite3"
         _copy_to(connection, copy)
         with _opened(copy) as target:
-            _drop_search_indexes(target, appended)
+            _drop_search_indexes(target, unique_indexes_only)
         with _pointed_at(connection, copy):
             yield
 
@@ -324,7 +325,7 @@ def _set_aside(connection: BaseDatabaseWrapper, names: list[str], count: int) ->
 
 
 @contextmanager
-def staged_writes(*, set_aside: int, appended: Iterable[str] = ()) -> Iterator[StagedWrites | None]:
+def staged_writes(*, set_aside: int, unique_indexes_only: Iterable[str] = ()) -> Iterator[StagedWrites | None]:
     """On an SQLite file, this thread's queries go to a copy of the database, whose writes `carry_over()` then
     writes to the database in one short transaction; None elsewhere (the work writes to the database itself).
 
@@ -332,8 +333,8 @@ def staged_writes(*, set_aside: int, appended: Iterable[str] = ()) -> Iterator[S
     SQLite's one write lock from start to end. `set_aside`: at least how many rows the work may add to one table;
     that many ids of every table are set aside for it first (in a transaction of a few milliseconds), so that
     others' rows meanwhile do not take them. Each row the work changes or removes in the copy is remembered as
-    the copy had it (a trigger per table), for `carry_over` to check. `appended`: as for `working_copy`; the rows
-    carried over go into the database's tables with all their indexes.
+    the copy had it (a trigger per table), for `carry_over` to check. `unique_indexes_only`: as for `working_copy`;
+    the rows carried over go into the database's tables with all their indexes.
     """
     connection = connections[DEFAULT_DB_ALIAS]
     if not _on_own_file(connection):
@@ -351,7 +352,7 @@ def staged_writes(*, set_aside: int, appended: Iterable[str] = ()) -> Iterator[S
                 for name, columns, last, _autoincrement in described
             }
             _prepare_copy(target, tables.values(), first)
-            _drop_search_indexes(target, appended)
+            _drop_search_indexes(target, unique_indexes_only)
         with _pointed_at(connection, copy) as restore:
             yield StagedWrites(connection, copy, tables, restore)
 

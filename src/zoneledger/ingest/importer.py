@@ -51,7 +51,7 @@ from zoneledger.core.codes import validate_uscc
 from zoneledger.core.db import staged_writes, working_copy
 from zoneledger.core.errors import BulkRefused, Conflict, DomainError
 from zoneledger.enterprises.services import enterprises_resolve_bulk
-from zoneledger.progress.models import ReportTransition
+from zoneledger.progress.models import ReportTransition, ReportVersion
 from zoneledger.progress.services import (
     MonthEntry,
     progress_entries_keeping_text,
@@ -88,9 +88,12 @@ CHUNK_ROWS = 2000
 # versions, history and records), for the ids an apply sets aside; and the rows a sheet of unknown size may have.
 ROWS_WRITTEN_PER_ROW = 8
 EXCEL_ROWS = 1_048_576
-# The tables an import only adds rows to and never searches (its copy of an SQLite database keeps them without their
-# search indexes: `core.db.working_copy`): the audit trail and the reports' history.
-APPENDED = (AuditRecord._meta.db_table, ReportTransition._meta.db_table)
+# The tables an import writes most, which its copy of an SQLite database keeps with their unique indexes only
+# (`core.db.working_copy`): the audit trail and the reports' history, which it only adds to, and the monthly rows and
+# report versions, which it finds by project and month, the leading columns of each one's unique index.
+UNIQUE_INDEXES_ONLY = tuple(
+    model._meta.db_table for model in (AuditRecord, ReportTransition, ReportVersion, MonthlyProgress)
+)
 AMOUNT_FIELD = MonthlyProgress._meta.get_field("completed_investment")
 # A refused month's error, by the service's field name, goes to the column that gave the value (else the amount's).
 MONTHLY_COLUMN_OF = {"month": MONTHLY_COLUMNS[3], "physical_progress": MONTHLY_COLUMNS[5]}
@@ -205,12 +208,12 @@ def _import_book(book, *, user, result, progress, filename, approve=False):
         return
     sheets = [book.sheet(name) for name in (LEDGER_SHEET, MONTHLY_SHEET) if name in book.sheet_names]
     if result.dry_run:
-        with working_copy(appended=APPENDED), transaction.atomic():
+        with working_copy(unique_indexes_only=UNIQUE_INDEXES_ONLY), transaction.atomic():
             _run(sheets, user=user, result=result, progress=progress, approve=approve, filename=filename, book=book)
             transaction.set_rollback(True)
         return
     rows = sum(sheet.total_height or EXCEL_ROWS for sheet in sheets)
-    with staged_writes(set_aside=ROWS_WRITTEN_PER_ROW * rows + 1000, appended=APPENDED) as staged:
+    with staged_writes(set_aside=ROWS_WRITTEN_PER_ROW * rows + 1000, unique_indexes_only=UNIQUE_INDEXES_ONLY) as staged:
         with transaction.atomic():
             _run(sheets, user=user, result=result, progress=progress, approve=approve, filename=filename, book=book)
             if not result.applied:
