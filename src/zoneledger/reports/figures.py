@@ -48,7 +48,8 @@ from typing import Any, Self, cast, overload
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Aggregate, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db import connection
+from django.db.models import Aggregate, Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -382,15 +383,24 @@ def breakdown(
         raise ValueError(f"breakdown by {by!r}: use one of {', '.join(BREAKDOWN_KEYS)}")
     as_of, known_at = resolve_moments(as_of, known_at)
     key, name, city = BREAKDOWN_KEYS[by]
-    groups = {key, name} | ({city} if city else set())
-    rows = (
-        _events(user=user, scope=scope, period=period, as_of=as_of, known_at=known_at)
-        .values(*groups)
-        .annotate(**_aggregates(period, as_of=as_of, known_at=known_at))
-        .order_by(*([city] if city else [key] if by == "province" else []), name)
+    described = {"group_name": name} | ({"group_city": city} if city else {})
+    events = _events(user=user, scope=scope, period=period, as_of=as_of, known_at=known_at)
+    # The grouping suits each database's planner. PostgreSQL estimates a grouping's size from its columns: grouped by
+    # the key's name (and a zone's city) too, it expected a group per row and answered each stage's EXISTS by
+    # hashing every event of that stage (the province's breakdowns twice as slow), so there the groups are the key
+    # alone and the name and city each group's MIN (the key decides both). SQLite, grouped by the key alone, walks
+    # the key's index through every project in scope instead of the period's events (three to five times as slow).
+    if connection.vendor == "postgresql":
+        grouped = events.values(key).annotate(**{alias: Min(column) for alias, column in described.items()})
+    else:
+        grouped = events.values(key, **{alias: F(column) for alias, column in described.items()})
+    rows = grouped.annotate(**_aggregates(period, as_of=as_of, known_at=known_at)).order_by(
+        *(["group_city"] if city else [key] if by == "province" else []), "group_name"
     )
     return [
-        BreakdownRow(row[key], row[name] or _("No chain"), row[city] if city else None, *_families(row, period))
+        BreakdownRow(
+            row[key], row["group_name"] or _("No chain"), row["group_city"] if city else None, *_families(row, period)
+        )
         for row in rows
     ]
 
