@@ -33,7 +33,7 @@ def main(folder):
     from zoneledger.audit.actions import Action
     from zoneledger.audit.models import AuditRecord
     from zoneledger.demo.builder import DemoBuilder, build_orgs, ensure_demo_users
-    from zoneledger.ingest.importer import import_workbook
+    from zoneledger.ingest.importer import UNIQUE_INDEXES_ONLY, import_workbook
     from zoneledger.projects.models import Project, StageEvent
     from zoneledger.projects.services import project_update, record_stage
 
@@ -68,12 +68,27 @@ def main(folder):
                 found[name] = cursor.fetchone()[0]
         return found
 
+    def indexes():
+        """The unique and the other indexes this thread's connection sees of the tables the copy keeps with their
+        unique indexes only (ingest.importer.UNIQUE_INDEXES_ONLY)."""
+        found = {}
+        with connection.cursor() as cursor:
+            for table in UNIQUE_INDEXES_ONLY:
+                cursor.execute(f'PRAGMA index_list("{table}")')
+                listed = cursor.fetchall()  # (seq, name, unique, origin, partial)
+                found[table] = {
+                    "unique": sum(1 for row in listed if row[2]),
+                    "others": sum(1 for row in listed if not row[2]),
+                }
+        return found
+
     def run(name, rows, *, dry_run=False, meanwhile=None):
         writes, seen = [], []
 
         def write_meanwhile(_done, _total):
             if not seen:
                 seen.append(pragmas())
+                seen.append(indexes())
             other = sqlite3.connect(database, timeout=0)
             try:
                 with other:
@@ -95,6 +110,8 @@ def main(folder):
             "writes": writes,
             "copy_pragmas": seen[0],
             "pragmas_after": pragmas(),
+            "copy_indexes": seen[1],
+            "indexes_after": indexes(),
         }
 
     def projects(*names):

@@ -41,6 +41,20 @@ def test_the_copy_an_import_works_on_is_a_scratch_file_and_the_database_keeps_it
         assert outcome[scenario]["pragmas_after"]["synchronous"] == 1  # NORMAL
 
 
+def test_the_copy_keeps_the_tables_an_import_writes_most_with_their_unique_indexes_only(outcome):
+    for scenario in ("check", "apply"):
+        copy, after = outcome[scenario]["copy_indexes"], outcome[scenario]["indexes_after"]
+        assert set(copy) == {
+            "audit_auditrecord",
+            "progress_reporttransition",
+            "progress_reportversion",
+            "projects_monthlyprogress",
+        }
+        for table, kept in copy.items():
+            assert kept == {"unique": after[table]["unique"], "others": 0}, table  # the rules stay in the copy
+            assert after[table]["others"] > 0, table  # the database keeps its search indexes
+
+
 def test_others_write_while_a_workbook_is_checked(outcome):
     check = outcome["check"]
     assert (check["ok"], check["applied"], check["errors"]) == (True, False, [])
