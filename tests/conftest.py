@@ -2,6 +2,7 @@
 second province, Hebei, with the nation's users above both (tests/second_province.py)."""
 
 import sqlite3
+import time
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -80,7 +81,18 @@ class SetUpDatabase:
         assert SetUpDatabase.copy is not None
         assert test_case._databases_names(include_mirrors=False) == ["default"]
         connection.ensure_connection()
-        SetUpDatabase.copy.backup(connection.connection)
+        # A request the browser sent as the test ended may still be reading on the live server's thread, from this
+        # shared in-memory database; SQLite refuses the copy until the read ends ("database table is locked", or
+        # "destination database is in use" on the same connection), so the copy waits for it, up to ten seconds.
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                SetUpDatabase.copy.backup(connection.connection)
+                return
+            except sqlite3.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
 
 @pytest.fixture(scope="session")
