@@ -182,6 +182,25 @@ def user_create(
     return user
 
 
+def demo_account_ensure(
+    *, username: str, org: OrgUnit, role: str, display_name: str, password: str | None = None
+) -> User:
+    """The demo's account `username` in `org` with `role`, created or put back so (and, given `password`, with it).
+
+    For the demo ledger and the tests alone: `zoneledger demo` resets the same accounts every time it starts, to the
+    password it prints, so there is no operator to act, no initial password to change, no confirmation and no
+    password policy or history to keep; nor an audit record of each start. People's accounts go through
+    `user_create`, `user_update` and `password_reset`.
+    """
+    user, _created = User.objects.update_or_create(
+        username=username, defaults={"org": org, "role": role, "display_name": display_name}
+    )
+    if password is not None:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return user
+
+
 @transaction.atomic
 def password_change(*, user: User, password: str) -> User:
     """Give the user a new password they chose themselves; it must pass the policy (history included)."""

@@ -18,7 +18,7 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from zoneledger.accounts.choices import OrgKind, Role
 from zoneledger.accounts.models import OrgUnit, User
-from zoneledger.accounts.services import org_unit_create
+from zoneledger.accounts.services import demo_account_ensure, org_unit_create
 from zoneledger.approvals.services import approval_save
 from zoneledger.audit import services as audit
 from zoneledger.audit.actions import Action
@@ -482,20 +482,16 @@ QIXIAN_PLANNER = ("qixian-editor", "祁县经济开发区管委会", Role.EDITOR
 DEMO_USERS.append(QIXIAN_PLANNER)
 
 
-def _demo_user(username, org_name, role, display):
-    user, _ = User.objects.update_or_create(
-        username=username,
-        defaults={"org": OrgUnit.objects.get(name=org_name), "role": role, "display_name": display},
+def _demo_user(username, org_name, role, display, *, password=None):
+    return demo_account_ensure(
+        username=username, org=OrgUnit.objects.get(name=org_name), role=role, display_name=display, password=password
     )
-    return user
 
 
 def ensure_demo_users():
     """Create (or reset to the demo password) one user per role and scope; returns their rows."""
-    for username, org_name, role, display in DEMO_USERS:
-        user = _demo_user(username, org_name, role, display)
-        user.set_password(DEMO_PASSWORD)
-        user.save()
+    for spec in DEMO_USERS:
+        _demo_user(*spec, password=DEMO_PASSWORD)
     return DEMO_USERS
 
 
