@@ -240,8 +240,13 @@ def _reached(stage: str, *, known_at: datetime | None, until: date, since: date 
     events = _as_known(StageEvent.objects.all(), known_at).filter(project=OuterRef("project"))
 
     def any_event(**dated: date) -> Q | Exists:
-        # One EXISTS per stage: SQLite 3.40 miscounts a correlated EXISTS over `stage IN (…)` once ANALYZE has run.
-        return reduce(or_, (Exists(events.filter(stage=later, **dated)) for later in stage_and_later(stage)))
+        stages = stage_and_later(stage)
+        # On PostgreSQL one EXISTS over the stages: one index probe a row, and half the SQL to build (a nation's year
+        # figures took a fifth less time than with one EXISTS a stage). SQLite keeps one EXISTS a stage: SQLite 3.40
+        # miscounts a correlated EXISTS over `stage IN (…)` once ANALYZE has run.
+        if connection.vendor == "postgresql":
+            return Exists(events.filter(stage__in=stages, **dated))
+        return reduce(or_, (Exists(events.filter(stage=later, **dated)) for later in stages))
 
     # A Q, or for a stage with no later one (达产) the EXISTS itself: the callers combine it with a Q into a filter.
     # Cast, because django-stubs type `Q & Exists` as a Combinable, which an aggregate's `filter` refuses.
