@@ -17,6 +17,12 @@ each measure, the application's code (the selectors and figures the pages and AP
 turns that alternate which side goes first; the table shows medians, the last line is JSON with the ratios
 (application ÷ hand SQL, application ÷ DuckDB). Every measure's results are compared between the three; any
 difference fails the run.
+
+A page's time is mostly its queries at scale, but at small sizes the application's side also holds a constant
+Python part (building the filter set and the ORM's statements, binding their parameters) the hand-written side does
+not have. So for each page, on PostgreSQL, the statements each side sent are also timed by the server itself
+(`EXPLAIN (ANALYZE, TIMING OFF)`: planning and execution, no rows sent) in alternating turns: the table's
+"server ÷ hand SQL" compares the page's queries with the hand-written ones, and the JSON line adds `server_vs_sql`.
 """
 
 import argparse
@@ -724,6 +730,42 @@ def timed(work):
     return time.perf_counter() - started, result
 
 
+def sent_statements(work):
+    """The SQL statements `work()` sends to the database, as sent (parameters bound)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as sent:
+        work()
+    return [query["sql"] for query in sent.captured_queries]
+
+
+def server_seconds(statements):
+    """The PostgreSQL server's own time for `statements`, summed: each one's planning and execution as `EXPLAIN
+    ANALYZE` reports them (without per-node timing, whose clock reads would weigh on small plans)."""
+    from django.db import connection
+
+    total = 0.0
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(f"EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) {sql}")
+            plan = cursor.fetchone()[0]
+            summary = (json.loads(plan) if isinstance(plan, str) else plan)[0]
+            total += summary["Planning Time"] + summary["Execution Time"]
+    return total / 1000
+
+
+def server_medians(sides, turns):
+    """{side: median server seconds} for the statements each of `sides` sends, in turns alternating which goes
+    first."""
+    statements = {side: sent_statements(work) for side, work in sides.items()}
+    times = {side: [] for side in sides}
+    for turn in range(turns):
+        for side in list(sides) if turn % 2 == 0 else list(reversed(sides)):
+            times[side].append(server_seconds(statements[side]))
+    return {f"server {side}": statistics.median(values) for side, values in times.items()}
+
+
 def generated(scale, *, reuse):
     """(sizes, seconds) of the ledger in the database: generated now, or (`reuse`) as recorded by an earlier run at
     the same scale."""
@@ -796,6 +838,8 @@ def run_backend(backend, scale, turns, *, reuse=False, only=None):
             if not (answers["application"] == answers["hand SQL"] == answers["DuckDB"]):
                 raise SystemExit(f"{backend}: {name}: the application, the hand SQL and DuckDB disagree")
             medians = {side: statistics.median(values) for side, values in times.items()}
+            if kind == "page" and backend == "postgres":
+                medians |= server_medians({side: sides[side] for side in ("application", "hand SQL")}, turns)
             results["rows"].append({"measure": name, "kind": kind, **medians})
         duck.close()
         connection.close()
@@ -808,13 +852,20 @@ def table(results):
         + ", ".join(f"{value:,} {name}" for name, value in results["sizes"].items())
         + f" (generated in {results['generated_in']:.0f} s)",
         "",
-        "| measure | application (s) | hand SQL (s) | DuckDB (s) | ÷ hand SQL | ÷ DuckDB |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| measure | application (s) | hand SQL (s) | DuckDB (s) | ÷ hand SQL | ÷ DuckDB | server ÷ hand SQL |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for row in results["rows"]:
         app, sql, duck = row["application"], row["hand SQL"], row["DuckDB"]
-        lines.append(f"| {row['measure']} | {app:.3f} | {sql:.3f} | {duck:.3f} | {app / sql:.2f} | {app / duck:.2f} |")
+        server = f"{_server_ratio(row):.2f}" if "server application" in row else ""
+        lines.append(
+            f"| {row['measure']} | {app:.3f} | {sql:.3f} | {duck:.3f} | {app / sql:.2f} | {app / duck:.2f} | {server} |"
+        )
     return "\n".join(lines)
+
+
+def _server_ratio(row):
+    return row["server application"] / row["server hand SQL"]
 
 
 def ratios(results):
@@ -822,6 +873,7 @@ def ratios(results):
         row["measure"]: {
             "vs_sql": round(row["application"] / row["hand SQL"], 2),
             "vs_duckdb": round(row["application"] / row["DuckDB"], 2),
+            **({"server_vs_sql": round(_server_ratio(row), 2)} if "server application" in row else {}),
         }
         for row in results["rows"]
     }
