@@ -24,7 +24,7 @@ def bulletin(tmp_path, django_assert_num_queries):
     viewer = make_org_user("province", Role.VIEWER)
     path = tmp_path / "bulletin-2023-4.xlsx"
     scope = user_scope_in(viewer, "province")
-    with translation.override("zh-hans"), django_assert_num_queries(3):
+    with translation.override("zh-hans"), django_assert_num_queries(6):
         write_bulletin_xlsx(
             user=viewer, scope=scope, period=Period.for_round("2023-4"), as_of=date(2024, 12, 31), file=path
         )

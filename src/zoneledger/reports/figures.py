@@ -7,9 +7,10 @@ The contract the web app, the API and the commands rely on:
   see raises ``ScopeNotFound`` (a ``NotFound``) there, exactly like a missing one.
 - ``Period.for_year(2024)`` / ``Period.for_round("2023-4")`` — a year is all the rounds held in it.
 - ``batch_figures(*, user, scope, period, as_of=None, known_at=None) -> BatchFigures`` — the signed, started and
-  commissioned batches (counts, investment, rates) and 当年开工率 for a year; one query.
+  commissioned batches (counts, investment, rates) and 当年开工率 for a year; two queries (the period's rounds, then
+  the figures).
 - ``breakdown(*, user, scope, period, by, as_of=None, known_at=None) -> list[BreakdownRow]`` — the same figures
-  per ``"province"``, ``"city"``, ``"zone"`` or ``"chain"``; one query per breakdown, rows only for groups with
+  per ``"province"``, ``"city"``, ``"zone"`` or ``"chain"``; two queries per breakdown, rows only for groups with
   batch events.
 - ``figures_json(figures, rows=None) -> dict`` — the JSON contract of ``zoneledger figures``;
   ``figures_document(*, user, scope, period, as_of=None, known_at=None, by=None)`` computes it (the command and
@@ -102,12 +103,6 @@ class Period:
         if self.is_year:
             return pgettext("period", "%(year)s") % {"year": self.year}
         return pgettext("period", "%(year)s round %(sequence)s") % {"year": self.year, "sequence": self.sequence}
-
-    def round_q(self) -> Q:
-        """A Q selecting stage events tagged with this period's rounds."""
-        if self.is_year:
-            return Q(round__year=self.year)
-        return Q(round__year=self.year, round__sequence=self.sequence)
 
     def as_json(self) -> dict[str, int | str]:
         return {"year": self.year} if self.is_year else {"round": self.label}
@@ -278,9 +273,21 @@ def _replaced(*, known_at: datetime, as_of: date) -> Subquery:
     return Subquery(total, output_field=WanField())
 
 
-def _aggregates(period: Period, *, as_of: date, known_at: datetime | None) -> dict[str, Aggregate]:
-    """The conditional aggregates over stage events that make every figure of a period."""
-    signed, started, commissioned = (Q(stage=stage) & period.round_q() for stage in BATCH_STAGES)
+def _in_rounds(period: Period) -> Q:
+    """A Q selecting the stage events tagged with the period's rounds, named by their ids (one small query).
+
+    Named as numbers, PostgreSQL estimates how many events the rounds tag. Through a join to the rounds' year it
+    expected eight times too many, and read a nation's year figures without parallel workers (at scale 1: 690 ms,
+    470 ms by ids)."""
+    rounds = Round.objects.filter(year=period.year)
+    if period.sequence is not None:
+        rounds = rounds.filter(sequence=period.sequence)
+    return Q(round_id__in=list(rounds.values_list("pk", flat=True)))
+
+
+def _aggregates(period: Period, rounds: Q, *, as_of: date, known_at: datetime | None) -> dict[str, Aggregate]:
+    """The conditional aggregates over stage events that make every figure of a period (`rounds`: `_in_rounds`)."""
+    signed, started, commissioned = (Q(stage=stage) & rounds for stage in BATCH_STAGES)
     outputs_known = Q(project__actual_output__isnull=False, project__expected_output__isnull=False)
     investment = "project__total_investment"
     aggregates = {
@@ -316,9 +323,12 @@ def _aggregates(period: Period, *, as_of: date, known_at: datetime | None) -> di
     return aggregates
 
 
-def _events(*, user: User, scope: Scope, period: Period, as_of: date, known_at: datetime | None) -> StageEventQuerySet:
-    """The stage events any figure of the period reads: the batches, and for a year every signing in it."""
-    wanted = Q(stage__in=BATCH_STAGES) & period.round_q()
+def _events(
+    *, user: User, scope: Scope, period: Period, rounds: Q, as_of: date, known_at: datetime | None
+) -> StageEventQuerySet:
+    """The stage events any figure of the period reads: the batches (in `rounds`), and for a year every signing in
+    it."""
+    wanted = Q(stage__in=BATCH_STAGES) & rounds
     if period.is_year:
         wanted |= Q(stage=Stage.SIGNED, happened_on__year=period.year)
     return (
@@ -358,10 +368,12 @@ def _families(
 def batch_figures(
     *, user: User, scope: Scope, period: Period, as_of: date | None = None, known_at: datetime | None = None
 ) -> BatchFigures:
-    """The signed, started and commissioned batches of `period` in `scope`, as of a date; one query."""
+    """The signed, started and commissioned batches of `period` in `scope`, as of a date; two queries (the period's
+    rounds, then the figures)."""
     as_of, known_at = resolve_moments(as_of, known_at)
-    events = _events(user=user, scope=scope, period=period, as_of=as_of, known_at=known_at)
-    values = events.aggregate(**_aggregates(period, as_of=as_of, known_at=known_at))
+    rounds = _in_rounds(period)
+    events = _events(user=user, scope=scope, period=period, rounds=rounds, as_of=as_of, known_at=known_at)
+    values = events.aggregate(**_aggregates(period, rounds, as_of=as_of, known_at=known_at))
     return BatchFigures(scope, period, as_of, known_at, *_families(values, period))
 
 
@@ -383,13 +395,14 @@ def breakdown(
     known_at: datetime | None = None,
 ) -> list[BreakdownRow]:
     """The batch figures per province, city, zone or chain (`by`), ordered by code (a zone's city's) then name;
-    one query."""
+    two queries (the period's rounds, then the figures)."""
     if by not in BREAKDOWN_KEYS:
         raise ValueError(f"breakdown by {by!r}: use one of {', '.join(BREAKDOWN_KEYS)}")
     as_of, known_at = resolve_moments(as_of, known_at)
     key, name, city = BREAKDOWN_KEYS[by]
     described = {"group_name": name} | ({"group_city": city} if city else {})
-    events = _events(user=user, scope=scope, period=period, as_of=as_of, known_at=known_at)
+    rounds = _in_rounds(period)
+    events = _events(user=user, scope=scope, period=period, rounds=rounds, as_of=as_of, known_at=known_at)
     # The grouping suits each database's planner. PostgreSQL estimates a grouping's size from its columns: grouped by
     # the key's name (and a zone's city) too, it expected a group per row and answered each stage's EXISTS by
     # hashing every event of that stage (the province's breakdowns twice as slow), so there the groups are the key
@@ -399,7 +412,7 @@ def breakdown(
         grouped = events.values(key).annotate(**{alias: Min(column) for alias, column in described.items()})
     else:
         grouped = events.values(key, **{alias: F(column) for alias, column in described.items()})
-    rows = grouped.annotate(**_aggregates(period, as_of=as_of, known_at=known_at)).order_by(
+    rows = grouped.annotate(**_aggregates(period, rounds, as_of=as_of, known_at=known_at)).order_by(
         *(["group_city"] if city else [key] if by == "province" else []), "group_name"
     )
     return [
@@ -498,7 +511,7 @@ def figures_document(
     by: str | None = None,
 ) -> dict[str, Any]:
     """The document of `zoneledger figures --format json`, and of the API's figures: the batches, and the
-    breakdown `by` province, city, zone or chain when asked; one query, two with the breakdown."""
+    breakdown `by` province, city, zone or chain when asked; two queries, four with the breakdown."""
     figures = batch_figures(user=user, scope=scope, period=period, as_of=as_of, known_at=known_at)
     rows = None
     if by:
