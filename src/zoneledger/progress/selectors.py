@@ -49,10 +49,10 @@ def must_report(month: date, *, events_of: Q | None = None) -> Q:
     """
     events = StageEvent.objects.live().filter(events_of or Q(), project=OuterRef("pk"))
     end = _next_month(month)
-    started = Exists(events.filter(stage__in=stage_and_later(Stage.STARTED), happened_on__lt=end))
-    commissioned_before = Exists(events.filter(stage__in=stage_and_later(Stage.COMMISSIONED), happened_on__lt=month))
+    started = events.filter(happened_on__lt=end).exist_in(stage_and_later(Stage.STARTED))
+    commissioned_before = events.filter(happened_on__lt=month).exist_in(stage_and_later(Stage.COMMISSIONED))
     terminated_before = Exists(events.filter(stage=Stage.TERMINATED, happened_on__lt=month))
-    return Q(started) & ~Q(commissioned_before) & ~Q(terminated_before)
+    return started & ~commissioned_before & ~Q(terminated_before)
 
 
 @dataclass
