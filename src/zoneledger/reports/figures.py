@@ -265,7 +265,8 @@ def _in_rounds(period: Period) -> Q:
 
     Named as numbers, PostgreSQL estimates how many events the rounds tag. Through a join to the rounds' year it
     expected eight times too many, and read a nation's year figures without parallel workers (at scale 1: 690 ms,
-    470 ms by ids)."""
+    470 ms by ids). Every province's rounds, not through `visible_to`: the ids only narrow the events, which
+    `_events` reads through the user's `visible_to` and the scope, as the join to the rounds did."""
     rounds = Round.objects.filter(year=period.year)
     if period.sequence is not None:
         rounds = rounds.filter(sequence=period.sequence)
