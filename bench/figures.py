@@ -111,6 +111,7 @@ def generate(projects, months):
     from zoneledger.chains.models import Chain
     from zoneledger.core.bulk import copy_rows
     from zoneledger.projects.models import Project
+    from zoneledger.projects.services import refresh_lifecycle
     from zoneledger.zones.models import Division, Zone
 
     rng = random.Random(SEED)
@@ -188,6 +189,7 @@ def generate(projects, months):
         ],
         [(*row, "", LOADED_AT, "", "140000") for row in progress],
     )
+    refresh_lifecycle(project_ids)  # the caches the services keep beside the events
     return {"zones": len(zones), "projects": len(project_ids), "events": len(events), "monthly rows": len(progress)}
 
 

@@ -322,17 +322,18 @@ def step_ceiling(arguments):
                 enterprises.append((enterprise_id, row[at["建设单位"]], row[at["统一社会信用代码"]], None))
             code = row[at["项目代码"]]
             by_code[code] = pk
-            stage = "started" if row[at["开工日期"]] else "signed"
+            started_on = row[at["开工日期"]] or None
+            stage = "started" if started_on else "signed"
             zone_id, cents = zone_ids[row[at["开发区"]]], round(row[at["总投资（万元）"]] * 100)
             province = provinces[pk] = zone_provinces[zone_id]
             facts = (code, row[at["项目名称"]], zone_id, province, row[at["建设单位"]], enterprise_id)
             facts += (row[at["行业代码"]],)
             facts += (None, None, cents, str(row[at["用地面积（亩）"]]))
-            projects.append((pk, *facts, None, None, None, "", "", "", "", stage, False, 1, now, now))
+            reached = (started_on, None, None)  # started_on, commissioned_on, at_capacity_on: the import's caches
+            projects.append((pk, *facts, None, None, None, "", "", "", "", stage, *reached, False, 1, now, now))
             signed_on, round_id = str(row[at["签约日期"]]), round_ids[row[at["签约批次"]]]
             events.append((pk, province, "signed", signed_on, round_id, "", now, user_id, False, "", None, None))
-            if row[at["开工日期"]]:
-                started_on = row[at["开工日期"]]
+            if started_on:
                 events.append((pk, province, "started", started_on, None, "", now, user_id, False, "", None, None))
         months = book.get_sheet_by_name(MONTHLY_SHEET).iter_rows()
         next(months)

@@ -100,6 +100,7 @@ def generate(scale):
     from zoneledger.problems.models import Problem, ProblemStep
     from zoneledger.progress.models import ReportVersion
     from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
+    from zoneledger.projects.workflow import REACHED_FIELDS, LiveEvent, reached_on
     from zoneledger.zones.models import Division, Zone
 
     rng = random.Random(SEED)
@@ -150,7 +151,7 @@ def generate(scale):
         projects.append((project_id, zone, planned))
     insert(
         Project,
-        ["id", "zone", "province", "name", "stage", "total_investment", "created_at", "updated_at"],
+        ["id", "zone", "province", "name", "stage", *REACHED_FIELDS.values(), "total_investment"],
         (
             (
                 project_id,
@@ -158,12 +159,13 @@ def generate(scale):
                 zone.province_id,
                 f"项目{project_id:07d}",
                 planned[-1][1],
+                *reached_on([LiveEvent(stage, day) for _, stage, day, _ in planned]).values(),
                 Decimal(rng.choice([1500, 3000, 5000, 8000, 12000, 20000, 50000, 120000])),
-                LOADED_AT,
-                LOADED_AT,
             )
             for project_id, zone, planned in projects
         ),
+        created_at=LOADED_AT,
+        updated_at=LOADED_AT,
     )
     insert(StageEvent, ["project", "province", "stage", "happened_on", "round"], events, recorded_at=LOADED_AT)
 

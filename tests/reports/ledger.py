@@ -1,4 +1,5 @@
-"""Small ledgers for the figures' tests, written straight to the tables the figures read.
+"""Small ledgers for the figures' tests, written straight to the tables the figures read (and the lifecycle caches
+the services would keep: `refresh_lifecycle`).
 
 Rounds of 2019 and 2020 are used because the demo ledger holds nothing before 2022.
 """
@@ -11,6 +12,7 @@ from tests.factories import ProjectFactory, ZoneFactory
 from zoneledger.campaigns.models import Round
 from zoneledger.projects.choices import ProgressStatus
 from zoneledger.projects.models import MonthlyProgress, StageEvent
+from zoneledger.projects.services import refresh_lifecycle
 from zoneledger.zones.models import Division
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -47,6 +49,7 @@ def add_project(zone, *, investment="10000.00", events=(), months=(), recorded_a
         )
         for stage, day, round_ in events
     )
+    refresh_lifecycle([project.pk])
     MonthlyProgress.objects.bulk_create(
         MonthlyProgress(
             project=project,

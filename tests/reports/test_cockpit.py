@@ -19,6 +19,7 @@ from zoneledger.progress.services import plan_set
 from zoneledger.progress.workflow import schedule_share
 from zoneledger.projects.choices import ProgressStatus, Stage
 from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
+from zoneledger.projects.services import refresh_lifecycle
 from zoneledger.reports import figures
 from zoneledger.reports.cockpit import METRIC_KEYS, _ranks, rankings
 from zoneledger.zones.models import Zone
@@ -86,6 +87,7 @@ def test_a_zone_that_starts_its_projects_after_the_previous_round_climbs_and_sho
         StageEvent.objects.create(
             project=project, stage=Stage.STARTED, happened_on=max(signed_on, previous.held_on) + timedelta(days=1)
         )
+        refresh_lifecycle([project.pk])
 
     after = client.get(reverse("reports:dashboard")).context
     zones_after = next(ranking for ranking in after["rankings"] if ranking.level == "zone")

@@ -23,6 +23,7 @@ from zoneledger.accounts.choices import Role
 from zoneledger.accounts.scope import user_scope_in
 from zoneledger.projects.choices import ProgressStatus, Stage
 from zoneledger.projects.models import MonthlyProgress, StageEvent
+from zoneledger.projects.services import refresh_lifecycle
 from zoneledger.reports.figures import Period, batch_figures, breakdown, figures_json
 
 pytestmark = pytest.mark.django_db
@@ -216,6 +217,7 @@ def test_figures_as_of_a_date_never_see_what_happened_after_it(viewer, ledger, p
         scope = user_scope_in(viewer, "141100")
         before = batch_figures(user=viewer, scope=scope, period=period_of(period), as_of=as_of)
         StageEvent.objects.filter(project__in=projects, happened_on__gt=as_of).delete()
+        refresh_lifecycle(project.pk for project in projects)
         MonthlyProgress.objects.filter(project__in=projects, month__gt=as_of).delete()
         assert batch_figures(user=viewer, scope=scope, period=period_of(period), as_of=as_of) == before
 
@@ -279,6 +281,7 @@ def test_known_at_before_a_correction_reproduces_the_figure_before_it(viewer, le
             )
             for event in wrong
         )
+        refresh_lifecycle(event.project_id for event in wrong)
         MonthlyProgress.objects.filter(project__in=projects, status=ProgressStatus.SUBMITTED).update(
             status=ProgressStatus.APPROVED, reviewed_at=corrected_at
         )
@@ -305,6 +308,7 @@ def test_recording_a_later_stage_never_lowers_a_rate(viewer, ledger, period, as_
             day = last + timedelta(days=data.draw(st.integers(0, STEPS), label="days after") * DAY_STEP)
             # Outside any round: the cohorts stay as they were, only what they reached may grow.
             StageEvent.objects.create(project=project, stage=stage, happened_on=day, recorded_at=LOADED_AT)
+            refresh_lifecycle([project.pk])
         after = batch_figures(user=viewer, scope=scope, period=period_of(period), as_of=as_of)
         for family, rate in (
             ("signed", "start_rate"),

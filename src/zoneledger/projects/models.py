@@ -52,8 +52,11 @@ class ProjectQuerySet(models.QuerySet):
 class Project(models.Model):
     """One investment project in a zone's ledger (台账). Its stage comes from its events.
 
-    `stage` caches the stage of the latest live event, kept by the services that record and
-    void events, so the ledger filters on a column; figures never read it.
+    Caches of its live events, kept by the services that record and void events (`projects.services`, the one
+    place they are written): `stage`, the stage of the latest live event, so the ledger filters on a column; and
+    `started_on`, `commissioned_on`, `at_capacity_on`, the day each stage was first reached (its own event's or a
+    later stage's, DOMAIN §5), which the figures read for the live ledger so that no figure runs a subquery per
+    event. Figures as the ledger stood at a past moment (`known_at`) read the events themselves.
     """
 
     code = models.CharField(
@@ -100,6 +103,9 @@ class Project(models.Model):
     task_force = models.CharField(_("task force (专班)"), max_length=200, blank=True)
     key_level = models.CharField(_("key-project level"), max_length=10, choices=KeyLevel.choices, blank=True)
     stage = models.CharField(_("current stage"), max_length=15, choices=Stage.choices, blank=True, editable=False)
+    started_on = models.DateField(_("started (reached) on"), null=True, blank=True, editable=False)
+    commissioned_on = models.DateField(_("commissioned (reached) on"), null=True, blank=True, editable=False)
+    at_capacity_on = models.DateField(_("at capacity (reached) on"), null=True, blank=True, editable=False)
     is_illustrative = models.BooleanField(
         _("illustrative"), default=False, help_text=_("Invented demo data, not a real project.")
     )

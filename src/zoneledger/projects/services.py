@@ -37,7 +37,7 @@ from zoneledger.zones.models import Zone
 from .choices import Stage
 from .models import Project, StageEvent
 from .signals import project_codes_set
-from .workflow import LiveEvent, check_stage_order, current_stage
+from .workflow import REACHED_FIELDS, LiveEvent, check_stage_order, current_stage, reached_on
 
 Actor = User | None  # None: the operator at the server's command line (the demo builder), named by `actor_name`
 
@@ -152,26 +152,30 @@ def _live_events(project: Project) -> list[LiveEvent]:
     return [LiveEvent(stage, day) for stage, day in project.events.live().values_list("stage", "happened_on")]
 
 
-def _store_stages(project_ids: Iterable[int]) -> dict[int, str]:
-    """Recompute the stage cache (`Project.stage`, the stage of the latest live event) of these projects from
-    their live events: the one place it is written after a project exists. Returns each project's stage."""
+def _lifecycle(live_events: Sequence[LiveEvent]) -> dict[str, Any]:
+    """The project's lifecycle caches (`Project`'s docstring) computed from its live events, by field name."""
+    return {"stage": current_stage(event.stage for event in live_events)} | reached_on(live_events)
+
+
+def refresh_lifecycle(project_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Recompute the lifecycle caches of these projects from their live events (one UPDATE, executed per project):
+    the one place they are written after a project exists. The verbs here call it; so must anything that writes
+    events around them (a fix made in SQL, a test's ledger). Returns each project's caches by field name."""
     project_ids = set(project_ids)
-    live: dict[int, list[str]] = defaultdict(list)
-    for project_id, stage in (
-        StageEvent.objects.live().filter(project_id__in=project_ids).values_list("project_id", "stage")
+    live: dict[int, list[LiveEvent]] = defaultdict(list)
+    for project_id, stage, day in (
+        StageEvent.objects.live().filter(project_id__in=project_ids).values_list("project_id", "stage", "happened_on")
     ):
-        live[project_id].append(stage)
-    stages = {project_id: current_stage(live[project_id]) for project_id in project_ids}
-    by_stage: dict[str, list[int]] = defaultdict(list)
-    for project_id, stage in stages.items():
-        by_stage[stage].append(project_id)
-    for stage, ids in by_stage.items():
-        Project.objects.filter(pk__in=ids).update(stage=stage)
-    return stages
+        live[project_id].append(LiveEvent(stage, day))
+    caches = {project_id: _lifecycle(live[project_id]) for project_id in project_ids}
+    fields = ["stage", *REACHED_FIELDS.values()]
+    bulk.update_rows(Project, fields, ["id"], ([*map(cache.get, fields), pk] for pk, cache in caches.items()))
+    return caches
 
 
-def _refresh_stage(project: Project) -> None:
-    project.stage = _store_stages([project.pk])[project.pk]
+def _refresh_instance_lifecycle(project: Project) -> None:
+    for field, value in refresh_lifecycle([project.pk])[project.pk].items():
+        setattr(project, field, value)
 
 
 @transaction.atomic
@@ -203,7 +207,7 @@ def record_stage(
         recorded_by=actor,
         recorded_at=recorded_at or timezone.now(),
     )
-    _refresh_stage(project)
+    _refresh_instance_lifecycle(project)
     audit.record(
         actor=actor,
         action=Action.STAGE_RECORD,
@@ -233,7 +237,7 @@ def void_event(*, actor: User, event: StageEvent, reason: str, voided_at: dateti
     if not updated:
         raise ValidationError({"reason": _("The event is already voided.")})
     event.refresh_from_db()
-    _refresh_stage(project)
+    _refresh_instance_lifecycle(project)
     audit.record(
         actor=actor,
         action=Action.STAGE_VOID,
@@ -311,7 +315,8 @@ def projects_create_bulk(
     for project, events in projects:
         project.created_at = project.updated_at = at
         project.province_id = project.zone.province_id
-        project.stage = current_stage(stage for stage, _day, _round in events)
+        for field, value in _lifecycle([LiveEvent(stage, day) for stage, day, _round in events]).items():
+            setattr(project, field, value)
     bulk.insert_instances(Project, [project for project, _events in projects])
     _insert_events(actor=actor, events=[(project, event) for project, events in projects for event in events], at=at)
     audit.record_bulk(
@@ -368,12 +373,12 @@ def stage_events_record_bulk(
     *, actor: Actor, events: Sequence[tuple[Project, NewEvent]], batch: uuid.UUID, actor_name: str = "", at: datetime
 ) -> None:
     """Add stage events to existing projects (checked by the caller against their live events with
-    `check_stage_order`), update their stage cache, and leave one audit record per event on its project."""
+    `check_stage_order`), update their lifecycle caches, and leave one audit record per event on its project."""
     if not events:
         return
     _require_writable_zones(actor, (project.zone for project, _event in events))
     ids = _insert_events(actor=actor, events=events, at=at)
-    _store_stages(project.pk for project, _event in events)
+    refresh_lifecycle(project.pk for project, _event in events)
     audit.record_bulk(
         actor=actor,
         actor_name=actor_name,

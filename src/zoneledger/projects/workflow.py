@@ -6,7 +6,7 @@
 - events are not dated in the future.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +14,14 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .choices import STAGE_ORDER, Stage
+from .choices import STAGE_ORDER, Stage, stage_and_later
+
+# The stages whose first day a project caches (`Project.started_on` …): those the figures ask "reached by a day".
+REACHED_FIELDS: dict[Stage, str] = {
+    Stage.STARTED: "started_on",
+    Stage.COMMISSIONED: "commissioned_on",
+    Stage.AT_CAPACITY: "at_capacity_on",
+}
 
 
 @dataclass(frozen=True)
@@ -62,3 +69,12 @@ def _described(event: LiveEvent) -> dict[str, str]:
 def current_stage(live_stages: Iterable[str]) -> str:
     """The stage of the latest live event ('' for none): dates are ordered with stages, so the furthest stage."""
     return max(live_stages, key=STAGE_ORDER.__getitem__, default="")
+
+
+def reached_on(live_events: Sequence[LiveEvent]) -> dict[str, date | None]:
+    """The day each stage of `REACHED_FIELDS` was first reached, by field name (None: not reached): the date of its
+    own live event or of a later stage's, whichever is first (DOMAIN §5)."""
+    return {
+        field: min((event.happened_on for event in live_events if event.stage in stage_and_later(stage)), default=None)
+        for stage, field in REACHED_FIELDS.items()
+    }

@@ -36,7 +36,9 @@ approved by then count; ``as_of`` then defaults to the date of ``known_at``. A c
 it replaced counts.
 
 A batch is the set of stage events tagged with the period's rounds. Every figure is computed in the database,
-from ``visible_to(user)``; rates are exact ratios rounded half-up once, by ``zoneledger.core.money.rate``.
+from ``visible_to(user)``; rates are exact ratios rounded half-up once, by ``zoneledger.core.money.rate``. Whether
+a batch's project had reached a later stage by a day is read from the days its row caches (``Project.started_on``
+…, kept by ``projects.services``); with ``known_at``, from the events recorded by then.
 """
 
 from collections.abc import Iterator, Sequence
@@ -63,6 +65,7 @@ from zoneledger.progress.choices import ReportState
 from zoneledger.progress.models import ReportVersion
 from zoneledger.projects.choices import ProgressStatus, Stage, stage_and_later
 from zoneledger.projects.models import MonthlyProgress, Project, StageEvent, StageEventQuerySet
+from zoneledger.projects.workflow import REACHED_FIELDS
 
 BATCH_STAGES = (Stage.SIGNED, Stage.STARTED, Stage.COMMISSIONED)
 ZERO = Decimal("0.00")
@@ -229,7 +232,15 @@ def _reached(stage: str, *, known_at: datetime | None, until: date, since: date 
 
     A stage is reached on the date of its own event or of any later stage's event, whichever is first (DOMAIN §5):
     a project recorded straight to 投产 has started, so a rate never falls when a later stage is recorded.
+
+    The live ledger's answer compares the day the project's row caches (`Project.started_on` …): a column of the
+    project every figure joins already, so no subquery runs per event (docs/PERFORMANCE.md, session 12). A past
+    moment (`known_at`) asks the events recorded by then.
     """
+    if known_at is None:
+        first = f"project__{REACHED_FIELDS[Stage(stage)]}"
+        reached = Q(**{f"{first}__lte": until})
+        return reached & Q(**{f"{first}__gte": since}) if since is not None else reached
     events = _as_known(StageEvent.objects.all(), known_at).filter(project=OuterRef("project"))
     stages = stage_and_later(stage)
     reached = events.filter(happened_on__lte=until).exist_in(stages)
