@@ -16,7 +16,9 @@ each measure, the application's code (the selectors and figures the pages and AP
 (or one per part) on the same database, and the same SQL text in DuckDB over the Parquet files run in `--turns`
 turns that alternate which side goes first; the table shows medians, the last line is JSON with the ratios
 (application ÷ hand SQL, application ÷ DuckDB). Every measure's results are compared between the three; any
-difference fails the run.
+difference fails the run. Each figure is also computed a second way, as known now (`known_at`), which counts from
+the events where the live figures read the days cached on the projects (`Project.started_on` …): any difference
+fails the run too.
 
 A page's time is mostly its queries at scale, but at small sizes the application's side also holds a constant
 Python part (building the filter set and the ORM's statements, binding their parameters) the hand-written side does
@@ -517,16 +519,27 @@ WHERE m.province_id = '{province}' AND NOT m.dropped AND (m.done_on IS NULL OR m
   AND m.planned_on <= {until}
 ORDER BY m.id
 """
+
+
+def any_event_of(stages, before):
+    """SQL: the project `p` has a live event of one of `stages` dated before `before` — one EXISTS per stage, ORed,
+    because SQLite 3.40 answers a correlated EXISTS over `stage IN (…)` wrongly once ANALYZE has run (as
+    `StageEventQuerySet.exist_in` knows)."""
+    return " OR ".join(
+        f"EXISTS (SELECT 1 FROM projects_stageevent e WHERE e.project_id = p.id AND NOT e.voided"
+        f" AND e.stage = '{stage}' AND e.happened_on < {before})"
+        for stage in stages
+    )
+
+
 WEEK_MISSING_SQL = """
 SELECT p.id, p.name, z.name,
        CASE WHEN EXISTS (SELECT 1 FROM progress_reportversion v WHERE v.project_id = p.id AND v.month = {month}
                          AND v.state = 'draft') THEN 'draft' ELSE 'missing' END
 FROM projects_project p JOIN zones_zone z ON z.id = p.zone_id
 WHERE p.province_id = '{province}'
-  AND EXISTS (SELECT 1 FROM projects_stageevent e WHERE e.project_id = p.id AND NOT e.voided
-              AND e.stage IN ('started', 'commissioned', 'at_capacity') AND e.happened_on < {next_month})
-  AND NOT EXISTS (SELECT 1 FROM projects_stageevent e WHERE e.project_id = p.id AND NOT e.voided
-                  AND e.stage IN ('commissioned', 'at_capacity', 'terminated') AND e.happened_on < {month})
+  AND ({started_by_next_month})
+  AND NOT ({stopped_reporting_by_month})
   AND (EXISTS (SELECT 1 FROM progress_reportversion v WHERE v.project_id = p.id AND v.month = {month}
                AND v.state = 'draft')
        OR NOT EXISTS (SELECT 1 FROM progress_reportversion v WHERE v.project_id = p.id AND v.month = {month}
@@ -534,7 +547,10 @@ WHERE p.province_id = '{province}'
                            OR (v.state = 'approved' AND v.counted_until IS NULL)))
           AND NOT EXISTS (SELECT 1 FROM projects_monthlyprogress h WHERE h.project_id = p.id AND h.month = {month}))
 ORDER BY p.id
-"""
+""".replace(
+    "{started_by_next_month}", any_event_of(("started", "commissioned", "at_capacity"), "{next_month}")
+).replace("{stopped_reporting_by_month}", any_event_of(("commissioned", "at_capacity", "terminated"), "{month}"))
+
 WEEK_PROBLEM_COLUMNS = """
 SELECT q.id, q.title, p.name, z.name, o.name, u.username, q.state, q.solve_due, q.tier{more}
 FROM problems_problem q
@@ -548,12 +564,13 @@ ORDER BY q.id
 WEEK_PROBLEMS_SQL = WEEK_PROBLEM_COLUMNS.replace("{where}", "q.{column} >= {first} AND q.{column} < {after}").replace(
     "{more}", ""
 )
-# Days overdue: since the earliest running deadline missed.
+# The running deadlines missed; days overdue count from the earliest (`days_overdue`: SQLite has no LEAST and no date
+# arithmetic, so the three engines share this SQL and the subtraction is done on the rows).
 WEEK_OVERDUE_SQL = WEEK_PROBLEM_COLUMNS.replace(
     "{more}",
-    """, {as_of} - LEAST(CASE WHEN q.state = 'raised' AND q.plan_due < {as_of} THEN q.plan_due END,
-                        CASE WHEN q.state IN ('raised', 'planned') AND q.reply_due < {as_of} THEN q.reply_due END,
-                        CASE WHEN q.state IN {open} AND q.solve_due < {as_of} THEN q.solve_due END)""",
+    """, CASE WHEN q.state = 'raised' AND q.plan_due < {as_of} THEN q.plan_due END,
+       CASE WHEN q.state IN ('raised', 'planned') AND q.reply_due < {as_of} THEN q.reply_due END,
+       CASE WHEN q.state IN {open} AND q.solve_due < {as_of} THEN q.solve_due END""",
 ).replace(
     "{where}",
     """((q.state = 'raised' AND q.plan_due < {as_of}) OR (q.state IN ('raised', 'planned') AND q.reply_due < {as_of})
@@ -563,6 +580,11 @@ WEEK_OVERDUE_SQL = WEEK_PROBLEM_COLUMNS.replace(
 
 def ids(rows):
     return [row[0] for row in rows]
+
+
+def days_overdue(missed, as_of):
+    """Days since the earliest of the deadlines missed (None where one is not)."""
+    return (as_of - min(_date(day) for day in missed if day is not None)).days
 
 
 # -- the measures --------------------------------------------------------------------------------------------------
@@ -589,19 +611,22 @@ def measures(run, *, nation_viewer, province_viewer, province_user):
 
     def figures(scope, viewer, sql_province):
         return (
-            lambda: orm_numbers(batch_figures(user=viewer, scope=scope, period=year, as_of=AS_OF)),
+            lambda known_at=None: orm_numbers(
+                batch_figures(user=viewer, scope=scope, period=year, as_of=AS_OF, known_at=known_at)
+            ),
             lambda run: tuple(
                 _number(value) for value in run(figures_sql("total", sequence=0, province=sql_province))[0]
             ),
         )
 
     def bulletin(scope, viewer, groups, sql_province):
-        def application():
-            total = orm_numbers(batch_figures(user=viewer, scope=scope, period=round_, as_of=AS_OF))[:10]
+        def application(known_at=None):
+            moments = {"as_of": AS_OF, "known_at": known_at}
+            total = orm_numbers(batch_figures(user=viewer, scope=scope, period=round_, **moments))[:10]
             rows = {
                 group: sorted(
                     orm_numbers(row, row.key)[:11]
-                    for row in breakdown(user=viewer, scope=scope, period=round_, by=group, as_of=AS_OF)
+                    for row in breakdown(user=viewer, scope=scope, period=round_, by=group, **moments)
                 )
                 for group in groups
             }
@@ -647,7 +672,7 @@ def measures(run, *, nation_viewer, province_viewer, province_user):
 
     def warnings_hand(run):
         found = run(SIGNED_NOT_STARTED_SQL.format(**literals, level=""))
-        return len(found), [(row[0], row[1], row[2]) for row in found[:PAGE]]
+        return len(found), [(row[0], _date(row[1]), bool(row[2])) for row in found[:PAGE]]
 
     def queue():
         queue = problem_filter(user=province_user, data={}, as_of=TODAY, listed=True)  # as the page asks
@@ -702,7 +727,10 @@ def measures(run, *, nation_viewer, province_viewer, province_user):
             sorted((row[0], row[-1]) for row in run(WEEK_MISSING_SQL.format(province=PROVINCE, **month))),
             ids(run(WEEK_PROBLEMS_SQL.format(**problems, column="raised_at"))),
             ids(run(WEEK_PROBLEMS_SQL.format(**problems, column="solved_at"))),
-            sorted((row[0], row[-1]) for row in run(WEEK_OVERDUE_SQL.format(**week, open=open_states))),
+            sorted(
+                (row[0], days_overdue(row[-3:], week_as_of))
+                for row in run(WEEK_OVERDUE_SQL.format(**week, open=open_states))
+            ),
         )
 
     return [
@@ -724,6 +752,11 @@ def measures(run, *, nation_viewer, province_viewer, province_user):
 
 def _number(value):
     return value if isinstance(value, str) else int(value or 0)
+
+
+def _date(value):
+    """A date as the database gave it: SQLite's SQL gives text, PostgreSQL and DuckDB give dates."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def timed(work):
@@ -839,6 +872,9 @@ def run_backend(backend, scale, turns, *, reuse=False, only=None):
                     times[side].append(seconds)
             if not (answers["application"] == answers["hand SQL"] == answers["DuckDB"]):
                 raise SystemExit(f"{backend}: {name}: the application, the hand SQL and DuckDB disagree")
+            # Both ways: the live figures read the days cached on the projects; as known now, the events themselves.
+            if kind == "figure" and application(known_at=datetime.now(UTC)) != answers["application"]:
+                raise SystemExit(f"{backend}: {name}: the figures from the cached days and from the events disagree")
             medians = {side: statistics.median(values) for side, values in times.items()}
             if kind == "page" and backend == "postgres":
                 medians |= server_medians({side: sides[side] for side in ("application", "hand SQL")}, turns)
