@@ -10,13 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from tests.factories import ZoneFactory
-from zoneledger.accounts.choices import Role
 from zoneledger.audit import services as audit
 from zoneledger.projects.choices import Stage
 from zoneledger.projects.models import Project, StageEvent
 from zoneledger.projects.services import (
-    project_create,
     projects_create_bulk,
     record_stage,
     stage_events_record_bulk,
@@ -26,21 +23,6 @@ from zoneledger.projects.workflow import REACHED_FIELDS, LiveEvent, reached_on
 
 pytestmark = pytest.mark.django_db
 REACHED = list(REACHED_FIELDS.values())
-
-
-@pytest.fixture
-def zone():
-    return ZoneFactory()
-
-
-@pytest.fixture
-def editor(zone, make_user):
-    return make_user(zone, Role.EDITOR)
-
-
-@pytest.fixture
-def project(zone, editor):
-    return project_create(actor=editor, zone=zone, name="年产1万吨测试项目", total_investment=Decimal("12000.50"))
 
 
 def stored(project):

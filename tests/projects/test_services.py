@@ -20,21 +20,6 @@ from zoneledger.projects.services import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def zone():
-    return ZoneFactory()
-
-
-@pytest.fixture
-def editor(zone, make_user):
-    return make_user(zone, Role.EDITOR)
-
-
-@pytest.fixture
-def project(zone, editor):
-    return project_create(actor=editor, zone=zone, name="年产1万吨测试项目", total_investment=Decimal("12000.50"))
-
-
 def counts():
     return (
         Project.objects.count(),
