@@ -157,6 +157,7 @@ def _lifecycle(live_events: Sequence[LiveEvent]) -> dict[str, Any]:
     return {"stage": current_stage(event.stage for event in live_events)} | reached_on(live_events)
 
 
+@transaction.atomic
 def refresh_lifecycle(project_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """Recompute the lifecycle caches of these projects from their live events (one UPDATE, executed per project):
     the one place they are written after a project exists. The verbs here call it; so must anything that writes
