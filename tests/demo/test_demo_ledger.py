@@ -16,7 +16,7 @@ from zoneledger.progress.choices import ReportState
 from zoneledger.progress.models import ReportVersion
 from zoneledger.projects.choices import ProgressStatus
 from zoneledger.projects.models import MonthlyProgress, Project, StageEvent
-from zoneledger.projects.workflow import LiveEvent, check_stage_order, current_stage
+from zoneledger.projects.workflow import REACHED_FIELDS, LiveEvent, check_stage_order, current_stage, reached_on
 from zoneledger.reports.figures import Period, SignedFigures, batch_figures
 from zoneledger.zones.models import Zone
 
@@ -72,19 +72,22 @@ def test_qixian_geothermal_project_has_its_task_force_and_milestones():
     assert project.approval_items.count() == 3
 
 
-def test_every_demo_project_obeys_the_lifecycle_rules_and_caches_its_stage():
+def test_every_demo_project_obeys_the_lifecycle_rules_and_caches_its_stage_and_the_days_it_reached_stages():
     events_by_project = {}
     for project_id, stage, day in (
         StageEvent.objects.live().order_by("happened_on", "id").values_list("project_id", "stage", "happened_on")
     ):
         events_by_project.setdefault(project_id, []).append(LiveEvent(stage, day))
-    stages = dict(Project.objects.values_list("pk", "stage"))
-    for project_id, events in events_by_project.items():
+    caches = {pk: cache for pk, *cache in Project.objects.values_list("pk", "stage", *REACHED_FIELDS.values())}
+    assert caches
+    for project_id, (stage, *days) in caches.items():
+        events = events_by_project.get(project_id, [])
         replayed = []
         for event in events:
             check_stage_order(replayed, event.stage, event.happened_on, today=date.today())
             replayed.append(event)
-        assert stages[project_id] == current_stage(event.stage for event in events)
+        assert stage == current_stage(event.stage for event in events)
+        assert dict(zip(REACHED_FIELDS.values(), days, strict=True)) == reached_on(events), project_id
 
 
 def test_every_approved_demo_month_was_submitted_and_reviewed_through_the_services():

@@ -12,14 +12,14 @@ from django.utils import timezone
 
 from zoneledger.audit import services as audit
 from zoneledger.projects.choices import Stage
-from zoneledger.projects.models import Project, StageEvent
+from zoneledger.projects.models import Project
 from zoneledger.projects.services import (
     projects_create_bulk,
     record_stage,
     stage_events_record_bulk,
     void_event,
 )
-from zoneledger.projects.workflow import REACHED_FIELDS, LiveEvent, reached_on
+from zoneledger.projects.workflow import REACHED_FIELDS
 
 pytestmark = pytest.mark.django_db
 REACHED = list(REACHED_FIELDS.values())
@@ -71,16 +71,6 @@ def test_the_bulk_verbs_store_the_days_of_new_and_existing_projects(zone):
         actor=None, events=[(fresh, (Stage.STARTED, date(2023, 11, 1), None))], batch=audit.new_batch(), at=at
     )
     assert stored(fresh) == (date(2023, 11, 1), date(2024, 6, 1), None)
-
-
-def test_every_demo_project_holds_the_days_its_live_events_give():
-    live: dict[int, list[LiveEvent]] = {}
-    for project_id, stage, day in StageEvent.objects.live().values_list("project_id", "stage", "happened_on"):
-        live.setdefault(project_id, []).append(LiveEvent(stage, day))
-    rows = Project.objects.values_list("pk", *REACHED)
-    assert rows
-    for project_id, *days in rows:
-        assert dict(zip(REACHED, days, strict=True)) == reached_on(live.get(project_id, [])), project_id
 
 
 def test_the_migration_fills_each_project_with_the_days_the_services_store():
